@@ -1,0 +1,88 @@
+import { LAYER_TYPES, ModelError, type Layer, type ModelGraph } from './types';
+
+/** Layers in execution order: every layer after its inputs, ties kept in file order. */
+export function topologicalOrder(graph: ModelGraph): Layer[] {
+  const byName = layerMap(graph);
+  const state = new Map<string, 'visiting' | 'done'>();
+  const order: Layer[] = [];
+  const visit = (layer: Layer, path: string[]): void => {
+    const s = state.get(layer.name);
+    if (s === 'done') return;
+    if (s === 'visiting') {
+      throw new ModelError(`the graph has a cycle: ${[...path, layer.name].join(' → ')}`, layer.name);
+    }
+    state.set(layer.name, 'visiting');
+    for (const input of layer.inputs) {
+      const src = byName.get(input);
+      if (!src) {
+        throw new ModelError(`${layer.name}: input "${input}" is not a layer of this model`, layer.name);
+      }
+      visit(src, [...path, layer.name]);
+    }
+    state.set(layer.name, 'done');
+    order.push(layer);
+  };
+  for (const layer of graph.layers) visit(layer, []);
+  return order;
+}
+
+export function layerMap(graph: ModelGraph): Map<string, Layer> {
+  const map = new Map<string, Layer>();
+  for (const layer of graph.layers) {
+    if (map.has(layer.name)) throw new ModelError(`two layers are named "${layer.name}"`, layer.name);
+    map.set(layer.name, layer);
+  }
+  return map;
+}
+
+/** For each layer name, the names of the layers that read its output (in graph order). */
+export function consumersOf(graph: ModelGraph): Map<string, string[]> {
+  const consumers = new Map<string, string[]>(graph.layers.map((l) => [l.name, []]));
+  for (const layer of graph.layers) {
+    for (const input of layer.inputs) consumers.get(input)?.push(layer.name);
+  }
+  return consumers;
+}
+
+export function outputNames(graph: ModelGraph): string[] {
+  if (graph.outputs.length > 0) return graph.outputs;
+  const last = graph.layers[graph.layers.length - 1];
+  return last ? [last.name] : [];
+}
+
+/** Structural checks that do not need shapes: names, inputs, arity, outputs. */
+export function validateGraph(graph: ModelGraph): void {
+  if (graph.layers.length === 0) throw new ModelError('the model has no layers');
+  const byName = layerMap(graph);
+  for (const layer of graph.layers) {
+    if (!LAYER_TYPES.includes(layer.type)) {
+      throw new ModelError(`${layer.name}: unknown layer type "${String(layer.type)}"`, layer.name);
+    }
+    if (layer.type === 'Input') {
+      if (layer.inputs.length !== 0) {
+        throw new ModelError(`${layer.name}: an Input layer takes no inputs`, layer.name);
+      }
+    } else if (layer.type === 'Add' || layer.type === 'Concatenate') {
+      if (layer.inputs.length < 2) {
+        throw new ModelError(
+          `${layer.name}: ${layer.type} needs at least 2 inputs, it has ${layer.inputs.length}`,
+          layer.name,
+        );
+      }
+    } else if (layer.inputs.length !== 1) {
+      throw new ModelError(
+        `${layer.name}: ${layer.type} takes exactly 1 input, it has ${layer.inputs.length}`,
+        layer.name,
+      );
+    }
+  }
+  if (!graph.layers.some((l) => l.type === 'Input')) throw new ModelError('the model has no Input layer');
+  for (const out of outputNames(graph)) {
+    if (!byName.has(out)) throw new ModelError(`model output "${out}" is not a layer of this model`);
+  }
+  topologicalOrder(graph);
+}
+
+export function cloneGraph(graph: ModelGraph): ModelGraph {
+  return JSON.parse(JSON.stringify(graph)) as ModelGraph;
+}
