@@ -1,0 +1,211 @@
+// One configuration of a model, analysed: the numbers behind `frontier analyze` and every sweep point.
+import type { DeviceProfile } from '../devices';
+import { applyChannelEdits, isPruned, type ChannelEdits } from '../model/edit';
+import type { ModelGraph } from '../model/types';
+import {
+  calibratedAccuracy,
+  calibrationCurves,
+  penaltyAccuracy,
+  validateAccuracyModel,
+  type AccuracyModel,
+  type CalibrationCurves,
+} from './accuracy';
+import { countModel, type ModelCounts } from './counts';
+import { evaluate, precisionMap, type BiasMode, type Figures } from './evaluate';
+import { DEFAULT_MEMORY_MODEL, type MemoryModel } from './memory';
+import { parsePrecision } from './precision';
+
+export const FRONTIER_VERSION = '0.1.0';
+/** Version of the JSON that `analyze` and `sweep` print; bumped when a field changes meaning or goes away. */
+export const OUTPUT_SCHEMA_VERSION = 1;
+
+export interface AnalysisRequest extends ChannelEdits {
+  precision?: string;
+  /** Layer name → precision name, overriding the model's precision for that layer. */
+  layerPrecisions?: Record<string, string>;
+  memoryModel?: MemoryModel;
+  biasMode?: BiasMode;
+  device?: DeviceProfile | null;
+  /** Fraction of SRAM kept free, in [0, 1). */
+  headroom?: number;
+  accuracy?: AccuracyModel | null;
+}
+
+export interface LayerReport {
+  name: string;
+  type: string;
+  role: string;
+  into?: string;
+  outputShape: number[];
+  params: number;
+  frameworkParams: number;
+  weightBytes: number;
+  macs: number;
+  /** Bytes of the tensor this layer allocates (0 for folded, fused, aliasing and removed layers). */
+  activationBytes: number;
+  precision: string;
+  latencyS: number | null;
+  absorbed: string[];
+  activation?: string;
+}
+
+export interface AnalysisReport {
+  frontierVersion: string;
+  schemaVersion: number;
+  model: string;
+  precision: string;
+  memoryModel: MemoryModel;
+  biasMode: BiasMode;
+  channels: Record<string, number>;
+  pruned: boolean;
+  params: number;
+  /** Parameters as the source framework counts them (BatchNormalization: 4 per channel). */
+  frameworkParams: number;
+  paramBytes: number;
+  peakActivationBytes: number;
+  peakAt: string;
+  totalBytes: number;
+  macs: number;
+  flops: number;
+  latencyS: number | null;
+  fits: boolean | null;
+  device: (Figures['device'] & { name: string }) | null;
+  headroom: number;
+  accuracy: number | null;
+  accuracyMetric: string | null;
+  accuracyBasis: string | null;
+  notes: string[];
+  layers: LayerReport[];
+}
+
+/** Everything about a base model that does not depend on the configuration, computed once. */
+export interface PreparedModel {
+  base: ModelGraph;
+  baseCounts: ModelCounts;
+  curves?: CalibrationCurves;
+}
+
+export function prepareModel(base: ModelGraph, accuracy?: AccuracyModel | null): PreparedModel {
+  const baseCounts = countModel(base);
+  const prepared: PreparedModel = { base, baseCounts };
+  if (accuracy?.kind === 'calibrated') {
+    validateAccuracyModel(accuracy);
+    prepared.curves = calibrationCurves(
+      accuracy.points.map((p) => ({
+        precision: p.precision,
+        value: p.value,
+        macsFraction: countModel(applyChannelEdits(base, p).graph).macs / baseCounts.macs,
+      })),
+    );
+  }
+  return prepared;
+}
+
+export function checkHeadroom(headroom: number): void {
+  if (!Number.isFinite(headroom) || headroom < 0 || headroom >= 1) {
+    throw new Error(`headroom must be a fraction in [0, 1) of the device SRAM (e.g. 0.1), got ${headroom}`);
+  }
+}
+
+export function analyze(base: ModelGraph | PreparedModel, request: AnalysisRequest = {}): AnalysisReport {
+  const prepared = 'baseCounts' in base ? base : prepareModel(base, request.accuracy);
+  const { graph, notes } = applyChannelEdits(prepared.base, request);
+  const counts = countModel(graph);
+  const precision = parsePrecision(request.precision ?? 'fp32');
+  const headroom = request.headroom ?? 0;
+  checkHeadroom(headroom);
+  const graphOverrides = Object.fromEntries(
+    graph.layers.filter((l) => l.precision).map((l) => [l.name, l.precision as string]),
+  );
+  const layerPrecisions = precisionMap({ ...graphOverrides, ...request.layerPrecisions });
+  for (const name of layerPrecisions.keys()) {
+    if (!graph.layers.some((l) => l.name === name)) {
+      throw new Error(`layer precision: "${name}" is not a layer of ${graph.name}`);
+    }
+  }
+  const memoryModel = request.memoryModel ?? DEFAULT_MEMORY_MODEL;
+  const biasMode = request.biasMode ?? 'weight';
+  const figures = evaluate(counts, {
+    precision,
+    layerPrecisions,
+    memoryModel,
+    biasMode,
+    device: request.device,
+    headroom,
+  });
+  const pruned = isPruned(prepared.base, graph);
+
+  let accuracy: number | null = null;
+  let accuracyBasis: string | null = null;
+  const model = request.accuracy ?? null;
+  if (model) {
+    const input = {
+      pruned,
+      precision: precision.name,
+      precisionsUsed: figures.precisionsUsed,
+      macsFraction: prepared.baseCounts.macs > 0 ? counts.macs / prepared.baseCounts.macs : 1,
+    };
+    if (model.kind === 'penalties') validateAccuracyModel(model);
+    const estimate =
+      model.kind === 'penalties'
+        ? penaltyAccuracy(model, input)
+        : calibratedAccuracy(prepared.curves ?? prepareModel(prepared.base, model).curves ?? new Map(), input);
+    accuracy = estimate.value;
+    accuracyBasis = estimate.basis;
+  }
+  if (figures.device && figures.device.unsupported.length > 0) {
+    notes.push(`${figures.device.unsupported.join(', ')} unsupported on ${figures.device.id}: no latency`);
+  }
+
+  const channels: Record<string, number> = {};
+  for (const layer of graph.layers) {
+    if (layer.type === 'Conv2D' || layer.type === 'SeparableConv2D') channels[layer.name] = layer.filters;
+    if (layer.type === 'Dense') channels[layer.name] = layer.units;
+  }
+
+  return {
+    frontierVersion: FRONTIER_VERSION,
+    schemaVersion: OUTPUT_SCHEMA_VERSION,
+    model: graph.name,
+    precision: precision.name,
+    memoryModel,
+    biasMode,
+    channels,
+    pruned,
+    params: figures.params,
+    frameworkParams: counts.frameworkParams,
+    paramBytes: figures.paramBytes,
+    peakActivationBytes: figures.peakActivationBytes,
+    peakAt: figures.peakAt,
+    totalBytes: figures.totalBytes,
+    macs: figures.macs,
+    flops: figures.flops,
+    latencyS: figures.latencyS,
+    fits: figures.fits,
+    device: figures.device && request.device ? { ...figures.device, name: request.device.name } : null,
+    headroom,
+    accuracy,
+    accuracyMetric: model ? model.metric : null,
+    accuracyBasis,
+    notes,
+    layers: counts.layers.map((layer) => {
+      const f = figures.layers.get(layer.name);
+      return {
+        name: layer.name,
+        type: layer.type,
+        role: layer.role,
+        ...(layer.into ? { into: layer.into } : {}),
+        outputShape: layer.outputShape,
+        params: layer.params,
+        frameworkParams: layer.frameworkParams,
+        weightBytes: f?.weightBytes ?? 0,
+        macs: layer.macs,
+        activationBytes: f?.activationBytes ?? 0,
+        precision: f?.precision ?? precision.name,
+        latencyS: f?.latencyS ?? null,
+        absorbed: layer.absorbed,
+        ...(layer.activation ? { activation: layer.activation } : {}),
+      };
+    }),
+  };
+}

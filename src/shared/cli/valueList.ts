@@ -1,0 +1,96 @@
+// The value-list grammar shared by `analyze` and `sweep` flags:
+//   items separated by commas; `name=V` starts the list for `name`; a bare item adds another value to the current
+//   list; a value may be a range `a:b` or `a:b:step`.
+// So `--channels conv1=8,16 --channels conv2=8,32` and `--channels conv1=8,16,conv2=8,32` mean the same.
+
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+/** Parses every occurrence of one flag into name → raw value items (ranges still unexpanded). */
+export function parseNamedLists(flag: string, occurrences: readonly string[]): Map<string, string[]> {
+  const lists = new Map<string, string[]>();
+  for (const occurrence of occurrences) {
+    let current: string | undefined;
+    for (const raw of occurrence.split(',')) {
+      const item = raw.trim();
+      if (item === '') throw new UsageError(`--${flag} ${occurrence}: empty item`);
+      const eq = item.indexOf('=');
+      let value = item;
+      if (eq >= 0) {
+        current = item.slice(0, eq).trim();
+        value = item.slice(eq + 1).trim();
+        if (current === '') throw new UsageError(`--${flag} ${occurrence}: "${item}" has no name before "="`);
+        if (value === '') throw new UsageError(`--${flag} ${occurrence}: "${item}" has no value after "="`);
+      } else if (current === undefined) {
+        throw new UsageError(`--${flag} ${occurrence}: "${item}" needs a name first (name=value)`);
+      }
+      const list = lists.get(current) ?? [];
+      list.push(value);
+      lists.set(current, list);
+    }
+  }
+  return lists;
+}
+
+/** Parses a plain list (`fp32,int8` or `8:64:8`) of one flag's occurrences. */
+export function parsePlainList(flag: string, occurrences: readonly string[]): string[] {
+  const items: string[] = [];
+  for (const occurrence of occurrences) {
+    for (const raw of occurrence.split(',')) {
+      const item = raw.trim();
+      if (item === '') throw new UsageError(`--${flag} ${occurrence}: empty item`);
+      items.push(item);
+    }
+  }
+  return items;
+}
+
+export interface NumericRange {
+  start: number;
+  stop: number;
+  step: number;
+}
+
+const EPS = 1e-9;
+
+/** A number or an inclusive range `a:b[:step]`; a range of integers steps by 1 unless told. */
+export function parseNumericItem(what: string, item: string, integer: boolean): NumericRange {
+  const parts = item.split(':').map((p) => p.trim());
+  const nums = parts.map(Number);
+  if (parts.length > 3 || parts.some((p) => p === '') || nums.some((n) => !Number.isFinite(n))) {
+    throw new UsageError(`${what}: "${item}" is not a number or a range a:b[:step]`);
+  }
+  if (integer && nums.some((n) => !Number.isInteger(n))) {
+    throw new UsageError(`${what}: "${item}" must be whole numbers`);
+  }
+  if (parts.length === 1) return { start: nums[0], stop: nums[0], step: 1 };
+  const [start, stop] = nums;
+  let step = nums[2];
+  if (step === undefined) {
+    if (!integer) throw new UsageError(`${what}: the range "${item}" needs a step (a:b:step)`);
+    step = 1;
+  }
+  if (step <= 0) throw new UsageError(`${what}: the step of "${item}" must be positive`);
+  if (stop < start) throw new UsageError(`${what}: the range "${item}" ends before it starts`);
+  return { start, stop, step };
+}
+
+export const rangeSize = (r: NumericRange): number => Math.floor((r.stop - r.start) / r.step + EPS) + 1;
+
+export function expandRange(r: NumericRange): number[] {
+  const n = rangeSize(r);
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) out.push(Number((r.start + i * r.step).toPrecision(12)));
+  return out;
+}
+
+/** Expands items (numbers and ranges) into distinct values, in the order given. */
+export function expandNumbers(what: string, items: readonly string[], integer: boolean): number[] {
+  const seen = new Set<number>();
+  for (const item of items) for (const v of expandRange(parseNumericItem(what, item, integer))) seen.add(v);
+  return [...seen];
+}

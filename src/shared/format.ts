@@ -1,0 +1,33 @@
+// Display formatting. Internally everything is exact bytes, MACs and seconds; these only shape what people read.
+
+/** KiB (1024 B) with two decimals, rounded half up: 465.125 → "465.13". Byte counts / 1024 are exact binary
+ * fractions, so toFixed's round-half-up on the exact value is the rule we want. */
+export const kib = (bytes: number): string => (bytes / 1024).toFixed(2);
+
+export const kibLabel = (bytes: number): string => `${kib(bytes)} KiB`;
+
+/** Whole numbers with thousands separators: 91203 → "91,203". */
+export const count = (n: number): string =>
+  Math.round(n)
+    .toString()
+    .replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+
+/** Millions with two decimals: 39037824 → "39.04 M". */
+export const millions = (n: number): string => `${(n / 1e6).toFixed(2)} M`;
+
+/** Seconds below 1 s as milliseconds (82.7 ms), above as seconds with 3 decimals (3.904 s). */
+export function duration(seconds: number | null): string {
+  if (seconds === null) return '—';
+  if (seconds < 1) {
+    const ms = seconds * 1000;
+    return `${ms < 10 ? ms.toFixed(2) : ms < 100 ? ms.toFixed(1) : ms.toFixed(0)} ms`;
+  }
+  return `${seconds.toFixed(3)} s`;
+}
+
+/** A fraction as a percentage with one decimal: 0.85 → "85.0 %". */
+export const percent = (fraction: number | null): string =>
+  fraction === null ? '—' : `${(fraction * 100).toFixed(1)} %`;
+
+/** Significant-figure rounding that removes float noise (3.9037824000000003 → 3.9037824). */
+export const tidySig = (x: number): number => Number(x.toPrecision(12));

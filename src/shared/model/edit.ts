@@ -1,0 +1,241 @@
+// Structural edits: set a layer's output channels or prune a ratio of them; consumers follow by shape inference.
+import { cloneGraph, layerMap, topologicalOrder, validateGraph } from './graph';
+import { inferShapes, layerOutputShape, type ShapeMap } from './shapes';
+import { isChannelLayer, ModelError, outputChannelsOf, type ChannelLayer, type Layer, type ModelGraph } from './types';
+
+export interface ChannelEdits {
+  /** layer name → output channels (filters / units) */
+  channels?: Record<string, number>;
+  /** layer name (or `*` for every prunable layer) → ratio of output channels removed, in [0, 1) */
+  prune?: Record<string, number>;
+}
+
+export interface EditResult {
+  graph: ModelGraph;
+  /** Human-readable consequences, e.g. layers changed together because an Add joins them. */
+  notes: string[];
+}
+
+/** Layers whose output passes the channel count of their input through unchanged. */
+const CHANNEL_PRESERVING = new Set([
+  'BatchNormalization',
+  'Activation',
+  'Dropout',
+  'MaxPooling2D',
+  'AveragePooling2D',
+  'GlobalAveragePooling2D',
+  'GlobalMaxPooling2D',
+  'ZeroPadding2D',
+  'DepthwiseConv2D',
+]);
+
+export interface ChannelGroup {
+  /** Editable layers whose output channels must stay equal. */
+  members: string[];
+  /** The Add layers that tie them. */
+  adds: string[];
+  /** A non-editable source tied in (an Input, a Concatenate), which freezes the group. */
+  fixedBy?: string;
+}
+
+/** Groups of layers joined by Add (directly or through channel-preserving layers). Singletons are omitted. */
+export function channelGroups(graph: ModelGraph): ChannelGroup[] {
+  const byName = layerMap(graph);
+  const parent = new Map<string, string>();
+  const find = (x: string): string => {
+    let root = x;
+    while (parent.has(root) && parent.get(root) !== root) root = parent.get(root) as string;
+    parent.set(x, root);
+    return root;
+  };
+  const union = (a: string, b: string): void => {
+    const ra = find(a);
+    const rb = find(b);
+    if (ra !== rb) parent.set(ra, rb);
+  };
+  // The layer that decides the channel count of `name`'s output.
+  const channelSource = (name: string): string => {
+    let layer = byName.get(name) as Layer;
+    while (CHANNEL_PRESERVING.has(layer.type)) layer = byName.get(layer.inputs[0]) as Layer;
+    return layer.name;
+  };
+  const adds = graph.layers.filter((l) => l.type === 'Add');
+  for (const add of adds) {
+    for (const input of add.inputs) union(add.name, channelSource(input));
+  }
+  const groups = new Map<string, ChannelGroup>();
+  for (const name of parent.keys()) {
+    const root = find(name);
+    const group = groups.get(root) ?? { members: [], adds: [] };
+    groups.set(root, group);
+    const layer = byName.get(name) as Layer;
+    if (layer.type === 'Add') group.adds.push(name);
+    else if (isChannelLayer(layer)) group.members.push(name);
+    else group.fixedBy = name;
+  }
+  const order = new Map(graph.layers.map((l, i) => [l.name, i]));
+  const byOrder = (a: string, b: string): number => (order.get(a) ?? 0) - (order.get(b) ?? 0);
+  return [...groups.values()].map((g) => ({ ...g, members: g.members.sort(byOrder), adds: g.adds.sort(byOrder) }));
+}
+
+export function editableLayers(graph: ModelGraph): ChannelLayer[] {
+  return graph.layers.filter(isChannelLayer);
+}
+
+function unknownLayer(name: string, graph: ModelGraph, flag: string): ModelError {
+  const names = editableLayers(graph).map((l) => l.name);
+  return new ModelError(
+    `${flag}: "${name}" is not a layer with output channels in ${graph.name}; choose one of ${names.join(', ')}`,
+    name,
+  );
+}
+
+/** Kept channels for a pruning ratio: round((1 − r)·C), at least 1. */
+export function keptChannels(original: number, ratio: number): number {
+  return Math.max(1, Math.round((1 - ratio) * original));
+}
+
+export function checkRatio(name: string, ratio: number): void {
+  if (!Number.isFinite(ratio) || ratio < 0 || ratio >= 1) {
+    throw new ModelError(`prune ${name}: the ratio must be in [0, 1), got ${ratio}`, name);
+  }
+}
+
+export function checkChannels(name: string, channels: number): void {
+  if (!Number.isInteger(channels) || channels < 1) {
+    throw new ModelError(`channels ${name}: must be a whole number ≥ 1, got ${channels}`, name);
+  }
+}
+
+/** Resolves channels and pruning ratios into one target channel count per edited layer. */
+function targetChannels(graph: ModelGraph, edits: ChannelEdits): Map<string, { value: number; from: string }> {
+  const byName = layerMap(graph);
+  const targets = new Map<string, { value: number; from: string }>();
+  const set = (name: string, value: number, from: string): void => {
+    const previous = targets.get(name);
+    if (previous && previous.value !== value) {
+      throw new ModelError(
+        `${name}: ${previous.from} asks for ${previous.value} channels and ${from} for ${value}`,
+        name,
+      );
+    }
+    targets.set(name, { value, from });
+  };
+  for (const [name, ratio] of Object.entries(edits.prune ?? {})) {
+    checkRatio(name, ratio);
+    const layers = name === '*' ? editableLayers(graph).filter((l) => !isOutputLayer(graph, l)) : [byName.get(name)];
+    for (const layer of layers) {
+      if (!layer || !isChannelLayer(layer)) throw unknownLayer(name, graph, 'prune');
+      // A wildcard never prunes a layer that is explicitly set.
+      if (name === '*' && (edits.channels?.[layer.name] !== undefined || edits.prune?.[layer.name] !== undefined)) {
+        continue;
+      }
+      set(layer.name, keptChannels(outputChannelsOf(layer), ratio), `prune ${name}=${ratio}`);
+    }
+  }
+  for (const [name, value] of Object.entries(edits.channels ?? {})) {
+    const layer = byName.get(name);
+    if (!layer || !isChannelLayer(layer)) throw unknownLayer(name, graph, 'channels');
+    checkChannels(name, value);
+    set(name, value, `channels ${name}=${value}`);
+  }
+  return targets;
+}
+
+/** The model's output layers define the task (classes, reconstruction size): a wildcard prune leaves them alone. */
+function isOutputLayer(graph: ModelGraph, layer: Layer): boolean {
+  const consumers = graph.layers.filter((l) => l.inputs.includes(layer.name));
+  if (graph.outputs.includes(layer.name)) return true;
+  // An output reached only through layers that keep its channels (activation, reshape…) is an output too.
+  return (
+    consumers.length > 0 &&
+    consumers.every(
+      (c) =>
+        !isChannelLayer(c) &&
+        c.type !== 'Add' &&
+        c.type !== 'Concatenate' &&
+        (graph.outputs.includes(c.name) || isOutputLayer(graph, c)),
+    )
+  );
+}
+
+export function applyChannelEdits(base: ModelGraph, edits: ChannelEdits): EditResult {
+  validateGraph(base);
+  const targets = targetChannels(base, edits);
+  const graph = cloneGraph(base);
+  const notes: string[] = [];
+  if (targets.size === 0) return { graph, notes };
+
+  const byName = layerMap(graph);
+  const groupOf = new Map<string, ChannelGroup>();
+  for (const group of channelGroups(base)) for (const m of group.members) groupOf.set(m, group);
+
+  const final = new Map<string, { value: number; from: string }>();
+  for (const [name, target] of targets) {
+    const group = groupOf.get(name);
+    const members = group ? group.members : [name];
+    if (group?.fixedBy && outputChannelsOf(byName.get(name) as ChannelLayer) !== target.value) {
+      throw new ModelError(
+        `${name}: its output channels are tied by ${group.adds.join(', ')} to "${group.fixedBy}", whose channels cannot change`,
+        name,
+      );
+    }
+    for (const member of members) {
+      const previous = final.get(member);
+      if (previous && previous.value !== target.value) {
+        throw new ModelError(
+          `${member}: ${previous.from} and ${target.from} disagree (${previous.value} vs ${target.value}); ` +
+            `${members.join(', ')} are joined by ${group?.adds.join(', ')} and must keep equal channels`,
+          member,
+        );
+      }
+      final.set(member, target);
+    }
+    if (group && members.length > 1) {
+      const others = members.filter((m) => m !== name);
+      notes.push(
+        `${target.from} also sets ${others.join(', ')} to ${target.value}: joined by ${group.adds.join(', ')}, ` +
+          'which needs equal channels',
+      );
+    }
+  }
+  for (const [name, { value }] of final) {
+    const layer = byName.get(name) as ChannelLayer;
+    if (layer.type === 'Dense') layer.units = value;
+    else layer.filters = value;
+  }
+  followReshapes(base, graph, notes);
+  return { graph, notes: [...new Set(notes)] };
+}
+
+/**
+ * A Reshape with a literal target (e.g. MobileNet's Reshape((1, 1, 1024)) after global pooling) follows a channel
+ * change when its last dimension was the channel count of its input.
+ */
+function followReshapes(base: ModelGraph, graph: ModelGraph, notes: string[]): void {
+  const baseShapes = inferShapes(base);
+  const shapes: ShapeMap = new Map();
+  for (const layer of topologicalOrder(graph)) {
+    const inputs = layer.inputs.map((n) => shapes.get(n) as number[]);
+    if (layer.type === 'Reshape' && inputs[0]) {
+      const before = baseShapes.get(layer.inputs[0]) as number[];
+      const now = inputs[0];
+      const target = layer.targetShape;
+      const last = target.length - 1;
+      if (before[before.length - 1] !== now[now.length - 1] && target[last] === before[before.length - 1]) {
+        target[last] = now[now.length - 1];
+        notes.push(`${layer.name}: reshape target follows to ${target.join('×')}`);
+      }
+    }
+    shapes.set(layer.name, layerOutputShape(layer, inputs));
+  }
+}
+
+/** Whether any editable layer has fewer output channels than in the original model. */
+export function isPruned(original: ModelGraph, edited: ModelGraph): boolean {
+  const before = layerMap(original);
+  return editableLayers(edited).some((layer) => {
+    const orig = before.get(layer.name);
+    return orig !== undefined && isChannelLayer(orig) && outputChannelsOf(layer) < outputChannelsOf(orig);
+  });
+}
