@@ -2,6 +2,7 @@
 import type { DeviceProfile } from '../devices';
 import type { ModelCounts } from './counts';
 import { peakActivation, type MemoryLayout, type MemoryModel } from './memory';
+import { tidySig } from '../format';
 import { isInteger, parsePrecision, tensorBytes, type Precision } from './precision';
 
 /** How biases are stored: at the layer's weight precision (the exam's), or int32 for integer layers (TFLite's). */
@@ -94,7 +95,7 @@ export function evaluate(counts: ModelCounts, settings: EvaluationSettings): Fig
         layerLatency = null;
       } else {
         const efficiency = (layer.kind && device.efficiency[layer.kind]) ?? 1;
-        layerLatency = (2 * layer.macs) / (throughput * efficiency);
+        layerLatency = tidySig((2 * layer.macs) / (throughput * efficiency));
         latency += layerLatency;
       }
     }
@@ -144,7 +145,7 @@ export function evaluate(counts: ModelCounts, settings: EvaluationSettings): Fig
     totalBytes,
     macs: counts.macs,
     flops: 2 * counts.macs,
-    latencyS: device && unsupported.size === 0 ? latency : null,
+    latencyS: device && unsupported.size === 0 ? tidySig(latency) : null,
     fits: fit ? fit.fits : null,
     device: fit,
     precisionsUsed: [...used],

@@ -66,8 +66,9 @@ export function deployPlan(graph: ModelGraph): DeployPlan {
   const plan: DeployPlan = { inputs: [], ops: [], roles, tensorOf, outputs: [] };
 
   const alias = (layer: Layer, role: LayerRole, into: string): void => {
-    roles.set(layer.name, { role, into });
-    tensorOf.set(layer.name, tensorOf.get(into) ?? into);
+    const owner = tensorOf.get(into) ?? into;
+    roles.set(layer.name, { role, into: owner });
+    tensorOf.set(layer.name, owner);
   };
 
   for (const layer of topologicalOrder(graph)) {

@@ -1,0 +1,108 @@
+// Flags shared by `analyze` and `sweep` that shape the analysis: memory model, bias storage, headroom, accuracy.
+import { existsSync, readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import type { AccuracyModel, CalibrationPoint } from '../../shared/analysis/accuracy';
+import { BIAS_MODES, type BiasMode } from '../../shared/analysis/evaluate';
+import { MEMORY_MODELS, type MemoryModel } from '../../shared/analysis/memory';
+import { parseNamedLists, UsageError } from '../../shared/cli/valueList';
+import { choiceFlag, numberFlag, type FlagKind, type ParsedArgs } from './args';
+
+export const ANALYSIS_FLAGS: Record<string, FlagKind> = {
+  memory: 'string',
+  bias: 'string',
+  headroom: 'string',
+  'base-accuracy': 'string',
+  penalty: 'repeat',
+  metric: 'string',
+  calibration: 'string',
+  'layer-precision': 'repeat',
+};
+
+export interface AnalysisFlags {
+  memoryModel?: MemoryModel;
+  biasMode?: BiasMode;
+  headroom?: number;
+  accuracy: AccuracyModel | null;
+  layerPrecisions?: Record<string, string>;
+}
+
+/** Reads a fraction given as 0.93 or 93%. */
+function fraction(args: ParsedArgs, name: string, what: string): number | undefined {
+  const value = numberFlag(args, name, what);
+  if (value !== undefined && (value < 0 || value > 1)) {
+    throw new UsageError(`--${name} ${args.strings.get(name)}: ${what} must be a fraction in [0, 1] (0.93 or 93%)`);
+  }
+  return value;
+}
+
+export function readAnalysisFlags(args: ParsedArgs): AnalysisFlags {
+  const flags: AnalysisFlags = {
+    memoryModel: choiceFlag(args, 'memory', MEMORY_MODELS),
+    biasMode: choiceFlag(args, 'bias', BIAS_MODES),
+    headroom: fraction(args, 'headroom', 'the SRAM headroom'),
+    accuracy: readAccuracy(args),
+  };
+  if (flags.headroom === 1) throw new UsageError('--headroom must be below 1 (100 % leaves no SRAM)');
+  const layerPrecisions = args.repeats.get('layer-precision');
+  if (layerPrecisions) {
+    const lists = parseNamedLists('layer-precision', layerPrecisions);
+    flags.layerPrecisions = {};
+    for (const [name, values] of lists) {
+      if (values.length !== 1) throw new UsageError(`--layer-precision ${name}: give one precision`);
+      flags.layerPrecisions[name] = values[0];
+    }
+  }
+  return flags;
+}
+
+function readAccuracy(args: ParsedArgs): AccuracyModel | null {
+  const metric = args.strings.get('metric') ?? 'accuracy';
+  const base = fraction(args, 'base-accuracy', 'the base accuracy');
+  const penaltyArgs = args.repeats.get('penalty') ?? [];
+  const calibration = args.strings.get('calibration');
+  if (calibration !== undefined) {
+    if (base !== undefined || penaltyArgs.length > 0) {
+      throw new UsageError('--calibration replaces --base-accuracy and --penalty: give one accuracy model');
+    }
+    return readCalibration(calibration, metric);
+  }
+  if (base === undefined) {
+    if (penaltyArgs.length > 0) throw new UsageError('--penalty needs --base-accuracy');
+    return null;
+  }
+  const penalties: Record<string, number> = {};
+  for (const [name, values] of parseNamedLists('penalty', penaltyArgs)) {
+    if (values.length !== 1) throw new UsageError(`--penalty ${name}: give one value`);
+    const text = values[0];
+    const value = text.endsWith('%') ? Number(text.slice(0, -1)) / 100 : Number(text);
+    if (!Number.isFinite(value) || value < 0 || value > 1) {
+      throw new UsageError(`--penalty ${name}=${text}: a penalty is a fraction in [0, 1] (0.05 or 5%)`);
+    }
+    penalties[name.toLowerCase()] = value;
+  }
+  return { kind: 'penalties', metric, base, penalties };
+}
+
+/** A calibration file: {"metric": "f1", "points": [{"channels": {...}, "prune": {...}, "precision": "int8", "value": 0.9}]} */
+function readCalibration(path: string, metric: string): AccuracyModel {
+  if (!existsSync(path)) throw new UsageError(`--calibration ${path}: no such file`);
+  let json: { metric?: unknown; points?: unknown };
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new UsageError(`${basename(path)}: not valid JSON (${(error as Error).message})`);
+  }
+  if (!Array.isArray(json.points)) throw new UsageError(`${basename(path)}: no "points" list`);
+  const points = json.points.map((p: Record<string, unknown>, i: number): CalibrationPoint => {
+    if (typeof p.precision !== 'string' || typeof p.value !== 'number') {
+      throw new UsageError(`${basename(path)}: points[${i}] needs "precision" (a name) and "value" (a fraction)`);
+    }
+    return {
+      precision: p.precision,
+      value: p.value,
+      channels: (p.channels as Record<string, number>) ?? undefined,
+      prune: (p.prune as Record<string, number>) ?? undefined,
+    };
+  });
+  return { kind: 'calibrated', metric: typeof json.metric === 'string' ? json.metric : metric, points };
+}

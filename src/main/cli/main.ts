@@ -1,0 +1,62 @@
+// The `frontier` command: dispatches to subcommands; usage errors exit 2, other failures 1.
+import { FRONTIER_VERSION } from '../../shared/analysis/analyze';
+import { UsageError } from '../../shared/cli/valueList';
+import { ModelError } from '../../shared/model/types';
+import { PrecisionError } from '../../shared/analysis/precision';
+import { analyzeCommand, ANALYZE_USAGE } from './analyzeCommand';
+import { processIo, type Io } from './io';
+
+type Command = (argv: string[], io: Io) => Promise<number>;
+
+const COMMANDS: Record<string, { run: Command; usage: string; summary: string }> = {
+  analyze: { run: analyzeCommand, usage: ANALYZE_USAGE, summary: 'analyse one configuration of a model' },
+};
+
+export function helpText(): string {
+  const lines = [
+    `frontier ${FRONTIER_VERSION}: fit neural networks onto small devices`,
+    '',
+    'Commands:',
+    ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`),
+    '',
+    ...Object.values(COMMANDS).map((c) => c.usage),
+    '',
+    'Run `frontier <command> --help` for one command.',
+  ];
+  return lines.join('\n');
+}
+
+export async function main(argv: string[], io: Io = processIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+    io.out(helpText());
+    return 0;
+  }
+  if (name === '--version' || name === 'version') {
+    io.out(FRONTIER_VERSION);
+    return 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    io.err(`frontier: unknown command "${name}"; commands are ${Object.keys(COMMANDS).join(', ')}`);
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.out(command.usage);
+    return 0;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof PrecisionError) {
+      io.err(`frontier ${name}: ${error.message}`);
+      return 2;
+    }
+    if (error instanceof ModelError) {
+      io.err(`frontier ${name}: ${error.message}`);
+      return 1;
+    }
+    io.err(`frontier ${name}: ${(error as Error).message ?? String(error)}`);
+    return 1;
+  }
+}

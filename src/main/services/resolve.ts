@@ -1,0 +1,37 @@
+// Turns what a user names (a preset id or a file; a device id or a device file) into a graph or a profile.
+import { existsSync, readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { parseDeviceProfile } from '../../shared/deviceProfile';
+import { BUILTIN_DEVICES, findBuiltinDevice, type DeviceProfile } from '../../shared/devices';
+import type { ModelGraph } from '../../shared/model/types';
+import { findPreset, presetIds } from '../../shared/presets';
+import { UsageError } from '../../shared/cli/valueList';
+import { loadModelFile } from '../import/loadModelFile';
+
+export async function resolveModel(ref: string): Promise<ModelGraph> {
+  const preset = findPreset(ref);
+  if (preset) return preset.build();
+  if (!existsSync(ref)) {
+    throw new UsageError(
+      `model "${ref}" is neither a preset (${presetIds().join(', ')}) nor a file that exists`,
+    );
+  }
+  return loadModelFile(ref);
+}
+
+export function resolveDevice(ref: string): DeviceProfile {
+  const builtin = findBuiltinDevice(ref);
+  if (builtin) return builtin;
+  if (existsSync(ref)) {
+    let json: unknown;
+    try {
+      json = JSON.parse(readFileSync(ref, 'utf8'));
+    } catch (error) {
+      throw new UsageError(`${basename(ref)}: not valid JSON (${(error as Error).message})`);
+    }
+    return parseDeviceProfile(json, basename(ref));
+  }
+  throw new UsageError(
+    `unknown device "${ref}": use a device file or one of ${BUILTIN_DEVICES.map((d) => d.id).join(', ')}`,
+  );
+}
