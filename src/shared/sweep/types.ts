@@ -1,0 +1,73 @@
+// The vocabulary of sweeps: what a design space says, what one configuration's result holds, who the clients are.
+import type { AccuracyModel } from '../analysis/accuracy';
+import type { BiasMode } from '../analysis/evaluate';
+import type { MemoryModel } from '../analysis/memory';
+
+/** A client: a deadline per inference, optionally a minimum accuracy and a device of their own. */
+export interface Client {
+  name: string;
+  deadlineS: number;
+  /** A fraction (0.9), or absent. */
+  minAccuracy?: number;
+  /** Device id the client runs on; absent = any device of the sweep. */
+  device?: string;
+}
+
+export type Strategy = 'grid' | 'random';
+
+/** A sweep as the user states it; the same JSON in a `--spec` file, in the app, and stored with the session. */
+export interface SweepSpec {
+  /** Preset id or model file path. */
+  model: string;
+  /** Device ids or device file paths; a dimension like any other. */
+  devices: string[];
+  /** Layer → value items: whole numbers or ranges `a:b` / `a:b:step`, e.g. {"conv1": ["8", "16"]}. */
+  channels: Record<string, string[]>;
+  /** Layer (or `*` for every prunable layer) → ratio items: numbers or ranges `a:b:step`. */
+  prune: Record<string, string[]>;
+  /** Precision names: fp32, fp16, int8, int4, wXaY. */
+  precisions: string[];
+  memoryModel: MemoryModel;
+  biasMode: BiasMode;
+  /** Fraction of SRAM kept free. */
+  headroom: number;
+  accuracy: AccuracyModel | null;
+  clients: Client[];
+  strategy: Strategy;
+  /** For `random`: how many configurations to draw (without replacement). */
+  samples?: number;
+  /** For `random`: the seed, so a sweep can be rerun exactly. */
+  seed?: number;
+  /** A grid larger than this is refused (default 10,000,000). */
+  gridLimit?: number;
+}
+
+export const DEFAULT_GRID_LIMIT = 10_000_000;
+
+/** Why a configuration is not feasible (or `ok` when it is). Ordered: the first that applies is stored. */
+export type ConfigStatus = 'ok' | 'no-fit' | 'unsupported' | 'error';
+export const CONFIG_STATUSES: readonly ConfigStatus[] = ['ok', 'no-fit', 'unsupported', 'error'];
+
+/** The analysed figures of one configuration, as stored (one row per configuration). */
+export interface ConfigResult {
+  /** Index of the configuration in the design space (mixed radix over its dimensions, last fastest). */
+  idx: number;
+  status: ConfigStatus;
+  params: number;
+  paramBytes: number;
+  peakActivationBytes: number;
+  /** Parameters + peak activation. */
+  totalBytes: number;
+  /** SRAM the configuration needs on its device (activations + weights in SRAM + runtime RAM). */
+  sramBytes: number;
+  macs: number;
+  latencyS: number | null;
+  accuracy: number | null;
+  /** For `error` and `unsupported`: the reason, in words. */
+  message?: string;
+}
+
+/** Pareto membership bits stored per result. */
+export const FRONT_3D = 1;
+export const FRONT_LATENCY = 2;
+export const FRONT_MEMORY = 4;
