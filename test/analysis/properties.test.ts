@@ -3,6 +3,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../../src/shared/analysis/analyze';
+import { CompiledModel, emptyFigures } from '../../src/shared/analysis/compiled';
+import { parsePrecision } from '../../src/shared/analysis/precision';
+import { EXAM_MCU } from '../../src/shared/devices';
 import { editableLayers } from '../../src/shared/model/edit';
 import { graphToNative, nativeToGraph } from '../../src/shared/model/native';
 import type { ModelGraph } from '../../src/shared/model/types';
@@ -127,6 +130,50 @@ describe('properties over random graphs', () => {
         expect(again).toEqual(g);
       }),
       { numRuns: 100 },
+    );
+  });
+});
+
+describe('the compiled model (the sweep hot path) computes exactly what analyze computes', () => {
+  it('on random graphs, channel counts, precisions, memory models and devices', () => {
+    const devices = [EXAM_MCU, { ...EXAM_MCU, id: 'flashy', weightsIn: 'flash' as const, flashBytes: 1 << 20, runtimeRamBytes: 1000, runtimeFlashBytes: 5000, overheadS: 0.001, efficiency: { depthwise: 0.5, dense: 0.8 }, throughput: { fp32: 1e7, int8: 8e7, fp16: 2e7 } }];
+    fc.assert(
+      fc.property(
+        graphArb,
+        fc.array(fc.double({ min: 0, max: 0.9, noNaN: true }), { minLength: 1, maxLength: 8 }),
+        fc.constantFrom('fp32', 'fp16', 'int8', 'int4', 'w4a8', 'w8a16'),
+        fc.constantFrom('largest-tensor', 'layer-io', 'liveness'),
+        fc.constantFrom('weight', 'int32'),
+        fc.integer({ min: 0, max: 1 }),
+        (g, ratios, precision, memoryModel, biasMode, deviceIdx) => {
+          const accuracy = { kind: 'penalties', metric: 'accuracy', base: 0.9, penalties: { pruned: 0.05, int8: 0.02, int4: 0.04 } } as const;
+          const device = devices[deviceIdx];
+          const compiled = new CompiledModel(g, { memoryModel, biasMode, headroom: 0.1, accuracy });
+          const layers = compiled.editable().filter((n) => n !== 'head');
+          const prune: Record<string, number> = {};
+          layers.forEach((name, i) => {
+            if (i < ratios.length) prune[name] = ratios[i];
+          });
+          let slow;
+          try {
+            slow = analyze(g, { precision, memoryModel, biasMode, device, headroom: 0.1, accuracy, prune });
+          } catch {
+            return; // conflicting edits inside an Add group: the space validation refuses those
+          }
+          compiled.setChannels(new Map(Object.entries(slow.channels)));
+          const fast = compiled.evaluate(parsePrecision(precision), device, emptyFigures());
+          expect(fast.params).toBe(slow.params);
+          expect(fast.paramBytes).toBe(slow.paramBytes);
+          expect(fast.peakActivationBytes).toBe(slow.peakActivationBytes);
+          expect(fast.totalBytes).toBe(slow.totalBytes);
+          expect(fast.macs).toBe(slow.macs);
+          expect(fast.sramBytes).toBe(slow.device!.sramRequiredBytes);
+          expect(fast.fits).toBe(slow.fits);
+          expect(Number.isNaN(fast.latencyS) ? null : fast.latencyS).toBe(slow.latencyS);
+          expect(Number.isNaN(fast.accuracy) ? null : fast.accuracy).toBe(slow.accuracy);
+        },
+      ),
+      { numRuns: 300 },
     );
   });
 });

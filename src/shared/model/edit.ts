@@ -123,7 +123,7 @@ function targetChannels(graph: ModelGraph, edits: ChannelEdits): Map<string, { v
   };
   for (const [name, ratio] of Object.entries(edits.prune ?? {})) {
     checkRatio(name, ratio);
-    const layers = name === '*' ? editableLayers(graph).filter((l) => !isOutputLayer(graph, l)) : [byName.get(name)];
+    const layers = name === '*' ? prunableLayers(graph) : [byName.get(name)];
     for (const layer of layers) {
       if (!layer || !isChannelLayer(layer)) throw unknownLayer(name, graph, 'prune');
       // A wildcard never prunes a layer that is explicitly set.
@@ -140,6 +140,11 @@ function targetChannels(graph: ModelGraph, edits: ChannelEdits): Map<string, { v
     set(name, value, `channels ${name}=${value}`);
   }
   return targets;
+}
+
+/** Layers a wildcard prune applies to: every layer with output channels but the model's output layers. */
+export function prunableLayers(graph: ModelGraph): ChannelLayer[] {
+  return editableLayers(graph).filter((l) => !isOutputLayer(graph, l));
 }
 
 /** The model's output layers define the task (classes, reconstruction size): a wildcard prune leaves them alone. */
