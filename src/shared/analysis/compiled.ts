@@ -78,7 +78,6 @@ export class CompiledModel {
   private readonly stepInputs: number[][];
   private readonly releaseAfter: number[][];
   private readonly inputLayers: number[];
-  private readonly releaseAtStart: number[];
   private readonly baseChannels: Map<string, number>;
   private readonly groups: Map<string, string[]>;
   private readonly reshapeFollows: Map<number, { inputLast: number }>;
@@ -129,7 +128,6 @@ export class CompiledModel {
     this.stepInputs.forEach((inputs, s) => inputs.forEach((t) => lastUse.set(t, s)));
     for (const out of plan.outputs) lastUse.set(index.get(out) as number, Number.POSITIVE_INFINITY);
     this.releaseAfter = this.stepLayer.map(() => []);
-    this.releaseAtStart = [];
     this.stepLayer.forEach((layerIdx, s) => {
       const last = lastUse.get(layerIdx) ?? s;
       if (Number.isFinite(last)) this.releaseAfter[last].push(layerIdx);
