@@ -1,8 +1,8 @@
 // Turns what a user names (a preset id or a file; a device id or a device file) into a graph or a profile.
 import { existsSync, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { parseDeviceProfile } from '../../shared/deviceProfile';
-import { BUILTIN_DEVICES, findBuiltinDevice, type DeviceProfile } from '../../shared/devices';
+import { parseDeviceProfile, unknownDeviceMessage } from '../../shared/deviceProfile';
+import { findBuiltinDevice, type DeviceProfile } from '../../shared/devices';
 import type { ModelGraph } from '../../shared/model/types';
 import { findPreset, presetIds } from '../../shared/presets';
 import { UsageError } from '../../shared/cli/valueList';
@@ -31,7 +31,5 @@ export function resolveDevice(ref: string): DeviceProfile {
     }
     return parseDeviceProfile(json, basename(ref));
   }
-  throw new UsageError(
-    `unknown device "${ref}": use a device file or one of ${BUILTIN_DEVICES.map((d) => d.id).join(', ')}`,
-  );
+  throw new UsageError(unknownDeviceMessage(ref));
 }
