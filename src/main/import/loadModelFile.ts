@@ -1,0 +1,242 @@
+// Reads a model file of any kind Frontier accepts, recognised by its content (not its extension):
+// - a `.keras` archive (Keras 3 `model.save("x.keras")`): a ZIP holding `config.json`;
+// - a TensorFlow.js layers model (`model.json` with `modelTopology`);
+// - Frontier's own model file (`"format": "frontier-model"`);
+// - Keras model JSON (`model.to_json()`, Keras 2 or 3).
+// Every error names the file.
+import { readFile } from 'node:fs/promises';
+import { kerasToGraph } from '../../shared/model/keras';
+import { nativeToGraph } from '../../shared/model/native';
+import { ModelError, type ModelGraph } from '../../shared/model/types';
+import { isZip, readZipEntry, zipEntryNames } from './zip';
+
+export async function loadModelFile(path: string): Promise<ModelGraph> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(path);
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    const why =
+      e.code === 'ENOENT'
+        ? 'no such file'
+        : e.code === 'EISDIR'
+          ? 'it is a directory, not a model file'
+          : e.code === 'EACCES'
+            ? 'permission denied'
+            : e.message;
+    throw new ModelError(`${path}: cannot read the model file: ${why}`);
+  }
+  return parseModelBytes(bytes, path);
+}
+
+/** Parses a model file's bytes; `fileName` is used to name the file in errors. */
+export function parseModelBytes(bytes: Buffer, fileName: string): ModelGraph {
+  try {
+    return parseBytes(bytes, fileName);
+  } catch (err) {
+    throw withFileName(err, fileName);
+  }
+}
+
+function parseBytes(bytes: Buffer, fileName: string): ModelGraph {
+  if (bytes.length === 0) throw new ModelError(`${fileName}: the file is empty`);
+  if (isZip(bytes)) return parseKerasArchive(bytes, fileName);
+  if (bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]))) {
+    throw new ModelError(
+      `${fileName}: this is an HDF5 (.h5) file; Frontier reads .keras archives and Keras JSON ` +
+        '(save with model.save("model.keras"), or write model.to_json() to a file)',
+    );
+  }
+  if (bytes.length >= 8 && bytes.subarray(4, 8).toString('latin1') === 'TFL3') {
+    throw new ModelError(`${fileName}: this is a TensorFlow Lite flatbuffer; Frontier reads Keras models (.keras or JSON)`);
+  }
+  const json = parseJson(bytes, fileName);
+  if (typeof json === 'object' && json !== null && (json as Record<string, unknown>).format === 'frontier-model') {
+    return nativeToGraph(json, fileName);
+  }
+  return kerasToGraph(json, fileName);
+}
+
+function parseKerasArchive(bytes: Buffer, fileName: string): ModelGraph {
+  const names = zipEntryNames(bytes);
+  if (!names.includes('config.json')) {
+    const shown = names.length === 0 ? 'nothing' : names.slice(0, 8).join(', ') + (names.length > 8 ? ', ...' : '');
+    throw new ModelError(
+      `${fileName}: a ZIP archive without config.json, so not a .keras model (it holds ${shown})`,
+    );
+  }
+  const source = `${fileName} (config.json)`;
+  const config = readZipEntry(bytes, 'config.json') as Buffer;
+  return kerasToGraph(parseJson(config, source), source);
+}
+
+function parseJson(bytes: Buffer, sourceName: string): unknown {
+  let text = bytes.toString('utf8');
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (err) {
+    // Python's json.dumps writes NaN and ±Infinity for such floats; read them as null.
+    if (/NaN|Infinity/.test(text)) {
+      const patched = text.replace(/"(?:[^"\\]|\\.)*"|-?Infinity|NaN/g, (m) => (m.startsWith('"') ? m : 'null'));
+      try {
+        return JSON.parse(patched) as unknown;
+      } catch {
+        // report the original problem below
+      }
+    }
+    const offset = jsonErrorOffset(text);
+    const { line, column } = lineColumn(text, offset);
+    const where = offset >= text.length ? 'at the end of the file' : `at line ${line}, column ${column} (position ${offset})`;
+    const near = offset < text.length ? ` near ${JSON.stringify(text.slice(offset, offset + 20))}` : '';
+    throw new ModelError(
+      `${sourceName}: not a model file: invalid JSON ${where}${near}: ${(err as Error).message}`,
+    );
+  }
+}
+
+function lineColumn(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = 0; i < offset && i < text.length; i++) {
+    if (text.charCodeAt(i) === 10) {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  return { line, column: offset - lineStart + 1 };
+}
+
+/**
+ * Where JSON text first goes wrong (V8's messages do not always carry a position).
+ * Returns text.length when the text ends too early.
+ */
+export function jsonErrorOffset(text: string): number {
+  let i = 0;
+  class Stop {
+    constructor(readonly at: number) {}
+  }
+  const fail = (at: number = i): never => {
+    throw new Stop(Math.min(at, text.length));
+  };
+  const ws = (): void => {
+    while (i < text.length && ' \t\n\r'.includes(text[i])) i++;
+  };
+  const literal = (word: string): void => {
+    for (const ch of word) {
+      if (text[i] !== ch) fail();
+      i++;
+    }
+  };
+  const string = (): void => {
+    i++; // opening quote
+    for (;;) {
+      if (i >= text.length) fail();
+      const c = text.charCodeAt(i);
+      if (c === 0x22) {
+        i++;
+        return;
+      }
+      if (c < 0x20) fail();
+      if (c === 0x5c) {
+        i++;
+        const e = text[i];
+        if (e === 'u') {
+          for (let k = 1; k <= 4; k++) if (!/[0-9a-fA-F]/.test(text[i + k] ?? '')) fail(i + k);
+          i += 5;
+        } else if (e !== undefined && '"\\/bfnrt'.includes(e)) {
+          i++;
+        } else {
+          fail();
+        }
+      } else {
+        i++;
+      }
+    }
+  };
+  const number = (): void => {
+    const m = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i, i + 400));
+    if (!m || m[0] === '-' || m[0] === '') fail();
+    i += (m as RegExpExecArray)[0].length;
+  };
+  const value = (): void => {
+    ws();
+    const c = text[i];
+    if (c === '{') {
+      i++;
+      ws();
+      if (text[i] === '}') {
+        i++;
+        return;
+      }
+      for (;;) {
+        ws();
+        if (text[i] !== '"') fail();
+        string();
+        ws();
+        if (text[i] !== ':') fail();
+        i++;
+        value();
+        ws();
+        if (text[i] === ',') {
+          i++;
+          continue;
+        }
+        if (text[i] === '}') {
+          i++;
+          return;
+        }
+        fail();
+      }
+    } else if (c === '[') {
+      i++;
+      ws();
+      if (text[i] === ']') {
+        i++;
+        return;
+      }
+      for (;;) {
+        value();
+        ws();
+        if (text[i] === ',') {
+          i++;
+          continue;
+        }
+        if (text[i] === ']') {
+          i++;
+          return;
+        }
+        fail();
+      }
+    } else if (c === '"') {
+      string();
+    } else if (c === 't') {
+      literal('true');
+    } else if (c === 'f') {
+      literal('false');
+    } else if (c === 'n') {
+      literal('null');
+    } else if (c === '-' || (c !== undefined && c >= '0' && c <= '9')) {
+      number();
+    } else {
+      fail();
+    }
+  };
+  try {
+    value();
+    ws();
+    if (i < text.length) fail();
+  } catch (stop) {
+    if (stop instanceof Stop) return stop.at;
+    throw stop;
+  }
+  return text.length;
+}
+
+function withFileName(err: unknown, fileName: string): Error {
+  const message = err instanceof Error ? err.message : String(err);
+  if (err instanceof ModelError && message.includes(fileName)) return err;
+  const wrapped = new ModelError(`${fileName}: ${message}`, err instanceof ModelError ? err.layer : undefined);
+  (wrapped as Error & { cause?: unknown }).cause = err;
+  return wrapped;
+}
