@@ -1,8 +1,11 @@
 // Display formatting. Internally everything is exact bytes, MACs and seconds; these only shape what people read.
 
-/** KiB (1024 B) with two decimals, rounded half up: 465.125 → "465.13". Byte counts / 1024 are exact binary
- * fractions, so toFixed's round-half-up on the exact value is the rule we want. */
-export const kib = (bytes: number): string => (bytes / 1024).toFixed(2);
+/** KiB (1024 B) with two decimals, rounded half up, thousands grouped: 465.125 → "465.13", 1380876 B → "1,348.51".
+ * Byte counts / 1024 are exact binary fractions, so toFixed's round-half-up on the exact value is the rule we want. */
+export function kib(bytes: number): string {
+  const [whole, decimals] = (bytes / 1024).toFixed(2).split('.');
+  return `${whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}.${decimals}`;
+}
 
 export const kibLabel = (bytes: number): string => `${kib(bytes)} KiB`;
 

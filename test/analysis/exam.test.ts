@@ -40,7 +40,7 @@ describe('exam Part 1: base model, FP32', () => {
     expect(r.layers.find((l) => l.name === 'conv2')?.activationBytes).toBe(476288);
     expect(kib(476288)).toBe('465.13');
     expect(r.totalBytes).toBe(1380876);
-    expect(kib(r.totalBytes)).toBe('1348.51');
+    expect(kib(r.totalBytes)).toBe('1,348.51');
     expect(r.fits).toBe(false);
   });
 });

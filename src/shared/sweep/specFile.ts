@@ -1,0 +1,151 @@
+// Reading and writing sweep specs (`--spec FILE`, the app's saved sweeps, the copy stored with each session).
+import { validateAccuracyModel, type AccuracyModel } from '../analysis/accuracy';
+import { BIAS_MODES, type BiasMode } from '../analysis/evaluate';
+import { DEFAULT_MEMORY_MODEL, MEMORY_MODELS, type MemoryModel } from '../analysis/memory';
+import { parsePrecision } from '../analysis/precision';
+import { UsageError } from '../cli/valueList';
+import type { Client, SweepSpec } from './types';
+
+export const SPEC_FORMAT = 'frontier-sweep';
+
+export function defaultSpec(model: string): SweepSpec {
+  return {
+    model,
+    devices: [],
+    channels: {},
+    prune: {},
+    precisions: ['fp32'],
+    memoryModel: DEFAULT_MEMORY_MODEL,
+    biasMode: 'weight',
+    headroom: 0,
+    accuracy: null,
+    clients: [],
+    strategy: 'grid',
+  };
+}
+
+type Json = Record<string, unknown>;
+
+const fail = (source: string, field: string, problem: string, value: unknown): never => {
+  throw new UsageError(`${source}: ${field} ${problem}, got ${JSON.stringify(value)}`);
+};
+
+function stringList(source: string, field: string, value: unknown): string[] {
+  if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) {
+    return fail(source, field, 'must be a list of strings', value);
+  }
+  return value as string[];
+}
+
+function itemLists(source: string, field: string, value: unknown): Record<string, string[]> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return fail(source, field, 'must be an object of layer → list of values', value);
+  }
+  const out: Record<string, string[]> = {};
+  for (const [name, items] of Object.entries(value as Json)) {
+    const list = Array.isArray(items) ? items : [items];
+    if (!list.every((v) => typeof v === 'string' || typeof v === 'number')) {
+      fail(source, `${field}.${name}`, 'must be numbers or ranges like "8:64:8"', items);
+    }
+    out[name] = list.map(String);
+  }
+  return out;
+}
+
+export function validateClient(source: string, client: unknown, i: number): Client {
+  const c = client as Json;
+  if (typeof c !== 'object' || c === null) return fail(source, `clients[${i}]`, 'must be an object', client);
+  if (typeof c.name !== 'string' || c.name === '') return fail(source, `clients[${i}].name`, 'must be a name', c.name);
+  if (typeof c.deadlineS !== 'number' || !(c.deadlineS > 0)) {
+    return fail(source, `clients[${i}].deadlineS`, 'must be a positive number of seconds', c.deadlineS);
+  }
+  const out: Client = { name: c.name, deadlineS: c.deadlineS };
+  if (c.minAccuracy !== undefined && c.minAccuracy !== null) {
+    if (typeof c.minAccuracy !== 'number' || c.minAccuracy < 0 || c.minAccuracy > 1) {
+      return fail(source, `clients[${i}].minAccuracy`, 'must be a fraction in [0, 1]', c.minAccuracy);
+    }
+    out.minAccuracy = c.minAccuracy;
+  }
+  if (c.device !== undefined && c.device !== null) {
+    if (typeof c.device !== 'string') return fail(source, `clients[${i}].device`, 'must be a device id', c.device);
+    out.device = c.device;
+  }
+  return out;
+}
+
+/** Validates a spec object (from a file, the app or the database); every error names the field and the value. */
+export function parseSweepSpec(json: unknown, source: string): SweepSpec {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    throw new UsageError(`${source}: a sweep spec must be a JSON object`);
+  }
+  const j = json as Json;
+  if (j.format !== undefined && j.format !== SPEC_FORMAT) fail(source, 'format', `must be "${SPEC_FORMAT}"`, j.format);
+  if (typeof j.model !== 'string' || j.model === '') fail(source, 'model', 'must name a preset or a model file', j.model);
+  const spec = defaultSpec(j.model as string);
+  if (j.devices !== undefined) spec.devices = stringList(source, 'devices', j.devices);
+  if (j.channels !== undefined) spec.channels = itemLists(source, 'channels', j.channels);
+  if (j.prune !== undefined) spec.prune = itemLists(source, 'prune', j.prune);
+  if (j.precisions !== undefined) {
+    spec.precisions = stringList(source, 'precisions', j.precisions);
+    for (const p of spec.precisions) {
+      try {
+        parsePrecision(p);
+      } catch (error) {
+        throw new UsageError(`${source}: precisions: ${(error as Error).message}`);
+      }
+    }
+  }
+  if (j.memoryModel !== undefined) {
+    if (!MEMORY_MODELS.includes(j.memoryModel as MemoryModel)) {
+      fail(source, 'memoryModel', `must be one of ${MEMORY_MODELS.join(', ')}`, j.memoryModel);
+    }
+    spec.memoryModel = j.memoryModel as MemoryModel;
+  }
+  if (j.biasMode !== undefined) {
+    if (!BIAS_MODES.includes(j.biasMode as BiasMode)) fail(source, 'biasMode', 'must be weight or int32', j.biasMode);
+    spec.biasMode = j.biasMode as BiasMode;
+  }
+  if (j.headroom !== undefined) {
+    if (typeof j.headroom !== 'number' || j.headroom < 0 || j.headroom >= 1) {
+      fail(source, 'headroom', 'must be a fraction in [0, 1)', j.headroom);
+    }
+    spec.headroom = j.headroom as number;
+  }
+  if (j.accuracy !== undefined && j.accuracy !== null) {
+    try {
+      validateAccuracyModel(j.accuracy as AccuracyModel);
+    } catch (error) {
+      throw new UsageError(`${source}: accuracy: ${(error as Error).message}`);
+    }
+    const kind = (j.accuracy as Json).kind;
+    if (kind !== 'penalties' && kind !== 'calibrated') fail(source, 'accuracy.kind', 'must be penalties or calibrated', kind);
+    spec.accuracy = j.accuracy as AccuracyModel;
+  }
+  if (j.clients !== undefined) {
+    if (!Array.isArray(j.clients)) fail(source, 'clients', 'must be a list', j.clients);
+    spec.clients = (j.clients as unknown[]).map((c, i) => validateClient(source, c, i));
+    const names = new Set<string>();
+    for (const c of spec.clients) {
+      if (names.has(c.name)) fail(source, 'clients', 'must have distinct names', c.name);
+      names.add(c.name);
+    }
+  }
+  if (j.strategy !== undefined) {
+    if (j.strategy !== 'grid' && j.strategy !== 'random') fail(source, 'strategy', 'must be grid or random', j.strategy);
+    spec.strategy = j.strategy as 'grid' | 'random';
+  }
+  for (const field of ['samples', 'seed', 'gridLimit'] as const) {
+    const v = j[field];
+    if (v === undefined) continue;
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < (field === 'seed' ? 0 : 1)) {
+      fail(source, field, 'must be a whole number', v);
+    }
+    spec[field] = v as number;
+  }
+  return spec;
+}
+
+/** The file form of a spec: the same object with a format marker, so files identify themselves. */
+export function specToJson(spec: SweepSpec): Json {
+  return { format: SPEC_FORMAT, ...spec };
+}
