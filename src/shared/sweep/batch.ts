@@ -33,7 +33,7 @@ export interface ResultColumns {
   macs: Float64Array;
   latencyS: Float64Array;
   accuracy: Float64Array;
-  /** Position in this batch → message (errors, unsupported precisions). */
+  /** Position in this batch → message, for configurations that failed analysis. */
   messages: [number, string][];
 }
 
@@ -126,10 +126,9 @@ export class BatchAnalyser {
       out.macs[k] = figures.macs;
       out.latencyS[k] = figures.latencyS;
       out.accuracy[k] = figures.accuracy;
-      if (figures.unsupported !== '') {
-        out.status[k] = STATUS_CODE.unsupported;
-        out.messages.push([k, `${figures.unsupported} is unsupported on ${device.id}`]);
-      } else out.status[k] = figures.fits ? STATUS_CODE.ok : STATUS_CODE['no-fit'];
+      // The reason for `unsupported` follows from the configuration (precision, device): not stored per row.
+      if (figures.unsupported !== '') out.status[k] = STATUS_CODE.unsupported;
+      else out.status[k] = figures.fits ? STATUS_CODE.ok : STATUS_CODE['no-fit'];
       if (onProgress && (k & 4095) === 4095) onProgress(k + 1);
     }
     return out;
