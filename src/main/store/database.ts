@@ -1,0 +1,247 @@
+// Opening the sweep database: refuse what is not Frontier's (or is damaged, or is newer) without touching it,
+// then bring the schema up to date in one transaction.
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { StoreError, messageOf } from './errors';
+import { MIGRATIONS, type Migration } from './migrations/index';
+
+export { StoreError } from './errors';
+export type Db = Database.Database;
+
+/** `PRAGMA application_id` of a Frontier database: "FRNT". */
+export const FRONTIER_APPLICATION_ID = 0x46524e54;
+export const DEFAULT_BUSY_TIMEOUT_MS = 5000;
+
+const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1');
+
+export interface OpenOptions {
+  /** How long a statement waits for another connection's lock (default 5000 ms). */
+  busyTimeoutMs?: number;
+  /** Run `PRAGMA quick_check` on an existing file (default true; linear in the file size). */
+  quickCheck?: boolean;
+  /** The schema versions to apply (default: all of Frontier's). For tests. */
+  migrations?: readonly Migration[];
+}
+
+const hex = (n: number): string => `0x${(n >>> 0).toString(16).toUpperCase().padStart(8, '0')}`;
+
+/** What the 100-byte database header says, read without SQLite. */
+interface Header {
+  userVersion: number;
+  applicationId: number;
+}
+
+/**
+ * The first 16 bytes of a non-empty file must be SQLite's header; anything else is refused before SQLite sees it.
+ * Also reads user_version (offset 60) and application_id (offset 68), big-endian.
+ */
+function readHeader(path: string, size: number): Header {
+  if (size < SQLITE_HEADER.length) {
+    throw new StoreError(`${path} is not a SQLite database (only ${size} bytes); Frontier leaves it alone`, {
+      file: path,
+    });
+  }
+  const head = Buffer.alloc(100);
+  let fd: number | undefined;
+  let got = 0;
+  try {
+    fd = openSync(path, 'r');
+    got = readSync(fd, head, 0, head.length, 0);
+  } catch (error) {
+    throw new StoreError(`cannot read ${path}: ${messageOf(error)}`, { file: path, cause: error });
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+  if (!head.subarray(0, SQLITE_HEADER.length).equals(SQLITE_HEADER)) {
+    throw new StoreError(`${path} is not a SQLite database (wrong header); Frontier leaves it alone`, { file: path });
+  }
+  if (got < 100) {
+    throw new StoreError(`${path} is damaged (truncated header); Frontier leaves it alone`, { file: path });
+  }
+  return { userVersion: head.readInt32BE(60), applicationId: head.readUInt32BE(68) };
+}
+
+function quickCheck(db: Db, path: string): void {
+  let rows: unknown[];
+  try {
+    rows = db.pragma('quick_check') as unknown[];
+  } catch (error) {
+    throw new StoreError(`${path} is damaged or not a SQLite database: ${messageOf(error)}`, { file: path, cause: error });
+  }
+  const problems = rows.map((row) => Object.values(row as Record<string, unknown>)[0]).filter((v) => v !== 'ok');
+  if (problems.length > 0) {
+    throw new StoreError(`${path} is damaged (quick_check: ${problems.slice(0, 3).join('; ')})`, { file: path });
+  }
+}
+
+/** Reads what decides whether the file is ours, and refuses it when not. Writes nothing. */
+function inspect(db: Db, path: string, latest: number): Header {
+  let userVersion: number;
+  let applicationId: number;
+  let tables: number;
+  let marked = false;
+  try {
+    userVersion = db.pragma('user_version', { simple: true }) as number;
+    applicationId = db.pragma('application_id', { simple: true }) as number;
+    tables = (db.prepare(`SELECT count(*) FROM sqlite_schema WHERE type = 'table'`).pluck().get() as number) ?? 0;
+    const hasMeta = db.prepare(`SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'meta'`).pluck().get();
+    if (hasMeta) {
+      try {
+        marked = db.prepare(`SELECT value FROM meta WHERE key = 'application'`).pluck().get() === 'frontier';
+      } catch {
+        marked = false;
+      }
+    }
+  } catch (error) {
+    throw new StoreError(`cannot read ${path}: ${messageOf(error)}`, { file: path, cause: error });
+  }
+  refuseForeignOrNewer(path, { userVersion, applicationId }, latest);
+  const ours = applicationId === FRONTIER_APPLICATION_ID || marked;
+  if (!ours && (tables > 0 || userVersion !== 0)) {
+    throw new StoreError(
+      `${path} is a SQLite database of another application (it has ${tables} table${tables === 1 ? '' : 's'} but no Frontier marker); Frontier leaves it alone`,
+      { file: path },
+    );
+  }
+  return { userVersion, applicationId };
+}
+
+function refuseForeignOrNewer(path: string, header: Header, latest: number): void {
+  const { applicationId, userVersion } = header;
+  if (applicationId !== 0 && applicationId !== FRONTIER_APPLICATION_ID) {
+    throw new StoreError(
+      `${path} belongs to another application (application_id ${hex(applicationId)}, not Frontier's ${hex(FRONTIER_APPLICATION_ID)}); Frontier leaves it alone`,
+      { file: path },
+    );
+  }
+  if (userVersion > latest) throw newerError(path, userVersion, latest);
+}
+
+const newerError = (path: string, found: number, latest: number): StoreError =>
+  new StoreError(
+    `${path} was written by a newer Frontier (schema ${found}; this one reads up to ${latest}); upgrade Frontier to open it`,
+    { file: path },
+  );
+
+function openConnection(path: string, readonly: boolean, timeout: number): Db {
+  try {
+    return new Database(path, { readonly, fileMustExist: readonly, timeout });
+  } catch (error) {
+    throw new StoreError(`cannot open ${path}: ${messageOf(error)}`, { file: path, cause: error });
+  }
+}
+
+function migrate(db: Db, path: string, migrations: readonly Migration[], latest: number): void {
+  // Up to date (the common case): no write lock, so opening never waits for another writer.
+  if ((db.pragma('user_version', { simple: true }) as number) === latest) return;
+  const run = db.transaction(() => {
+    // Read again under the write lock: another process may have migrated meanwhile.
+    const current = db.pragma('user_version', { simple: true }) as number;
+    if (current > latest) throw newerError(path, current, latest);
+    if (current === latest) return;
+    let at = current;
+    for (const m of migrations) {
+      if (m.version <= current) continue;
+      try {
+        m.up(db);
+      } catch (error) {
+        throw new StoreError(
+          `cannot upgrade ${path} from schema ${current} to ${latest}: migration ${m.version} (${m.name}) failed: ${messageOf(error)}`,
+          { file: path, cause: error },
+        );
+      }
+      at = m.version;
+    }
+    db.pragma(`application_id = ${FRONTIER_APPLICATION_ID}`);
+    db.pragma(`user_version = ${at}`);
+  });
+  try {
+    run.immediate();
+  } catch (error) {
+    if (error instanceof StoreError) throw error;
+    throw new StoreError(`cannot upgrade ${path}: ${messageOf(error)}`, { file: path, cause: error });
+  }
+}
+
+function checkMigrations(migrations: readonly Migration[]): number {
+  migrations.forEach((m, i) => {
+    if (m.version !== i + 1) {
+      throw new StoreError(`migration list out of order: position ${i + 1} holds version ${m.version}`);
+    }
+  });
+  return migrations.length === 0 ? 0 : migrations[migrations.length - 1].version;
+}
+
+/**
+ * Opens (creating if needed) a Frontier database and brings its schema up to date.
+ *
+ * Refused, with the file left byte-for-byte as it was: a non-empty file without SQLite's header, a damaged
+ * database (`quick_check`), a SQLite database of another application (tables but no Frontier marker, or a foreign
+ * `application_id`), and a database written by a newer Frontier (`user_version` above the latest migration).
+ * These checks read the header bytes, then run on a connection that writes nothing (see the probe below).
+ *
+ * The connection is in WAL mode (file databases), `synchronous = NORMAL`, foreign keys on, busy timeout 5 s.
+ */
+export function openDatabase(path: string, options: OpenOptions = {}): Db {
+  if (typeof path !== 'string' || path.trim() === '') throw new StoreError('no database path given');
+  const migrations = options.migrations ?? MIGRATIONS;
+  const latest = checkMigrations(migrations);
+  const timeout = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
+  const memory = path === ':memory:';
+
+  let existing = false;
+  if (!memory) {
+    let size = -1;
+    try {
+      const stat = statSync(path);
+      if (stat.isDirectory()) throw new StoreError(`${path} is a directory, not a database file`, { file: path });
+      size = stat.size;
+    } catch (error) {
+      if (error instanceof StoreError) throw error;
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
+        throw new StoreError(`cannot read ${path}: ${messageOf(error)}`, { file: path, cause: error });
+      }
+    }
+    if (size > 0) {
+      existing = true;
+      // Cheap refusals first, from the header bytes alone (no SQLite, no side files).
+      refuseForeignOrNewer(path, readHeader(path, size), latest);
+      // Then the schema, on a connection that writes nothing. Read-write when there is no WAL file yet: closing it
+      // removes the -wal/-shm it created, and an empty WAL checkpoints nothing. Read-only when a WAL file exists
+      // (another program may be using the database, or left frames in it): then closing must not checkpoint. Same
+      // for a rollback journal, which a read-write connection would play back into the file.
+      const sideFiles = existsSync(`${path}-wal`) || existsSync(`${path}-journal`);
+      const probe = openConnection(path, sideFiles, timeout);
+      try {
+        if (options.quickCheck !== false) quickCheck(probe, path);
+        inspect(probe, path, latest);
+      } finally {
+        probe.close();
+      }
+    }
+  }
+
+  const db = openConnection(path, false, timeout);
+  try {
+    if (!existing) inspect(db, path, latest); // a new or empty file: nothing to protect, but be exact anyway
+    if (!memory) {
+      const mode = db.pragma('journal_mode = WAL', { simple: true });
+      if (mode !== 'wal') throw new StoreError(`${path}: cannot switch to WAL mode (got ${String(mode)})`, { file: path });
+    }
+    db.pragma('synchronous = NORMAL');
+    db.pragma('journal_size_limit = 67108864'); // a big insert's WAL is truncated back to 64 MiB after checkpoint
+    db.pragma('foreign_keys = ON');
+    db.pragma(`busy_timeout = ${Math.max(0, Math.floor(timeout))}`);
+    migrate(db, path, migrations, latest);
+    return db;
+  } catch (error) {
+    db.close();
+    if (error instanceof StoreError) throw error;
+    throw new StoreError(`cannot open ${path}: ${messageOf(error)}`, { file: path, cause: error });
+  }
+}
+
+/** The schema version of an open database (`PRAGMA user_version`). */
+export function schemaVersion(db: Db): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}

@@ -1,0 +1,9 @@
+// The sweep store: one SQLite file of sessions and their results.
+export { StoreError } from './errors';
+export { openDatabase, schemaVersion, FRONTIER_APPLICATION_ID, DEFAULT_BUSY_TIMEOUT_MS } from './database';
+export type { Db, OpenOptions } from './database';
+export { MIGRATIONS, LATEST_SCHEMA_VERSION } from './migrations/index';
+export type { Migration } from './migrations/index';
+export { resolveDbPath, defaultDbPath, platformDbPath, DB_FILE_NAME } from './paths';
+export type { PathContext } from './paths';
+export * from './sessions';
