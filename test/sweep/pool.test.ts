@@ -90,7 +90,7 @@ describe('worker pool', () => {
     expect(rows.size).toBe(4);
     expect(rows.get(0)?.status).toBe(STATUS_CODE.ok);
     expect(rows.get(2)?.status).toBe(STATUS_CODE.error);
-    const messages = batches.flatMap((col) => col.messages.map(([k, m]) => [col.idx[k], m]));
+    const messages = batches.flatMap((col) => [...(col.messages ?? [])].map(([k, m]) => [col.idx[k], m]));
     expect(messages).toContainEqual([2, expect.stringMatching(/c: its output channels are tied by an Add/)]);
   });
 });

@@ -1,4 +1,5 @@
 // Sweep sessions in the database: their rows, their results (row-wise and columnar), fronts and liveness.
+import type { ResultColumns } from '../../shared/sweep/batch';
 import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
 import type Database from 'better-sqlite3';
@@ -102,24 +103,6 @@ export interface StoredModel {
 }
 
 /** Columns to insert. Rows are positions 0…count-1; `count` defaults to `idx.length` (buffers may be longer). */
-export interface ResultColumns {
-  count?: number;
-  idx: Float64Array | Uint32Array;
-  /** `RESULT_STATUS_CODES`. */
-  status: Uint8Array;
-  params: Float64Array;
-  paramBytes: Float64Array;
-  peakActivationBytes: Float64Array;
-  totalBytes: Float64Array;
-  sramBytes: Float64Array;
-  macs: Float64Array;
-  /** NaN = NULL. */
-  latencyS: Float64Array;
-  /** NaN = NULL. */
-  accuracy: Float64Array;
-  /** Position (not idx) → message, for the few rows that have one. */
-  messages?: Map<number, string>;
-}
 
 /** Stored rows of a session, ordered by idx, as columns. NULL latency/accuracy read back as NaN; status is a code. */
 export interface StoredColumns {
@@ -309,6 +292,8 @@ function checkId(id: number, what: string): void {
  * Sessions and their results over an open database (see `openDatabase`). All statements are prepared once.
  * Not safe to share across threads (no better-sqlite3 connection is); one store per connection.
  */
+export type { ResultColumns };
+
 export class SessionStore {
   readonly db: Db;
   private readonly file: string;

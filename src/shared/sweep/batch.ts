@@ -22,19 +22,21 @@ export const STATUS_NAME: ConfigStatus[] = ['ok', 'no-fit', 'unsupported', 'erro
 
 /** Results of a batch, one entry per configuration, as columns (NaN = no value). */
 export interface ResultColumns {
+  /** Rows used, when the arrays are longer (a reused buffer); all of them when absent. */
+  count?: number;
   /** Ordinals of the configurations. */
-  idx: Float64Array;
+  idx: Float64Array | Uint32Array;
   status: Uint8Array;
   params: Float64Array;
   paramBytes: Float64Array;
-  peakBytes: Float64Array;
+  peakActivationBytes: Float64Array;
   totalBytes: Float64Array;
   sramBytes: Float64Array;
   macs: Float64Array;
   latencyS: Float64Array;
   accuracy: Float64Array;
   /** Position in this batch → message, for configurations that failed analysis. */
-  messages: [number, string][];
+  messages?: Map<number, string>;
 }
 
 export function allocateColumns(n: number): ResultColumns {
@@ -43,19 +45,19 @@ export function allocateColumns(n: number): ResultColumns {
     status: new Uint8Array(n),
     params: new Float64Array(n),
     paramBytes: new Float64Array(n),
-    peakBytes: new Float64Array(n),
+    peakActivationBytes: new Float64Array(n),
     totalBytes: new Float64Array(n),
     sramBytes: new Float64Array(n),
     macs: new Float64Array(n),
     latencyS: new Float64Array(n),
     accuracy: new Float64Array(n),
-    messages: [],
+    messages: new Map(),
   };
 }
 
 /** The buffers of a batch's columns, for zero-copy transfer between threads. */
 export function columnBuffers(c: ResultColumns): ArrayBuffer[] {
-  return [c.idx, c.status, c.params, c.paramBytes, c.peakBytes, c.totalBytes, c.sramBytes, c.macs, c.latencyS, c.accuracy].map(
+  return [c.idx, c.status, c.params, c.paramBytes, c.peakActivationBytes, c.totalBytes, c.sramBytes, c.macs, c.latencyS, c.accuracy].map(
     (a) => a.buffer as ArrayBuffer,
   );
 }
@@ -112,7 +114,7 @@ export class BatchAnalyser {
       if (this.lastError !== null) {
         out.status[k] = STATUS_CODE.error;
         out.latencyS[k] = out.accuracy[k] = NaN;
-        out.messages.push([k, this.lastError]);
+        out.messages?.set(k, this.lastError);
         continue;
       }
       const precision = this.precisions[ds[this.precisionDim]];
@@ -120,7 +122,7 @@ export class BatchAnalyser {
       this.model.evaluate(precision, device, figures);
       out.params[k] = figures.params;
       out.paramBytes[k] = figures.paramBytes;
-      out.peakBytes[k] = figures.peakActivationBytes;
+      out.peakActivationBytes[k] = figures.peakActivationBytes;
       out.totalBytes[k] = figures.totalBytes;
       out.sramBytes[k] = figures.sramBytes;
       out.macs[k] = figures.macs;
