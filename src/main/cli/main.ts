@@ -5,11 +5,29 @@ import { ModelError } from '../../shared/model/types';
 import { PrecisionError } from '../../shared/analysis/precision';
 import { analyzeCommand, ANALYZE_USAGE } from './analyzeCommand';
 import { processIo, type Io } from './io';
+import {
+  deleteCommand,
+  DELETE_USAGE,
+  renameCommand,
+  RENAME_USAGE,
+  sessionsCommand,
+  SESSIONS_USAGE,
+  showCommand,
+  SHOW_USAGE,
+} from './sessionCommands';
+import { resumeCommand, RESUME_USAGE, sweepCommand, SWEEP_USAGE } from './sweepCommand';
+import { StoreError } from '../store';
 
 type Command = (argv: string[], io: Io) => Promise<number>;
 
 const COMMANDS: Record<string, { run: Command; usage: string; summary: string }> = {
   analyze: { run: analyzeCommand, usage: ANALYZE_USAGE, summary: 'analyse one configuration of a model' },
+  sweep: { run: sweepCommand, usage: SWEEP_USAGE, summary: 'analyse a design space on all cores into the database' },
+  sessions: { run: sessionsCommand, usage: SESSIONS_USAGE, summary: 'list stored sweep sessions' },
+  show: { run: showCommand, usage: SHOW_USAGE, summary: "a session's front and each client's best configuration" },
+  resume: { run: resumeCommand, usage: RESUME_USAGE, summary: 'finish an interrupted or cancelled sweep' },
+  rename: { run: renameCommand, usage: RENAME_USAGE, summary: 'rename a session' },
+  delete: { run: deleteCommand, usage: DELETE_USAGE, summary: 'delete a session and its results' },
 };
 
 export function helpText(): string {
@@ -52,7 +70,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       io.err(`frontier ${name}: ${error.message}`);
       return 2;
     }
-    if (error instanceof ModelError) {
+    if (error instanceof ModelError || error instanceof StoreError) {
       io.err(`frontier ${name}: ${error.message}`);
       return 1;
     }

@@ -759,6 +759,18 @@ export class SessionStore {
     return (this.cachedRaw(sql).all(...params) as ResultRow[]).map(rowToResult);
   }
 
+  /** The stored rows of some configurations (missing ones are left out), ordered by idx. */
+  readResultsByIdx(sessionId: number, idxs: readonly number[]): StoredResult[] {
+    const sql = `SELECT ${RESULT_COLUMNS_SQL} FROM results WHERE session_id = ? AND idx = ?`;
+    const statement = this.cachedRaw(sql);
+    const rows: StoredResult[] = [];
+    for (const idx of [...new Set(idxs)].sort((a, b) => a - b)) {
+      const row = statement.get(sessionId, idx) as ResultRow | undefined;
+      if (row) rows.push(rowToResult(row));
+    }
+    return rows;
+  }
+
   /** The query plan of `readResults` with these options (EXPLAIN QUERY PLAN details), to check index use. */
   explainReadResults(sessionId: number, options: ReadOptions = {}): string[] {
     const { sql, params } = readQuery(sessionId, options);

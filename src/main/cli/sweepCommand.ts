@@ -1,0 +1,112 @@
+// `frontier sweep` and `frontier resume`: run a design space on all cores into the database.
+import { precisionLabel } from '../../shared/analysis/precision';
+import { UsageError } from '../../shared/cli/valueList';
+import { duration, kibLabel, percent } from '../../shared/format';
+import { resumeSweep, runSweep, type ResultEntry, type SweepSummary } from '../services/sweeps';
+import { parseArgs } from './args';
+import type { Io } from './io';
+import { progressBar } from './progressBar';
+import { openStore } from './storeAccess';
+import { SPEC_FLAGS, specFromArgs } from './sweepFlags';
+import { renderTable } from './table';
+
+export const SWEEP_USAGE = `frontier sweep <preset|file> [--spec FILE] [--device ID,…] [--channels name=N,…] [--prune name=ratio,…]
+    [--precision fp32,int8,…] [--memory …] [--base-accuracy A --penalty NAME=P …] [--deadline NAME=SECONDS[@device] …]
+    [--min-accuracy NAME=A] [--strategy grid|random --samples N --seed S] [--grid-limit N] [--workers N]
+    [--db FILE] [--session NAME] [--replace] [--json]`;
+export const RESUME_USAGE = 'frontier resume <session> [--db FILE] [--workers N] [--json]';
+
+const RUN_FLAGS = { db: 'string', session: 'string', replace: 'bool', json: 'bool', workers: 'string', 'batch-size': 'string' } as const;
+
+function workersFlag(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--workers ${value}: must be a whole number ≥ 1`);
+  return n;
+}
+
+/** Ctrl-C cancels the sweep (finished work is kept, the session is marked cancelled). */
+function cancelOnSigint(): { signal: AbortSignal; dispose: () => void } {
+  const controller = new AbortController();
+  const onSigint = (): void => controller.abort();
+  process.once('SIGINT', onSigint);
+  return { signal: controller.signal, dispose: () => process.off('SIGINT', onSigint) };
+}
+
+export async function sweepCommand(argv: string[], io: Io): Promise<number> {
+  const args = parseArgs('sweep', argv, { ...SPEC_FLAGS, ...RUN_FLAGS });
+  if (args.positionals.length > 1) throw new UsageError(`sweep takes one model\nusage: ${SWEEP_USAGE}`);
+  const spec = specFromArgs(args, args.positionals[0]);
+  const { store, db } = openStore(args.strings.get('db'));
+  const bar = progressBar(io);
+  const cancel = cancelOnSigint();
+  try {
+    const summary = await runSweep(store, spec, {
+      name: args.strings.get('session'),
+      replace: args.bools.has('replace'),
+      workers: workersFlag(args.strings.get('workers')),
+      batchSize: workersFlag(args.strings.get('batch-size')),
+      signal: cancel.signal,
+      onProgress: bar.update,
+      onStarted: (s) => io.err(`session ${s.name}: ${s.total.toLocaleString('en-US')} configurations`),
+    });
+    bar.done();
+    report(summary, args.bools.has('json'), io);
+    return summary.status === 'cancelled' ? 130 : 0;
+  } finally {
+    cancel.dispose();
+    db.close();
+  }
+}
+
+export async function resumeCommand(argv: string[], io: Io): Promise<number> {
+  const args = parseArgs('resume', argv, { db: 'string', json: 'bool', workers: 'string' });
+  if (args.positionals.length !== 1) throw new UsageError(`usage: ${RESUME_USAGE}`);
+  const { store, db } = openStore(args.strings.get('db'));
+  const bar = progressBar(io);
+  const cancel = cancelOnSigint();
+  try {
+    const summary = await resumeSweep(store, args.positionals[0], {
+      workers: workersFlag(args.strings.get('workers')),
+      signal: cancel.signal,
+      onProgress: bar.update,
+    });
+    bar.done();
+    report(summary, args.bools.has('json'), io);
+    return summary.status === 'cancelled' ? 130 : 0;
+  } finally {
+    cancel.dispose();
+    db.close();
+  }
+}
+
+export const describeEntry = (e: ResultEntry): string =>
+  `${Object.entries(e.channels)
+    .map(([layer, n]) => `${layer} ${n}`)
+    .join(' / ')} / ${precisionLabel(e.precision)} on ${e.device}`;
+
+export function report(summary: SweepSummary, json: boolean, io: Io): void {
+  if (json) {
+    io.out(JSON.stringify(summary, null, 2));
+    return;
+  }
+  io.out(
+    `session ${summary.session} (${summary.status}): ${summary.configs.toLocaleString('en-US')} of ${summary.total.toLocaleString('en-US')} configurations stored, ` +
+      `${summary.feasible.toLocaleString('en-US')} feasible, ${summary.pareto.length} on the Pareto front` +
+      (summary.elapsedS !== null ? `, ${summary.elapsedS.toFixed(2)} s` : ''),
+  );
+  const rows = summary.pareto.slice(0, 20).map((e) => [describeEntry(e), percent(e.accuracy), duration(e.latencyS), kibLabel(e.totalBytes)]);
+  if (rows.length > 0) {
+    io.out('');
+    io.out(renderTable(['Pareto front (accuracy ↑, latency ↓, memory ↓)', 'accuracy', 'latency', 'memory'], rows, [false, true, true, true]));
+    if (summary.pareto.length > 20) io.out(`… and ${summary.pareto.length - 20} more (frontier export ${summary.session} --front)`);
+  }
+  for (const [client, best] of Object.entries(summary.best)) {
+    if (best) {
+      io.out(`${client}: ${describeEntry(best)} · ${percent(best.accuracy)} · ${duration(best.latencyS)} · ${kibLabel(best.totalBytes)}`);
+    } else {
+      const miss = summary.nearestMiss[client];
+      io.out(`${client}: unsatisfied${miss ? ` — nearest miss ${describeEntry(miss.config)}: ${miss.reason}` : ''}`);
+    }
+  }
+}
