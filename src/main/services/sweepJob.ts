@@ -13,7 +13,9 @@ import {
   type DesignSpace,
   type SpaceContext,
 } from '../../shared/sweep/space';
+import type { ConfigurationSettings } from '../../shared/sweep/summary';
 import type { SweepSpec } from '../../shared/sweep/types';
+export type { ConfigurationSettings };
 import { resolveDevice, resolveModel } from './resolve';
 
 export interface PreparedSweep {
@@ -57,12 +59,6 @@ export async function prepareSweep(spec: SweepSpec): Promise<PreparedSweep> {
   return prepareFrom(spec, graph, profiles);
 }
 
-/** A configuration in words and numbers: every editable layer's channel count, its precision and device. */
-export interface ConfigurationSettings {
-  channels: Record<string, number>;
-  precision: string;
-  device: string;
-}
 
 export function describeConfiguration(prepared: PreparedSweep, ordinal: number): ConfigurationSettings & { config: Configuration } {
   const config = decode(prepared.space, ordinal);

@@ -11,13 +11,14 @@ import {
   FRONT_3D,
   FRONT_LATENCY,
   FRONT_MEMORY,
-  type Client,
-  type ConfigStatus,
   type SweepSpec,
 } from '../../shared/sweep/types';
 import type { SessionStore } from '../store';
+import type { ClientOutcome, ResultEntry, SweepSummary } from '../../shared/sweep/summary';
+export type { ClientOutcome, ResultEntry, SweepSummary };
 import { runPool, type Progress, type Range } from '../sweep/pool';
-import { describeConfiguration, prepareFrom, prepareSweep, type ConfigurationSettings, type PreparedSweep } from './sweepJob';
+import { describeConfiguration, prepareFrom, prepareSweep, type PreparedSweep } from './sweepJob';
+import type { ConfigurationSettings } from '../../shared/sweep/summary';
 
 export interface SweepOptions {
   /** Session name; `<model>-<date>-<time>` when absent. */
@@ -30,47 +31,6 @@ export interface SweepOptions {
   onProgress?: (progress: Progress) => void;
   /** Called once the session row exists, before any analysis. */
   onStarted?: (session: { name: string; total: number; id: number }) => void;
-}
-
-/** One configuration with every figure, as outputs and exports show it. */
-export interface ResultEntry extends ConfigurationSettings {
-  idx: number;
-  status: ConfigStatus;
-  accuracy: number | null;
-  latencyS: number | null;
-  totalBytes: number;
-  sramBytes: number;
-  params: number;
-  paramBytes: number;
-  peakActivationBytes: number;
-  macs: number;
-  flops: number;
-}
-
-export interface ClientOutcome {
-  client: Client;
-  best: ResultEntry | null;
-  nearestMiss: { config: ResultEntry; missBy: Record<string, number>; reason: string } | null;
-}
-
-export interface SweepSummary {
-  frontierVersion: string;
-  schemaVersion: number;
-  session: string;
-  status: string;
-  model: string;
-  devices: string[];
-  /** Configurations stored. */
-  configs: number;
-  /** Configurations in the sweep (grid or sample). */
-  total: number;
-  feasible: number;
-  elapsedS: number | null;
-  /** The 3-objective front (accuracy ↑, latency ↓, total memory ↓) among feasible configurations. */
-  pareto: ResultEntry[];
-  /** Client name → best configuration, or null (then see nearestMiss). */
-  best: Record<string, ResultEntry | null>;
-  nearestMiss: Record<string, ClientOutcome['nearestMiss']>;
 }
 
 /** The figures of every stored configuration, indexed by ordinal; status 255 = not stored. */

@@ -1,0 +1,51 @@
+// What a finished (or stopped) sweep reports: its front, each client's choice, and the figures of each configuration.
+import type { Client, ConfigStatus } from './types';
+
+/** A configuration in words and numbers: every editable layer's channel count, its precision and device. */
+export interface ConfigurationSettings {
+  channels: Record<string, number>;
+  precision: string;
+  device: string;
+}
+
+/** One configuration with every figure, as outputs and exports show it. */
+export interface ResultEntry extends ConfigurationSettings {
+  idx: number;
+  status: ConfigStatus;
+  accuracy: number | null;
+  latencyS: number | null;
+  totalBytes: number;
+  sramBytes: number;
+  params: number;
+  paramBytes: number;
+  peakActivationBytes: number;
+  macs: number;
+  flops: number;
+}
+
+export interface ClientOutcome {
+  client: Client;
+  best: ResultEntry | null;
+  nearestMiss: { config: ResultEntry; missBy: Record<string, number>; reason: string } | null;
+}
+
+export interface SweepSummary {
+  frontierVersion: string;
+  schemaVersion: number;
+  session: string;
+  status: string;
+  model: string;
+  devices: string[];
+  /** Configurations stored. */
+  configs: number;
+  /** Configurations in the sweep (grid or sample). */
+  total: number;
+  feasible: number;
+  elapsedS: number | null;
+  /** The 3-objective front (accuracy ↑, latency ↓, total memory ↓) among feasible configurations. */
+  pareto: ResultEntry[];
+  /** Client name → best configuration, or null (then see nearestMiss). */
+  best: Record<string, ResultEntry | null>;
+  nearestMiss: Record<string, ClientOutcome['nearestMiss']>;
+}
+
