@@ -61,6 +61,7 @@ describe('openDatabase: schema', () => {
       'session_devices',
       'sessions',
       'sqlite_sequence',
+      'user_devices',
     ]);
     expect(db.prepare(`SELECT value FROM meta WHERE key = 'application'`).pluck().get()).toBe('frontier');
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
@@ -69,6 +70,18 @@ describe('openDatabase: schema', () => {
     const sql = db.prepare(`SELECT sql FROM sqlite_schema WHERE name = 'results'`).pluck().get() as string;
     expect(sql).toMatch(/PRIMARY KEY \(session_id, idx\)/);
     expect(sql).toMatch(/WITHOUT ROWID/);
+  });
+
+  it('upgrades a schema-1 database to the latest version, keeping its data', () => {
+    const file = join(dir, 'old.db');
+    const old = openDatabase(file, { migrations: MIGRATIONS.slice(0, 1) });
+    old.prepare(`INSERT INTO meta (key, value) VALUES ('kept', 'yes')`).run();
+    expect(schemaVersion(old)).toBe(1);
+    old.close();
+    const db = track(openDatabase(file));
+    expect(schemaVersion(db)).toBe(LATEST_SCHEMA_VERSION);
+    expect(db.prepare(`SELECT value FROM meta WHERE key = 'kept'`).pluck().get()).toBe('yes');
+    expect(db.prepare(`SELECT name FROM sqlite_schema WHERE name = 'user_devices'`).pluck().get()).toBe('user_devices');
   });
 
   it('reopening a current database runs no migration and keeps the data', () => {
@@ -86,9 +99,9 @@ describe('openDatabase: schema', () => {
     openDatabase(file).close();
     const broken: Migration[] = [
       ...MIGRATIONS,
-      { version: 2, name: 'adds a table', up: (db) => db.exec('CREATE TABLE extra (x)') },
+      { version: LATEST_SCHEMA_VERSION + 1, name: 'adds a table', up: (db) => db.exec('CREATE TABLE extra (x)') },
       {
-        version: 3,
+        version: LATEST_SCHEMA_VERSION + 2,
         name: 'fails',
         up: () => {
           throw new Error('boom');
@@ -96,15 +109,18 @@ describe('openDatabase: schema', () => {
       },
     ];
     expect(() => openDatabase(file, { migrations: broken })).toThrow(
-      /cannot upgrade .*f\.db from schema 1 to 3: migration 3 \(fails\) failed: boom/,
+      new RegExp(
+        `cannot upgrade .*f\\.db from schema ${LATEST_SCHEMA_VERSION} to ${LATEST_SCHEMA_VERSION + 2}: ` +
+          `migration ${LATEST_SCHEMA_VERSION + 2} \\(fails\\) failed: boom`,
+      ),
     );
     const db = track(openDatabase(file));
-    expect(schemaVersion(db)).toBe(1);
+    expect(schemaVersion(db)).toBe(LATEST_SCHEMA_VERSION);
     expect(tables(db)).not.toContain('extra');
     db.close();
     // and with the good part only, it upgrades
-    const upgraded = track(openDatabase(file, { migrations: broken.slice(0, 2) }));
-    expect(schemaVersion(upgraded)).toBe(2);
+    const upgraded = track(openDatabase(file, { migrations: broken.slice(0, MIGRATIONS.length + 1) }));
+    expect(schemaVersion(upgraded)).toBe(LATEST_SCHEMA_VERSION + 1);
     expect(tables(upgraded)).toContain('extra');
   });
 
@@ -123,7 +139,7 @@ describe('openDatabase: refusals leave the file untouched', () => {
     const raw = new Database(file);
     raw.pragma('user_version = 7');
     raw.close();
-    const error = expectRefusedUnchanged(file, /written by a newer Frontier \(schema 7; this one reads up to 1\)/);
+    const error = expectRefusedUnchanged(file, new RegExp(`written by a newer Frontier \\(schema 7; this one reads up to ${LATEST_SCHEMA_VERSION}\\)`));
     expect(error.file).toBe(file);
     expect(existsSync(`${file}-wal`)).toBe(false);
   });

@@ -7,3 +7,4 @@ export type { Migration } from './migrations/index';
 export { resolveDbPath, defaultDbPath, platformDbPath, DB_FILE_NAME } from './paths';
 export type { PathContext } from './paths';
 export * from './sessions';
+export { UserDevices } from './userDevices';

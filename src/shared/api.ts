@@ -1,0 +1,241 @@
+// THE contract between the UI and the services: every method and event, declared once. Electron IPC, the web host
+// and the renderer's clients are thin transports over it; each input is parsed by its schema before a handler runs.
+import type { AccuracyModel } from './analysis/accuracy';
+import type { AnalysisReport } from './analysis/analyze';
+import type { BiasMode } from './analysis/evaluate';
+import type { MemoryModel } from './analysis/memory';
+import type { DeviceProfile } from './devices';
+import type { NativeModelFile } from './model/native';
+import type { SweepSummary, ResultEntry } from './sweep/summary';
+import type { Client, SweepSpec } from './sweep/types';
+import { v, type Schema } from './validate';
+
+export interface AppInfo {
+  version: string;
+  schemaVersion: number;
+  /** Path of the database file the services use. */
+  database: string;
+  cores: number;
+}
+
+export interface PresetInfo {
+  id: string;
+  name: string;
+  description: string;
+  source: string;
+}
+
+export interface DeviceEntry {
+  profile: DeviceProfile;
+  /** Built-in profiles cannot be edited or deleted; the user's own can. */
+  builtin: boolean;
+}
+
+export interface LoadedModel {
+  graph: NativeModelFile;
+  /** Where it came from: a preset id or the file name. */
+  source: string;
+  /** Layers whose output channels can be set, with their original counts. */
+  editable: { name: string; channels: number }[];
+  /** Layers a `*` prune applies to. */
+  prunable: string[];
+}
+
+export interface AnalyzeParams {
+  graph: NativeModelFile;
+  precision: string;
+  channels: Record<string, number>;
+  prune: Record<string, number>;
+  memoryModel: MemoryModel;
+  /** Device id (built-in or the user's own), or null for none. */
+  device: string | null;
+  headroom: number;
+  biasMode: BiasMode;
+  accuracy: AccuracyModel | null;
+}
+
+export interface SpaceSize {
+  total: number;
+  gridSize: number;
+  dims: { kind: string; name: string; count: number }[];
+}
+
+export interface SessionListEntry {
+  name: string;
+  status: string;
+  configs: number;
+  total: number;
+  created: string;
+  model: string;
+  devices: string[];
+}
+
+export interface SessionView {
+  summary: SweepSummary;
+  spec: SweepSpec;
+  graph: NativeModelFile;
+  devices: DeviceProfile[];
+  clients: Client[];
+  created: string;
+}
+
+/** A session's results as columns (one entry per stored configuration), for plots and tables. */
+export interface ResultTable {
+  session: string;
+  count: number;
+  idx: number[];
+  /** 0 ok, 1 no-fit, 2 unsupported, 3 error. */
+  status: number[];
+  accuracy: (number | null)[];
+  latencyS: (number | null)[];
+  totalBytes: number[];
+  sramBytes: number[];
+  params: number[];
+  macs: number[];
+  /** FRONT_3D | FRONT_LATENCY | FRONT_MEMORY bits. */
+  flags: number[];
+  /** Index into `precisions` / `devices`. */
+  precision: number[];
+  device: number[];
+  precisions: string[];
+  devices: string[];
+  /** Editable layers, and for each a column of channel counts. */
+  layers: string[];
+  channels: number[][];
+  /** idx → message for configurations that failed analysis. */
+  messages: Record<string, string>;
+}
+
+export interface SessionComparison {
+  a: { session: string; front: ResultEntry[] };
+  b: { session: string; front: ResultEntry[] };
+  aDominatedByB: number[];
+  bDominatedByA: number[];
+  hypervolumeA: number;
+  hypervolumeB: number;
+  verdict: string;
+  clients: { client: string; before: ResultEntry | null; after: ResultEntry | null; change: string }[];
+}
+
+export interface ExportFile {
+  fileName: string;
+  mime: string;
+  text: string;
+}
+
+/** Method name → parameters and result. */
+export interface Api {
+  'app.info': { params: Record<string, never>; result: AppInfo };
+  'presets.list': { params: Record<string, never>; result: PresetInfo[] };
+  'devices.list': { params: Record<string, never>; result: DeviceEntry[] };
+  'devices.save': { params: { profile: Record<string, unknown> }; result: DeviceProfile };
+  'devices.delete': { params: { id: string }; result: null };
+  'model.load': {
+    params: { preset?: string; file?: { name: string; base64: string } };
+    result: LoadedModel;
+  };
+  'model.analyze': { params: AnalyzeParams; result: AnalysisReport };
+  'sweep.size': { params: { spec: Record<string, unknown>; graph: Record<string, unknown> }; result: SpaceSize };
+  'sweep.start': {
+    params: { spec: Record<string, unknown>; graph: Record<string, unknown>; name?: string; replace?: boolean };
+    result: { session: string; total: number };
+  };
+  'sweep.cancel': { params: { session: string }; result: { cancelled: boolean } };
+  'sessions.list': { params: Record<string, never>; result: SessionListEntry[] };
+  'sessions.get': { params: { name: string }; result: SessionView };
+  'sessions.results': { params: { name: string }; result: ResultTable };
+  'sessions.rename': { params: { name: string; newName: string }; result: null };
+  'sessions.delete': { params: { name: string }; result: null };
+  'sessions.resume': { params: { name: string }; result: { session: string; total: number } };
+  'sessions.compare': { params: { a: string; b: string }; result: SessionComparison };
+  'export.csv': { params: { name: string; front?: boolean }; result: ExportFile };
+  'export.configurations': { params: { name: string; front?: boolean; best?: string }; result: ExportFile };
+  'export.bundle': { params: { name: string }; result: ExportFile };
+  'import.bundle': { params: { text: string; name?: string; replace?: boolean }; result: { session: string } };
+}
+
+export type Method = keyof Api;
+export type Params<M extends Method> = Api[M]['params'];
+export type Result<M extends Method> = Api[M]['result'];
+
+export interface SweepProgressEvent {
+  session: string;
+  done: number;
+  total: number;
+  rate: number;
+  etaS: number | null;
+  elapsedS: number;
+}
+
+export interface SweepFinishedEvent {
+  session: string;
+  status: string;
+  error?: string;
+}
+
+/** Event name → payload, pushed from the services to every UI. */
+export interface Events {
+  'sweep.progress': SweepProgressEvent;
+  'sweep.finished': SweepFinishedEvent;
+}
+export type EventName = keyof Events;
+export const EVENT_NAMES: readonly EventName[] = ['sweep.progress', 'sweep.finished'];
+
+/** What a transport gives the renderer: call a method, listen to an event. */
+export interface FrontierBridge {
+  invoke<M extends Method>(method: M, params: Params<M>): Promise<Result<M>>;
+  on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void;
+}
+
+/** The shape of a failed call as it crosses a transport. */
+export interface ApiErrorPayload {
+  message: string;
+  /** `invalid` (the input did not match the schema), `usage` (a bad choice), `model`, `store`, `internal`. */
+  kind: 'invalid' | 'usage' | 'model' | 'store' | 'internal';
+}
+
+const none = v.object({});
+const name = v.string({ min: 1, max: 200 });
+const precision = v.string({ min: 1, max: 20 });
+
+/** The schema every input is parsed with before its handler runs. */
+export const PARAMS: { [M in Method]: Schema<Params<M>> } = {
+  'app.info': none as Schema<Record<string, never>>,
+  'presets.list': none as Schema<Record<string, never>>,
+  'devices.list': none as Schema<Record<string, never>>,
+  'devices.save': v.object({ profile: v.json() }),
+  'devices.delete': v.object({ id: name }),
+  'model.load': v.object({
+    preset: v.optional(name),
+    file: v.optional(v.object({ name: v.string({ min: 1, max: 500 }), base64: v.string({ max: 200_000_000 }) })),
+  }),
+  'model.analyze': v.object({
+    graph: v.json(),
+    precision,
+    channels: v.record(v.number({ integer: true, min: 1 }), { max: 10_000 }),
+    prune: v.record(v.number({ min: 0, max: 0.999999 }), { max: 10_000 }),
+    memoryModel: v.literal('largest-tensor', 'layer-io', 'liveness'),
+    device: v.nullable(name),
+    headroom: v.number({ min: 0, max: 0.99 }),
+    biasMode: v.literal('weight', 'int32'),
+    accuracy: v.nullable(v.json()),
+  }) as unknown as Schema<AnalyzeParams>,
+  'sweep.size': v.object({ spec: v.json(), graph: v.json() }),
+  'sweep.start': v.object({ spec: v.json(), graph: v.json(), name: v.optional(name), replace: v.optional(v.boolean()) }),
+  'sweep.cancel': v.object({ session: name }),
+  'sessions.list': none as Schema<Record<string, never>>,
+  'sessions.get': v.object({ name }),
+  'sessions.results': v.object({ name }),
+  'sessions.rename': v.object({ name, newName: name }),
+  'sessions.delete': v.object({ name }),
+  'sessions.resume': v.object({ name }),
+  'sessions.compare': v.object({ a: name, b: name }),
+  'export.csv': v.object({ name, front: v.optional(v.boolean()) }),
+  'export.configurations': v.object({ name, front: v.optional(v.boolean()), best: v.optional(name) }),
+  'export.bundle': v.object({ name }),
+  'import.bundle': v.object({ text: v.string({ min: 2, max: 500_000_000 }), name: v.optional(name), replace: v.optional(v.boolean()) }),
+};
+
+export const METHODS = Object.keys(PARAMS) as Method[];
+
+export const isMethod = (value: string): value is Method => Object.hasOwn(PARAMS, value);
