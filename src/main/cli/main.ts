@@ -4,6 +4,7 @@ import { UsageError } from '../../shared/cli/valueList';
 import { ModelError } from '../../shared/model/types';
 import { PrecisionError } from '../../shared/analysis/precision';
 import { analyzeCommand, ANALYZE_USAGE } from './analyzeCommand';
+import { compareCommand, COMPARE_USAGE, exportCommand, EXPORT_USAGE, importCommand, IMPORT_USAGE } from './exportCommands';
 import { processIo, type Io } from './io';
 import {
   deleteCommand,
@@ -16,6 +17,7 @@ import {
   SHOW_USAGE,
 } from './sessionCommands';
 import { resumeCommand, RESUME_USAGE, sweepCommand, SWEEP_USAGE } from './sweepCommand';
+import { serveCommand, SERVE_USAGE } from './serveCommand';
 import { StoreError } from '../store';
 
 type Command = (argv: string[], io: Io) => Promise<number>;
@@ -28,6 +30,10 @@ const COMMANDS: Record<string, { run: Command; usage: string; summary: string }>
   resume: { run: resumeCommand, usage: RESUME_USAGE, summary: 'finish an interrupted or cancelled sweep' },
   rename: { run: renameCommand, usage: RENAME_USAGE, summary: 'rename a session' },
   delete: { run: deleteCommand, usage: DELETE_USAGE, summary: 'delete a session and its results' },
+  export: { run: exportCommand, usage: EXPORT_USAGE, summary: "a session as JSON (front or a client's choice), CSV or a bundle" },
+  import: { run: importCommand, usage: IMPORT_USAGE, summary: 'a session bundle into the database' },
+  compare: { run: compareCommand, usage: COMPARE_USAGE, summary: "two sessions' fronts and clients' choices" },
+  serve: { run: serveCommand, usage: SERVE_USAGE, summary: 'the UI in a browser, on 127.0.0.1 with a per-run token' },
 };
 
 export function helpText(): string {

@@ -13,10 +13,14 @@ import {
   FRONT_MEMORY,
   type SweepSpec,
 } from '../../shared/sweep/types';
+import type { Worker } from 'node:worker_threads';
+import type { DeviceProfile } from '../../shared/devices';
+import type { ModelGraph } from '../../shared/model/types';
 import type { SessionStore } from '../store';
 import type { ClientOutcome, ResultEntry, SweepSummary } from '../../shared/sweep/summary';
 export type { ClientOutcome, ResultEntry, SweepSummary };
 import { runPool, type Progress, type Range } from '../sweep/pool';
+import { resolveDevice } from './resolve';
 import { describeConfiguration, prepareFrom, prepareSweep, type PreparedSweep } from './sweepJob';
 import type { ConfigurationSettings } from '../../shared/sweep/summary';
 
@@ -31,6 +35,12 @@ export interface SweepOptions {
   onProgress?: (progress: Progress) => void;
   /** Called once the session row exists, before any analysis. */
   onStarted?: (session: { name: string; total: number; id: number }) => void;
+  /** A model already loaded (the app's), used instead of resolving `spec.model`. */
+  graph?: ModelGraph;
+  /** Device profiles already resolved (the app's, which may include the user's own), in `spec.devices` order. */
+  profiles?: DeviceProfile[];
+  /** How worker threads are made (the Electron build bundles its worker). */
+  createWorker?: () => Worker;
 }
 
 /** The figures of every stored configuration, indexed by ordinal; status 255 = not stored. */
@@ -84,7 +94,9 @@ function defaultName(model: string): string {
 }
 
 export async function runSweep(store: SessionStore, spec: SweepSpec, options: SweepOptions = {}): Promise<SweepSummary> {
-  const prepared = await prepareSweep(spec);
+  const prepared = options.graph
+    ? prepareFrom(spec, options.graph, options.profiles ?? spec.devices.map(resolveDevice))
+    : await prepareSweep(spec);
   const name = (options.name ?? defaultName(prepared.graph.name)).trim();
   if (name === '') throw new UsageError('the session name is empty');
   const modelId = store.upsertModel(prepared.graph);
@@ -138,6 +150,7 @@ async function execute(
       batchSize: options.batchSize,
       signal: options.signal,
       onProgress: options.onProgress,
+      createWorker: options.createWorker,
       onResult: (columns) => {
         store.insertResultColumns(id, columns);
         table.add(columns);

@@ -1,0 +1,138 @@
+// `frontier export`, `import` and `compare`: sessions out of and into the database, and two sessions side by side.
+import { readFileSync } from 'node:fs';
+import { UsageError } from '../../shared/cli/valueList';
+import { duration, kibLabel, percent } from '../../shared/format';
+import { compareSessions, type SessionComparison } from '../services/compare';
+import { exportChunks, importBundle, parseExportFormat, writeExportFile, EXPORT_FORMATS } from '../services/exports';
+import type { ResultEntry } from '../services/sweeps';
+import { parseArgs } from './args';
+import type { Io } from './io';
+import { openStore } from './storeAccess';
+import { describeEntry } from './sweepCommand';
+
+export const EXPORT_USAGE =
+  `frontier export <session> --format ${EXPORT_FORMATS.join('|')} [--front | --best CLIENT] [--out FILE] [--db FILE]`;
+export const IMPORT_USAGE = 'frontier import <bundle.json|-> [--name NAME] [--replace] [--db FILE] [--json]';
+export const COMPARE_USAGE = 'frontier compare <session A> <session B> [--db FILE] [--json]';
+
+export async function exportCommand(argv: string[], io: Io): Promise<number> {
+  const args = parseArgs('export', argv, { format: 'string', front: 'bool', best: 'string', out: 'string', db: 'string' });
+  if (args.positionals.length !== 1) throw new UsageError(`export takes one session\nusage: ${EXPORT_USAGE}`);
+  const format = parseExportFormat(args.strings.get('format'));
+  const options = { front: args.bools.has('front'), bestClient: args.strings.get('best') };
+  if (options.front && options.bestClient !== undefined) throw new UsageError('give either --front or --best CLIENT, not both');
+  const name = args.positionals[0];
+  const out = args.strings.get('out');
+  if (out === '') throw new UsageError('--out needs a file name');
+  const { store, db } = openStore(args.strings.get('db'));
+  try {
+    if (out !== undefined) {
+      writeExportFile(out, store, name, format, options);
+      io.err(`wrote the ${format} export of session ${name} to ${out}`);
+    } else {
+      for (const chunk of exportChunks(store, name, format, options)) io.out(chunk);
+    }
+    return 0;
+  } finally {
+    db.close();
+  }
+}
+
+export async function importCommand(argv: string[], io: Io): Promise<number> {
+  const args = parseArgs('import', argv, { name: 'string', replace: 'bool', db: 'string', json: 'bool' });
+  if (args.positionals.length !== 1) throw new UsageError(`import takes one bundle file\nusage: ${IMPORT_USAGE}`);
+  const file = args.positionals[0];
+  let text: string;
+  try {
+    text = readFileSync(file === '-' ? 0 : file, 'utf8');
+  } catch (error) {
+    throw new Error(`cannot read ${file === '-' ? 'the bundle from stdin' : file}: ${(error as Error).message}`);
+  }
+  const { store, db } = openStore(args.strings.get('db'));
+  try {
+    let name: string;
+    try {
+      name = importBundle(store, text, { name: args.strings.get('name'), replace: args.bools.has('replace') });
+    } catch (error) {
+      if (error instanceof UsageError) throw new UsageError(`${file}: ${error.message}`);
+      throw error;
+    }
+    const session = store.getSession(name);
+    if (!session) throw new Error(`session "${name}" vanished after the import`);
+    const result = {
+      session: name,
+      status: session.status,
+      configs: session.configs,
+      total: session.total,
+      model: session.model,
+      devices: session.devices,
+    };
+    if (args.bools.has('json')) io.out(JSON.stringify(result, null, 2));
+    else {
+      io.out(
+        `imported session ${name} (${session.status}): ${session.configs.toLocaleString('en-US')} of ` +
+          `${session.total.toLocaleString('en-US')} configurations of ${session.model} on ${session.devices.join(', ')}`,
+      );
+    }
+    return 0;
+  } finally {
+    db.close();
+  }
+}
+
+const figures = (e: ResultEntry): string =>
+  `${describeEntry(e)} · ${percent(e.accuracy)} · ${duration(e.latencyS)} · ${kibLabel(e.totalBytes)}`;
+
+const VERDICTS: Record<SessionComparison['verdict'], (a: string, b: string) => string> = {
+  same: () => 'the fronts are the same',
+  'a-better': (a, b) => `${a} is better: some of ${b}'s front is dominated, none of ${a}'s`,
+  'b-better': (a, b) => `${b} is better: some of ${a}'s front is dominated, none of ${b}'s`,
+  mixed: () => 'mixed: each front has points the other lacks or beats',
+};
+
+export function renderComparison(c: SessionComparison): string[] {
+  const a = c.a.session;
+  const b = c.b.session;
+  const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+  const lines = [
+    `A ${a}: front of ${plural(c.a.front.length, 'configuration')}, hypervolume ${c.hypervolumeA.toFixed(4)}`,
+    `B ${b}: front of ${plural(c.b.front.length, 'configuration')}, hypervolume ${c.hypervolumeB.toFixed(4)}`,
+    `verdict: ${VERDICTS[c.verdict](a, b)}` + (c.accuracyIgnored ? ' (accuracy ignored: some point has none)' : ''),
+  ];
+  const dominated = (label: string, idxs: number[], front: ResultEntry[], by: string): void => {
+    if (idxs.length === 0) return;
+    lines.push('', `${label}'s front points dominated by ${by}:`);
+    const byIdx = new Map(front.map((e) => [e.idx, e]));
+    for (const i of idxs) {
+      const e = byIdx.get(i);
+      lines.push(`  #${i} ${e ? figures(e) : ''}`.trimEnd());
+    }
+  };
+  dominated(`A ${a}`, c.aDominatedByB, c.a.front, `B ${b}`);
+  dominated(`B ${b}`, c.bDominatedByA, c.b.front, `A ${a}`);
+  if (c.clients.length > 0) lines.push('');
+  for (const change of c.clients) {
+    const before = change.before ? figures(change.before) : 'unsatisfied';
+    const after = change.after ? figures(change.after) : 'unsatisfied';
+    lines.push(
+      change.change === 'same' && change.before === null
+        ? `${change.client}: same (unsatisfied in both)`
+        : `${change.client}: ${change.change} — A: ${before} → B: ${after}`,
+    );
+  }
+  return lines;
+}
+
+export async function compareCommand(argv: string[], io: Io): Promise<number> {
+  const args = parseArgs('compare', argv, { db: 'string', json: 'bool' });
+  if (args.positionals.length !== 2) throw new UsageError(`compare takes two sessions\nusage: ${COMPARE_USAGE}`);
+  const { store, db } = openStore(args.strings.get('db'));
+  try {
+    const comparison = compareSessions(store, args.positionals[0], args.positionals[1]);
+    if (args.bools.has('json')) io.out(JSON.stringify(comparison, null, 2));
+    else io.out(renderComparison(comparison).join('\n'));
+    return 0;
+  } finally {
+    db.close();
+  }
+}

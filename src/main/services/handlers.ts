@@ -1,0 +1,259 @@
+// The services behind every API method: one implementation, used by Electron IPC and the web host alike.
+import { availableParallelism } from 'node:os';
+import type { Worker } from 'node:worker_threads';
+import type { AccuracyModel } from '../../shared/analysis/accuracy';
+import { analyze, FRONTIER_VERSION } from '../../shared/analysis/analyze';
+import { PrecisionError } from '../../shared/analysis/precision';
+import type { Api, ApiErrorPayload, EventName, Events, Method, Params, Result } from '../../shared/api';
+import { UsageError } from '../../shared/cli/valueList';
+import { parseDeviceProfile } from '../../shared/deviceProfile';
+import { BUILTIN_DEVICES, findBuiltinDevice, type DeviceProfile } from '../../shared/devices';
+import { prunableLayers, editableLayers } from '../../shared/model/edit';
+import { graphToNative, nativeToGraph } from '../../shared/model/native';
+import { ModelError, outputChannelsOf, type ModelGraph } from '../../shared/model/types';
+import { PRESETS, findPreset } from '../../shared/presets';
+import { buildSpace, spaceContext } from '../../shared/sweep/space';
+import { parseSweepSpec } from '../../shared/sweep/specFile';
+import { ValidationError } from '../../shared/validate';
+import { parseModelBytes } from '../import/loadModelFile';
+import { LATEST_SCHEMA_VERSION, openDatabase, SessionStore, StoreError, UserDevices } from '../store';
+import { compareSessions } from './compare';
+import { exportBundle, exportChosen, exportCsv, importBundle } from './exports';
+import { resultTable } from './results';
+import { resumeSweep, runSweep, sessionSummary, preparedForSession, type SweepOptions } from './sweeps';
+
+type Handlers = { [M in Method]: (params: Params<M>) => Promise<Result<M>> };
+
+export interface Services {
+  handlers: Handlers;
+  events: { on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void };
+  close(): void;
+  dbPath: string;
+}
+
+export function errorPayload(error: unknown): ApiErrorPayload {
+  const message = error instanceof Error ? error.message : String(error);
+  if (error instanceof ValidationError) return { message, kind: 'invalid' };
+  if (error instanceof UsageError || error instanceof PrecisionError) return { message, kind: 'usage' };
+  if (error instanceof ModelError) return { message, kind: 'model' };
+  if (error instanceof StoreError) return { message, kind: 'store' };
+  return { message, kind: 'internal' };
+}
+
+function emitter() {
+  const listeners = new Map<EventName, Set<(payload: never) => void>>();
+  return {
+    on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void {
+      const set = listeners.get(event) ?? new Set();
+      set.add(listener as (payload: never) => void);
+      listeners.set(event, set);
+      return () => set.delete(listener as (payload: never) => void);
+    },
+    emit<E extends EventName>(event: E, payload: Events[E]): void {
+      for (const listener of listeners.get(event) ?? []) (listener as (p: Events[E]) => void)(payload);
+    },
+  };
+}
+
+function parseGraph(json: Record<string, unknown>): ModelGraph {
+  return nativeToGraph(json, 'model');
+}
+
+export function createServices(options: { dbPath: string; createWorker?: () => Worker }): Services {
+  const db = openDatabase(options.dbPath);
+  const store = new SessionStore(db);
+  const userDevices = new UserDevices(db);
+  const events = emitter();
+  const running = new Map<string, AbortController>();
+
+  const device = (id: string): DeviceProfile => {
+    const found = findBuiltinDevice(id) ?? userDevices.get(id);
+    if (!found) {
+      const ids = [...BUILTIN_DEVICES.map((d) => d.id), ...userDevices.list().map((d) => d.id)];
+      throw new UsageError(`unknown device "${id}"; devices are ${ids.join(', ')}`);
+    }
+    return found;
+  };
+
+  /** Starts a sweep (or a resume) in the background; resolves once its session row exists. */
+  const launch = (
+    start: (options: SweepOptions) => Promise<unknown>,
+  ): Promise<{ session: string; total: number }> =>
+    new Promise((resolve, reject) => {
+      const controller = new AbortController();
+      let session: string | null = null;
+      let lastProgress = 0;
+      start({
+        signal: controller.signal,
+        createWorker: options.createWorker,
+        onStarted: (s) => {
+          session = s.name;
+          running.set(s.name, controller);
+          resolve({ session: s.name, total: s.total });
+        },
+        onProgress: (p) => {
+          const now = performance.now();
+          if (session === null || (now - lastProgress < 200 && p.done < p.total)) return;
+          lastProgress = now;
+          events.emit('sweep.progress', { session, ...p });
+        },
+      })
+        .then((summary) => {
+          const status = (summary as { status: string }).status;
+          if (session) events.emit('sweep.finished', { session, status });
+        })
+        .catch((error: unknown) => {
+          if (session === null) reject(error);
+          else events.emit('sweep.finished', { session, status: 'failed', error: errorPayload(error).message });
+        })
+        .finally(() => {
+          if (session) running.delete(session);
+        });
+    });
+
+  const handlers: Handlers = {
+    'app.info': async () => ({
+      version: FRONTIER_VERSION,
+      schemaVersion: LATEST_SCHEMA_VERSION,
+      database: options.dbPath,
+      cores: availableParallelism(),
+    }),
+    'presets.list': async () => PRESETS.map(({ id, name, description, source }) => ({ id, name, description, source })),
+    'devices.list': async () => [
+      ...BUILTIN_DEVICES.map((profile) => ({ profile, builtin: true })),
+      ...userDevices.list().map((profile) => ({ profile, builtin: false })),
+    ],
+    'devices.save': async ({ profile }) => {
+      const parsed = parseDeviceProfile(profile, 'device');
+      if (findBuiltinDevice(parsed.id)) {
+        throw new UsageError(`"${parsed.id}" is a built-in device; give your profile another id`);
+      }
+      userDevices.save(parsed);
+      return parsed;
+    },
+    'devices.delete': async ({ id }) => {
+      if (!userDevices.delete(id)) throw new UsageError(`no device of yours has the id "${id}"`);
+      return null;
+    },
+    'model.load': async ({ preset, file }) => {
+      let graph: ModelGraph;
+      let source: string;
+      if (preset !== undefined) {
+        const found = findPreset(preset);
+        if (!found) throw new UsageError(`unknown preset "${preset}"; presets are ${PRESETS.map((p) => p.id).join(', ')}`);
+        graph = found.build();
+        source = preset;
+      } else if (file !== undefined) {
+        graph = parseModelBytes(Buffer.from(file.base64, 'base64'), file.name);
+        source = file.name;
+      } else {
+        throw new UsageError('model.load needs a preset or a file');
+      }
+      analyze(graph); // shapes must work before the app accepts the model
+      return {
+        graph: graphToNative(graph),
+        source,
+        editable: editableLayers(graph).map((l) => ({ name: l.name, channels: outputChannelsOf(l) })),
+        prunable: prunableLayers(graph).map((l) => l.name),
+      };
+    },
+    'model.analyze': async (p) =>
+      analyze(parseGraph(p.graph as unknown as Record<string, unknown>), {
+        precision: p.precision,
+        channels: p.channels,
+        prune: p.prune,
+        memoryModel: p.memoryModel,
+        device: p.device === null ? null : device(p.device),
+        headroom: p.headroom,
+        biasMode: p.biasMode,
+        accuracy: p.accuracy as AccuracyModel | null,
+      }),
+    'sweep.size': async ({ spec, graph }) => {
+      const parsed = parseSweepSpec(spec, 'sweep');
+      const model = parseGraph(graph);
+      const space = buildSpace({ ...parsed, strategy: 'grid', gridLimit: Number.POSITIVE_INFINITY }, spaceContext(model));
+      const total = parsed.strategy === 'random' ? Math.min(parsed.samples ?? 0, space.gridSize) : space.gridSize;
+      return { total, gridSize: space.gridSize, dims: space.dims.map((d) => ({ kind: d.kind, name: d.name, count: d.values.length })) };
+    },
+    'sweep.start': async ({ spec, graph, name, replace }) => {
+      const parsed = parseSweepSpec(spec, 'sweep');
+      const model = parseGraph(graph);
+      const profiles = parsed.devices.map(device);
+      return launch((o) => runSweep(store, parsed, { ...o, name, replace, graph: model, profiles }));
+    },
+    'sweep.cancel': async ({ session }) => {
+      const controller = running.get(session);
+      controller?.abort();
+      return { cancelled: controller !== undefined };
+    },
+    'sessions.list': async () =>
+      store.listSessions().map(({ name, status, configs, total, created, model, devices }) => ({
+        name,
+        status,
+        configs,
+        total,
+        created,
+        model,
+        devices,
+      })),
+    'sessions.get': async ({ name }) => {
+      const session = store.getSession(name);
+      if (!session) throw new UsageError(`no session named "${name}"`);
+      const prepared = preparedForSession(store, name);
+      return {
+        summary: sessionSummary(store, name),
+        spec: session.spec,
+        graph: graphToNative(prepared.graph),
+        devices: prepared.devices,
+        clients: session.clients,
+        created: session.created,
+      };
+    },
+    'sessions.results': async ({ name }) => resultTable(store, name),
+    'sessions.rename': async ({ name, newName }) => {
+      store.renameSession(name, newName);
+      return null;
+    },
+    'sessions.delete': async ({ name }) => {
+      if (!store.getSession(name)) throw new UsageError(`no session named "${name}"`);
+      store.deleteSession(name);
+      return null;
+    },
+    'sessions.resume': async ({ name }) => launch((o) => resumeSweep(store, name, o)),
+    'sessions.compare': async ({ a, b }) => compareSessions(store, a, b) as unknown as Api['sessions.compare']['result'],
+    'export.csv': async ({ name, front }) => ({
+      fileName: `${name}${front ? '-front' : ''}.csv`,
+      mime: 'text/csv',
+      text: exportCsv(store, name, { front }),
+    }),
+    'export.configurations': async ({ name, front, best }) => ({
+      fileName: `${name}-${best ? `best-${best}` : 'front'}.json`,
+      mime: 'application/json',
+      text: JSON.stringify(exportChosen(store, name, { front, bestClient: best }), null, 2),
+    }),
+    'export.bundle': async ({ name }) => ({
+      fileName: `${name}.frontier.json`,
+      mime: 'application/json',
+      text: JSON.stringify(exportBundle(store, name)),
+    }),
+    'import.bundle': async ({ text, name, replace }) => {
+      let json: unknown;
+      try {
+        json = JSON.parse(text);
+      } catch (error) {
+        throw new UsageError(`the bundle is not valid JSON (${(error as Error).message})`);
+      }
+      return { session: importBundle(store, json, { name, replace }) };
+    },
+  };
+
+  return {
+    handlers,
+    events: { on: events.on },
+    close: () => {
+      for (const controller of running.values()) controller.abort();
+      db.close();
+    },
+    dbPath: options.dbPath,
+  };
+}

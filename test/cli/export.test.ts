@@ -1,0 +1,144 @@
+// `frontier export`, `import` and `compare` end to end: the real binary on temporary SQLite files.
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { frontier, frontierJson } from './run';
+
+const examSweep = [
+  'sweep', 'exam-cnn', '--device', 'exam-mcu', '--memory', 'largest-tensor',
+  '--channels', 'conv1=8,16', '--channels', 'conv2=8,32', '--precision', 'fp32,int8',
+  '--base-accuracy', '0.93', '--penalty', 'pruned=0.05', '--penalty', 'int8=0.03',
+  '--deadline', 'client1=0.2', '--deadline', 'client2=0.5',
+];
+
+const HEADER =
+  'idx,status,channels.conv1,channels.conv2,channels.dense,precision,device,params,param_bytes,peak_activation_bytes,' +
+  'total_bytes,sram_bytes,macs,flops,latency_s,accuracy,fits,front_3d,front_latency,front_memory,message';
+
+const tempDir = (): string => mkdtempSync(join(tmpdir(), 'frontier-cli-export-'));
+
+describe('frontier export / import / compare', () => {
+  const dir = tempDir();
+  const env = { FRONTIER_DB: join(dir, 'frontier.db') };
+  frontierJson([...examSweep, '--session', 'exam'], env);
+
+  it('export --format csv writes the CSV, and only it, to stdout: a header and 8 lines', () => {
+    const r = frontier(['export', 'exam', '--format', 'csv'], env);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines).toHaveLength(9);
+    expect(lines[0]).toBe(HEADER);
+    expect(lines[2]).toMatch(/^1,ok,8,8,3,int8,exam-mcu,22267,22267,127008,149275,/);
+    const front = frontier(['export', 'exam', '--format', 'csv', '--front'], env);
+    expect(front.stdout.trimEnd().split('\n')).toHaveLength(3);
+  });
+
+  it('export --out writes the file atomically and names it on stderr; stdout stays empty', () => {
+    const out = join(dir, 'exam.csv');
+    const r = frontier(['export', 'exam', '--format', 'csv', '--out', out], env);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain(out);
+    expect(readFileSync(out, 'utf8')).toBe(frontier(['export', 'exam', '--format', 'csv'], env).stdout);
+    expect(readdirSync(dir).filter((n) => n.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('export --format json --best client1: the chosen configuration with its graph', () => {
+    const r = frontier(['export', 'exam', '--format', 'json', '--best', 'client1'], env);
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.stdout) as {
+      format: string;
+      configurations: { totalBytes: number; model: { layers: { name: string; filters?: number }[] }; device: { id: string } }[];
+    };
+    expect(json.format).toBe('frontier-configurations');
+    expect(json.configurations).toHaveLength(1);
+    expect(json.configurations[0].totalBytes).toBe(149275);
+    expect(json.configurations[0].model.layers.find((l) => l.name === 'conv1')?.filters).toBe(8);
+    expect(json.configurations[0].device.id).toBe('exam-mcu');
+  });
+
+  it('usage errors exit 2 and name the valid choices', () => {
+    const format = frontier(['export', 'exam', '--format', 'xml'], env);
+    expect(format.code).toBe(2);
+    expect(format.stderr).toMatch(/unknown export format "xml"; choose one of json, csv, bundle/);
+    const client = frontier(['export', 'exam', '--format', 'json', '--best', 'nobody'], env);
+    expect(client.code).toBe(2);
+    expect(client.stderr).toMatch(/no client "nobody"; its clients are client1, client2/);
+    const session = frontier(['export', 'nope', '--format', 'csv'], env);
+    expect(session.code).toBe(2);
+    expect(session.stderr).toMatch(/no session named "nope"; sessions are exam/);
+    const both = frontier(['export', 'exam', '--format', 'json', '--front', '--best', 'client1'], env);
+    expect(both.code).toBe(2);
+    const missing = frontier(['export', 'exam'], env);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/--format: one of json, csv, bundle/);
+    for (const r of [format, client, session, both, missing]) expect(r.stdout).toBe('');
+  });
+
+  it('a bundle imported into a fresh database lists and shows as the original', () => {
+    const bundle = join(dir, 'exam.bundle.json');
+    expect(frontier(['export', 'exam', '--format', 'bundle', '--out', bundle], env).code).toBe(0);
+    const fresh = { FRONTIER_DB: join(tempDir(), 'other.db') };
+    const imported = frontierJson<{ session: string; status: string; configs: number; total: number }>(['import', bundle], fresh);
+    expect(imported).toMatchObject({ session: 'exam', status: 'complete', configs: 8, total: 8 });
+    const list = frontierJson<{ sessions: { name: string; status: string; configs: number }[] }>(['sessions'], fresh);
+    expect(list.sessions).toEqual([expect.objectContaining({ name: 'exam', status: 'complete', configs: 8, total: 8 })]);
+    expect(frontierJson(['show', 'exam'], fresh)).toEqual(frontierJson(['show', 'exam'], env));
+
+    const again = frontier(['import', bundle], fresh);
+    expect(again.code).not.toBe(0);
+    expect(again.stderr).toMatch(/already exists.*--replace/);
+    const renamed = frontier(['import', bundle, '--name', 'copy'], fresh);
+    expect(renamed.code).toBe(0);
+    expect(renamed.stdout).toMatch(/imported session copy \(complete\): 8 of 8 configurations/);
+  });
+
+  it('a malformed bundle is refused with exit 2, naming the file and the field, and nothing is written', () => {
+    const bad = join(dir, 'bad.json');
+    const bundle = JSON.parse(frontier(['export', 'exam', '--format', 'bundle'], env).stdout) as { results: { accuracy: unknown[] } };
+    bundle.results.accuracy[2] = 'high';
+    writeFileSync(bad, JSON.stringify(bundle));
+    const fresh = { FRONTIER_DB: join(tempDir(), 'fresh.db') };
+    const r = frontier(['import', bad], fresh);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/bad\.json: bundle: results\.accuracy\[2\] must be a number or null, got "high"/);
+    expect(frontierJson<{ sessions: unknown[] }>(['sessions'], fresh).sessions).toEqual([]);
+    const absent = frontier(['import', join(dir, 'absent.json')], fresh);
+    expect(absent.code).toBe(1);
+    expect(absent.stderr).toMatch(/cannot read .*absent\.json/);
+    expect(existsSync(join(dir, 'absent.json'))).toBe(false);
+  });
+
+  it('compare --json and the text report', () => {
+    frontierJson([...examSweep.slice(0, 1), ...examSweep.slice(1).map((a) => (a === 'conv1=8,16' ? 'conv1=4,8' : a)), '--session', 'thin'], env);
+    const c = frontierJson<{
+      a: { session: string; front: unknown[] };
+      b: { session: string; front: unknown[] };
+      aDominatedByB: number[];
+      bDominatedByA: number[];
+      verdict: string;
+      clients: { client: string; change: string }[];
+    }>(['compare', 'exam', 'thin'], env);
+    expect(c.a.session).toBe('exam');
+    expect(c.a.front).toHaveLength(2);
+    expect(c.aDominatedByB).toEqual([1]);
+    expect(c.bDominatedByA).toEqual([]);
+    expect(c.verdict).toBe('b-better');
+    expect(c.clients.map((x) => [x.client, x.change])).toEqual([
+      ['client1', 'better'],
+      ['client2', 'worse'],
+    ]);
+    const text = frontier(['compare', 'exam', 'thin'], env);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/^A exam: front of 2 configurations, hypervolume \d\.\d{4}$/m);
+    expect(text.stdout).toMatch(/^B thin: front of \d+ configurations?, hypervolume \d\.\d{4}$/m);
+    expect(text.stdout).toMatch(/verdict: thin is better/);
+    expect(text.stdout).toMatch(/A exam's front points dominated by B thin:\n {2}#1 conv1 8 \/ conv2 8 \/ dense 3 \/ INT8 on exam-mcu/);
+    expect(text.stdout).toMatch(/^client1: better — A: conv1 8 \/ conv2 8 .* → B: conv1 4 \/ conv2 8 /m);
+    expect(text.stdout).toMatch(/^client2: worse — /m);
+    const unknown = frontier(['compare', 'exam', 'nope'], env);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/no session named "nope"; sessions are exam, thin/);
+  });
+});
