@@ -1,0 +1,88 @@
+// `frontier serve`: the Frontier UI in a browser, served on 127.0.0.1 with a per-run token, until Ctrl-C.
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { UsageError } from '../../shared/cli/valueList';
+import { createServices } from '../services/handlers';
+import { resolveDbPath } from '../store/paths';
+import { startWebHost } from '../web/server';
+import { parseArgs } from './args';
+import type { Io } from './io';
+
+export const SERVE_USAGE = 'frontier serve [--port N] [--db FILE] [--open]';
+
+/** The built renderer, relative to this file: `<repo>/out/renderer`. */
+export const RENDERER_DIR = fileURLToPath(new URL('../../../out/renderer', import.meta.url));
+
+function portFlag(value: string | undefined): number {
+  if (value === undefined) return 0;
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isInteger(n) || n < 0 || n > 65535) {
+    throw new UsageError(`--port ${value}: must be a whole number from 0 to 65535 (0 picks a free port)`);
+  }
+  return n;
+}
+
+/** Opens the URL in the default browser when there is one; any failure is ignored (the URL is printed anyway). */
+export function openBrowser(url: string): void {
+  const [command, args]: [string, string[]] =
+    process.platform === 'darwin'
+      ? ['open', [url]]
+      : process.platform === 'win32'
+        ? ['cmd', ['/c', 'start', '""', url]]
+        : ['xdg-open', [url]];
+  try {
+    const child = spawn(command, args, { stdio: 'ignore', detached: true, windowsHide: true });
+    child.on('error', () => {});
+    child.unref();
+  } catch {
+    // No browser to open: the user has the URL.
+  }
+}
+
+/** Resolves with the signal's name at the first SIGINT or SIGTERM. */
+function untilStopped(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const stop = (signal: NodeJS.Signals): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve(signal);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
+
+export async function serveCommand(argv: string[], io: Io): Promise<number> {
+  const args = parseArgs('serve', argv, { port: 'string', db: 'string', open: 'bool' });
+  if (args.positionals.length > 0) throw new UsageError(`serve takes no arguments\nusage: ${SERVE_USAGE}`);
+  const port = portFlag(args.strings.get('port'));
+  const services = createServices({ dbPath: resolveDbPath(args.strings.get('db')) });
+  let host;
+  try {
+    host = await startWebHost({ services, rendererDir: RENDERER_DIR, port });
+  } catch (error) {
+    services.close();
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') throw new UsageError(`--port ${port}: the port is in use; choose another or use --port 0`);
+    if (code === 'EACCES') throw new UsageError(`--port ${port}: not allowed to listen on this port`);
+    throw error;
+  }
+  const stopped = untilStopped();
+  io.out(host.url);
+  if (!existsSync(join(RENDERER_DIR, 'index.html'))) {
+    io.err(`frontier serve: the UI is not built (no ${join(RENDERER_DIR, 'index.html')}): run \`npm run build\``);
+  }
+  io.err(`frontier serve: serving ${services.dbPath} on 127.0.0.1:${host.port}; press Ctrl-C to stop`);
+  if (args.bools.has('open')) openBrowser(host.url);
+
+  const signal = await stopped;
+  try {
+    await host.close();
+  } finally {
+    services.close();
+  }
+  io.err(`frontier serve: stopped (${signal})`);
+  return 0;
+}

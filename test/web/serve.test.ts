@@ -1,0 +1,85 @@
+// `frontier serve` as a user runs it: the URL (with its real port and token) first on stdout, the API answering
+// with the token and refusing without it, and a clean exit 0 on SIGTERM.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { root } from '../cli/run';
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'frontier-serve-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('frontier serve', () => {
+  it('prints the URL first, serves the API with the token, and exits 0 on SIGTERM', async () => {
+    const db = join(dir, 'serve.db');
+    const child = spawn(process.execPath, [join(root, 'bin', 'frontier.mjs'), 'serve', '--port', '0', '--db', db], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (chunk: string) => (stderr += chunk));
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+      child.on('exit', (code, signal) => resolve({ code, signal })),
+    );
+    try {
+      const firstLine = await new Promise<string>((resolve, reject) => {
+        const lines = createInterface({ input: child.stdout });
+        lines.once('line', resolve);
+        child.once('exit', (code) => reject(new Error(`frontier serve exited ${code} before printing: ${stderr}`)));
+      });
+      const match = /^http:\/\/127\.0\.0\.1:(\d+)\/\?token=([A-Za-z0-9_-]{43})$/.exec(firstLine);
+      expect(match, firstLine).not.toBeNull();
+      const [, port, token] = match!;
+      expect(Number(port)).toBeGreaterThan(0);
+
+      const info = await fetch(`http://127.0.0.1:${port}/api/app.info`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+        body: '{}',
+      });
+      expect(info.status).toBe(200);
+      const body = (await info.json()) as { ok: boolean; result: { database: string } };
+      expect(body.ok).toBe(true);
+      expect(body.result.database).toBe(db);
+
+      const sessions = await fetch(`http://127.0.0.1:${port}/api/sessions.list?token=${token}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: '{}',
+      });
+      expect(await sessions.json()).toEqual({ ok: true, result: [] });
+
+      const refused = await fetch(`http://127.0.0.1:${port}/api/app.info`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: '{}',
+      });
+      expect(refused.status).toBe(401);
+      expect(stderr).toMatch(/Ctrl-C/);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    const { code, signal } = await exited;
+    expect({ code, signal }, stderr).toEqual({ code: 0, signal: null });
+    expect(stderr).toContain('stopped');
+  });
+
+  it('rejects a bad --port as a usage error (exit 2)', async () => {
+    const child = spawn(process.execPath, [join(root, 'bin', 'frontier.mjs'), 'serve', '--port', 'http', '--db', join(dir, 'x.db')], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (chunk: string) => (stderr += chunk));
+    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    expect(code).toBe(2);
+    expect(stderr).toContain('--port');
+  });
+});
