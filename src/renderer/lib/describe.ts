@@ -1,0 +1,27 @@
+// Words for configurations, shared by cards, tooltips, tables and reports.
+import type { ResultTable } from '../../shared/api';
+import type { ResultEntry } from '../../shared/sweep/summary';
+import type { SweepSpec } from '../../shared/sweep/types';
+import { precisionLabel } from '../../shared/analysis/precision';
+
+/** Layers the sweep varied (channels or pruning); a `*` prune means every layer it could prune. */
+export function sweptLayers(spec: SweepSpec, all: string[]): string[] {
+  if (spec.prune['*']) return all;
+  const named = new Set([...Object.keys(spec.channels), ...Object.keys(spec.prune)]);
+  return all.filter((l) => named.has(l));
+}
+
+/** "conv1 8 / conv2 8 / INT8" */
+export function configLabel(entry: Pick<ResultEntry, 'channels' | 'precision'>, layers: string[]): string {
+  const parts = layers.filter((l) => entry.channels[l] !== undefined).map((l) => `${l} ${entry.channels[l]}`);
+  return [...parts, precisionLabel(entry.precision)].join(' / ');
+}
+
+/** The same label for row k of a result table. */
+export function rowLabel(table: ResultTable, k: number, layers: string[]): string {
+  const channels: Record<string, number> = {};
+  table.layers.forEach((l, i) => (channels[l] = table.channels[i][k]));
+  return configLabel({ channels, precision: table.precisions[table.precision[k]] }, layers);
+}
+
+export const STATUS_TEXT = ['fits', 'does not fit', 'unsupported', 'error'];
