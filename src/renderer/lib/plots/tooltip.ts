@@ -1,0 +1,39 @@
+// What the tooltip says about one configuration: its settings and its figures, formatted as everywhere else.
+import type { ResultTable } from '../../../shared/api';
+import { count, duration, kibLabel, millions, percent } from '../../../shared/format';
+import { CATEGORY_NAMES, EXCLUDED } from './model';
+
+export interface PointDescription {
+  idx: number;
+  /** Channels per layer and the precision: "conv1 8 · conv2 8 · INT8". */
+  title: string;
+  /** Label and value, in display order. */
+  lines: [label: string, value: string][];
+  /** On the front, dominated, does not fit…, with the stored message when there is one. */
+  status: string;
+}
+
+const STATUS_WORDS = ['ok', 'does not fit', 'unsupported', 'error'];
+
+/** Describes row `row` of `table`; `category` (from the plot data) tells front from dominated. */
+export function describePoint(table: ResultTable, row: number, category?: number): PointDescription {
+  const idx = table.idx[row];
+  const settings = table.layers.map((layer, l) => `${layer} ${table.channels[l]?.[row] ?? '?'}`);
+  const precision = table.precisions[table.precision[row]] ?? '?';
+  settings.push(precision.toUpperCase());
+  const accuracy = table.accuracy[row];
+  const lines: [string, string][] = [
+    ['device', table.devices[table.device[row]] ?? '?'],
+    ['accuracy', accuracy === null || accuracy === undefined ? '—' : percent(accuracy)],
+    ['latency', duration(table.latencyS[row] ?? null)],
+    ['memory', kibLabel(table.totalBytes[row])],
+    ['SRAM', kibLabel(table.sramBytes[row])],
+    ['params', count(table.params[row])],
+    ['MACs', millions(table.macs[row])],
+  ];
+  const code = table.status[row];
+  let status = code === 0 && category !== undefined && category !== EXCLUDED ? (CATEGORY_NAMES[category] === 'front' ? 'on the front' : 'dominated') : (STATUS_WORDS[code] ?? 'unknown');
+  const message = table.messages[String(idx)];
+  if (message) status += `: ${message}`;
+  return { idx, title: settings.join(' · '), lines, status };
+}

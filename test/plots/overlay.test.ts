@@ -1,0 +1,149 @@
+import { scaleLinear } from 'd3';
+import { describe, expect, it } from 'vitest';
+import { axisTicks } from '../../src/renderer/lib/plots/marks/axis';
+import { deadlineConstraints, kibShort, limitConstraints, secondsLabel } from '../../src/renderer/lib/plots/marks/constraints';
+import { stepPath } from '../../src/renderer/lib/plots/marks/front';
+import { buildPlotData } from '../../src/renderer/lib/plots/model';
+import { overlayLayers, overlayRings, standaloneSvg, xAxis } from '../../src/renderer/lib/plots/overlay-svg';
+import { LIGHT_THEME } from '../../src/renderer/lib/plots/palette';
+import { DEFAULT_MARGIN, plotScales } from '../../src/renderer/lib/plots/scales';
+import { tinyTable } from './fixtures';
+
+const K = 1024;
+const frame = { width: 600, height: 300, margin: DEFAULT_MARGIN };
+
+describe('front path', () => {
+  it('is a deterministic H/V staircase with one-decimal coordinates', () => {
+    const x = scaleLinear().domain([0, 0.5]).range([0, 500]);
+    const y = scaleLinear().domain([0.8, 0.9]).range([100, 0]);
+    const d = buildPlotData(tinyTable(), { x: 'latency' });
+    expect(stepPath(d.step, x, y)).toBe('M50,100H100V50H400V0');
+    const x3 = scaleLinear().domain([0, 0.3]).range([0, 100]);
+    const y3 = scaleLinear().domain([0.8, 0.9]).range([300, 0]);
+    expect(stepPath(d.step, x3, y3)).toBe('M16.7,300H33.3V150H133.3V0');
+    expect(stepPath({ x: [0.05], y: [0.8] }, x, y)).toBe('M50,100h0');
+    expect(stepPath({ x: [], y: [] }, x, y)).toBe('');
+    // Steps narrower than the rounding collapse: no empty H, and V runs merge.
+    expect(stepPath({ x: [0, 0.00001, 0.00001, 0.00002, 0.00002], y: [0.8, 0.8, 0.82, 0.82, 0.85] }, x, y)).toBe('M0,100V50');
+  });
+});
+
+describe('axes', () => {
+  it('shows latency in ms below a second, in s above', () => {
+    const d = buildPlotData(tinyTable(), { x: 'latency' });
+    const { x } = plotScales(d, frame);
+    expect(xAxis(d, x)).toEqual({ label: 'latency (ms)', factor: 1000 });
+    const slow = tinyTable();
+    slow.latencyS = slow.latencyS.map((v) => (v === null ? null : v * 10));
+    const ds = buildPlotData(slow, { x: 'latency' });
+    expect(xAxis(ds, plotScales(ds, frame).x)).toEqual({ label: 'latency (s)', factor: 1 });
+    const dm = buildPlotData(tinyTable(), { x: 'memory' });
+    expect(xAxis(dm, plotScales(dm, frame).x)).toEqual({ label: 'memory (KiB)', factor: 1 / 1024 });
+  });
+
+  it('puts ticks in the display unit', () => {
+    const x = scaleLinear().domain([0.028, 0.622]).range([0, 500]);
+    const ticks = axisTicks(x, 1000, 6);
+    expect(ticks.map((t) => t.label)).toEqual(['100', '200', '300', '400', '500', '600']);
+    expect(ticks[0].at).toBeCloseTo(((0.1 - 0.028) / 0.594) * 500, 6);
+    const pct = axisTicks(scaleLinear().domain([0.794, 0.956]).range([300, 0]), 100, 4);
+    expect(pct.map((t) => t.label)).toEqual(['80', '85', '90', '95']);
+  });
+});
+
+describe('constraints', () => {
+  it('labels deadlines and limits', () => {
+    expect(secondsLabel(0.2)).toBe('0.2 s');
+    expect(kibShort(520 * K)).toBe('520 KiB');
+    expect(kibShort(145.78 * K)).toBe('145.78 KiB');
+    expect(deadlineConstraints([{ name: 'client1', seconds: 0.2 }])).toEqual([
+      { testid: 'deadline-client1', kind: 'deadline', label: 'client1 ≤ 0.2 s', value: 0.2, region: 'late' },
+    ]);
+    expect(limitConstraints([{ label: 'SRAM', bytes: 520 * K }, { label: 'flash', bytes: 2048 * K }]).map((c) => [c.testid, c.label])).toEqual([
+      ['limit-sram', 'SRAM 520 KiB'],
+      ['limit-flash', 'flash 2,048 KiB'],
+    ]);
+    expect(
+      limitConstraints([
+        { label: 'SRAM exam-mcu', bytes: 520 * K, device: 'exam-mcu' },
+        { label: 'SRAM esp32', bytes: 320 * K, device: 'esp32' },
+      ]).map((c) => c.testid),
+    ).toEqual(['limit-sram-exam-mcu', 'limit-sram-esp32']);
+  });
+});
+
+describe('overlay markup', () => {
+  const latency = () => {
+    const d = buildPlotData(tinyTable(), { x: 'latency', include: [0.2, 0.5] });
+    const { x, y } = plotScales(d, frame);
+    const constraints = deadlineConstraints([
+      { name: 'client1', seconds: 0.2 },
+      { name: 'client2', seconds: 0.5 },
+      { name: 'far', seconds: 30 },
+    ]);
+    return overlayLayers({ id: 'p1', frame, x, y, plot: d, constraints, theme: LIGHT_THEME });
+  };
+
+  it('draws the deadlines, the front, the axes and the legend', () => {
+    const { under, over } = latency();
+    expect(under).toContain('data-testid="grid"');
+    expect(over).toContain('data-testid="front"');
+    expect(over).toMatch(/data-testid="deadline-client1" data-kind="deadline" data-value="0.2"><rect[^>]*style="fill:url\(#p1-hatch-late\)"/);
+    expect(over).toContain('>client1 ≤ 0.2 s<');
+    expect(over).toContain('>client2 ≤ 0.5 s<');
+    expect(over).toContain('>late<');
+    // 30 s is off the scale: kept, as a label at the right edge.
+    expect(over).toContain('data-testid="deadline-far" data-kind="deadline" data-value="30" data-offscale="right"');
+    expect(over).toContain('>latency (ms)<');
+    expect(over).toContain('>accuracy (%)<');
+    expect(over).toContain('>INT8<');
+    expect(over).toContain('>no-fit<');
+  });
+
+  it('is deterministic', () => {
+    expect(latency()).toEqual(latency());
+  });
+
+  it('escapes client names', () => {
+    const d = buildPlotData(tinyTable(), { x: 'latency' });
+    const { x, y } = plotScales(d, frame);
+    const { over } = overlayLayers({ id: 'p', frame, x, y, plot: d, constraints: deadlineConstraints([{ name: 'a<b & "c"', seconds: 0.3 }]) });
+    expect(over).toContain('data-testid="deadline-a&lt;b &amp; &quot;c&quot;"');
+    expect(over).toContain('a&lt;b &amp; &quot;c&quot; ≤ 0.3 s');
+  });
+
+  it('shades beyond the SRAM limit on the memory plot', () => {
+    const d = buildPlotData(tinyTable(), { x: 'memory', include: [520 * K] });
+    const { x, y } = plotScales(d, frame);
+    const { over } = overlayLayers({ id: 'm', frame, x, y, plot: d, constraints: limitConstraints([{ label: 'SRAM', bytes: 520 * K }]), theme: LIGHT_THEME });
+    expect(over).toMatch(/data-testid="limit-sram" data-kind="sram" data-value="532480"><rect[^>]*fill:url\(#m-hatch-fit\)/);
+    expect(over).toContain('>SRAM 520 KiB<');
+    expect(over).toContain('>does not fit<');
+    expect(over).toContain('>memory (KiB)<');
+  });
+
+  it('labels the y axis "no accuracy model" without values when there is none', () => {
+    const d = buildPlotData(tinyTable({ withAccuracy: false }), { x: 'latency' });
+    const { x, y } = plotScales(d, frame);
+    const { over } = overlayLayers({ id: 'n', frame, x, y, plot: d });
+    expect(over).toContain('>no accuracy model<');
+    expect(over).not.toContain('>accuracy (%)<');
+  });
+
+  it('draws the hover and selection rings', () => {
+    const r = overlayRings({ id: 'p', hovered: { x: 10.04, y: 20 }, selected: { x: 30, y: 40.06 }, theme: LIGHT_THEME });
+    expect(r).toContain('data-testid="hover-ring" cx="10" cy="20"');
+    expect(r).toContain('data-testid="selected-ring" cx="30" cy="40.1"');
+    expect(overlayRings({ id: 'p', hovered: null, selected: null })).not.toContain('circle');
+  });
+
+  it('makes a standalone SVG with the points embedded as an image', () => {
+    const d = buildPlotData(tinyTable(), { x: 'latency' });
+    const { x, y } = plotScales(d, frame);
+    const svg = standaloneSvg({ id: 'e', frame, x, y, plot: d, theme: LIGHT_THEME, image: 'data:image/png;base64,AAAA', title: 'accuracy vs latency' });
+    expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg" width="600" height="322"')).toBe(true);
+    expect(svg).toContain('<image href="data:image/png;base64,AAAA"');
+    expect(svg).toContain('>accuracy vs latency<');
+    expect(svg).not.toContain('var(--');
+  });
+});
