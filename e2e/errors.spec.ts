@@ -27,7 +27,7 @@ test('a malformed model file and an impossible edit', async ({ app }) => {
   await page.getByTestId('channels-conv1').fill('8');
   await page.getByTestId('channels-conv1').press('Enter');
   await expect(page.getByTestId('field-error')).toHaveCount(0);
-  await expect(page.getByTestId('total-params')).toHaveText('22,923');
+  await expect(page.getByTestId('total-params')).toHaveText('88,819');
 
   await page.getByTestId('nav-sessions').click();
   await expect(page.getByTestId('sessions-table')).toContainText('complete');

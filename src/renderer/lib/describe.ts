@@ -1,5 +1,5 @@
 // Words for configurations, shared by cards, tooltips, tables and reports.
-import type { ResultTable } from '../../shared/api';
+import type { ResultTable, SessionView } from '../../shared/api';
 import type { ResultEntry } from '../../shared/sweep/summary';
 import type { SweepSpec } from '../../shared/sweep/types';
 import { precisionLabel } from '../../shared/analysis/precision';
@@ -25,3 +25,19 @@ export function rowLabel(table: ResultTable, k: number, layers: string[]): strin
 }
 
 export const STATUS_TEXT = ['fits', 'does not fit', 'unsupported', 'error'];
+
+/** What the plots draw as constraints for a session: each client's deadline, each device's SRAM budget. */
+export function constraintsOf(view: SessionView): {
+  deadlines: { name: string; seconds: number }[];
+  limits: { label: string; bytes: number; kind: 'sram'; device: string }[];
+} {
+  return {
+    deadlines: view.spec.clients.map((c) => ({ name: c.name, seconds: c.deadlineS })),
+    limits: view.devices.map((d) => ({
+      label: view.devices.length > 1 ? `SRAM ${d.id}` : 'SRAM',
+      bytes: Math.floor(d.sramBytes * (1 - view.spec.headroom)),
+      kind: 'sram',
+      device: d.id,
+    })),
+  };
+}
