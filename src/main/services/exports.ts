@@ -5,13 +5,13 @@ import { FRONTIER_VERSION, OUTPUT_SCHEMA_VERSION } from '../../shared/analysis/a
 import { UsageError } from '../../shared/cli/valueList';
 import { deviceProfileToJson, parseDeviceProfile } from '../../shared/deviceProfile';
 import type { DeviceProfile } from '../../shared/devices';
-import { applyChannelEdits, channelGroups, type ChannelGroup } from '../../shared/model/edit';
+import { applyChannelEdits } from '../../shared/model/edit';
 import { graphToNative, nativeToGraph, type NativeModelFile } from '../../shared/model/native';
 import type { ModelGraph } from '../../shared/model/types';
 import { frontIndices, paretoFlags } from '../../shared/pareto';
 import type { ResultColumns } from '../../shared/sweep/batch';
 import { parseSweepSpec, validateClient } from '../../shared/sweep/specFile';
-import { channelTargets, decode, gridIndex } from '../../shared/sweep/space';
+import { gridIndex } from '../../shared/sweep/space';
 import {
   CONFIG_STATUSES,
   FRONT_3D,
@@ -23,7 +23,7 @@ import {
 } from '../../shared/sweep/types';
 import { SESSION_STATUSES, type SessionDetail, type SessionStatus, type SessionStore } from '../store';
 import { writeFileAtomic } from './atomicWrite';
-import { describeConfiguration, prepareFrom, type PreparedSweep } from './sweepJob';
+import { channelsOf, prepareFrom, type PreparedSweep } from './sweepJob';
 import { sessionSummary, type ResultEntry } from './sweeps';
 
 export const EXPORT_FORMATS = ['json', 'csv', 'bundle'] as const;
@@ -219,13 +219,10 @@ export function csvColumns(prepared: PreparedSweep): string[] {
 /**
  * Turns stored rows into CSV lines. The channel cells of a configuration depend only on its structural digits
  * (channels and prune dimensions; precision and device come last and vary fastest), so they are resolved once per
- * run of equal structure: the channel targets with the untouched layers at their original counts, and — when an
- * Add ties layers together — the targets spread over each tied group exactly as `applyChannelEdits` does, falling
- * back to `describeConfiguration` for a structure it refuses (such rows are `error` rows).
+ * run of equal structure (see `channelsOf`).
  */
 class CsvRows {
   private readonly names: string[];
-  private readonly groupOf = new Map<string, ChannelGroup>();
   private readonly precisionCells: string[];
   private readonly deviceCells: string[];
   private readonly devices: DeviceProfile[];
@@ -245,7 +242,6 @@ class CsvRows {
       throw new Error('design space without precision and device as its last dimensions');
     }
     this.names = [...prepared.ctx.editable.keys()];
-    for (const group of channelGroups(prepared.graph)) for (const m of group.members) this.groupOf.set(m, group);
     this.precisionCells = precisionDim.values.map((v) => csvField(String(v)));
     const byId = new Map(prepared.devices.map((d) => [d.id, d]));
     this.devices = deviceDim.values.map((id) => byId.get(String(id)) as DeviceProfile);
@@ -262,30 +258,8 @@ class CsvRows {
 
   /** The channel cells (joined) of the configuration at `ordinal`. */
   private channelCells(ordinal: number): string {
-    const config = decode(this.prepared.space, ordinal);
-    const targets = channelTargets(config, this.prepared.ctx);
-    const channels = new Map(this.prepared.ctx.editable);
-    let refused = false;
-    if (this.groupOf.size === 0) {
-      for (const [name, value] of targets) channels.set(name, value);
-    } else {
-      const original = this.prepared.ctx.editable;
-      const final = new Map<string, number>();
-      for (const [name, value] of targets) {
-        const group = this.groupOf.get(name);
-        if (group?.fixedBy && original.get(name) !== value) refused = true;
-        for (const member of group ? group.members : [name]) {
-          if (final.has(member) && final.get(member) !== value) refused = true;
-          final.set(member, value);
-        }
-      }
-      for (const [name, value] of final) channels.set(name, value);
-    }
-    if (refused) {
-      const described = describeConfiguration(this.prepared, ordinal).channels;
-      return this.names.map((n) => String(described[n])).join(',');
-    }
-    return this.names.map((n) => String(channels.get(n))).join(',');
+    const channels = channelsOf(this.prepared, ordinal);
+    return this.names.map((n) => String(channels[n])).join(',');
   }
 
   line(

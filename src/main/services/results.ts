@@ -2,7 +2,7 @@
 import type { ResultTable } from '../../shared/api';
 import { digits, gridIndex, structuralDims } from '../../shared/sweep/space';
 import type { SessionStore } from '../store';
-import { describeConfiguration } from './sweepJob';
+import { channelsOf } from './sweepJob';
 import { preparedForSession } from './sweeps';
 
 const orNull = (x: number): number | null => (Number.isNaN(x) ? null : x);
@@ -32,7 +32,7 @@ export function resultTable(store: SessionStore, name: string): ResultTable {
     for (let d = 0; d < structural; d++) key += ds[d] + ',';
     let counts = byStructure.get(key);
     if (!counts) {
-      const described = describeConfiguration(prepared, ordinal).channels;
+      const described = channelsOf(prepared, ordinal);
       counts = layers.map((l) => described[l]);
       byStructure.set(key, counts);
     }

@@ -1,6 +1,6 @@
 // From a sweep spec (or a stored session) to everything the workers and the finishing steps need.
 import type { DeviceProfile } from '../../shared/devices';
-import { applyChannelEdits } from '../../shared/model/edit';
+import { channelGroups, type ChannelGroup } from '../../shared/model/edit';
 import type { ModelGraph } from '../../shared/model/types';
 import { UsageError } from '../../shared/cli/valueList';
 import type { SweepJob } from '../../shared/sweep/batch';
@@ -9,7 +9,6 @@ import {
   channelTargets,
   decode,
   spaceContext,
-  type Configuration,
   type DesignSpace,
   type SpaceContext,
 } from '../../shared/sweep/space';
@@ -26,6 +25,8 @@ export interface PreparedSweep {
   ctx: SpaceContext;
   space: DesignSpace;
   job: SweepJob;
+  /** Editable layer → the Add group that ties its channels to others (absent when untied). */
+  groupOf: Map<string, ChannelGroup>;
 }
 
 /** Builds a sweep from its parts (used for new sweeps and, with the stored graph and profiles, for resumes). */
@@ -49,7 +50,9 @@ export function prepareFrom(spec: SweepSpec, graph: ModelGraph, profiles: Device
     space,
     ctx,
   };
-  return { spec, graph, devices: profiles, ctx, space, job };
+  const groupOf = new Map<string, ChannelGroup>();
+  for (const group of channelGroups(graph)) for (const m of group.members) groupOf.set(m, group);
+  return { spec, graph, devices: profiles, ctx, space, job, groupOf };
 }
 
 export async function prepareSweep(spec: SweepSpec): Promise<PreparedSweep> {
@@ -60,18 +63,31 @@ export async function prepareSweep(spec: SweepSpec): Promise<PreparedSweep> {
 }
 
 
-export function describeConfiguration(prepared: PreparedSweep, ordinal: number): ConfigurationSettings & { config: Configuration } {
+/**
+ * Every editable layer's channel count in the configuration at `ordinal`: its targets, spread over Add groups as
+ * `applyChannelEdits` does, the other layers at their original counts. A structure the edit rules refuse (an
+ * `error` row) is described through `applyChannelEdits`'s own fallback: the targets as asked.
+ */
+export function channelsOf(prepared: PreparedSweep, ordinal: number): Record<string, number> {
   const config = decode(prepared.space, ordinal);
+  const targets = channelTargets(config, prepared.ctx);
   const channels: Record<string, number> = Object.fromEntries(prepared.ctx.editable);
-  try {
-    const targets = Object.fromEntries(channelTargets(config, prepared.ctx));
-    const { graph } = applyChannelEdits(prepared.graph, { channels: targets });
-    for (const layer of graph.layers) {
-      if (layer.type === 'Dense') channels[layer.name] = layer.units;
-      else if (layer.type === 'Conv2D' || layer.type === 'SeparableConv2D') channels[layer.name] = layer.filters;
+  const original = prepared.ctx.editable;
+  const final = new Map<string, number>();
+  let refused = false;
+  for (const [name, value] of targets) {
+    const group = prepared.groupOf.get(name);
+    if (group?.fixedBy && original.get(name) !== value) refused = true;
+    for (const member of group ? group.members : [name]) {
+      if (final.has(member) && final.get(member) !== value) refused = true;
+      final.set(member, value);
     }
-  } catch {
-    Object.assign(channels, Object.fromEntries(channelTargets(config, prepared.ctx)));
   }
-  return { channels, precision: config.precision, device: config.device, config };
+  for (const [name, value] of refused ? targets : final) channels[name] = value;
+  return channels;
+}
+
+export function describeConfiguration(prepared: PreparedSweep, ordinal: number): ConfigurationSettings {
+  const config = decode(prepared.space, ordinal);
+  return { channels: channelsOf(prepared, ordinal), precision: config.precision, device: config.device };
 }

@@ -22,7 +22,6 @@ export type { ClientOutcome, ResultEntry, SweepSummary };
 import { runPool, type Progress, type Range } from '../sweep/pool';
 import { resolveDevice } from './resolve';
 import { describeConfiguration, prepareFrom, prepareSweep, type PreparedSweep } from './sweepJob';
-import type { ConfigurationSettings } from '../../shared/sweep/summary';
 
 export interface SweepOptions {
   /** Session name; `<model>-<date>-<time>` when absent. */
@@ -187,7 +186,7 @@ export function describeResults(store: SessionStore, id: number, prepared: Prepa
   const rows = store.readResultsByIdx(id, ordinals);
   return rows.map((row) => ({
     idx: row.idx,
-    ...stripConfig(describeConfiguration(prepared, row.idx)),
+    ...describeConfiguration(prepared, row.idx),
     status: row.status,
     accuracy: row.accuracy,
     latencyS: row.latencyS,
@@ -201,11 +200,6 @@ export function describeResults(store: SessionStore, id: number, prepared: Prepa
   }));
 }
 
-const stripConfig = ({ channels, precision, device }: ConfigurationSettings): ConfigurationSettings => ({
-  channels,
-  precision,
-  device,
-});
 
 function candidates(prepared: PreparedSweep, table: SweepTable): Candidate[] {
   const deviceDim = prepared.space.dims.length - 1;

@@ -101,18 +101,20 @@ export function blankProject(): SavedProject {
 
 export const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
+// Large, replace-only values (models, reports, result tables of 100,000 rows) are `$state.raw`: deep reactive proxies
+// on them would make every read of a column cost a proxy trap.
 export class Project {
   view = $state<View>('model');
-  presets = $state<PresetInfo[]>([]);
-  devices = $state<DeviceEntry[]>([]);
-  sessions = $state<SessionListEntry[]>([]);
+  presets = $state.raw<PresetInfo[]>([]);
+  devices = $state.raw<DeviceEntry[]>([]);
+  sessions = $state.raw<SessionListEntry[]>([]);
 
   source = $state<SavedProject['source']>(null);
-  model = $state<LoadedModel | null>(null);
+  model = $state.raw<LoadedModel | null>(null);
   modelError = $state<string | null>(null);
   channels = $state<Record<string, number>>({});
   precision = $state('fp32');
-  report = $state<AnalysisReport | null>(null);
+  report = $state.raw<AnalysisReport | null>(null);
   analysisError = $state<string | null>(null);
 
   deviceIds = $state<string[]>([]);
@@ -123,14 +125,14 @@ export class Project {
   accuracy = $state<AccuracyModel | null>(null);
   dims = $state<SweepDims>(blankProject().dims);
 
-  size = $state<SpaceSize | null>(null);
+  size = $state.raw<SpaceSize | null>(null);
   sizeError = $state<string | null>(null);
-  progress = $state<SweepProgressEvent | null>(null);
+  progress = $state.raw<SweepProgressEvent | null>(null);
   running = $state<string | null>(null);
   runError = $state<string | null>(null);
 
-  session = $state<SessionView | null>(null);
-  table = $state<ResultTable | null>(null);
+  session = $state.raw<SessionView | null>(null);
+  table = $state.raw<ResultTable | null>(null);
   sessionError = $state<string | null>(null);
   hovered = $state<number | null>(null);
   selected = $state<number | null>(null);
