@@ -161,3 +161,35 @@ describe('frontier sweep: killed mid-sweep, then resumed', () => {
     expect(a).toEqual(b);
   }, 180_000);
 });
+
+describe('frontier sweep --spec', () => {
+  it('reads a spec file, and flags override its parts', async () => {
+    const { writeFileSync } = await import('node:fs');
+    const db = tempDb();
+    const specPath = join(mkdtempSync(join(tmpdir(), 'frontier-spec-')), 'exam.json');
+    writeFileSync(
+      specPath,
+      JSON.stringify({
+        format: 'frontier-sweep',
+        model: 'exam-cnn',
+        devices: ['exam-mcu'],
+        channels: { conv1: ['8', '16'], conv2: ['8', '32'] },
+        precisions: ['fp32', 'int8'],
+        memoryModel: 'largest-tensor',
+        accuracy: { kind: 'penalties', metric: 'accuracy', base: 0.93, penalties: { pruned: 0.05, int8: 0.03 } },
+        clients: [{ name: 'client1', deadlineS: 0.2 }],
+      }),
+    );
+    const fromFile = frontierJson<Summary>(['sweep', '--spec', specPath, '--session', 'spec'], { FRONTIER_DB: db });
+    expect(fromFile.configs).toBe(8);
+    expect(fromFile.best.client1).toMatchObject({ channels: { conv1: 8, conv2: 8 }, precision: 'int8', accuracy: 0.85 });
+    const overridden = frontierJson<Summary>(['sweep', '--spec', specPath, '--precision', 'int8', '--session', 'spec-int8'], { FRONTIER_DB: db });
+    expect(overridden.configs).toBe(4);
+    const bad = frontier(['sweep', '--spec', specPath, '--memory', 'peak'], { FRONTIER_DB: db });
+    expect(bad.code).toBe(2);
+    writeFileSync(specPath, JSON.stringify({ model: 'exam-cnn', headroom: 2 }));
+    const invalid = frontier(['sweep', '--spec', specPath], { FRONTIER_DB: db });
+    expect(invalid.code).toBe(2);
+    expect(invalid.stderr).toMatch(/exam\.json: headroom must be a fraction in \[0, 1\), got 2/);
+  });
+});

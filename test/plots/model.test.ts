@@ -160,7 +160,7 @@ describe('plot data: domains and scales', () => {
     expect(xAxisLabel('latency', 'total', [0.01, 0.9])).toBe('latency (ms)');
     expect(xAxisLabel('latency', 'total', [0.01, 2])).toBe('latency (s)');
     expect(xAxisLabel('memory', 'total', [0, 1e6])).toBe('memory (KiB)');
-    expect(xAxisLabel('memory', 'sram', [0, 1e6])).toBe('SRAM (KiB)');
+    expect(xAxisLabel('memory', 'sram', [0, 1e6])).toBe('SRAM needed (KiB)');
   });
 });
 

@@ -26,12 +26,20 @@ export function rowLabel(table: ResultTable, k: number, layers: string[]): strin
 
 export const STATUS_TEXT = ['fits', 'does not fit', 'unsupported', 'error'];
 
-/** What the plots draw as constraints for a session: each client's deadline, each device's SRAM budget. */
+/**
+ * What the plots draw as constraints for a session: each client's deadline, each device's SRAM budget. The memory
+ * axis is the model's total (parameters + activations) when every device keeps weights in SRAM with no runtime of
+ * its own — then that total is what must fit — and otherwise the SRAM each configuration needs on its device, the
+ * figure the SRAM line actually limits.
+ */
 export function constraintsOf(view: SessionView): {
   deadlines: { name: string; seconds: number }[];
   limits: { label: string; bytes: number; kind: 'sram'; device: string }[];
+  memory: 'total' | 'sram';
 } {
+  const totalIsSram = view.devices.every((d) => d.weightsIn === 'sram' && d.runtimeRamBytes === 0);
   return {
+    memory: totalIsSram ? 'total' : 'sram',
     deadlines: view.spec.clients.map((c) => ({ name: c.name, seconds: c.deadlineS })),
     limits: view.devices.map((d) => ({
       label: view.devices.length > 1 ? `SRAM ${d.id}` : 'SRAM',

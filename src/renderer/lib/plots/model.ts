@@ -376,7 +376,7 @@ export function stepLine(front: ArrayLike<number>, xs: ArrayLike<number>, ys: Ar
 /** The axis title of x: the unit follows the visible range (ms below 1 s). */
 export function xAxisLabel(x: XObjective, memory: MemoryColumn, domain: readonly [number, number]): string {
   if (x === 'latency') return `latency (${latencyUnit(domain)})`;
-  return memory === 'sram' ? 'SRAM (KiB)' : 'memory (KiB)';
+  return memory === 'sram' ? 'SRAM needed (KiB)' : 'memory (KiB)';
 }
 
 /** ms when the whole visible latency range is below one second, else s. */
