@@ -9,7 +9,7 @@ import { applyChannelEdits } from '../../shared/model/edit';
 import { graphToNative, nativeToGraph, type NativeModelFile } from '../../shared/model/native';
 import type { ModelGraph } from '../../shared/model/types';
 import { frontIndices, paretoFlags } from '../../shared/pareto';
-import type { ResultColumns } from '../../shared/sweep/batch';
+import { allocateColumns, type ResultColumns } from '../../shared/sweep/batch';
 import { parseSweepSpec, validateClient } from '../../shared/sweep/specFile';
 import { gridIndex } from '../../shared/sweep/space';
 import {
@@ -604,19 +604,7 @@ function checkBundle(json: unknown, options: ImportOptions): CheckedBundle {
     if (values.length !== n) throw bad(`results.${field}`, `must hold ${n} values (as results.idx), not ${values.length}`, values.length);
     return values;
   };
-  const columns: ResultColumns = {
-    idx: new Float64Array(n),
-    status: new Uint8Array(n),
-    params: new Float64Array(n),
-    paramBytes: new Float64Array(n),
-    peakActivationBytes: new Float64Array(n),
-    totalBytes: new Float64Array(n),
-    sramBytes: new Float64Array(n),
-    macs: new Float64Array(n),
-    latencyS: new Float64Array(n),
-    accuracy: new Float64Array(n),
-    messages: new Map(),
-  };
+  const columns: ResultColumns = allocateColumns(n);
   const seen = new Uint8Array(total);
   const position = new Map<number, number>();
   r.idx.forEach((v, k) => {

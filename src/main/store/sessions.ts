@@ -1,5 +1,5 @@
 // Sweep sessions in the database: their rows, their results (row-wise and columnar), fronts and liveness.
-import type { ResultColumns } from '../../shared/sweep/batch';
+import { allocateColumns, type ResultColumns } from '../../shared/sweep/batch';
 import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
 import type Database from 'better-sqlite3';
@@ -606,19 +606,7 @@ export class SessionStore {
   /** Inserts results in one transaction. A configuration already stored for the session is refused. */
   insertResults(sessionId: number, results: readonly ConfigResult[]): void {
     const n = results.length;
-    const cols: ResultColumns = {
-      idx: new Float64Array(n),
-      status: new Uint8Array(n),
-      params: new Float64Array(n),
-      paramBytes: new Float64Array(n),
-      peakActivationBytes: new Float64Array(n),
-      totalBytes: new Float64Array(n),
-      sramBytes: new Float64Array(n),
-      macs: new Float64Array(n),
-      latencyS: new Float64Array(n),
-      accuracy: new Float64Array(n),
-      messages: new Map(),
-    };
+    const cols: ResultColumns = allocateColumns(n);
     for (let i = 0; i < n; i++) {
       const r = results[i];
       cols.idx[i] = r.idx;

@@ -3,18 +3,9 @@
 // precisions, a few errors) and the fronts computed by the same code the services use.
 import type { ResultTable } from '../../../shared/api';
 import { paretoFlags } from '../../../shared/pareto';
+import { mulberry32 } from '../../../shared/sweep/space';
 
-/** mulberry32: a small, fast, seeded generator in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 };
 
 const LAYERS = ['conv1', 'conv2', 'conv3', 'dense1'];
 const MAX_CHANNELS = [32, 64, 128, 256];
