@@ -52,6 +52,8 @@ export interface AnalyzeParams {
   headroom: number;
   biasMode: BiasMode;
   accuracy: AccuracyModel | null;
+  /** Where weights live, overriding the device profile; absent = as the profile says. */
+  weightsIn?: 'sram' | 'flash';
 }
 
 export interface SpaceSize {
@@ -219,6 +221,7 @@ export const PARAMS: { [M in Method]: Schema<Params<M>> } = {
     headroom: v.number({ min: 0, max: 0.99 }),
     biasMode: v.literal('weight', 'int32'),
     accuracy: v.nullable(v.json()),
+    weightsIn: v.optional(v.literal('sram', 'flash')),
   }) as unknown as Schema<AnalyzeParams>,
   'sweep.size': v.object({ spec: v.json(), graph: v.json() }),
   'sweep.start': v.object({ spec: v.json(), graph: v.json(), name: v.optional(name), replace: v.optional(v.boolean()) }),

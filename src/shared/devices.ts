@@ -393,6 +393,16 @@ export const REAL_DEVICES: readonly DeviceProfile[] = [STM32F746, STM32H743, STM
 export const BUILTIN_DEVICES: readonly DeviceProfile[] = [EXAM_MCU, ...REAL_DEVICES];
 
 
+/** A profile with its weights kept where the user says (a deployment choice, not a property of the chip). */
+export function withWeightsIn(profile: DeviceProfile, weightsIn: 'sram' | 'flash' | undefined): DeviceProfile {
+  if (weightsIn === undefined || weightsIn === profile.weightsIn) return profile;
+  return {
+    ...profile,
+    weightsIn,
+    sources: { ...profile.sources, weightsIn: 'chosen by the user for this analysis' },
+  };
+}
+
 export function findBuiltinDevice(id: string): DeviceProfile | undefined {
   const key = id.trim().toLowerCase();
   return BUILTIN_DEVICES.find((d) => d.id === key);

@@ -117,3 +117,17 @@ describe('usage errors exit non-zero and list the valid choices', () => {
     expect(r.stderr).toMatch(/README\.md/);
   });
 });
+
+describe('--weights-in overrides where the device keeps weights', () => {
+  it('weights in flash leave SRAM to the activations', () => {
+    const inSram = frontierJson<Report & { device: { sramRequiredBytes: number; flashRequiredBytes: number } }>([...exam, '--precision', 'int8']);
+    const inFlash = frontierJson<Report & { device: { sramRequiredBytes: number; flashRequiredBytes: number; weightsIn: string } }>([
+      ...exam, '--precision', 'int8', '--weights-in', 'flash',
+    ]);
+    expect(inSram.device.sramRequiredBytes).toBe(345219);
+    expect(inFlash.device.weightsIn).toBe('flash');
+    expect(inFlash.device.sramRequiredBytes).toBe(254016);
+    // exam-mcu has no flash: weights cannot live there
+    expect(inFlash.fits).toBe(false);
+  });
+});

@@ -16,6 +16,7 @@ export const ANALYSIS_FLAGS: Record<string, FlagKind> = {
   metric: 'string',
   calibration: 'string',
   'layer-precision': 'repeat',
+  'weights-in': 'string',
 };
 
 export interface AnalysisFlags {
@@ -24,6 +25,8 @@ export interface AnalysisFlags {
   headroom?: number;
   accuracy: AccuracyModel | null;
   layerPrecisions?: Record<string, string>;
+  /** Where weights live on the device(s), overriding the profiles. */
+  weightsIn?: 'sram' | 'flash';
 }
 
 /** Reads a fraction given as 0.93 or 93%. */
@@ -41,6 +44,7 @@ export function readAnalysisFlags(args: ParsedArgs): AnalysisFlags {
     biasMode: choiceFlag(args, 'bias', BIAS_MODES),
     headroom: fraction(args, 'headroom', 'the SRAM headroom'),
     accuracy: readAccuracy(args),
+    weightsIn: choiceFlag(args, 'weights-in', ['sram', 'flash'] as const),
   };
   if (flags.headroom === 1) throw new UsageError('--headroom must be below 1 (100 % leaves no SRAM)');
   const layerPrecisions = args.repeats.get('layer-precision');

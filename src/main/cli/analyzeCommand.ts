@@ -4,6 +4,7 @@ import { MEMORY_MODEL_HELP } from '../../shared/analysis/memory';
 import { parsePrecision, precisionLabel } from '../../shared/analysis/precision';
 import { trainingMemory, OPTIMIZERS } from '../../shared/analysis/training';
 import { countModel } from '../../shared/analysis/counts';
+import { withWeightsIn } from '../../shared/devices';
 import { parseNamedLists, expandNumbers, UsageError } from '../../shared/cli/valueList';
 import { count, duration, kibLabel, millions, percent } from '../../shared/format';
 import { applyChannelEdits } from '../../shared/model/edit';
@@ -17,7 +18,7 @@ import { renderTable } from './table';
 export const ANALYZE_USAGE = `frontier analyze <preset|file> [--device <id|file>] [--precision fp32|fp16|int8|int4|wXaY]
     [--channels name=N,…] [--prune name=ratio,…] [--memory largest-tensor|layer-io|liveness]
     [--base-accuracy A --penalty pruned=P --penalty int8=P …] [--calibration FILE] [--metric NAME]
-    [--layer-precision name=PRECISION,…] [--bias weight|int32] [--headroom FRACTION]
+    [--layer-precision name=PRECISION,…] [--bias weight|int32] [--headroom FRACTION] [--weights-in sram|flash]
     [--mode inference|training --optimizer sgd|momentum|adam --batch N] [--json]`;
 
 const FLAGS = {
@@ -52,7 +53,9 @@ export async function analyzeCommand(argv: string[], io: Io): Promise<number> {
   }
   const flags = readAnalysisFlags(args);
   const precision = parsePrecision(args.strings.get('precision') ?? 'fp32').name;
-  const device = args.strings.has('device') ? resolveDevice(args.strings.get('device') as string) : null;
+  const device = args.strings.has('device')
+    ? withWeightsIn(resolveDevice(args.strings.get('device') as string), flags.weightsIn)
+    : null;
   const channels = singleValues('channels', args.repeats.get('channels'), true);
   const prune = singleValues('prune', args.repeats.get('prune'), false);
   const mode = choiceFlag(args, 'mode', ['inference', 'training'] as const) ?? 'inference';

@@ -93,6 +93,7 @@ export function specFromArgs(args: ParsedArgs, modelRef: string | undefined): Sw
   if (flags.memoryModel) spec.memoryModel = flags.memoryModel;
   if (flags.biasMode) spec.biasMode = flags.biasMode;
   if (flags.headroom !== undefined) spec.headroom = flags.headroom;
+  if (flags.weightsIn) spec.weightsIn = flags.weightsIn;
   if (flags.accuracy) spec.accuracy = flags.accuracy;
   if (flags.layerPrecisions) throw new UsageError('--layer-precision applies to analyze; a sweep varies --precision');
   spec.clients = readClients(args, spec.clients);

@@ -7,7 +7,7 @@ import { PrecisionError } from '../../shared/analysis/precision';
 import type { Api, ApiErrorPayload, EventName, Events, Method, Params, Result } from '../../shared/api';
 import { UsageError } from '../../shared/cli/valueList';
 import { parseDeviceProfile } from '../../shared/deviceProfile';
-import { BUILTIN_DEVICES, findBuiltinDevice, type DeviceProfile } from '../../shared/devices';
+import { BUILTIN_DEVICES, findBuiltinDevice, withWeightsIn, type DeviceProfile } from '../../shared/devices';
 import { prunableLayers, editableLayers } from '../../shared/model/edit';
 import { graphToNative, nativeToGraph } from '../../shared/model/native';
 import { ModelError, outputChannelsOf, type ModelGraph } from '../../shared/model/types';
@@ -163,7 +163,7 @@ export function createServices(options: { dbPath: string; createWorker?: () => W
         channels: p.channels,
         prune: p.prune,
         memoryModel: p.memoryModel,
-        device: p.device === null ? null : device(p.device),
+        device: p.device === null ? null : withWeightsIn(device(p.device), p.weightsIn),
         headroom: p.headroom,
         biasMode: p.biasMode,
         accuracy: p.accuracy as AccuracyModel | null,

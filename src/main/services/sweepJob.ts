@@ -1,5 +1,5 @@
 // From a sweep spec (or a stored session) to everything the workers and the finishing steps need.
-import type { DeviceProfile } from '../../shared/devices';
+import { withWeightsIn, type DeviceProfile } from '../../shared/devices';
 import { channelGroups, type ChannelGroup } from '../../shared/model/edit';
 import type { ModelGraph } from '../../shared/model/types';
 import { UsageError } from '../../shared/cli/valueList';
@@ -30,7 +30,8 @@ export interface PreparedSweep {
 }
 
 /** Builds a sweep from its parts (used for new sweeps and, with the stored graph and profiles, for resumes). */
-export function prepareFrom(spec: SweepSpec, graph: ModelGraph, profiles: DeviceProfile[]): PreparedSweep {
+export function prepareFrom(spec: SweepSpec, graph: ModelGraph, given: DeviceProfile[]): PreparedSweep {
+  const profiles = given.map((p) => withWeightsIn(p, spec.weightsIn));
   const ids = profiles.map((d) => d.id);
   const duplicate = ids.find((id, i) => ids.indexOf(id) !== i);
   if (duplicate) throw new UsageError(`two device profiles have the id "${duplicate}"; give each device its own id`);

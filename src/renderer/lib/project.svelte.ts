@@ -39,6 +39,8 @@ interface SavedProject {
   memoryModel: MemoryModel;
   headroom: number;
   biasMode: BiasMode;
+  /** Where weights live: as each device profile says, or SRAM / flash on every device. */
+  weightsIn?: 'sram' | 'flash';
   clients: Client[];
   accuracy: AccuracyModel | null;
   dims: SweepDims;
@@ -121,6 +123,7 @@ export class Project {
   memoryModel = $state<MemoryModel>('layer-io');
   headroom = $state(0);
   biasMode = $state<BiasMode>('weight');
+  weightsIn = $state<'sram' | 'flash' | undefined>(undefined);
   clients = $state<Client[]>([]);
   accuracy = $state<AccuracyModel | null>(null);
   dims = $state<SweepDims>(blankProject().dims);
@@ -164,6 +167,7 @@ export class Project {
       memoryModel: this.memoryModel,
       biasMode: this.biasMode,
       headroom: this.headroom,
+      ...(this.weightsIn ? { weightsIn: this.weightsIn } : {}),
       accuracy: this.accuracy ? JSON.parse(JSON.stringify(this.accuracy)) : null,
       clients: this.clients.map((c) => ({ ...c })),
       strategy: this.dims.strategy,
@@ -211,6 +215,7 @@ export class Project {
       memoryModel: this.memoryModel,
       headroom: this.headroom,
       biasMode: this.biasMode,
+      weightsIn: this.weightsIn,
       clients: this.clients,
       accuracy: this.accuracy,
       dims: this.dims,
@@ -230,6 +235,7 @@ export class Project {
     this.memoryModel = saved.memoryModel;
     this.headroom = saved.headroom;
     this.biasMode = saved.biasMode;
+    this.weightsIn = saved.weightsIn;
     this.clients = saved.clients;
     this.accuracy = saved.accuracy;
     this.dims = saved.dims;
@@ -281,6 +287,7 @@ export class Project {
         headroom: this.headroom,
         biasMode: this.biasMode,
         accuracy: this.accuracy,
+        ...(this.weightsIn ? { weightsIn: this.weightsIn } : {}),
       });
     } catch (error) {
       this.analysisError = errorText(error);
@@ -382,6 +389,7 @@ export class Project {
     this.memoryModel = spec.memoryModel;
     this.headroom = spec.headroom;
     this.biasMode = spec.biasMode;
+    this.weightsIn = spec.weightsIn;
     this.clients = spec.clients.map((c) => ({ ...c }));
     this.accuracy = spec.accuracy;
     this.dims = {

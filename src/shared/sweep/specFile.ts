@@ -111,6 +111,10 @@ export function parseSweepSpec(json: unknown, source: string): SweepSpec {
     }
     spec.headroom = j.headroom as number;
   }
+  if (j.weightsIn !== undefined && j.weightsIn !== null) {
+    if (j.weightsIn !== 'sram' && j.weightsIn !== 'flash') fail(source, 'weightsIn', 'must be sram or flash', j.weightsIn);
+    spec.weightsIn = j.weightsIn as 'sram' | 'flash';
+  }
   if (j.accuracy !== undefined && j.accuracy !== null) {
     try {
       validateAccuracyModel(j.accuracy as AccuracyModel);

@@ -31,6 +31,8 @@ export interface SweepSpec {
   biasMode: BiasMode;
   /** Fraction of SRAM kept free. */
   headroom: number;
+  /** Where weights live on every device of the sweep, overriding the profiles; absent = as each profile says. */
+  weightsIn?: 'sram' | 'flash';
   accuracy: AccuracyModel | null;
   clients: Client[];
   strategy: Strategy;
