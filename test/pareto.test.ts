@@ -194,12 +194,9 @@ describe('paretoFlags', () => {
       cols.memory[i] = Math.floor(r() * 1e6);
       cols.feasible[i] = r() < 0.9 ? 1 : 0;
     }
-    const t = performance.now();
+    // Its speed is shown by `npm run bench` (pareto1mS), not asserted here.
     const flags = paretoFlags(cols);
-    const ms = performance.now() - t;
     expect(frontIndices(flags, FRONT_3D).length).toBeGreaterThan(0);
-    // Generous for a loaded CI machine; typically a few hundred ms.
-    expect(ms).toBeLessThan(3000);
   });
 
   it('builds columns from stored results', () => {

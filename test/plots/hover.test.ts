@@ -39,14 +39,7 @@ describe('hover lookup', () => {
     const { x, y } = plotScales(data, frame);
     const { sx: px, sy: py } = project(data, x, y);
 
-    const builds: number[] = [];
-    let index = buildHoverIndex({ sx: px, sy: py, rows: data.order, category: data.category, bounds: [0, 0, 900, 420] });
-    for (let k = 0; k < 3; k++) {
-      const t0 = performance.now();
-      index = buildHoverIndex({ sx: px, sy: py, rows: data.order, category: data.category, bounds: [0, 0, 900, 420] });
-      builds.push(performance.now() - t0);
-    }
-    const buildMs = builds.sort((a, b) => a - b)[1];
+    const index = buildHoverIndex({ sx: px, sy: py, rows: data.order, category: data.category, bounds: [0, 0, 900, 420] });
     expect(index.size).toBe(data.drawn);
 
     const rand = mulberry32(5);
@@ -54,13 +47,8 @@ describe('hover lookup', () => {
     const qx = Float64Array.from({ length: queries }, () => rand() * 900);
     const qy = Float64Array.from({ length: queries }, () => rand() * 420);
     let hits = 0;
-    const started = performance.now();
     for (let q = 0; q < queries; q++) if (index.find(qx[q], qy[q], 12) >= 0) hits++;
-    const perLookupMs = (performance.now() - started) / queries;
-    console.log(
-      `hover: quadtree over ${index.size} points built in ${buildMs.toFixed(1)} ms (median of 3); lookup ${(perLookupMs * 1000).toFixed(1)} µs on average (${hits}/${queries} hits within 12 px)`,
-    );
-    expect(perLookupMs).toBeLessThan(1); // ≪ 16 ms
+    expect(hits).toBeGreaterThan(0);
 
     // Brute force on a sample: same distance (the row may differ only on an exact tie).
     for (let q = 0; q < 300; q++) {

@@ -218,18 +218,13 @@ describe('benchmark data', () => {
     for (let i = 1; i < a.count; i++) expect(a.idx[i]).toBeGreaterThan(a.idx[i - 1]);
   });
 
-  it('builds plot data for 100k points quickly', () => {
+  // Speed is measured by `npm run bench:ui`, not asserted here (these machines are noisy).
+  it('builds plot data for 100k points', () => {
     const t = syntheticTable(100_000, 7);
-    const times: number[] = [];
-    let d = buildPlotData(t, { x: 'latency' });
-    for (let k = 0; k < 5; k++) {
-      const started = performance.now();
-      d = buildPlotData(t, { x: k % 2 ? 'memory' : 'latency' });
-      times.push(performance.now() - started);
+    for (const x of ['latency', 'memory'] as const) {
+      const d = buildPlotData(t, { x });
+      expect(d.drawn).toBeGreaterThan(80_000);
+      expect(d.front.length).toBeGreaterThan(0);
     }
-    times.sort((a, b) => a - b);
-    console.log(`buildPlotData, 100k points: median ${times[2].toFixed(1)} ms, best ${times[0].toFixed(1)} ms (${d.drawn} drawn, ${d.front.length} on the front)`);
-    expect(d.drawn).toBeGreaterThan(80_000);
-    expect(times[2]).toBeLessThan(500);
   });
 });
