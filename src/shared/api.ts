@@ -6,6 +6,8 @@ import type { BiasMode } from './analysis/evaluate';
 import type { MemoryModel } from './analysis/memory';
 import type { DeviceProfile } from './devices';
 import type { NativeModelFile } from './model/native';
+import type { ObjectiveBounds } from './pareto';
+import type { ChoiceChangeKind } from './sweep/compare';
 import type { SweepSummary, ResultEntry } from './sweep/summary';
 import type { Client, SweepSpec } from './sweep/types';
 import { v, type Schema } from './validate';
@@ -108,15 +110,39 @@ export interface ResultTable {
   messages: Record<string, string>;
 }
 
+export interface SessionSide {
+  session: string;
+  model: string;
+  devices: string[];
+  status: string;
+  /** The session's 3-D front (accuracy ↑, latency ↓, total memory ↓), in idx order. */
+  front: ResultEntry[];
+}
+
+/** A client's choice in A (`before`) and in B (`after`), with the configurations in full. */
+export interface SessionChoiceChange {
+  client: string;
+  before: ResultEntry | null;
+  after: ResultEntry | null;
+  change: ChoiceChangeKind;
+}
+
 export interface SessionComparison {
-  a: { session: string; front: ResultEntry[] };
-  b: { session: string; front: ResultEntry[] };
+  a: SessionSide;
+  b: SessionSide;
+  /** idx (in A) of A's front points that a point of B's front dominates. */
   aDominatedByB: number[];
+  /** idx (in B) of B's front points that a point of A's front dominates. */
   bDominatedByA: number[];
   hypervolumeA: number;
   hypervolumeB: number;
-  verdict: string;
-  clients: { client: string; before: ResultEntry | null; after: ResultEntry | null; change: string }[];
+  /** The one normalisation of both hypervolumes: bounds over the union of the fronts. */
+  bounds: ObjectiveBounds;
+  /** True when some front point has no accuracy (then only latency and memory count). */
+  accuracyIgnored: boolean;
+  verdict: 'same' | 'a-better' | 'b-better' | 'mixed';
+  /** Per client: A's clients in order, then those only B has. */
+  clients: SessionChoiceChange[];
 }
 
 export interface ExportFile {

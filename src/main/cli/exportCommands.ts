@@ -2,7 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { UsageError } from '../../shared/cli/valueList';
 import { duration, kibLabel, percent } from '../../shared/format';
-import { compareSessions, type SessionComparison } from '../services/compare';
+import type { SessionComparison } from '../../shared/api';
+import { compareSessions } from '../services/compare';
 import { exportChunks, importBundle, parseExportFormat, writeExportFile, EXPORT_FORMATS } from '../services/exports';
 import type { ResultEntry } from '../services/sweeps';
 import { parseArgs } from './args';

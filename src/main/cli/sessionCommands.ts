@@ -1,6 +1,6 @@
 // `frontier sessions`, `show`, `delete`, `rename`: the sessions in the database.
 import { UsageError } from '../../shared/cli/valueList';
-import { sessionSummary } from '../services/sweeps';
+import { sessionList, sessionSummary } from '../services/sweeps';
 import { parseArgs } from './args';
 import type { Io } from './io';
 import { openStore } from './storeAccess';
@@ -17,15 +17,7 @@ export async function sessionsCommand(argv: string[], io: Io): Promise<number> {
   if (args.positionals.length > 0) throw new UsageError(`usage: ${SESSIONS_USAGE}`);
   const { store, db } = openStore(args.strings.get('db'));
   try {
-    const sessions = store.listSessions().map(({ name, status, configs, total, created, model, devices }) => ({
-      name,
-      status,
-      configs,
-      total,
-      created,
-      model,
-      devices,
-    }));
+    const sessions = sessionList(store);
     if (args.bools.has('json')) {
       io.out(JSON.stringify({ sessions }, null, 2));
       return 0;

@@ -1,45 +1,10 @@
 // Two stored sessions side by side: their 3-D fronts (which points of one the other beats, and the hypervolume of
 // each under one normalisation) and how each client's chosen configuration moved from A to B.
-import type { ObjectiveBounds } from '../../shared/pareto';
-import { compareChoices, compareFronts, type ChoiceChangeKind, type FrontPoint } from '../../shared/sweep/compare';
+import type { SessionComparison } from '../../shared/api';
+import { compareChoices, compareFronts, type FrontPoint } from '../../shared/sweep/compare';
 import type { SessionStore } from '../store';
 import { requireSession } from './exports';
 import { sessionSummary, type ResultEntry } from './sweeps';
-
-export interface SessionSide {
-  session: string;
-  model: string;
-  devices: string[];
-  status: string;
-  /** The session's 3-D front (accuracy ↑, latency ↓, total memory ↓), in idx order. */
-  front: ResultEntry[];
-}
-
-/** A client's choice in A (`before`) and in B (`after`), with the configurations in full. */
-export interface SessionChoiceChange {
-  client: string;
-  before: ResultEntry | null;
-  after: ResultEntry | null;
-  change: ChoiceChangeKind;
-}
-
-export interface SessionComparison {
-  a: SessionSide;
-  b: SessionSide;
-  /** idx (in A) of A's front points that a point of B's front dominates. */
-  aDominatedByB: number[];
-  /** idx (in B) of B's front points that a point of A's front dominates. */
-  bDominatedByA: number[];
-  hypervolumeA: number;
-  hypervolumeB: number;
-  /** The one normalisation of both hypervolumes: bounds over the union of the fronts. */
-  bounds: ObjectiveBounds;
-  /** True when some front point has no accuracy (then only latency and memory count). */
-  accuracyIgnored: boolean;
-  verdict: 'same' | 'a-better' | 'b-better' | 'mixed';
-  /** Per client: A's clients in order, then those only B has. */
-  clients: SessionChoiceChange[];
-}
 
 const frontPoint = (e: ResultEntry): FrontPoint => ({
   idx: e.idx,

@@ -4,7 +4,7 @@ import type { Worker } from 'node:worker_threads';
 import type { AccuracyModel } from '../../shared/analysis/accuracy';
 import { analyze, FRONTIER_VERSION } from '../../shared/analysis/analyze';
 import { PrecisionError } from '../../shared/analysis/precision';
-import type { Api, ApiErrorPayload, EventName, Events, Method, Params, Result } from '../../shared/api';
+import type { ApiErrorPayload, EventName, Events, Method, Params, Result } from '../../shared/api';
 import { UsageError } from '../../shared/cli/valueList';
 import { parseDeviceProfile } from '../../shared/deviceProfile';
 import { BUILTIN_DEVICES, findBuiltinDevice, withWeightsIn, type DeviceProfile } from '../../shared/devices';
@@ -20,7 +20,7 @@ import { LATEST_SCHEMA_VERSION, openDatabase, SessionStore, StoreError, UserDevi
 import { compareSessions } from './compare';
 import { exportBundle, exportChosen, exportCsv, importBundle } from './exports';
 import { resultTable } from './results';
-import { resumeSweep, runSweep, sessionSummary, preparedForSession, type SweepOptions } from './sweeps';
+import { resumeSweep, runSweep, sessionList, sessionSummary, preparedForSession, type SweepOptions } from './sweeps';
 
 type Handlers = { [M in Method]: (params: Params<M>) => Promise<Result<M>> };
 
@@ -186,16 +186,7 @@ export function createServices(options: { dbPath: string; createWorker?: () => W
       controller?.abort();
       return { cancelled: controller !== undefined };
     },
-    'sessions.list': async () =>
-      store.listSessions().map(({ name, status, configs, total, created, model, devices }) => ({
-        name,
-        status,
-        configs,
-        total,
-        created,
-        model,
-        devices,
-      })),
+    'sessions.list': async () => sessionList(store),
     'sessions.get': async ({ name }) => {
       const session = store.getSession(name);
       if (!session) throw new UsageError(`no session named "${name}"`);
@@ -220,7 +211,7 @@ export function createServices(options: { dbPath: string; createWorker?: () => W
       return null;
     },
     'sessions.resume': async ({ name }) => launch((o) => resumeSweep(store, name, o)),
-    'sessions.compare': async ({ a, b }) => compareSessions(store, a, b) as unknown as Api['sessions.compare']['result'],
+    'sessions.compare': async ({ a, b }) => compareSessions(store, a, b),
     'export.csv': async ({ name, front }) => ({
       fileName: `${name}${front ? '-front' : ''}.csv`,
       mime: 'text/csv',

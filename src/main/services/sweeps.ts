@@ -17,6 +17,7 @@ import type { Worker } from 'node:worker_threads';
 import type { DeviceProfile } from '../../shared/devices';
 import type { ModelGraph } from '../../shared/model/types';
 import type { SessionStore } from '../store';
+import type { SessionListEntry } from '../../shared/api';
 import type { ClientOutcome, ResultEntry, SweepSummary } from '../../shared/sweep/summary';
 export type { ClientOutcome, ResultEntry, SweepSummary };
 import { runPool, type Progress, type Range } from '../sweep/pool';
@@ -271,6 +272,19 @@ function summarize(store: SessionStore, name: string, prepared: PreparedSweep, t
     best,
     nearestMiss,
   };
+}
+
+/** The sessions in the database, as every UI lists them. */
+export function sessionList(store: SessionStore): SessionListEntry[] {
+  return store.listSessions().map(({ name, status, configs, total, created, model, devices }) => ({
+    name,
+    status,
+    configs,
+    total,
+    created,
+    model,
+    devices,
+  }));
 }
 
 /** The summary of a stored session (for `show`, the app, and exports), recomputing the choices from its rows. */

@@ -102,8 +102,6 @@ export interface StoredModel {
   graph: ModelGraph;
 }
 
-/** Columns to insert. Rows are positions 0…count-1; `count` defaults to `idx.length` (buffers may be longer). */
-
 /** Stored rows of a session, ordered by idx, as columns. NULL latency/accuracy read back as NaN; status is a code. */
 export interface StoredColumns {
   count: number;
