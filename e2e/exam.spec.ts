@@ -49,6 +49,19 @@ test('the exam, from a blank project to the exported CSV', async ({ app }) => {
   const card2 = page.getByTestId('client-card-client2');
   await expect(card1).toContainText('conv1 8 / conv2 8 / INT8 / 85.0 %');
   await expect(card2).toContainText('conv1 16 / conv2 32 / INT8 / 90.0 %');
+  // Clicking a client's choice pins it: both plots ring it, the table highlights it, its layers are broken down.
+  await page.getByTestId('client-choice-client1').click();
+  await expect(latency.getByTestId('selected-ring')).toHaveCount(1);
+  await expect(memory.getByTestId('selected-ring')).toHaveCount(1);
+  await expect(page.locator('[data-testid="result-row"].selected')).toContainText('conv1 8 / conv2 8 / INT8');
+  await expect(page.getByTestId('breakdown')).toContainText('conv1 8 / conv2 8 / INT8 on exam-mcu');
+  await expect(page.getByTestId('breakdown')).toContainText('145.78 KiB');
+  // Hovering a point shows its configuration.
+  const ring = await latency.getByTestId('selected-ring').boundingBox();
+  if (ring) {
+    await page.mouse.move(ring.x + ring.width / 2, ring.y + ring.height / 2);
+    await expect(latency.getByTestId('plot-tooltip')).toContainText('INT8');
+  }
   await screenshot(page, 'results');
   const session = (await page.getByTestId('results-title').textContent())?.trim() ?? '';
 
