@@ -103,20 +103,11 @@ export interface StoredModel {
 }
 
 /** Stored rows of a session, ordered by idx, as columns. NULL latency/accuracy read back as NaN; status is a code. */
-export interface StoredColumns {
+export type StoredColumns = Omit<ResultColumns, 'count' | 'idx' | 'messages'> & {
   count: number;
   idx: Float64Array;
-  status: Uint8Array;
-  params: Float64Array;
-  paramBytes: Float64Array;
-  peakActivationBytes: Float64Array;
-  totalBytes: Float64Array;
-  sramBytes: Float64Array;
-  macs: Float64Array;
-  latencyS: Float64Array;
-  accuracy: Float64Array;
   flags: Uint8Array;
-}
+};
 
 export type StoredResult = ConfigResult & { flags: number };
 
@@ -375,30 +366,32 @@ export class SessionStore {
 
   /** Stores a model graph once per content; returns its row id. */
   upsertModel(graph: ModelGraph): number {
-    const json = canonicalJson(graph);
-    const hash = contentHash(json);
-    const known = this.st.modelByHash.get(hash) as { id: number } | undefined;
-    if (known) return known.id; // the common case, without taking the write lock
-    return this.wrap('store the model', () =>
-      this.db.transaction(() => {
-        const found = this.st.modelByHash.get(hash) as { id: number } | undefined;
-        if (found) return found.id;
-        return Number(this.st.insertModel.run(graph.name ?? '', json, hash).lastInsertRowid);
-      }).immediate(),
+    return this.upsertByHash('model', canonicalJson(graph), this.st.modelByHash, (json, hash) =>
+      this.st.insertModel.run(graph.name ?? '', json, hash),
     );
   }
 
   /** Stores a device profile once per content; returns its row id. */
   upsertDevice(profile: DeviceProfile): number {
-    const json = canonicalJson(profile);
+    return this.upsertByHash('device', canonicalJson(profile), this.st.deviceByHash, (json, hash) =>
+      this.st.insertDevice.run(profile.id, json, hash),
+    );
+  }
+
+  private upsertByHash(
+    what: string,
+    json: string,
+    byHash: Stmt,
+    insert: (json: string, hash: string) => Database.RunResult,
+  ): number {
     const hash = contentHash(json);
-    const known = this.st.deviceByHash.get(hash) as { id: number } | undefined;
+    const known = byHash.get(hash) as { id: number } | undefined;
     if (known) return known.id; // the common case, without taking the write lock
-    return this.wrap('store the device', () =>
+    return this.wrap(`store the ${what}`, () =>
       this.db.transaction(() => {
-        const found = this.st.deviceByHash.get(hash) as { id: number } | undefined;
+        const found = byHash.get(hash) as { id: number } | undefined;
         if (found) return found.id;
-        return Number(this.st.insertDevice.run(profile.id, json, hash).lastInsertRowid);
+        return Number(insert(json, hash).lastInsertRowid);
       }).immediate(),
     );
   }
