@@ -1,5 +1,6 @@
 // Pareto fronts against a brute-force O(n²) definition, and hypervolumes against hand-computed and grid-counted values.
 import fc from 'fast-check';
+import { mulberry32 } from '../src/shared/sweep/space';
 import { describe, expect, it } from 'vitest';
 import {
   FRONT_3D,
@@ -54,17 +55,6 @@ function bruteForce(rows: readonly Row[]): Uint8Array {
   return out;
 }
 
-/** Deterministic generator (mulberry32). */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const expectSameFlags = (rows: Row[]) => expect(Array.from(paretoFlags(columns(rows)))).toEqual(Array.from(bruteForce(rows)));
 
@@ -172,7 +162,7 @@ describe('paretoFlags', () => {
       memory: Math.floor(r() * 6) * 1024,
     })],
   ])('equals brute force on 2000 seeded points, %s', (_name, draw) => {
-    const r = seeded(7);
+    const r = mulberry32(7);
     const rows: Row[] = Array.from({ length: 2000 }, () => ({ ...draw(r), feasible: r() < 0.85 }));
     // Sprinkle exact duplicates.
     for (let k = 0; k < 200; k++) rows[Math.floor(r() * rows.length)] = { ...rows[Math.floor(r() * rows.length)] };
@@ -180,7 +170,7 @@ describe('paretoFlags', () => {
   });
 
   it('takes a million points in well under a second', () => {
-    const r = seeded(1);
+    const r = mulberry32(1);
     const n = 1_000_000;
     const cols: ParetoColumns = {
       accuracy: new Float64Array(n),

@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EXAM_MCU } from '../../src/shared/devices';
+import { allocateColumns } from '../../src/shared/sweep/batch';
 import type { ConfigResult, SweepSpec } from '../../src/shared/sweep/types';
 import { openDatabase, type Db } from '../../src/main/store/database';
 import { CONFIG_STATUSES } from '../../src/shared/sweep/types';
@@ -30,19 +31,7 @@ const spec: SweepSpec = {
 };
 
 function makeColumns(n: number): ResultColumns {
-  const c: ResultColumns = {
-    idx: new Float64Array(n),
-    status: new Uint8Array(n),
-    params: new Float64Array(n),
-    paramBytes: new Float64Array(n),
-    peakActivationBytes: new Float64Array(n),
-    totalBytes: new Float64Array(n),
-    sramBytes: new Float64Array(n),
-    macs: new Float64Array(n),
-    latencyS: new Float64Array(n),
-    accuracy: new Float64Array(n),
-    messages: new Map(),
-  };
+  const c: ResultColumns = allocateColumns(n);
   for (let i = 0; i < n; i++) {
     c.idx[i] = i;
     c.status[i] = i % 7 === 0 ? 1 : i % 1009 === 0 ? 3 : 0;

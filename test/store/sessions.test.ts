@@ -11,6 +11,7 @@ import {
   type ResultColumns,
 } from '../../src/main/store/sessions';
 import { EXAM_MCU, type DeviceProfile } from '../../src/shared/devices';
+import { allocateColumns } from '../../src/shared/sweep/batch';
 import type { ModelGraph } from '../../src/shared/model/types';
 import {
   FRONT_3D,
@@ -64,18 +65,7 @@ const result = (idx: number, over: Partial<ConfigResult> = {}): ConfigResult => 
 
 function columns(idxs: number[], fill: (i: number, c: ResultColumns) => void = () => {}): ResultColumns {
   const n = idxs.length;
-  const c: ResultColumns = {
-    idx: new Uint32Array(idxs),
-    status: new Uint8Array(n),
-    params: new Float64Array(n),
-    paramBytes: new Float64Array(n),
-    peakActivationBytes: new Float64Array(n),
-    totalBytes: new Float64Array(n),
-    sramBytes: new Float64Array(n),
-    macs: new Float64Array(n),
-    latencyS: new Float64Array(n),
-    accuracy: new Float64Array(n),
-  };
+  const c: ResultColumns = { ...allocateColumns(n), idx: new Uint32Array(idxs), messages: undefined };
   for (let i = 0; i < n; i++) {
     c.params[i] = 10 * idxs[i];
     c.paramBytes[i] = 10 * idxs[i];

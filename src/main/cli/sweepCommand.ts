@@ -2,7 +2,8 @@
 import { precisionLabel } from '../../shared/analysis/precision';
 import { UsageError } from '../../shared/cli/valueList';
 import { duration, kibLabel, percent } from '../../shared/format';
-import { resumeSweep, runSweep, type ResultEntry, type SweepSummary } from '../services/sweeps';
+import { resumeSweep, runSweep, type ResultEntry, type SweepOptions, type SweepSummary } from '../services/sweeps';
+import type { SessionStore } from '../store';
 import { parseArgs } from './args';
 import type { Io } from './io';
 import { progressBar } from './progressBar';
@@ -33,25 +34,20 @@ function cancelOnSigint(): { signal: AbortSignal; dispose: () => void } {
   return { signal: controller.signal, dispose: () => process.off('SIGINT', onSigint) };
 }
 
-export async function sweepCommand(argv: string[], io: Io): Promise<number> {
-  const args = parseArgs('sweep', argv, { ...SPEC_FLAGS, ...RUN_FLAGS });
-  if (args.positionals.length > 1) throw new UsageError(`sweep takes one model\nusage: ${SWEEP_USAGE}`);
-  const spec = specFromArgs(args, args.positionals[0]);
-  const { store, db } = openStore(args.strings.get('db'));
+/** Opens the database, draws progress, lets Ctrl-C cancel, reports; exit 130 when cancelled. */
+async function runReported(
+  dbFlag: string | undefined,
+  json: boolean,
+  io: Io,
+  run: (store: SessionStore, options: SweepOptions) => Promise<SweepSummary>,
+): Promise<number> {
+  const { store, db } = openStore(dbFlag);
   const bar = progressBar(io);
   const cancel = cancelOnSigint();
   try {
-    const summary = await runSweep(store, spec, {
-      name: args.strings.get('session'),
-      replace: args.bools.has('replace'),
-      workers: workersFlag(args.strings.get('workers')),
-      batchSize: workersFlag(args.strings.get('batch-size')),
-      signal: cancel.signal,
-      onProgress: bar.update,
-      onStarted: (s) => io.err(`session ${s.name}: ${s.total.toLocaleString('en-US')} configurations`),
-    });
+    const summary = await run(store, { signal: cancel.signal, onProgress: bar.update });
     bar.done();
-    report(summary, args.bools.has('json'), io);
+    report(summary, json, io);
     return summary.status === 'cancelled' ? 130 : 0;
   } finally {
     cancel.dispose();
@@ -59,25 +55,28 @@ export async function sweepCommand(argv: string[], io: Io): Promise<number> {
   }
 }
 
+export async function sweepCommand(argv: string[], io: Io): Promise<number> {
+  const args = parseArgs('sweep', argv, { ...SPEC_FLAGS, ...RUN_FLAGS });
+  if (args.positionals.length > 1) throw new UsageError(`sweep takes one model\nusage: ${SWEEP_USAGE}`);
+  const spec = specFromArgs(args, args.positionals[0]);
+  return runReported(args.strings.get('db'), args.bools.has('json'), io, (store, options) =>
+    runSweep(store, spec, {
+      ...options,
+      name: args.strings.get('session'),
+      replace: args.bools.has('replace'),
+      workers: workersFlag(args.strings.get('workers')),
+      batchSize: workersFlag(args.strings.get('batch-size')),
+      onStarted: (s) => io.err(`session ${s.name}: ${s.total.toLocaleString('en-US')} configurations`),
+    }),
+  );
+}
+
 export async function resumeCommand(argv: string[], io: Io): Promise<number> {
   const args = parseArgs('resume', argv, { db: 'string', json: 'bool', workers: 'string' });
   if (args.positionals.length !== 1) throw new UsageError(`usage: ${RESUME_USAGE}`);
-  const { store, db } = openStore(args.strings.get('db'));
-  const bar = progressBar(io);
-  const cancel = cancelOnSigint();
-  try {
-    const summary = await resumeSweep(store, args.positionals[0], {
-      workers: workersFlag(args.strings.get('workers')),
-      signal: cancel.signal,
-      onProgress: bar.update,
-    });
-    bar.done();
-    report(summary, args.bools.has('json'), io);
-    return summary.status === 'cancelled' ? 130 : 0;
-  } finally {
-    cancel.dispose();
-    db.close();
-  }
+  return runReported(args.strings.get('db'), args.bools.has('json'), io, (store, options) =>
+    resumeSweep(store, args.positionals[0], { ...options, workers: workersFlag(args.strings.get('workers')) }),
+  );
 }
 
 export const describeEntry = (e: ResultEntry): string =>

@@ -75,20 +75,7 @@ export interface ChosenOptions {
 }
 
 /** One configuration, ready to deploy or to analyse again: its edited model, its device, and every figure. */
-export interface ExportedConfiguration {
-  idx: number;
-  status: ConfigStatus;
-  channels: Record<string, number>;
-  precision: string;
-  params: number;
-  paramBytes: number;
-  peakActivationBytes: number;
-  totalBytes: number;
-  sramBytes: number;
-  macs: number;
-  flops: number;
-  latencyS: number | null;
-  accuracy: number | null;
+export interface ExportedConfiguration extends Omit<ResultEntry, 'device'> {
   /** The metric the accuracy model measures, or null without one. */
   accuracyMetric: string | null;
   fits: boolean;

@@ -122,17 +122,6 @@ export type ResultOrder =
   | 'latencyS'
   | 'accuracy';
 
-const ORDER_COLUMNS: Record<ResultOrder, string> = {
-  idx: 'idx',
-  params: 'params',
-  paramBytes: 'param_bytes',
-  peakActivationBytes: 'peak_bytes',
-  totalBytes: 'total_bytes',
-  sramBytes: 'sram_bytes',
-  macs: 'macs',
-  latencyS: 'latency_s',
-  accuracy: 'accuracy',
-};
 
 export interface ReadOptions {
   /** true: rows on any front; a number: rows with any of these FRONT_* bits. */
@@ -199,6 +188,8 @@ const COLUMN_SQL = {
 } as const;
 export type ResultColumnName = keyof typeof COLUMN_SQL;
 export const RESULT_COLUMN_NAMES = Object.keys(COLUMN_SQL) as readonly ResultColumnName[];
+
+const ORDER_COLUMNS: Record<ResultOrder, string> = { idx: 'idx', ...COLUMN_SQL };
 
 interface SessionRow {
   id: number;

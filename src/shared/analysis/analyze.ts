@@ -49,7 +49,8 @@ export interface LayerReport {
   activation?: string;
 }
 
-export interface AnalysisReport {
+/** One configuration's figures (see `Figures`), with the settings that produced them and a row per layer. */
+export interface AnalysisReport extends Omit<Figures, 'device' | 'layers' | 'precisionsUsed'> {
   frontierVersion: string;
   schemaVersion: number;
   model: string;
@@ -58,17 +59,8 @@ export interface AnalysisReport {
   biasMode: BiasMode;
   channels: Record<string, number>;
   pruned: boolean;
-  params: number;
   /** Parameters as the source framework counts them (BatchNormalization: 4 per channel). */
   frameworkParams: number;
-  paramBytes: number;
-  peakActivationBytes: number;
-  peakAt: string;
-  totalBytes: number;
-  macs: number;
-  flops: number;
-  latencyS: number | null;
-  fits: boolean | null;
   device: (Figures['device'] & { name: string }) | null;
   headroom: number;
   accuracy: number | null;
