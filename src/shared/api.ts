@@ -5,6 +5,7 @@ import type { AnalysisReport } from './analysis/analyze';
 import type { BiasMode } from './analysis/evaluate';
 import type { MemoryModel } from './analysis/memory';
 import type { DeviceProfile } from './devices';
+import { MAX_INPUT_DIMENSION, type ImportOptions } from './model/importOptions';
 import type { NativeModelFile } from './model/native';
 import type { ObjectiveBounds } from './pareto';
 import type { ChoiceChangeKind } from './sweep/compare';
@@ -56,6 +57,8 @@ export interface AnalyzeParams {
   accuracy: AccuracyModel | null;
   /** Where weights live, overriding the device profile; absent = as the profile says. */
   weightsIn?: 'sram' | 'flash';
+  /** Depthwise convolutions write over their input (TinyEngine does; TFLM does not). */
+  inPlaceDepthwise?: boolean;
 }
 
 export interface SpaceSize {
@@ -159,7 +162,7 @@ export interface Api {
   'devices.save': { params: { profile: Record<string, unknown> }; result: DeviceProfile };
   'devices.delete': { params: { id: string }; result: null };
   'model.load': {
-    params: { preset?: string; file?: { name: string; base64: string } };
+    params: { preset?: string; file?: { name: string; base64: string }; options?: ImportOptions };
     result: LoadedModel;
   };
   'model.analyze': { params: AnalyzeParams; result: AnalysisReport };
@@ -236,18 +239,27 @@ export const PARAMS: { [M in Method]: Schema<Params<M>> } = {
   'model.load': v.object({
     preset: v.optional(name),
     file: v.optional(v.object({ name: v.string({ min: 1, max: 500 }), base64: v.string({ max: 200_000_000 }) })),
+    options: v.optional(
+      v.object({
+        inputShapes: v.optional(
+          v.record(v.array(v.number({ integer: true, min: 1, max: MAX_INPUT_DIMENSION }), { max: 8 }), { max: 64 }),
+        ),
+        allowUnknownOps: v.optional(v.boolean()),
+      }),
+    ),
   }),
   'model.analyze': v.object({
     graph: v.json(),
     precision,
     channels: v.record(v.number({ integer: true, min: 1 }), { max: 10_000 }),
     prune: v.record(v.number({ min: 0, max: 0.999999 }), { max: 10_000 }),
-    memoryModel: v.literal('largest-tensor', 'layer-io', 'liveness'),
+    memoryModel: v.literal('largest-tensor', 'layer-io', 'liveness', 'arena'),
     device: v.nullable(name),
     headroom: v.number({ min: 0, max: 0.99 }),
     biasMode: v.literal('weight', 'int32'),
     accuracy: v.nullable(v.json()),
     weightsIn: v.optional(v.literal('sram', 'flash')),
+    inPlaceDepthwise: v.optional(v.boolean()),
   }) as unknown as Schema<AnalyzeParams>,
   'sweep.size': v.object({ spec: v.json(), graph: v.json() }),
   'sweep.start': v.object({ spec: v.json(), graph: v.json(), name: v.optional(name), replace: v.optional(v.boolean()) }),

@@ -5,6 +5,7 @@ import type { AccuracyModel, CalibrationPoint } from '../../shared/analysis/accu
 import { BIAS_MODES, type BiasMode } from '../../shared/analysis/evaluate';
 import { MEMORY_MODELS, type MemoryModel } from '../../shared/analysis/memory';
 import { parseNamedLists, UsageError } from '../../shared/cli/valueList';
+import { parseInputShape, type ImportOptions } from '../../shared/model/importOptions';
 import { choiceFlag, numberFlag, type FlagKind, type ParsedArgs } from './args';
 
 export const ANALYSIS_FLAGS: Record<string, FlagKind> = {
@@ -17,6 +18,9 @@ export const ANALYSIS_FLAGS: Record<string, FlagKind> = {
   calibration: 'string',
   'layer-precision': 'repeat',
   'weights-in': 'string',
+  'in-place-depthwise': 'bool',
+  'input-shape': 'repeat',
+  'allow-unknown-ops': 'bool',
 };
 
 export interface AnalysisFlags {
@@ -27,6 +31,10 @@ export interface AnalysisFlags {
   layerPrecisions?: Record<string, string>;
   /** Where weights live on the device(s), overriding the profiles. */
   weightsIn?: 'sram' | 'flash';
+  /** Depthwise convolutions write their output over their input (TinyEngine does; TFLM does not). */
+  inPlaceDepthwise?: boolean;
+  /** How to read a model file: dynamic dimensions, unknown operators. */
+  importOptions: ImportOptions;
 }
 
 /** Reads a fraction given as 0.93 or 93%. */
@@ -45,7 +53,9 @@ export function readAnalysisFlags(args: ParsedArgs): AnalysisFlags {
     headroom: fraction(args, 'headroom', 'the SRAM headroom'),
     accuracy: readAccuracy(args),
     weightsIn: choiceFlag(args, 'weights-in', ['sram', 'flash'] as const),
+    importOptions: readImportOptions(args),
   };
+  if (args.bools.has('in-place-depthwise')) flags.inPlaceDepthwise = true;
   if (flags.headroom === 1) throw new UsageError('--headroom must be below 1 (100 % leaves no SRAM)');
   const layerPrecisions = args.repeats.get('layer-precision');
   if (layerPrecisions) {
@@ -57,6 +67,20 @@ export function readAnalysisFlags(args: ParsedArgs): AnalysisFlags {
     }
   }
   return flags;
+}
+
+function readImportOptions(args: ParsedArgs): ImportOptions {
+  const options: ImportOptions = {};
+  const shapes = args.repeats.get('input-shape');
+  if (shapes) {
+    options.inputShapes = {};
+    for (const text of shapes) {
+      const { name, shape } = parseInputShape(text);
+      options.inputShapes[name] = shape;
+    }
+  }
+  if (args.bools.has('allow-unknown-ops')) options.allowUnknownOps = true;
+  return options;
 }
 
 function readAccuracy(args: ParsedArgs): AccuracyModel | null {

@@ -52,21 +52,23 @@ export async function analyzeCommand(argv: string[], io: Io): Promise<number> {
     throw new UsageError(`analyze needs one model (a preset or a file)\nusage: ${ANALYZE_USAGE}`);
   }
   const flags = readAnalysisFlags(args);
-  const precision = parsePrecision(args.strings.get('precision') ?? 'fp32').name;
+  // Without --precision a file is analysed at the precision it stores (fp32 for presets).
+  const precisionFlag = args.strings.get('precision');
+  const precision = precisionFlag === undefined ? undefined : parsePrecision(precisionFlag).name;
   const device = args.strings.has('device')
     ? withWeightsIn(resolveDevice(args.strings.get('device') as string), flags.weightsIn)
     : null;
   const channels = singleValues('channels', args.repeats.get('channels'), true);
   const prune = singleValues('prune', args.repeats.get('prune'), false);
   const mode = choiceFlag(args, 'mode', ['inference', 'training'] as const) ?? 'inference';
-  const graph = await resolveModel(args.positionals[0]);
+  const graph = await resolveModel(args.positionals[0], flags.importOptions);
   const report = analyze(graph, { ...flags, precision, device, channels, prune });
 
   if (mode === 'training') {
     const optimizer = choiceFlag(args, 'optimizer', OPTIMIZERS) ?? 'adam';
     const batch = numberFlag(args, 'batch', 'the batch size') ?? 1;
     const edited = applyChannelEdits(graph, { channels, prune }).graph;
-    const training = trainingMemory(countModel(edited), parsePrecision(precision), optimizer, batch);
+    const training = trainingMemory(countModel(edited), parsePrecision(report.precision), optimizer, batch);
     const fits = device ? training.totalBytes <= device.sramBytes : null;
     if (args.bools.has('json')) {
       io.out(JSON.stringify({ ...report, mode, training, trainingFits: fits }, null, 2));

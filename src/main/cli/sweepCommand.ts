@@ -8,7 +8,9 @@ import { parseArgs } from './args';
 import type { Io } from './io';
 import { progressBar } from './progressBar';
 import { openStore } from './storeAccess';
-import { SPEC_FLAGS, specFromArgs } from './sweepFlags';
+import { findPreset } from '../../shared/presets';
+import { resolveModel } from '../services/resolve';
+import { adoptFileSettings, SPEC_FLAGS, specFromArgs } from './sweepFlags';
 import { renderTable } from './table';
 
 export const SWEEP_USAGE = `frontier sweep <preset|file> [--spec FILE] [--device ID,…] [--channels name=N,…] [--prune name=ratio,…]
@@ -58,7 +60,9 @@ async function runReported(
 export async function sweepCommand(argv: string[], io: Io): Promise<number> {
   const args = parseArgs('sweep', argv, { ...SPEC_FLAGS, ...RUN_FLAGS });
   if (args.positionals.length > 1) throw new UsageError(`sweep takes one model\nusage: ${SWEEP_USAGE}`);
-  const spec = specFromArgs(args, args.positionals[0]);
+  const given = new Set<string>();
+  const spec = specFromArgs(args, args.positionals[0], given);
+  if (!findPreset(spec.model)) adoptFileSettings(spec, (await resolveModel(spec.model, spec.import)).source, given);
   return runReported(args.strings.get('db'), args.bools.has('json'), io, (store, options) =>
     runSweep(store, spec, {
       ...options,

@@ -4,6 +4,8 @@ import { basename } from 'node:path';
 import { parseNamedLists, parsePlainList, UsageError } from '../../shared/cli/valueList';
 import { defaultSpec, parseSweepSpec } from '../../shared/sweep/specFile';
 import type { Client, SweepSpec } from '../../shared/sweep/types';
+import { parsePrecision } from '../../shared/analysis/precision';
+import type { ModelSource } from '../../shared/model/types';
 import { ANALYSIS_FLAGS, readAnalysisFlags } from './analysisFlags';
 import { numberFlag, type ParsedArgs } from './args';
 
@@ -22,7 +24,7 @@ export const SPEC_FLAGS = {
   'grid-limit': 'string',
 } as const;
 
-export function readSpecFile(path: string): SweepSpec {
+export function readSpecFile(path: string, given?: Set<string>): SweepSpec {
   if (!existsSync(path)) throw new UsageError(`--spec ${path}: no such file`);
   let json: unknown;
   try {
@@ -30,7 +32,18 @@ export function readSpecFile(path: string): SweepSpec {
   } catch (error) {
     throw new UsageError(`${basename(path)}: not valid JSON (${(error as Error).message})`);
   }
-  return parseSweepSpec(json, basename(path));
+  const spec = parseSweepSpec(json, basename(path));
+  for (const key of Object.keys(json as object)) given?.add(key);
+  return spec;
+}
+
+/**
+ * A model file is swept at the precision it stores, with biases as it stores them, unless the flags or the spec file
+ * say otherwise (presets and Keras files store fp32 with biases at the weight precision: the defaults).
+ */
+export function adoptFileSettings(spec: SweepSpec, source: ModelSource | undefined, given: ReadonlySet<string>): void {
+  if (source?.precision && !given.has('precisions')) spec.precisions = [parsePrecision(source.precision).name];
+  if (source?.biasMode && !given.has('biasMode')) spec.biasMode = source.biasMode;
 }
 
 function wholeNumber(args: ParsedArgs, name: string, min: number): number | undefined {
@@ -76,9 +89,12 @@ function readClients(args: ParsedArgs, existing: Client[]): Client[] {
   return clients;
 }
 
-export function specFromArgs(args: ParsedArgs, modelRef: string | undefined): SweepSpec {
+/** The sweep the flags (and the spec file) describe; `given` collects the settings they state explicitly. */
+export function specFromArgs(args: ParsedArgs, modelRef: string | undefined, given = new Set<string>()): SweepSpec {
   const specPath = args.strings.get('spec');
-  const spec = specPath ? readSpecFile(specPath) : defaultSpec(modelRef ?? '');
+  const spec = specPath ? readSpecFile(specPath, given) : defaultSpec(modelRef ?? '');
+  if (args.repeats.has('precision')) given.add('precisions');
+  if (args.strings.has('bias')) given.add('biasMode');
   if (modelRef) spec.model = modelRef;
   if (!spec.model) throw new UsageError('sweep needs a model (a preset or a file), or a --spec file that names one');
   const devices = args.repeats.get('device');
@@ -95,6 +111,8 @@ export function specFromArgs(args: ParsedArgs, modelRef: string | undefined): Sw
   if (flags.headroom !== undefined) spec.headroom = flags.headroom;
   if (flags.weightsIn) spec.weightsIn = flags.weightsIn;
   if (flags.accuracy) spec.accuracy = flags.accuracy;
+  if (flags.inPlaceDepthwise) spec.inPlaceDepthwise = true;
+  if (Object.keys(flags.importOptions).length > 0) spec.import = { ...spec.import, ...flags.importOptions };
   if (flags.layerPrecisions) throw new UsageError('--layer-precision applies to analyze; a sweep varies --precision');
   spec.clients = readClients(args, spec.clients);
   const strategy = args.strings.get('strategy');

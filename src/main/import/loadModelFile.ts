@@ -7,10 +7,11 @@
 import { readFile } from 'node:fs/promises';
 import { kerasToGraph } from '../../shared/model/keras';
 import { nativeToGraph } from '../../shared/model/native';
+import type { ImportOptions } from '../../shared/model/importOptions';
 import { ModelError, type ModelGraph } from '../../shared/model/types';
 import { isZip, readZipEntry, zipEntryNames } from './zip';
 
-export async function loadModelFile(path: string): Promise<ModelGraph> {
+export async function loadModelFile(path: string, options: ImportOptions = {}): Promise<ModelGraph> {
   let bytes: Buffer;
   try {
     bytes = await readFile(path);
@@ -26,19 +27,19 @@ export async function loadModelFile(path: string): Promise<ModelGraph> {
             : e.message;
     throw new ModelError(`${path}: cannot read the model file: ${why}`);
   }
-  return parseModelBytes(bytes, path);
+  return parseModelBytes(bytes, path, options);
 }
 
 /** Parses a model file's bytes; `fileName` is used to name the file in errors. */
-export function parseModelBytes(bytes: Buffer, fileName: string): ModelGraph {
+export function parseModelBytes(bytes: Buffer, fileName: string, options: ImportOptions = {}): ModelGraph {
   try {
-    return parseBytes(bytes, fileName);
+    return parseBytes(bytes, fileName, options);
   } catch (err) {
     throw withFileName(err, fileName);
   }
 }
 
-function parseBytes(bytes: Buffer, fileName: string): ModelGraph {
+function parseBytes(bytes: Buffer, fileName: string, options: ImportOptions): ModelGraph {
   if (bytes.length === 0) throw new ModelError(`${fileName}: the file is empty`);
   if (isZip(bytes)) return parseKerasArchive(bytes, fileName);
   if (bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]))) {

@@ -135,7 +135,7 @@ export function createServices(options: { dbPath: string; createWorker?: () => W
       if (!userDevices.delete(id)) throw new UsageError(`no device of yours has the id "${id}"`);
       return null;
     },
-    'model.load': async ({ preset, file }) => {
+    'model.load': async ({ preset, file, options }) => {
       let graph: ModelGraph;
       let source: string;
       if (preset !== undefined) {
@@ -144,7 +144,7 @@ export function createServices(options: { dbPath: string; createWorker?: () => W
         graph = found.build();
         source = preset;
       } else if (file !== undefined) {
-        graph = parseModelBytes(Buffer.from(file.base64, 'base64'), file.name);
+        graph = parseModelBytes(Buffer.from(file.base64, 'base64'), file.name, options);
         source = file.name;
       } else {
         throw new UsageError('model.load needs a preset or a file');
@@ -167,6 +167,7 @@ export function createServices(options: { dbPath: string; createWorker?: () => W
         headroom: p.headroom,
         biasMode: p.biasMode,
         accuracy: p.accuracy as AccuracyModel | null,
+        inPlaceDepthwise: p.inPlaceDepthwise,
       }),
     'sweep.size': async ({ spec, graph }) => {
       const parsed = parseSweepSpec(spec, 'sweep');

@@ -3,12 +3,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseDeviceProfile, unknownDeviceMessage } from '../../shared/deviceProfile';
 import { findBuiltinDevice, type DeviceProfile } from '../../shared/devices';
+import type { ImportOptions } from '../../shared/model/importOptions';
 import type { ModelGraph } from '../../shared/model/types';
 import { findPreset, presetIds } from '../../shared/presets';
 import { UsageError } from '../../shared/cli/valueList';
 import { loadModelFile } from '../import/loadModelFile';
 
-export async function resolveModel(ref: string): Promise<ModelGraph> {
+export async function resolveModel(ref: string, options: ImportOptions = {}): Promise<ModelGraph> {
   const preset = findPreset(ref);
   if (preset) return preset.build();
   if (!existsSync(ref)) {
@@ -16,7 +17,7 @@ export async function resolveModel(ref: string): Promise<ModelGraph> {
       `model "${ref}" is neither a preset (${presetIds().join(', ')}) nor a file that exists`,
     );
   }
-  return loadModelFile(ref);
+  return loadModelFile(ref, options);
 }
 
 export function resolveDevice(ref: string): DeviceProfile {

@@ -47,7 +47,13 @@ export function prepareFrom(spec: SweepSpec, graph: ModelGraph, given: DevicePro
   const job: SweepJob = {
     graph,
     devices: profiles,
-    spec: { memoryModel: spec.memoryModel, biasMode: spec.biasMode, headroom: spec.headroom, accuracy: spec.accuracy },
+    spec: {
+      memoryModel: spec.memoryModel,
+      biasMode: spec.biasMode,
+      headroom: spec.headroom,
+      accuracy: spec.accuracy,
+      inPlaceDepthwise: spec.inPlaceDepthwise,
+    },
     space,
     ctx,
   };
@@ -57,7 +63,7 @@ export function prepareFrom(spec: SweepSpec, graph: ModelGraph, given: DevicePro
 }
 
 export async function prepareSweep(spec: SweepSpec): Promise<PreparedSweep> {
-  const graph = await resolveModel(spec.model);
+  const graph = await resolveModel(spec.model, spec.import);
   const profiles = spec.devices.map(resolveDevice);
   if (profiles.length === 0) throw new UsageError('a sweep needs at least one device (--device)');
   return prepareFrom(spec, graph, profiles);

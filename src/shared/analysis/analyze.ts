@@ -12,8 +12,8 @@ import {
 } from './accuracy';
 import { countModel, type ModelCounts } from './counts';
 import { evaluate, precisionMap, type BiasMode, type Figures } from './evaluate';
-import { DEFAULT_MEMORY_MODEL, type MemoryModel } from './memory';
-import { parsePrecision } from './precision';
+import { DEFAULT_MEMORY_MODEL, type ArenaPlan, type MemoryModel } from './memory';
+import { isInteger, parsePrecision } from './precision';
 
 export const FRONTIER_VERSION = '0.1.0';
 /** Version of the JSON that `analyze` and `sweep` print; bumped when a field changes meaning or goes away. */
@@ -29,6 +29,8 @@ export interface AnalysisRequest extends ChannelEdits {
   /** Fraction of SRAM kept free, in [0, 1). */
   headroom?: number;
   accuracy?: AccuracyModel | null;
+  /** Depthwise convolutions write over their input (TinyEngine does; TFLM does not). Off unless asked for. */
+  inPlaceDepthwise?: boolean;
 }
 
 export interface LayerReport {
@@ -68,6 +70,28 @@ export interface AnalysisReport extends Omit<Figures, 'device' | 'layers' | 'pre
   accuracyBasis: string | null;
   notes: string[];
   layers: LayerReport[];
+  /** The file format the model came from (`tflite`, `onnx`, `keras-h5`…), or null for presets. */
+  format: string | null;
+  /** The precision the file stores (`int8`, `fp32`, `w8a32` for a hybrid model), or null for presets. */
+  filePrecision: string | null;
+  /** True when the figures are for a precision other than the one the file stores. */
+  whatIf: boolean;
+  /**
+   * Weight bytes as the file stores them (each buffer once), for the configuration the file holds: unedited, at the
+   * file's precision. Null otherwise, or for formats that store no weights.
+   */
+  storedParamBytes: number | null;
+  inPlaceDepthwise: boolean;
+  /** Under the `arena` memory model: every buffer's offset, size and lifetime, and the liveness lower bound. */
+  arena?: ArenaPlan;
+}
+
+/** How the file's precision reads in words: hybrid models say so. */
+export function describeFilePrecision(precision: string): string {
+  const p = parsePrecision(precision);
+  if (p.weights === p.activations) return p.name;
+  const hybrid = isInteger(p.weights) && !isInteger(p.activations);
+  return `${hybrid ? 'hybrid: ' : ''}${p.weights} weights, ${p.activations} activations`;
 }
 
 /** Everything about a base model that does not depend on the configuration, computed once. */
@@ -103,27 +127,36 @@ export function analyze(base: ModelGraph | PreparedModel, request: AnalysisReque
   const prepared = 'baseCounts' in base ? base : prepareModel(base, request.accuracy);
   const { graph, notes } = applyChannelEdits(prepared.base, request);
   const counts = countModel(graph);
-  const precision = parsePrecision(request.precision ?? 'fp32');
+  const source = prepared.base.source;
+  // A file is analysed at the precision it stores unless asked otherwise; other precisions are "what if" figures.
+  const filePrecision = source?.precision ? parsePrecision(source.precision).name : null;
+  const precision = parsePrecision(request.precision ?? filePrecision ?? 'fp32');
+  const atFilePrecision = filePrecision === precision.name;
   const headroom = request.headroom ?? 0;
   checkHeadroom(headroom);
   const graphOverrides = Object.fromEntries(
     graph.layers.filter((l) => l.precision).map((l) => [l.name, l.precision as string]),
   );
   const layerPrecisions = precisionMap({ ...graphOverrides, ...request.layerPrecisions });
+  const filePrecisions = precisionMap(atFilePrecision ? source?.layerPrecisions : undefined);
   for (const name of layerPrecisions.keys()) {
     if (!graph.layers.some((l) => l.name === name)) {
       throw new Error(`layer precision: "${name}" is not a layer of ${graph.name}`);
     }
   }
   const memoryModel = request.memoryModel ?? DEFAULT_MEMORY_MODEL;
-  const biasMode = request.biasMode ?? 'weight';
+  const biasMode = request.biasMode ?? source?.biasMode ?? 'weight';
+  const inPlaceDepthwise = request.inPlaceDepthwise ?? false;
   const figures = evaluate(counts, {
     precision,
     layerPrecisions,
+    filePrecisions,
     memoryModel,
     biasMode,
     device: request.device,
     headroom,
+    inPlaceDepthwise,
+    tensorOrder: source?.tensorOrder,
   });
   const pruned = isPruned(prepared.base, graph);
 
@@ -148,6 +181,30 @@ export function analyze(base: ModelGraph | PreparedModel, request: AnalysisReque
   if (figures.device && figures.device.unsupported.length > 0) {
     notes.push(`${figures.device.unsupported.join(', ')} unsupported on ${figures.device.id}: no latency`);
   }
+  notes.push(...(source?.notes ?? []));
+  if (filePrecision && !atFilePrecision) {
+    notes.push(`what if: the file stores ${describeFilePrecision(filePrecision)}; these figures are for ${precision.name}`);
+  }
+  const unknown = graph.layers.filter((l) => l.type === 'Opaque');
+  if (unknown.length > 0) {
+    const names = unknown.map((l) => `${l.name} (${(l as { op: string }).op})`).join(', ');
+    notes.push(
+      `unknown operators analysed as zero-MAC operations: ${names}; MACs, latency and activation memory exclude their work`,
+    );
+  }
+  if (memoryModel === 'arena') {
+    notes.push(
+      'arena: activation tensors only; TFLM kernel scratch buffers (no source gives their size) and its persistent allocations are not included',
+    );
+  }
+  const unedited = Object.keys(request.channels ?? {}).length === 0 && Object.keys(request.prune ?? {}).length === 0;
+  const storedParamBytes =
+    source?.storedWeightBytes !== undefined &&
+    atFilePrecision &&
+    unedited &&
+    Object.keys(request.layerPrecisions ?? {}).length === 0
+      ? source.storedWeightBytes
+      : null;
 
   const channels: Record<string, number> = {};
   for (const layer of graph.layers) {
@@ -180,6 +237,12 @@ export function analyze(base: ModelGraph | PreparedModel, request: AnalysisReque
     accuracyMetric: model ? model.metric : null,
     accuracyBasis,
     notes,
+    format: source?.format ?? null,
+    filePrecision,
+    whatIf: filePrecision !== null && !atFilePrecision,
+    storedParamBytes,
+    inPlaceDepthwise,
+    ...(figures.arena ? { arena: figures.arena } : {}),
     layers: counts.layers.map((layer) => {
       const f = figures.layers.get(layer.name);
       return {

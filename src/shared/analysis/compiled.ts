@@ -5,13 +5,14 @@
 import type { DeviceProfile } from '../devices';
 import { COMPUTE_KINDS } from '../devices';
 import { channelGroups } from '../model/edit';
-import { deployPlan } from '../model/deploy';
+import { deployPlan, separableMidTensor } from '../model/deploy';
 import { topologicalOrder, validateGraph } from '../model/graph';
 import { inferShapes, layerOutputShape } from '../model/shapes';
 import { isChannelLayer, outputChannelsOf, type Layer, type ModelGraph } from '../model/types';
+import { inputDepth } from './counts';
 import { calibratedAccuracy, penaltyAccuracy, type AccuracyModel, type CalibrationCurves } from './accuracy';
 import type { BiasMode } from './evaluate';
-import type { MemoryModel } from './memory';
+import { arenaPlan, inPlaceSteps, type MemoryLayout, type MemoryModel } from './memory';
 import { BITS, isInteger, parsePrecision, type Precision } from './precision';
 import { tidySig } from '../format';
 
@@ -19,6 +20,8 @@ const MAX_WEIGHT_TENSORS = 3;
 
 export interface CompiledSettings {
   memoryModel: MemoryModel;
+  /** Depthwise convolutions write over their input when it is not needed afterwards. */
+  inPlaceDepthwise?: boolean;
   biasMode: BiasMode;
   headroom: number;
   accuracy: AccuracyModel | null;
@@ -82,6 +85,9 @@ export class CompiledModel {
   private readonly groups: Map<string, string[]>;
   private readonly reshapeFollows: Map<number, { inputLast: number }>;
   private readonly overridesUsed: string[];
+  /** The precision the file stores, and per layer where the file stores it otherwise (applied at that precision). */
+  private readonly filePrecision: string | null;
+  private readonly fileOverride: (Precision | null)[];
   private params = 0;
   private totalMacs = 0;
   private pruned = false;
@@ -107,7 +113,14 @@ export class CompiledModel {
     this.allocates = new Uint8Array(this.n);
     this.isInput = new Uint8Array(this.n);
     this.override = this.layers.map((l) => (l.precision ? parsePrecision(l.precision) : null));
-    this.overridesUsed = [...new Set(this.override.filter((p): p is Precision => p !== null).map((p) => p.name))];
+    const stored = base.source?.layerPrecisions ?? {};
+    this.filePrecision = base.source?.precision ? parsePrecision(base.source.precision).name : null;
+    this.fileOverride = this.layers.map((l) => (stored[l.name] ? parsePrecision(stored[l.name]) : null));
+    this.overridesUsed = [
+      ...new Set(
+        [...this.override, ...this.fileOverride].filter((p): p is Precision => p !== null).map((p) => p.name),
+      ),
+    ];
 
     const plan = deployPlan(base);
     const kinds: Record<string, number> = { Conv2D: 0, DepthwiseConv2D: 1, SeparableConv2D: 2, Dense: 3 };
@@ -137,6 +150,44 @@ export class CompiledModel {
       if (last !== undefined && Number.isFinite(last)) this.releaseAfter[last].push(t);
     }
 
+    const stepNames = plan.ops.map((op) => ({
+      output: op.layer.name,
+      inputs: op.inputs,
+      // Only "has a temporary" matters to in-place eligibility.
+      scratchBytes: op.layer.type === 'SeparableConv2D' ? 1 : 0,
+    }));
+    const depthwise = settings.inPlaceDepthwise
+      ? new Set(plan.ops.filter((op) => op.layer.type === 'DepthwiseConv2D').map((op) => op.layer.name))
+      : undefined;
+    this.stepInPlace = Uint8Array.from(inPlaceSteps(stepNames, plan.outputs, depthwise), Number);
+    if (settings.memoryModel === 'arena') {
+      // TFLM's buffers: every allocating layer, each Flatten / Reshape copy (sized as its source), each separable
+      // convolution's depthwise half; the layout is fixed, only the sizes change per configuration.
+      const sizes = new Map<string, { layer: number; mid: boolean }>();
+      this.layers.forEach((l, i) => {
+        if (this.allocates[i]) sizes.set(l.name, { layer: i, mid: false });
+        if (l.type === 'SeparableConv2D') sizes.set(separableMidTensor(l.name), { layer: i, mid: true });
+      });
+      this.layers.forEach((l) => {
+        if (plan.roles.get(l.name)?.role === 'alias') {
+          sizes.set(l.name, { layer: index.get(plan.tensorOf.get(l.name) as string) as number, mid: false });
+        }
+      });
+      this.arenaSizes = [...sizes];
+      this.arenaLayout = {
+        inputs: plan.inputs.map((l) => l.name),
+        steps: stepNames.map((step) => ({ ...step, scratchBytes: 0 })),
+        outputs: plan.outputs,
+        bytes: new Map(),
+        tflm: {
+          steps: plan.tflm.steps.map((step) => ({ ...step, scratchBytes: 0 })),
+          outputs: plan.tflm.outputs,
+          order: base.source?.tensorOrder,
+        },
+        inPlace: depthwise,
+      };
+    }
+
     this.baseChannels = new Map(
       this.layers.filter(isChannelLayer).map((l) => [l.name, outputChannelsOf(l)] as [string, number]),
     );
@@ -159,6 +210,10 @@ export class CompiledModel {
 
   private readonly hasBias: boolean[];
   private readonly bnOp: boolean[];
+  /** Per memory step: 1 when it runs in place (see `inPlaceSteps`). */
+  private readonly stepInPlace: Uint8Array;
+  private arenaSizes: [string, { layer: number; mid: boolean }][] = [];
+  private arenaLayout: MemoryLayout | null = null;
 
   /** Names of layers whose channels can be set. */
   editable(): string[] {
@@ -216,8 +271,7 @@ export class CompiledModel {
       }
       const out = layerOutputShape(layer, inputs);
       shapes[i] = out;
-      const inShape = inputs[0];
-      const inC = inShape ? inShape[inShape.length - 1] : 0;
+      const inC = inputDepth(layer, inputs[0]);
       const w = i * MAX_WEIGHT_TENSORS;
       this.weightCounts[w] = this.weightCounts[w + 1] = this.weightCounts[w + 2] = -1;
       this.biasSlot[i] = -1;
@@ -298,7 +352,7 @@ export class CompiledModel {
     let latency = device ? device.overheadS : 0;
     let unsupported = '';
     for (let i = 0; i < this.n; i++) {
-      const p = this.override[i] ?? precision;
+      const p = this.precisionOf(i, precision);
       const wBits = BITS[p.weights];
       const w = i * MAX_WEIGHT_TENSORS;
       const biasSlot = this.biasSlot[i];
@@ -307,7 +361,7 @@ export class CompiledModel {
         if (count < 0) continue;
         paramBytes += s === biasSlot && int32Bias && isInteger(p.weights) ? 4 * count : tensorBytesBits(count, wBits);
       }
-      const actBits = BITS[(this.isInput[i] ? precision : p).activations];
+      const actBits = BITS[p.activations];
       bytes[i] = this.allocates[i] ? tensorBytesBits(this.outElements[i], actBits) : 0;
       if (device && this.macs[i] > 0) {
         const throughput = device.throughput[p.name];
@@ -344,7 +398,14 @@ export class CompiledModel {
 
   private scratchBytes(i: number, precision: Precision): number {
     const s = this.scratchElements[i];
-    return s > 0 ? tensorBytesBits(s, BITS[(this.override[i] ?? precision).activations]) : 0;
+    return s > 0 ? tensorBytesBits(s, BITS[this.precisionOf(i, precision).activations]) : 0;
+  }
+
+  /** As `evaluate` does: a per-layer override (operations only), then the file's own type, then the precision. */
+  private precisionOf(i: number, precision: Precision): Precision {
+    const user = this.isInput[i] ? null : this.override[i];
+    const file = precision.name === this.filePrecision ? this.fileOverride[i] : null;
+    return user ?? file ?? precision;
   }
 
   private peak(precision: Precision): number {
@@ -368,7 +429,8 @@ export class CompiledModel {
           for (const t of this.stepInputs[s]) inputs += bytes[t];
           const i = steps[s];
           const scratch = this.scratchBytes(i, precision);
-          const v = scratch > 0 ? Math.max(inputs, bytes[i]) + scratch : inputs + bytes[i];
+          const v =
+            scratch > 0 || this.stepInPlace[s] ? Math.max(inputs, bytes[i]) + scratch : inputs + bytes[i];
           if (v > best) best = v;
         }
         return best;
@@ -380,11 +442,20 @@ export class CompiledModel {
         for (let s = 0; s < steps.length; s++) {
           const i = steps[s];
           live += bytes[i];
-          const v = live + this.scratchBytes(i, precision);
+          const reused = this.stepInPlace[s] ? Math.min(bytes[i], bytes[this.stepInputs[s][0]]) : 0;
+          const v = live + this.scratchBytes(i, precision) - reused;
           if (v > best) best = v;
           for (const t of this.releaseAfter[s]) live -= bytes[t];
         }
         return best;
+      }
+      case 'arena': {
+        const layout = this.arenaLayout as MemoryLayout;
+        const sizes = layout.bytes as Map<string, number>;
+        for (const [name, { layer, mid }] of this.arenaSizes) {
+          sizes.set(name, mid ? this.scratchBytes(layer, precision) : bytes[layer]);
+        }
+        return arenaPlan(layout).bytes;
       }
     }
   }
@@ -412,7 +483,7 @@ export class CompiledModel {
   private precisionsUsed(precision: Precision): string[] {
     const used = new Set<string>();
     for (let i = 0; i < this.n; i++) {
-      if (this.allocates[i]) used.add((this.isInput[i] ? precision : (this.override[i] ?? precision)).name);
+      if (this.allocates[i]) used.add(this.precisionOf(i, precision).name);
     }
     return [...used];
   }

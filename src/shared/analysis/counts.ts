@@ -55,9 +55,15 @@ export interface ModelCounts {
 
 const product = (dims: readonly number[]): number => dims.reduce((a, b) => a * b, 1);
 
+/** The length of the vector a layer reads per position: the channels, or the whole input for a flattening Dense. */
+export function inputDepth(layer: Layer, inShape: readonly number[] | undefined): number {
+  if (!inShape) return 0;
+  return layer.type === 'Dense' && layer.flattenInput ? product(inShape) : inShape[inShape.length - 1];
+}
+
 function weightsOf(layer: Layer, inShape: number[] | undefined, hasBias: boolean): WeightTensor[] {
   const bias = (count: number): WeightTensor[] => (hasBias ? [{ role: 'bias', count }] : []);
-  const inC = inShape ? inShape[inShape.length - 1] : 0;
+  const inC = inputDepth(layer, inShape);
   switch (layer.type) {
     case 'Conv2D': {
       const [kh, kw] = layer.kernel;
@@ -85,7 +91,7 @@ function weightsOf(layer: Layer, inShape: number[] | undefined, hasBias: boolean
 }
 
 function macsOf(layer: Layer, inShape: number[] | undefined, outShape: number[]): number {
-  const inC = inShape ? inShape[inShape.length - 1] : 0;
+  const inC = inputDepth(layer, inShape);
   switch (layer.type) {
     case 'Conv2D': {
       const [kh, kw] = layer.kernel;

@@ -1,7 +1,8 @@
 // Turns precision-independent counts into bytes, latency and fit for one precision and device.
 import type { DeviceProfile } from '../devices';
 import type { ModelCounts } from './counts';
-import { peakActivation, type MemoryLayout, type MemoryModel } from './memory';
+import { separableMidTensor } from '../model/deploy';
+import { arenaPlan, peakActivation, type ArenaPlan, type MemoryLayout, type MemoryModel } from './memory';
 import { tidySig } from '../format';
 import { isInteger, parsePrecision, tensorBytes, type Precision } from './precision';
 
@@ -13,11 +14,20 @@ export interface EvaluationSettings {
   precision: Precision;
   /** Layer name → precision, overriding the model's. */
   layerPrecisions?: ReadonlyMap<string, Precision>;
+  /**
+   * Layer name → the precision the file stores it at, where it differs from the file's precision (a float input
+   * before a QUANTIZE); given only when analysing at the file's own precision. Applies to inputs too.
+   */
+  filePrecisions?: ReadonlyMap<string, Precision>;
   memoryModel: MemoryModel;
   biasMode: BiasMode;
   device?: DeviceProfile | null;
   /** Fraction of the device's SRAM kept free (0 by default). */
   headroom: number;
+  /** Depthwise convolutions write over their input when it is not needed afterwards (TinyEngine does; TFLM does not). */
+  inPlaceDepthwise?: boolean;
+  /** Tensor order that breaks ties in the arena plan (a TFLite file's tensor indices). */
+  tensorOrder?: readonly string[];
 }
 
 export interface LayerFigures {
@@ -58,10 +68,15 @@ export interface Figures {
   device: DeviceFit | null;
   precisionsUsed: string[];
   layers: Map<string, LayerFigures>;
+  /** The arena plan, under the `arena` memory model. */
+  arena?: ArenaPlan;
 }
 
-export function layerPrecision(settings: EvaluationSettings, name: string): Precision {
-  return settings.layerPrecisions?.get(name) ?? settings.precision;
+export function layerPrecision(
+  settings: Pick<EvaluationSettings, 'precision' | 'layerPrecisions' | 'filePrecisions'>,
+  name: string,
+): Precision {
+  return settings.layerPrecisions?.get(name) ?? settings.filePrecisions?.get(name) ?? settings.precision;
 }
 
 export function evaluate(counts: ModelCounts, settings: EvaluationSettings): Figures {
@@ -74,7 +89,9 @@ export function evaluate(counts: ModelCounts, settings: EvaluationSettings): Fig
   let latency = device ? device.overheadS : 0;
 
   for (const layer of counts.layers) {
-    const precision = layerPrecision(settings, layer.role === 'input' ? '' : layer.name);
+    // A user's per-layer precision applies to operations; the file's own types apply to inputs as well.
+    const precision =
+      layer.role === 'input' ? (settings.filePrecisions?.get(layer.name) ?? settings.precision) : layerPrecision(settings, layer.name);
     let weightBytes = 0;
     for (const w of layer.weights) {
       weightBytes +=
@@ -102,20 +119,7 @@ export function evaluate(counts: ModelCounts, settings: EvaluationSettings): Fig
     layers.set(layer.name, { precision: precision.name, weightBytes, activationBytes, latencyS: layerLatency });
   }
 
-  const layout: MemoryLayout = {
-    inputs: counts.plan.inputs.map((l) => l.name),
-    steps: counts.plan.ops.map((op) => {
-      const entry = counts.tensors.get(op.layer.name);
-      const scratch = entry?.scratchElements ?? 0;
-      return {
-        output: op.layer.name,
-        inputs: op.inputs,
-        scratchBytes: scratch > 0 ? tensorBytes(scratch, layerPrecision(settings, op.layer.name).activations) : 0,
-      };
-    }),
-    outputs: counts.plan.outputs,
-    bytes,
-  };
+  const layout = memoryLayout(counts, bytes, settings);
   const peak = peakActivation(layout, settings.memoryModel);
   const totalBytes = paramBytes + peak.bytes;
 
@@ -150,6 +154,46 @@ export function evaluate(counts: ModelCounts, settings: EvaluationSettings): Fig
     device: fit,
     precisionsUsed: [...used],
     layers,
+    ...(settings.memoryModel === 'arena' ? { arena: arenaPlan(layout) } : {}),
+  };
+}
+
+/**
+ * The tensors of one configuration and the steps that read and write them, for the memory models. `bytes` holds the
+ * bytes of every allocating layer; TFLM's extra buffers (RESHAPE copies, separable halves) are sized from it.
+ */
+export function memoryLayout(
+  counts: ModelCounts,
+  bytes: ReadonlyMap<string, number>,
+  settings: Pick<EvaluationSettings, 'precision' | 'layerPrecisions' | 'filePrecisions' | 'inPlaceDepthwise' | 'tensorOrder'>,
+): MemoryLayout {
+  const scratchBytes = (name: string): number => {
+    const scratch = counts.tensors.get(name)?.scratchElements ?? 0;
+    return scratch > 0 ? tensorBytes(scratch, layerPrecision(settings, name).activations) : 0;
+  };
+  const tflmBytes = new Map(bytes);
+  for (const layer of counts.layers) {
+    if (layer.role === 'alias' && layer.into) tflmBytes.set(layer.name, bytes.get(layer.into) ?? 0);
+    if (layer.scratchElements > 0) tflmBytes.set(separableMidTensor(layer.name), scratchBytes(layer.name));
+  }
+  const depthwise = settings.inPlaceDepthwise
+    ? new Set(counts.plan.ops.filter((op) => op.layer.type === 'DepthwiseConv2D').map((op) => op.layer.name))
+    : undefined;
+  return {
+    inputs: counts.plan.inputs.map((l) => l.name),
+    steps: counts.plan.ops.map((op) => ({
+      output: op.layer.name,
+      inputs: op.inputs,
+      scratchBytes: scratchBytes(op.layer.name),
+    })),
+    outputs: counts.plan.outputs,
+    bytes: tflmBytes,
+    tflm: {
+      steps: counts.plan.tflm.steps.map((step) => ({ ...step, scratchBytes: 0 })),
+      outputs: counts.plan.tflm.outputs,
+      order: settings.tensorOrder,
+    },
+    inPlace: depthwise,
   };
 }
 

@@ -1,13 +1,15 @@
-// Peak activation memory under three named models. Tensors are named by the layer that allocates them.
+// Peak activation memory under four named models. Tensors are named by the layer that allocates them.
+import { alignArena, greedyPlan, livenessBound, type ArenaBuffer } from './arena';
 
-export type MemoryModel = 'largest-tensor' | 'layer-io' | 'liveness';
-export const MEMORY_MODELS: readonly MemoryModel[] = ['largest-tensor', 'layer-io', 'liveness'];
+export type MemoryModel = 'largest-tensor' | 'layer-io' | 'liveness' | 'arena';
+export const MEMORY_MODELS: readonly MemoryModel[] = ['largest-tensor', 'layer-io', 'liveness', 'arena'];
 export const DEFAULT_MEMORY_MODEL: MemoryModel = 'layer-io';
 
 export const MEMORY_MODEL_HELP: Record<MemoryModel, string> = {
   'largest-tensor': 'the largest single activation tensor, the model input included',
   'layer-io': "the largest sum of one layer's input tensors and its output",
   liveness: 'in execution order, the largest sum of all tensors alive at once',
+  arena: "TensorFlow Lite Micro's tensor arena plan (its greedy planner, 16-byte aligned, fragmentation included)",
 };
 
 export interface MemoryStep {
@@ -26,6 +28,36 @@ export interface MemoryLayout {
   /** Tensors that must survive to the end (model outputs). */
   outputs: readonly string[];
   bytes: ReadonlyMap<string, number>;
+  /**
+   * The operations as TensorFlow Lite Micro runs them (a RESHAPE copies into a buffer of its own, a separable
+   * convolution is two operations), for the `arena` model; `order` is the tensor order that breaks ties
+   * (a TFLite file's tensor indices; execution order otherwise).
+   */
+  tflm?: { steps: readonly MemoryStep[]; outputs: readonly string[]; order?: readonly string[] };
+  /** Outputs of steps that may run in place: a depthwise convolution writing over its only input. */
+  inPlace?: ReadonlySet<string>;
+}
+
+/** One buffer of an arena plan: where it sits and when it is alive. */
+export interface ArenaEntry {
+  /** The tensor (named by the layer that writes it); tensors merged by in-place steps are joined with " = ". */
+  tensor: string;
+  offset: number;
+  /** Bytes, 16-byte aligned. */
+  size: number;
+  /** First and last step (1-based; 0 = before the first operation) in which the buffer is alive. */
+  first: number;
+  last: number;
+}
+
+export interface ArenaPlan {
+  /** The arena TFLM's planner needs for activations, 16-byte aligned, fragmentation included. */
+  bytes: number;
+  /** The most (aligned) bytes alive at once: no plan can do better. */
+  livenessBoundBytes: number;
+  buffers: ArenaEntry[];
+  /** Step names in order (index + 1 = the scope in `first` / `last`). */
+  steps: string[];
 }
 
 export interface PeakActivation {
@@ -42,7 +74,101 @@ export function peakActivation(layout: MemoryLayout, model: MemoryModel): PeakAc
       return layerIo(layout);
     case 'liveness':
       return liveness(layout);
+    case 'arena': {
+      const plan = arenaPlan(layout);
+      let at = '';
+      let end = 0;
+      for (const b of plan.buffers) {
+        if (b.offset + b.size > end) {
+          end = b.offset + b.size;
+          at = b.tensor.split(' = ').pop() as string;
+        }
+      }
+      return { bytes: plan.bytes, at };
+    }
   }
+}
+
+/**
+ * Steps that run in place: the step is marked, reads one tensor, and is that tensor's last reader (a model output,
+ * or a tensor read again later, must survive).
+ */
+export function inPlaceSteps(steps: readonly MemoryStep[], outputs: readonly string[], marked?: ReadonlySet<string>): boolean[] {
+  if (!marked || marked.size === 0) return steps.map(() => false);
+  const lastUse = new Map<string, number>();
+  steps.forEach((step, i) => step.inputs.forEach((name) => lastUse.set(name, i)));
+  const kept = new Set(outputs);
+  return steps.map(
+    (step, i) =>
+      marked.has(step.output) &&
+      step.inputs.length === 1 &&
+      step.scratchBytes === 0 &&
+      !kept.has(step.inputs[0]) &&
+      lastUse.get(step.inputs[0]) === i,
+  );
+}
+
+/** TFLM's arena plan of a layout's tensors (see arena.ts for the rules). */
+export function arenaPlan(layout: MemoryLayout): ArenaPlan {
+  const tflm = layout.tflm ?? { steps: layout.steps, outputs: layout.outputs };
+  const steps = tflm.steps;
+  const inPlace = inPlaceSteps(steps, tflm.outputs, layout.inPlace);
+  // Buffers by tensor: lifetimes in allocation scopes (inputs 0, step i → i + 1, outputs to the end).
+  const lastScope = steps.length;
+  const life = new Map<string, { first: number; last: number; bytes: number }>();
+  const touch = (name: string, scope: number, create: boolean): void => {
+    const entry = life.get(name);
+    if (!entry || create) {
+      life.set(name, { first: scope, last: scope, bytes: entry?.bytes ?? sizeOf(layout, name) });
+    } else {
+      entry.last = Math.max(entry.last, scope);
+    }
+  };
+  for (const name of layout.inputs) touch(name, 0, true);
+  // A tensor written in place shares its input's buffer: one buffer, the larger size, both lifetimes.
+  const sharedWith = new Map<string, string>();
+  const bufferOf = (name: string): string => sharedWith.get(name) ?? name;
+  steps.forEach((step, i) => {
+    const scope = i + 1;
+    if (inPlace[i]) {
+      const host = bufferOf(step.inputs[0]);
+      sharedWith.set(step.output, host);
+      const entry = life.get(host) ?? { first: scope, last: scope, bytes: 0 };
+      entry.bytes = Math.max(entry.bytes, sizeOf(layout, step.output));
+      entry.last = Math.max(entry.last, scope);
+      life.set(host, entry);
+    } else {
+      touch(step.output, scope, true);
+    }
+    for (const name of step.inputs) touch(bufferOf(name), scope, false);
+    if (step.scratchBytes > 0) life.set(`${step.output}/scratch`, { first: scope, last: scope, bytes: step.scratchBytes });
+  });
+  for (const name of tflm.outputs) touch(bufferOf(name), lastScope, false);
+
+  const rank = new Map((tflm.order ?? []).map((name, i) => [name, i]));
+  const names = [...life.keys()].filter((name) => (life.get(name) as { bytes: number }).bytes > 0);
+  // Tensor order: the file's where it gives one, then execution order (Map insertion order) for the rest.
+  const position = new Map(names.map((name, i) => [name, i]));
+  names.sort((a, b) => (rank.get(a) ?? rank.size + (position.get(a) as number)) - (rank.get(b) ?? rank.size + (position.get(b) as number)));
+  const buffers: ArenaBuffer[] = names.map((name) => {
+    const entry = life.get(name) as { first: number; last: number; bytes: number };
+    return { size: alignArena(entry.bytes), first: entry.first, last: entry.last };
+  });
+  const plan = greedyPlan(buffers);
+  const joined = (name: string): string =>
+    [name, ...[...sharedWith].filter(([, host]) => host === name).map(([tensor]) => tensor)].join(' = ');
+  return {
+    bytes: plan.size,
+    livenessBoundBytes: livenessBound(buffers),
+    buffers: names.map((name, i) => ({
+      tensor: joined(name),
+      offset: plan.offsets[i],
+      size: buffers[i].size,
+      first: buffers[i].first,
+      last: buffers[i].last,
+    })),
+    steps: steps.map((step) => step.output),
+  };
 }
 
 const sizeOf = (layout: MemoryLayout, name: string): number => layout.bytes.get(name) ?? 0;
@@ -65,11 +191,14 @@ function layerIo(layout: MemoryLayout): PeakActivation {
   for (const name of layout.inputs) {
     if (sizeOf(layout, name) > best.bytes) best = { bytes: sizeOf(layout, name), at: name };
   }
-  for (const step of layout.steps) {
+  const inPlace = inPlaceSteps(layout.steps, layout.outputs, layout.inPlace);
+  for (const [i, step] of layout.steps.entries()) {
     const inputs = step.inputs.reduce((sum, name) => sum + sizeOf(layout, name), 0);
     const output = sizeOf(layout, step.output);
-    // A step with a temporary runs in two halves: inputs → temporary, then temporary → output.
-    const bytes = step.scratchBytes > 0 ? Math.max(inputs, output) + step.scratchBytes : inputs + output;
+    // A step with a temporary runs in two halves: inputs → temporary, then temporary → output. A step in place
+    // writes its output over its input.
+    const bytes =
+      step.scratchBytes > 0 ? Math.max(inputs, output) + step.scratchBytes : inPlace[i] ? Math.max(inputs, output) : inputs + output;
     if (bytes > best.bytes) best = { bytes, at: step.output };
   }
   return best;
@@ -92,10 +221,14 @@ function liveness(layout: MemoryLayout): PeakActivation {
   layout.inputs.forEach((name) => {
     if (lastUse.has(name)) release(name, 0);
   });
+  const inPlace = inPlaceSteps(layout.steps, layout.outputs, layout.inPlace);
   layout.steps.forEach((step, i) => {
-    live += sizeOf(layout, step.output);
+    const output = sizeOf(layout, step.output);
+    // In place, the output reuses its input's bytes (the input is released after this step anyway).
+    const reused = inPlace[i] ? Math.min(output, sizeOf(layout, step.inputs[0])) : 0;
+    live += output;
     release(step.output, i);
-    const bytes = live + step.scratchBytes;
+    const bytes = live + step.scratchBytes - reused;
     if (bytes > best.bytes) best = { bytes, at: step.output };
     for (const name of freeing[i]) live -= sizeOf(layout, name);
   });

@@ -51,9 +51,19 @@ export interface DeployPlan {
   tensorOf: Map<string, string>;
   /** Tensors that are model outputs (kept alive to the end). */
   outputs: string[];
+  /**
+   * The operations as TensorFlow Lite Micro runs them, for its arena plan: the ops above plus one RESHAPE per
+   * Flatten / Reshape, which TFLM executes as a copy into a tensor of its own (its online planner does not alias).
+   * Buffers are named by the layer that writes them.
+   */
+  tflm: { steps: { output: string; inputs: string[] }[]; outputs: string[] };
 }
 
-const canFuseActivationInto = (layer: Layer): boolean => isComputeLayer(layer) || layer.type === 'Add';
+const canFuseActivationInto = (layer: Layer): boolean =>
+  isComputeLayer(layer) || layer.type === 'Add' || layer.type === 'Multiply';
+
+/** The buffer name of a separable convolution's depthwise result in TFLM's view. */
+export const separableMidTensor = (layer: string): string => `${layer}/depthwise`;
 
 export function deployPlan(graph: ModelGraph): DeployPlan {
   const consumers = consumersOf(graph);
@@ -63,12 +73,21 @@ export function deployPlan(graph: ModelGraph): DeployPlan {
   const roles = new Map<string, LayerDeployment>();
   const tensorOf = new Map<string, string>();
   const opOf = new Map<string, DeployedOp>();
-  const plan: DeployPlan = { inputs: [], ops: [], roles, tensorOf, outputs: [] };
+  const plan: DeployPlan = { inputs: [], ops: [], roles, tensorOf, outputs: [], tflm: { steps: [], outputs: [] } };
+  // TFLM's view: like tensorOf, except that a Flatten / Reshape owns the buffer it copies into.
+  const bufferOf = new Map<string, string>();
+  const bufferInputs = (layer: Layer): string[] => [...new Set(layer.inputs.map((name) => bufferOf.get(name) as string))];
 
   const alias = (layer: Layer, role: LayerRole, into: string): void => {
     const owner = tensorOf.get(into) ?? into;
     roles.set(layer.name, { role, into: owner });
     tensorOf.set(layer.name, owner);
+    if (role === 'alias') {
+      plan.tflm.steps.push({ output: layer.name, inputs: bufferInputs(layer) });
+      bufferOf.set(layer.name, layer.name);
+    } else {
+      bufferOf.set(layer.name, bufferOf.get(into) ?? into);
+    }
   };
 
   for (const layer of topologicalOrder(graph)) {
@@ -78,6 +97,7 @@ export function deployPlan(graph: ModelGraph): DeployPlan {
       case 'Input':
         roles.set(layer.name, { role: 'input' });
         tensorOf.set(layer.name, layer.name);
+        bufferOf.set(layer.name, layer.name);
         plan.inputs.push(layer);
         continue;
       case 'Dropout':
@@ -129,9 +149,18 @@ export function deployPlan(graph: ModelGraph): DeployPlan {
     if (layer.type === 'Activation') op.activation = layer.activation;
     roles.set(layer.name, { role: 'op' });
     tensorOf.set(layer.name, layer.name);
+    if (layer.type === 'SeparableConv2D') {
+      // Converted as DEPTHWISE_CONV_2D then CONV_2D, with the depthwise result in a buffer of its own.
+      const mid = separableMidTensor(layer.name);
+      plan.tflm.steps.push({ output: mid, inputs: bufferInputs(layer) }, { output: layer.name, inputs: [mid] });
+    } else {
+      plan.tflm.steps.push({ output: layer.name, inputs: bufferInputs(layer) });
+    }
+    bufferOf.set(layer.name, layer.name);
     opOf.set(layer.name, op);
     plan.ops.push(op);
   }
   plan.outputs = [...new Set([...outputs].map((name) => tensorOf.get(name) as string))];
+  plan.tflm.outputs = [...new Set([...outputs].map((name) => bufferOf.get(name) as string))];
   return plan;
 }

@@ -27,6 +27,7 @@ const CHANNEL_PRESERVING = new Set([
   'GlobalMaxPooling2D',
   'ZeroPadding2D',
   'DepthwiseConv2D',
+  'Cast',
 ]);
 
 export interface ChannelGroup {
@@ -53,15 +54,30 @@ export function channelGroups(graph: ModelGraph): ChannelGroup[] {
     const rb = find(b);
     if (ra !== rb) parent.set(ra, rb);
   };
-  // The layer that decides the channel count of `name`'s output.
+  const shapes = inferShapes(graph);
+  const lastDim = (name: string): number => {
+    const shape = shapes.get(name) as number[];
+    return shape[shape.length - 1];
+  };
+  // The layer that decides the channel count of `name`'s output. A Reshape that keeps the last dimension (a squeeze
+  // or excitation vector reshaped to 1×1×C) passes it through, as it follows a channel change.
   const channelSource = (name: string): string => {
     let layer = byName.get(name) as Layer;
-    while (CHANNEL_PRESERVING.has(layer.type)) layer = byName.get(layer.inputs[0]) as Layer;
+    while (
+      CHANNEL_PRESERVING.has(layer.type) ||
+      ((layer.type === 'Reshape' || layer.type === 'Flatten') && lastDim(layer.name) === lastDim(layer.inputs[0]))
+    ) {
+      layer = byName.get(layer.inputs[0]) as Layer;
+    }
     return layer.name;
   };
-  const adds = graph.layers.filter((l) => l.type === 'Add');
+  // Add and Multiply tie the channels of their inputs; an input broadcast along channels (1 channel) is not tied.
+  const adds = graph.layers.filter((l) => l.type === 'Add' || l.type === 'Multiply');
   for (const add of adds) {
-    for (const input of add.inputs) union(add.name, channelSource(input));
+    for (const input of add.inputs) {
+      if (lastDim(input) === 1 && lastDim(add.name) !== 1) continue;
+      union(add.name, channelSource(input));
+    }
   }
   const groups = new Map<string, ChannelGroup>();
   for (const name of parent.keys()) {
@@ -69,7 +85,7 @@ export function channelGroups(graph: ModelGraph): ChannelGroup[] {
     const group = groups.get(root) ?? { members: [], adds: [] };
     groups.set(root, group);
     const layer = byName.get(name) as Layer;
-    if (layer.type === 'Add') group.adds.push(name);
+    if (layer.type === 'Add' || layer.type === 'Multiply') group.adds.push(name);
     else if (isChannelLayer(layer)) group.members.push(name);
     else group.fixedBy = name;
   }

@@ -62,13 +62,16 @@ export function validateGraph(graph: ModelGraph): void {
       if (layer.inputs.length !== 0) {
         throw new ModelError(`${layer.name}: an Input layer takes no inputs`, layer.name);
       }
-    } else if (layer.type === 'Add' || layer.type === 'Concatenate') {
-      if (layer.inputs.length < 2) {
+    } else if (layer.type === 'Add' || layer.type === 'Multiply' || layer.type === 'Concatenate') {
+      const least = layer.type !== 'Concatenate' && layer.constantOperand ? 1 : 2;
+      if (layer.inputs.length < least) {
         throw new ModelError(
-          `${layer.name}: ${layer.type} needs at least 2 inputs, it has ${layer.inputs.length}`,
+          `${layer.name}: ${layer.type} needs at least ${least} input${least > 1 ? 's' : ''}, it has ${layer.inputs.length}`,
           layer.name,
         );
       }
+    } else if (layer.type === 'Opaque') {
+      // An unknown operator may read any number of tensors (constants are not layers).
     } else if (layer.inputs.length !== 1) {
       throw new ModelError(
         `${layer.name}: ${layer.type} takes exactly 1 input, it has ${layer.inputs.length}`,

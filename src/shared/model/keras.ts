@@ -460,6 +460,8 @@ function convertLayer(entry: LayerEntry, bnAxes: BatchNormAxes): LayerSpec {
       return { type: 'Activation', activation: activationLayer(className, config, name) };
     case 'Add':
       return { type: 'Add' };
+    case 'Multiply':
+      return { type: 'Multiply' };
     case 'Concatenate': {
       // Keras counts the batch dimension in the axis; Frontier does not. Negative axes count from the end
       // either way.

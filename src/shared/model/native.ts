@@ -1,6 +1,7 @@
 // Frontier's own model file: the graph as stored, one object per layer. Documented in docs/model-format.md.
 import { validateGraph } from './graph';
-import { LAYER_TYPES, ModelError, type Layer, type LayerType, type ModelGraph } from './types';
+import { isPrecisionName } from '../analysis/precision';
+import { LAYER_TYPES, ModelError, type Layer, type LayerType, type ModelGraph, type ModelFormat, type ModelSource } from './types';
 
 export const NATIVE_FORMAT = 'frontier-model';
 export const NATIVE_VERSION = 1;
@@ -11,9 +12,75 @@ export interface NativeModelFile {
   name: string;
   outputs: string[];
   layers: Layer[];
+  /** What an imported file stores beyond its layers (format, precision, weight bytes); absent for presets. */
+  source?: ModelSource;
 }
 
-type FieldKind = 'count' | 'pair' | 'padding' | 'bool' | 'activation' | 'rate' | 'shape' | 'target' | 'pad2d' | 'axis';
+const MODEL_FORMATS: readonly ModelFormat[] = ['frontier', 'keras-json', 'keras-archive', 'keras-h5', 'tfjs', 'tflite', 'onnx'];
+
+function parseSource(raw: unknown, sourceName: string): ModelSource | undefined {
+  if (raw === undefined) return undefined;
+  const bad = (field: string, what: string): never => {
+    throw new ModelError(`${sourceName}: source.${field} must be ${what}`);
+  };
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return bad('', 'an object');
+  const obj = raw as Record<string, unknown>;
+  if (!MODEL_FORMATS.includes(obj.format as ModelFormat)) bad('format', `one of ${MODEL_FORMATS.join(', ')}`);
+  const source: ModelSource = { format: obj.format as ModelFormat };
+  if (obj.precision !== undefined) {
+    if (typeof obj.precision !== 'string' || !isPrecisionName(obj.precision)) bad('precision', 'a precision name');
+    source.precision = obj.precision as string;
+  }
+  if (obj.biasMode !== undefined) {
+    if (obj.biasMode !== 'weight' && obj.biasMode !== 'int32') bad('biasMode', '"weight" or "int32"');
+    source.biasMode = obj.biasMode as 'weight' | 'int32';
+  }
+  if (obj.layerPrecisions !== undefined) {
+    const map = obj.layerPrecisions;
+    if (
+      typeof map !== 'object' ||
+      map === null ||
+      Array.isArray(map) ||
+      !Object.values(map).every((p) => typeof p === 'string' && isPrecisionName(p))
+    ) {
+      bad('layerPrecisions', 'an object of layer name → precision name');
+    }
+    source.layerPrecisions = Object.fromEntries(Object.entries(map as Record<string, string>));
+  }
+  if (obj.storedWeightBytes !== undefined) {
+    if (!isNonNegInt(obj.storedWeightBytes) || (obj.storedWeightBytes as number) > Number.MAX_SAFE_INTEGER) {
+      bad('storedWeightBytes', 'a whole number of bytes');
+    }
+    source.storedWeightBytes = obj.storedWeightBytes as number;
+  }
+  if (obj.tensorOrder !== undefined) {
+    if (!Array.isArray(obj.tensorOrder) || !obj.tensorOrder.every((n) => typeof n === 'string')) {
+      bad('tensorOrder', 'a list of layer names');
+    }
+    source.tensorOrder = [...(obj.tensorOrder as string[])];
+  }
+  if (obj.notes !== undefined) {
+    if (!Array.isArray(obj.notes) || !obj.notes.every((n) => typeof n === 'string')) bad('notes', 'a list of strings');
+    source.notes = [...(obj.notes as string[])];
+  }
+  return source;
+}
+
+type FieldKind =
+  | 'count'
+  | 'pair'
+  | 'padding'
+  | 'bool'
+  | 'optional-bool'
+  | 'activation'
+  | 'rate'
+  | 'shape'
+  | 'target'
+  | 'pad2d'
+  | 'axis'
+  | 'format'
+  | 'perm'
+  | 'op-name';
 
 /** Every field each layer type carries; the same list validates files and documents the format. */
 export const LAYER_FIELDS: Record<LayerType, Record<string, FieldKind>> = {
@@ -47,7 +114,7 @@ export const LAYER_FIELDS: Record<LayerType, Record<string, FieldKind>> = {
     useBias: 'bool',
     activation: 'activation',
   },
-  Dense: { units: 'count', useBias: 'bool', activation: 'activation' },
+  Dense: { units: 'count', useBias: 'bool', activation: 'activation', flattenInput: 'optional-bool' },
   MaxPooling2D: { pool: 'pair', strides: 'pair', padding: 'padding' },
   AveragePooling2D: { pool: 'pair', strides: 'pair', padding: 'padding' },
   GlobalAveragePooling2D: { keepDims: 'bool' },
@@ -58,8 +125,12 @@ export const LAYER_FIELDS: Record<LayerType, Record<string, FieldKind>> = {
   BatchNormalization: { center: 'bool', scale: 'bool' },
   Activation: { activation: 'activation' },
   Dropout: { rate: 'rate' },
-  Add: {},
+  Add: { constantOperand: 'optional-bool' },
   Concatenate: { axis: 'axis' },
+  Multiply: { constantOperand: 'optional-bool' },
+  Cast: { to: 'format' },
+  Transpose: { perm: 'perm' },
+  Opaque: { op: 'op-name', outputShape: 'shape' },
 };
 
 export const ACTIVATIONS = [
@@ -82,7 +153,11 @@ export const ACTIVATIONS = [
   'softsign',
   'exponential',
   'mish',
+  'clip',
+  'relu_n1_to_1',
 ] as const;
+
+const FORMATS = ['fp32', 'fp16', 'int8', 'int4'];
 
 const isCount = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 1;
 const isNonNegInt = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0;
@@ -119,6 +194,16 @@ function checkField(kind: FieldKind, value: unknown): string | undefined {
         : '[[top, bottom], [left, right]] of whole numbers ≥ 0';
     case 'axis':
       return Number.isInteger(value) ? undefined : 'a whole number (-1 = channels)';
+    case 'optional-bool':
+      return value === undefined || typeof value === 'boolean' ? undefined : 'true or false (or absent)';
+    case 'format':
+      return FORMATS.includes(value as string) ? undefined : `one of ${FORMATS.join(', ')}`;
+    case 'perm':
+      return Array.isArray(value) && value.length > 0 && value.every(isNonNegInt)
+        ? undefined
+        : 'a list of dimension indices, e.g. [2, 0, 1]';
+    case 'op-name':
+      return typeof value === 'string' && value !== '' ? undefined : 'an operator name';
   }
 }
 
@@ -151,7 +236,7 @@ function parseLayer(raw: unknown, index: number, sourceName: string): Layer {
         name,
       );
     }
-    layer[field] = JSON.parse(JSON.stringify(obj[field]));
+    if (obj[field] !== undefined) layer[field] = JSON.parse(JSON.stringify(obj[field]));
   }
   if (obj.precision !== undefined) {
     if (typeof obj.precision !== 'string') {
@@ -183,6 +268,8 @@ export function nativeToGraph(json: unknown, sourceName: string): ModelGraph {
     layers: file.layers.map((l, i) => parseLayer(l, i, sourceName)),
     outputs: [...outputs],
   };
+  const source = parseSource(file.source, sourceName);
+  if (source) graph.source = source;
   validateGraph(graph);
   return graph;
 }
@@ -194,5 +281,6 @@ export function graphToNative(graph: ModelGraph): NativeModelFile {
     name: graph.name,
     outputs: [...graph.outputs],
     layers: graph.layers.map((l) => JSON.parse(JSON.stringify(l)) as Layer),
+    ...(graph.source ? { source: JSON.parse(JSON.stringify(graph.source)) as ModelSource } : {}),
   };
 }

@@ -105,7 +105,7 @@ export function layerOutputShape(layer: Layer, inputs: number[][]): number[] {
     }
     case 'Dense':
       requirePositive(layer, 'units', layer.units);
-      return [...input.slice(0, -1), layer.units];
+      return layer.flattenInput ? [layer.units] : [...input.slice(0, -1), layer.units];
     case 'MaxPooling2D':
     case 'AveragePooling2D': {
       requireRank(layer, input, 3);
@@ -129,17 +129,26 @@ export function layerOutputShape(layer: Layer, inputs: number[][]): number[] {
     case 'Activation':
     case 'Dropout':
       return [...input];
-    case 'Add': {
-      for (let i = 1; i < inputs.length; i++) {
-        if (formatShape(inputs[i]) !== formatShape(input)) {
-          throw new ModelError(
-            `${layer.name}: Add needs equal shapes, it gets ${inputs.map(formatShape).join(' and ')} (from ${layer.inputs.join(', ')})`,
-            layer.name,
-          );
-        }
-      }
+    case 'Add':
+    case 'Multiply':
+      return broadcastShapes(layer, inputs);
+    case 'Cast':
       return [...input];
+    case 'Transpose': {
+      const perm = layer.perm;
+      const valid =
+        perm.length === input.length && [...perm].sort((a, b) => a - b).every((axis, i) => axis === i);
+      if (!valid) {
+        throw new ModelError(
+          `${layer.name}: permutation [${perm.join(', ')}] does not reorder the ${input.length} dimensions of ${formatShape(input)}`,
+          layer.name,
+        );
+      }
+      return perm.map((axis) => input[axis]);
     }
+    case 'Opaque':
+      layer.outputShape.forEach((d, i) => requirePositive(layer, `output dimension ${i + 1}`, d));
+      return [...layer.outputShape];
     case 'Concatenate': {
       const rank = input.length;
       const axis = layer.axis < 0 ? rank + layer.axis : layer.axis;
@@ -161,6 +170,30 @@ export function layerOutputShape(layer: Layer, inputs: number[][]): number[] {
       return out;
     }
   }
+}
+
+/**
+ * Numpy broadcasting, as TFLite and ONNX element-wise operators do it: shapes align at the last dimension and each
+ * dimension is equal or 1. Keras's Add is the special case of equal shapes.
+ */
+function broadcastShapes(layer: Layer, inputs: number[][]): number[] {
+  const rank = Math.max(...inputs.map((shape) => shape.length));
+  const out: number[] = new Array(rank).fill(1);
+  for (const shape of inputs) {
+    for (let i = 0; i < shape.length; i++) {
+      const axis = rank - shape.length + i;
+      const d = shape[i];
+      if (d === out[axis] || d === 1) continue;
+      if (out[axis] !== 1) {
+        throw new ModelError(
+          `${layer.name}: ${layer.type} needs equal shapes, it gets ${inputs.map(formatShape).join(' and ')} (from ${layer.inputs.join(', ')}); only dimensions of 1 broadcast`,
+          layer.name,
+        );
+      }
+      out[axis] = d;
+    }
+  }
+  return out;
 }
 
 function reshapeTarget(layer: Extract<Layer, { type: 'Reshape' }>, input: number[]): number[] {

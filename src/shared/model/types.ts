@@ -23,7 +23,11 @@ export type ActivationName =
   | 'softplus'
   | 'softsign'
   | 'exponential'
-  | 'mish';
+  | 'mish'
+  /** ONNX Clip with bounds other than [0, 6] or [0, ∞). */
+  | 'clip'
+  /** TFLite RELU_N1_TO_1: clamps to [-1, 1]. */
+  | 'relu_n1_to_1';
 
 export interface InputSpec {
   type: 'Input';
@@ -71,6 +75,11 @@ export interface DenseSpec {
   units: number;
   useBias: boolean;
   activation: ActivationName;
+  /**
+   * Reads its whole input as one vector, as TFLite's FULLY_CONNECTED does (no tensor is written for the flattening).
+   * Without it a Dense layer applies to the last dimension, as Keras's does.
+   */
+  flattenInput?: boolean;
 }
 
 export interface Pool2DSpec {
@@ -120,6 +129,46 @@ export interface DropoutSpec {
 
 export interface AddSpec {
   type: 'Add';
+  /**
+   * A constant operand (not a layer) takes part, as in TFLite's `ADD(x, const)`: one layer input is then enough.
+   * Constants are neither parameters nor activation tensors.
+   */
+  constantOperand?: boolean;
+}
+
+/** Element-wise product of its inputs (numpy broadcasting), e.g. a squeeze-and-excitation scale or TFLite MUL. */
+export interface MultiplySpec {
+  type: 'Multiply';
+  /** As for Add: a constant operand takes part, so one layer input is enough. */
+  constantOperand?: boolean;
+}
+
+/**
+ * A change of number format that allocates its output (TFLite QUANTIZE / DEQUANTIZE, ONNX QuantizeLinear on a model
+ * input). The output's format is the layer's activation precision.
+ */
+export interface CastSpec {
+  type: 'Cast';
+  /** The format the source file converts to (documentation; analysis uses the layer's precision). */
+  to: 'fp32' | 'fp16' | 'int8' | 'int4';
+}
+
+/** A permutation of the dimensions (without batch, channels-last indices); allocates its output. */
+export interface TransposeSpec {
+  type: 'Transpose';
+  perm: number[];
+}
+
+/**
+ * An operator Frontier does not know, analysed (only when the user asks) as a zero-MAC operation with the output
+ * shape the file declares. Every figure it touches carries a warning.
+ */
+export interface OpaqueSpec {
+  type: 'Opaque';
+  /** The operator's name in its file format (e.g. SVDF). */
+  op: string;
+  /** [H, W, C] or [N], as the file declares it; no batch dimension. */
+  outputShape: number[];
 }
 
 export interface ConcatenateSpec {
@@ -143,7 +192,11 @@ export type LayerSpec =
   | ActivationSpec
   | DropoutSpec
   | AddSpec
-  | ConcatenateSpec;
+  | ConcatenateSpec
+  | MultiplySpec
+  | CastSpec
+  | TransposeSpec
+  | OpaqueSpec;
 
 export type LayerType = LayerSpec['type'];
 
@@ -155,12 +208,47 @@ export type Layer = LayerSpec & {
   precision?: string;
 };
 
+/** The file formats Frontier reads. */
+export type ModelFormat =
+  | 'frontier'
+  | 'keras-json'
+  | 'keras-archive'
+  | 'keras-h5'
+  | 'tfjs'
+  | 'tflite'
+  | 'onnx';
+
+/** What an imported file says about itself beyond its layers: the precision it stores, its weight bytes. */
+export interface ModelSource {
+  format: ModelFormat;
+  /**
+   * The precision the file stores (`fp32` for a float model, `int8` for a fully quantized one, `w8a32` for a hybrid
+   * model: int8 weights, float activations). Analysis defaults to it; other precisions are "what if" figures.
+   */
+  precision?: string;
+  /** How the file stores biases: `int32` for integer TFLite / ONNX layers. */
+  biasMode?: 'weight' | 'int32';
+  /** Layers whose stored precision differs from `precision` (a float input before a QUANTIZE), by layer name. */
+  layerPrecisions?: Record<string, string>;
+  /** Bytes of weights as stored in the file's buffers, each buffer once (tensors may share a buffer). */
+  storedWeightBytes?: number;
+  /**
+   * The file's activation tensors in its own order (a TFLite file's tensor indices), by the layer that writes each;
+   * TFLM's arena planner breaks ties between equal buffers by this order.
+   */
+  tensorOrder?: string[];
+  /** What the import did that the user should know (layout conversion, unknown operators analysed as zero-MAC). */
+  notes?: string[];
+}
+
 export interface ModelGraph {
   name: string;
   /** Layers in any order; analysis uses a topological order. */
   layers: Layer[];
   /** Names of the output layers; the last layer when omitted. */
   outputs: string[];
+  /** Set for imported files: the format and what it stores. */
+  source?: ModelSource;
 }
 
 export const LAYER_TYPES: readonly LayerType[] = [
@@ -181,6 +269,10 @@ export const LAYER_TYPES: readonly LayerType[] = [
   'Dropout',
   'Add',
   'Concatenate',
+  'Multiply',
+  'Cast',
+  'Transpose',
+  'Opaque',
 ];
 
 /** Layers whose output channel count is a free choice (filters / units). */

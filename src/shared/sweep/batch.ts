@@ -12,7 +12,7 @@ export interface SweepJob {
   graph: ModelGraph;
   /** Profiles in the order of the device dimension's values. */
   devices: DeviceProfile[];
-  spec: Pick<SweepSpec, 'memoryModel' | 'biasMode' | 'headroom' | 'accuracy'>;
+  spec: Pick<SweepSpec, 'memoryModel' | 'biasMode' | 'headroom' | 'accuracy' | 'inPlaceDepthwise'>;
   space: DesignSpace;
   ctx: SpaceContext;
 }

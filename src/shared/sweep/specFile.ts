@@ -4,6 +4,7 @@ import { BIAS_MODES, type BiasMode } from '../analysis/evaluate';
 import { DEFAULT_MEMORY_MODEL, MEMORY_MODELS, type MemoryModel } from '../analysis/memory';
 import { parsePrecision } from '../analysis/precision';
 import { UsageError } from '../cli/valueList';
+import { MAX_INPUT_DIMENSION, type ImportOptions } from '../model/importOptions';
 import type { Client, SweepSpec } from './types';
 
 export const SPEC_FORMAT = 'frontier-sweep';
@@ -138,6 +139,11 @@ export function parseSweepSpec(json: unknown, source: string): SweepSpec {
     if (j.strategy !== 'grid' && j.strategy !== 'random') fail(source, 'strategy', 'must be grid or random', j.strategy);
     spec.strategy = j.strategy as 'grid' | 'random';
   }
+  if (j.inPlaceDepthwise !== undefined) {
+    if (typeof j.inPlaceDepthwise !== 'boolean') fail(source, 'inPlaceDepthwise', 'must be true or false', j.inPlaceDepthwise);
+    if (j.inPlaceDepthwise) spec.inPlaceDepthwise = true;
+  }
+  if (j.import !== undefined && j.import !== null) spec.import = parseImportOptions(source, j.import);
   for (const field of ['samples', 'seed', 'gridLimit'] as const) {
     const v = j[field];
     if (v === undefined) continue;
@@ -147,6 +153,34 @@ export function parseSweepSpec(json: unknown, source: string): SweepSpec {
     spec[field] = v as number;
   }
   return spec;
+}
+
+function parseImportOptions(source: string, value: unknown): ImportOptions {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return fail(source, 'import', 'must be an object ({"inputShapes": {…}, "allowUnknownOps": true})', value);
+  }
+  const j = value as Json;
+  const options: ImportOptions = {};
+  if (j.inputShapes !== undefined) {
+    const shapes = j.inputShapes;
+    const valid =
+      typeof shapes === 'object' &&
+      shapes !== null &&
+      !Array.isArray(shapes) &&
+      Object.values(shapes).every(
+        (dims) =>
+          Array.isArray(dims) &&
+          dims.length > 0 &&
+          dims.every((d) => Number.isInteger(d) && d >= 1 && d <= MAX_INPUT_DIMENSION),
+      );
+    if (!valid) fail(source, 'import.inputShapes', 'must map input names to lists of whole numbers ≥ 1', shapes);
+    options.inputShapes = Object.fromEntries(Object.entries(shapes as Record<string, number[]>).map(([k, d]) => [k, [...d]]));
+  }
+  if (j.allowUnknownOps !== undefined) {
+    if (typeof j.allowUnknownOps !== 'boolean') fail(source, 'import.allowUnknownOps', 'must be true or false', j.allowUnknownOps);
+    if (j.allowUnknownOps) options.allowUnknownOps = true;
+  }
+  return options;
 }
 
 /** The file form of a spec: the same object with a format marker, so files identify themselves. */

@@ -2,6 +2,7 @@
 import type { AccuracyModel } from '../analysis/accuracy';
 import type { BiasMode } from '../analysis/evaluate';
 import type { MemoryModel } from '../analysis/memory';
+import type { ImportOptions } from '../model/importOptions';
 
 /** A client: a deadline per inference, optionally a minimum accuracy and a device of their own. */
 export interface Client {
@@ -42,6 +43,10 @@ export interface SweepSpec {
   seed?: number;
   /** A grid larger than this is refused (default 10,000,000). */
   gridLimit?: number;
+  /** Depthwise convolutions write over their input (TinyEngine does; TFLM does not); off unless asked for. */
+  inPlaceDepthwise?: boolean;
+  /** How the model file is read: sizes of dynamic dimensions, unknown operators. */
+  import?: ImportOptions;
 }
 
 export const DEFAULT_GRID_LIMIT = 10_000_000;
