@@ -1,5 +1,6 @@
 // `frontier analyze`: one configuration of a model, as a per-layer table or one JSON object.
-import { analyze, type AnalysisReport } from '../../shared/analysis/analyze';
+import { analyze, describeFilePrecision, type AnalysisReport } from '../../shared/analysis/analyze';
+import type { ArenaPlan } from '../../shared/analysis/memory';
 import { MEMORY_MODEL_HELP } from '../../shared/analysis/memory';
 import { parsePrecision, precisionLabel } from '../../shared/analysis/precision';
 import { trainingMemory, OPTIMIZERS } from '../../shared/analysis/training';
@@ -103,6 +104,16 @@ export async function analyzeCommand(argv: string[], io: Io): Promise<number> {
   return 0;
 }
 
+/** The arena plan as a table: where each buffer sits and in which steps it is alive. */
+function renderArena(plan: ArenaPlan): string {
+  const step = (scope: number): string => (scope === 0 ? 'start' : plan.steps[scope - 1]);
+  const rows = [...plan.buffers]
+    .sort((a, b) => a.offset - b.offset || a.first - b.first)
+    .map((b) => [b.tensor, count(b.offset), count(b.size), `${step(b.first)} → ${step(b.last)}`]);
+  return `Arena plan (TFLM greedy planner, 16-byte aligned): ${count(plan.bytes)} B\n` +
+    renderTable(['tensor', 'offset B', 'size B', 'alive'], rows, [false, true, true, false]);
+}
+
 export function renderReport(r: AnalysisReport): string {
   const rows = r.layers.map((l) => {
     const absorbed = l.role === 'op' || l.role === 'input' ? '' : ` (${l.role} → ${l.into})`;
@@ -115,8 +126,11 @@ export function renderReport(r: AnalysisReport): string {
       l.activationBytes > 0 ? (l.activationBytes / 1024).toFixed(2) : '—',
     ];
   });
+  const origin = r.format
+    ? ` · ${r.format} file storing ${describeFilePrecision(r.filePrecision ?? 'fp32')}${r.whatIf ? ` (what if ${precisionLabel(r.precision)})` : ''}`
+    : '';
   const lines = [
-    `${r.model} · ${precisionLabel(r.precision)} · memory model ${r.memoryModel} (${MEMORY_MODEL_HELP[r.memoryModel]})`,
+    `${r.model} · ${precisionLabel(r.precision)}${origin} · memory model ${r.memoryModel} (${MEMORY_MODEL_HELP[r.memoryModel]})`,
     '',
     renderTable(
       ['layer', 'type', 'output', 'params', 'MACs', 'activation KiB'],
@@ -126,8 +140,11 @@ export function renderReport(r: AnalysisReport): string {
     '',
     `Parameters        ${count(r.params)}` +
       (r.frameworkParams !== r.params ? ` (framework count ${count(r.frameworkParams)}: BatchNormalization folded)` : ''),
-    `Parameter memory  ${count(r.paramBytes)} B = ${kibLabel(r.paramBytes)} (biases at ${r.biasMode === 'int32' ? 'int32 for integer layers' : 'the weight precision'})`,
-    `Peak activation   ${count(r.peakActivationBytes)} B = ${kibLabel(r.peakActivationBytes)} (at ${r.peakAt})`,
+    `Parameter memory  ${count(r.paramBytes)} B = ${kibLabel(r.paramBytes)} (biases at ${r.biasMode === 'int32' ? 'int32 for integer layers' : 'the weight precision'})` +
+      (r.storedParamBytes !== null ? `; ${count(r.storedParamBytes)} B as stored in the file (shared buffers once)` : ''),
+    `Peak activation   ${count(r.peakActivationBytes)} B = ${kibLabel(r.peakActivationBytes)} (at ${r.peakAt})` +
+      (r.arena ? `; liveness lower bound ${count(r.arena.livenessBoundBytes)} B` : '') +
+      (r.inPlaceDepthwise ? '; depthwise convolutions in place' : ''),
     `Total memory      ${count(r.totalBytes)} B = ${kibLabel(r.totalBytes)} (parameters + peak activation)`,
     `Compute           ${count(r.macs)} MACs = ${millions(r.flops)}FLOPs (FLOPs = 2 × MACs)`,
   ];
@@ -145,6 +162,7 @@ export function renderReport(r: AnalysisReport): string {
   if (r.accuracy !== null || r.accuracyBasis) {
     lines.push(`${(r.accuracyMetric ?? 'accuracy').padEnd(18)}${percent(r.accuracy)} (${r.accuracyBasis})`);
   }
+  if (r.arena) lines.push('', renderArena(r.arena));
   for (const note of r.notes) lines.push(`Note: ${note}`);
   return lines.join('\n');
 }
