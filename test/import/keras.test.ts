@@ -24,7 +24,12 @@ import { ModelError, type Layer, type ModelGraph } from '../../src/shared/model/
 
 const fixturePath = (name: string): string => join(FIXTURE_DIR, name);
 const fixtureJson = (name: string): any => JSON.parse(readFileSync(fixturePath(name), 'utf8'));
-const importFixture = (name: string): ModelGraph => parseModelBytes(readFileSync(fixturePath(name)), name);
+/** The graph without what the file says about itself: files of different formats compare by architecture. */
+const architecture = (graph: ModelGraph): ModelGraph => {
+  const { source: _source, ...rest } = graph;
+  return rest;
+};
+const importFixture = (name: string): ModelGraph => architecture(parseModelBytes(readFileSync(fixturePath(name)), name));
 const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
 
 function renameLayer(graph: ModelGraph, from: string, to: string): ModelGraph {
@@ -200,22 +205,22 @@ describe('exam CNN', () => {
     'exam-cnn.python-stream.keras',
     'exam-cnn.tfjs.json',
   ])('%s gives the same graph as the Keras 2 Sequential JSON', (name) => {
-    expect(importFixture(name)).toEqual(reference);
+    expect(architecture(importFixture(name))).toEqual(architecture(reference));
   });
 
   it('reads a Keras 2.2 Sequential (no InputLayer, batch_input_shape on the first layer)', () => {
     const graph = importFixture('exam-cnn.keras2-legacy.json');
     expect(graph.layers[0]).toEqual({ name: 'conv1_input', type: 'Input', shape: [128, 128, 1], inputs: [] });
-    expect(renameLayer(graph, 'conv1_input', 'input')).toEqual(reference);
+    expect(architecture(renameLayer(graph, 'conv1_input', 'input'))).toEqual(architecture(reference));
   });
 
   it('loads files from disk by content, whatever their extension', async () => {
-    expect(await loadModelFile(fixturePath('exam-cnn.keras'))).toEqual(reference);
-    expect(await loadModelFile(fixturePath('exam-cnn.tfjs.json'))).toEqual(reference);
+    expect(architecture(await loadModelFile(fixturePath('exam-cnn.keras')))).toEqual(architecture(reference));
+    expect(architecture(await loadModelFile(fixturePath('exam-cnn.tfjs.json')))).toEqual(architecture(reference));
     const dir = mkdtempSync(join(tmpdir(), 'keras-load-'));
     try {
       writeFileSync(join(dir, 'model.bin'), readFileSync(fixturePath('exam-cnn.keras')));
-      expect(await loadModelFile(join(dir, 'model.bin'))).toEqual(reference);
+      expect(architecture(await loadModelFile(join(dir, 'model.bin')))).toEqual(architecture(reference));
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -225,12 +230,12 @@ describe('exam CNN', () => {
     const tfjs = fixtureJson('exam-cnn.tfjs.json');
     const { model_config: modelConfig, ...rest } = tfjs.modelTopology;
     tfjs.modelTopology = { ...modelConfig, ...rest };
-    expect(kerasToGraph(tfjs, 'model.json')).toEqual(reference);
+    expect(architecture(kerasToGraph(tfjs, 'model.json'))).toEqual(architecture(reference));
   });
 
   it('routes Frontier model files to the native reader', () => {
     const native = Buffer.from(JSON.stringify(graphToNative(reference)));
-    expect(parseModelBytes(native, 'exam.frontier.json')).toEqual(reference);
+    expect(architecture(parseModelBytes(native, 'exam.frontier.json'))).toEqual(architecture(reference));
   });
 });
 
@@ -751,7 +756,7 @@ describe('model files', () => {
       '"name": "exam_cnn",',
       '"name": "exam_cnn", "extra": [NaN, -Infinity, "NaN"],',
     );
-    expect(parseModelBytes(Buffer.from(text), 'nan.json')).toEqual(importFixture('exam-cnn.keras2.json'));
+    expect(architecture(parseModelBytes(Buffer.from(text), 'nan.json'))).toEqual(architecture(importFixture('exam-cnn.keras2.json')));
   });
 
   it('names the file in errors from inside the model', () => {
@@ -787,7 +792,7 @@ describe('model files', () => {
       'm.keras: the ZIP archive is truncated or damaged (no end-of-central-directory record)',
     );
     const h5 = Buffer.concat([Buffer.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(64)]);
-    expect(errorOf(() => parseModelBytes(h5, 'm.h5')).message).toMatch(/^m\.h5: this is an HDF5 \(\.h5\) file/);
+    expect(errorOf(() => parseModelBytes(h5, 'm.h5')).message).toMatch(/^m\.h5: the HDF5 file is damaged \(its superblock\): /);
     expect(errorOf(() => parseModelBytes(Buffer.alloc(0), 'empty.json')).message).toBe('empty.json: the file is empty');
     const missing = join(dir, 'nope.keras');
     const err = await rejectionOf(loadModelFile(missing));
@@ -801,7 +806,7 @@ describe('model files', () => {
 
   it('reads an archive the generator writes in a temporary place', () => {
     const path = file('tmp.keras', kerasArchive(examCnn('functional')));
-    expect(parseModelBytes(readFileSync(path), path)).toEqual(importFixture('exam-cnn.keras2.json'));
+    expect(architecture(parseModelBytes(readFileSync(path), path))).toEqual(importFixture('exam-cnn.keras2.json'));
     expect(kerasToGraph(JSON.parse(tfjsModelJson(vgg16('keras2'))), 'vgg.json')).toEqual(importFixture('vgg16.keras2.json'));
     expect(kerasToGraph(toPlain(serializeModel(resnetMini('keras3'), 'keras3').json), 'r')).toEqual(
       importFixture('resnet-mini.keras2.json'),

@@ -1,5 +1,6 @@
 // Reads a model file of any kind Frontier accepts, recognised by its content (not its extension):
 // - a `.keras` archive (Keras 3 `model.save("x.keras")`): a ZIP holding `config.json`;
+// - a Keras `.h5` file (Keras 2 `model.save("x.h5")`): HDF5 with a `model_config` attribute;
 // - a TensorFlow.js layers model (`model.json` with `modelTopology`);
 // - Frontier's own model file (`"format": "frontier-model"`);
 // - Keras model JSON (`model.to_json()`, Keras 2 or 3).
@@ -8,7 +9,8 @@ import { readFile } from 'node:fs/promises';
 import { kerasToGraph } from '../../shared/model/keras';
 import { nativeToGraph } from '../../shared/model/native';
 import type { ImportOptions } from '../../shared/model/importOptions';
-import { ModelError, type ModelGraph } from '../../shared/model/types';
+import { ModelError, type ModelFormat, type ModelGraph } from '../../shared/model/types';
+import { isHdf5, parseKerasH5 } from './h5/kerasH5';
 import { isZip, readZipEntry, zipEntryNames } from './zip';
 
 export async function loadModelFile(path: string, options: ImportOptions = {}): Promise<ModelGraph> {
@@ -41,21 +43,21 @@ export function parseModelBytes(bytes: Buffer, fileName: string, options: Import
 
 function parseBytes(bytes: Buffer, fileName: string, options: ImportOptions): ModelGraph {
   if (bytes.length === 0) throw new ModelError(`${fileName}: the file is empty`);
-  if (isZip(bytes)) return parseKerasArchive(bytes, fileName);
-  if (bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]))) {
-    throw new ModelError(
-      `${fileName}: this is an HDF5 (.h5) file; Frontier reads .keras archives and Keras JSON ` +
-        '(save with model.save("model.keras"), or write model.to_json() to a file)',
-    );
-  }
+  if (isZip(bytes)) return withFormat(parseKerasArchive(bytes, fileName), 'keras-archive');
+  if (isHdf5(bytes)) return parseKerasH5(bytes, fileName);
   if (bytes.length >= 8 && bytes.subarray(4, 8).toString('latin1') === 'TFL3') {
     throw new ModelError(`${fileName}: this is a TensorFlow Lite flatbuffer; Frontier reads Keras models (.keras or JSON)`);
   }
   const json = parseJson(bytes, fileName);
-  if (typeof json === 'object' && json !== null && (json as Record<string, unknown>).format === 'frontier-model') {
-    return nativeToGraph(json, fileName);
-  }
-  return kerasToGraph(json, fileName);
+  const object = typeof json === 'object' && json !== null ? (json as Record<string, unknown>) : {};
+  if (object.format === 'frontier-model') return withFormat(nativeToGraph(json, fileName), 'frontier');
+  return withFormat(kerasToGraph(json, fileName), 'modelTopology' in object ? 'tfjs' : 'keras-json');
+}
+
+/** Architecture-only formats record no more about the file than what it is. */
+function withFormat(graph: ModelGraph, format: ModelFormat): ModelGraph {
+  graph.source ??= { format };
+  return graph;
 }
 
 function parseKerasArchive(bytes: Buffer, fileName: string): ModelGraph {
