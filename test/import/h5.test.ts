@@ -38,7 +38,7 @@ describe('Keras .h5', () => {
     const { graph, bytes } = await h5Of('exam-cnn.keras2.json');
     const imported = parseModelBytes(bytes, 'exam.h5');
     expect(imported.layers).toEqual(graph.layers);
-    expect(imported.source).toEqual({ format: 'keras-h5', precision: 'fp32', storedWeightBytes: 91_203 * 4 });
+    expect(imported.source).toEqual({ format: 'keras-h5', kerasLayout: 'keras2', precision: 'fp32', storedWeightBytes: 91_203 * 4 });
     const report = analyze(imported);
     expect([report.params, report.macs, report.paramBytes, report.format, report.filePrecision]).toEqual([
       91_203, 19_518_912, 364_812, 'keras-h5', 'fp32',

@@ -6,7 +6,7 @@
 // - Keras model JSON (`model.to_json()`, Keras 2 or 3).
 // Every error names the file.
 import { readFile } from 'node:fs/promises';
-import { kerasToGraph } from '../../shared/model/keras';
+import { kerasLayoutOf, kerasToGraph } from '../../shared/model/keras';
 import { nativeToGraph } from '../../shared/model/native';
 import type { ImportOptions } from '../../shared/model/importOptions';
 import { ModelError, type ModelFormat, type ModelGraph } from '../../shared/model/types';
@@ -43,7 +43,7 @@ export function parseModelBytes(bytes: Buffer, fileName: string, options: Import
 
 function parseBytes(bytes: Buffer, fileName: string, options: ImportOptions): ModelGraph {
   if (bytes.length === 0) throw new ModelError(`${fileName}: the file is empty`);
-  if (isZip(bytes)) return withFormat(parseKerasArchive(bytes, fileName), 'keras-archive');
+  if (isZip(bytes)) return parseKerasArchive(bytes, fileName);
   if (isHdf5(bytes)) return parseKerasH5(bytes, fileName);
   if (bytes.length >= 8 && bytes.subarray(4, 8).toString('latin1') === 'TFL3') {
     throw new ModelError(`${fileName}: this is a TensorFlow Lite flatbuffer; Frontier reads Keras models (.keras or JSON)`);
@@ -51,12 +51,13 @@ function parseBytes(bytes: Buffer, fileName: string, options: ImportOptions): Mo
   const json = parseJson(bytes, fileName);
   const object = typeof json === 'object' && json !== null ? (json as Record<string, unknown>) : {};
   if (object.format === 'frontier-model') return withFormat(nativeToGraph(json, fileName), 'frontier');
-  return withFormat(kerasToGraph(json, fileName), 'modelTopology' in object ? 'tfjs' : 'keras-json');
+  return withFormat(kerasToGraph(json, fileName), 'modelTopology' in object ? 'tfjs' : 'keras-json', json);
 }
 
-/** Architecture-only formats record no more about the file than what it is. */
-function withFormat(graph: ModelGraph, format: ModelFormat): ModelGraph {
+/** Architecture-only formats record no more about the file than what it is (and, for Keras, its layout). */
+function withFormat(graph: ModelGraph, format: ModelFormat, keras?: unknown): ModelGraph {
   graph.source ??= { format };
+  if (keras !== undefined) graph.source.kerasLayout = kerasLayoutOf(keras);
   return graph;
 }
 
@@ -70,7 +71,8 @@ function parseKerasArchive(bytes: Buffer, fileName: string): ModelGraph {
   }
   const source = `${fileName} (config.json)`;
   const config = readZipEntry(bytes, 'config.json') as Buffer;
-  return kerasToGraph(parseJson(config, source), source);
+  const json = parseJson(config, source);
+  return withFormat(kerasToGraph(json, source), 'keras-archive', json);
 }
 
 function parseJson(bytes: Buffer, sourceName: string): unknown {

@@ -86,6 +86,23 @@ export function kerasToGraph(json: unknown, sourceName: string): ModelGraph {
   return graph;
 }
 
+/**
+ * Which layout the file is written in: Keras 3 puts a `module` beside class names and a `batch_shape` on InputLayer;
+ * Keras 2 (and TensorFlow.js) does not.
+ */
+export function kerasLayoutOf(json: unknown): 'keras2' | 'keras3' {
+  try {
+    const model = unwrapModel(json, '');
+    if ('module' in model) return 'keras3';
+    const layers = isObj(model.config) && Array.isArray(model.config.layers) ? model.config.layers : [];
+    return layers.some((l) => isObj(l) && ('module' in l || (isObj(l.config) && 'batch_shape' in l.config)))
+      ? 'keras3'
+      : 'keras2';
+  } catch {
+    return 'keras2';
+  }
+}
+
 /** The `{class_name, config}` object of the model, whichever container it arrived in. */
 function unwrapModel(json: unknown, sourceName: string): Obj {
   if (!isObj(json)) {

@@ -59,6 +59,10 @@ function parseSource(raw: unknown, sourceName: string): ModelSource | undefined 
     }
     source.tensorOrder = [...(obj.tensorOrder as string[])];
   }
+  if (obj.kerasLayout !== undefined) {
+    if (obj.kerasLayout !== 'keras2' && obj.kerasLayout !== 'keras3') bad('kerasLayout', '"keras2" or "keras3"');
+    source.kerasLayout = obj.kerasLayout as 'keras2' | 'keras3';
+  }
   if (obj.notes !== undefined) {
     if (!Array.isArray(obj.notes) || !obj.notes.every((n) => typeof n === 'string')) bad('notes', 'a list of strings');
     source.notes = [...(obj.notes as string[])];

@@ -239,6 +239,8 @@ export interface ModelSource {
   tensorOrder?: string[];
   /** What the import did that the user should know (layout conversion, unknown operators analysed as zero-MAC). */
   notes?: string[];
+  /** For Keras sources: the JSON layout the file is written in, which an exported architecture keeps. */
+  kerasLayout?: 'keras2' | 'keras3';
 }
 
 export interface ModelGraph {

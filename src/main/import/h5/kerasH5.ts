@@ -4,7 +4,7 @@
 // weight data.
 import { File, Dataset, Group } from 'jsfive';
 import { countModel } from '../../../shared/analysis/counts';
-import { kerasToGraph } from '../../../shared/model/keras';
+import { kerasLayoutOf, kerasToGraph } from '../../../shared/model/keras';
 import { ModelError, type ModelGraph } from '../../../shared/model/types';
 
 const HDF5_SIGNATURE = Buffer.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -163,6 +163,7 @@ export function parseKerasH5(bytes: Uint8Array, fileName: string): ModelGraph {
   }
   graph.source = {
     format: 'keras-h5',
+    kerasLayout: kerasLayoutOf(json),
     precision: stored && stored.floatBits === 16 ? 'fp16' : 'fp32',
     ...(stored ? { storedWeightBytes: stored.bytes } : {}),
     ...(notes.length > 0 ? { notes } : {}),
