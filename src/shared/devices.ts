@@ -98,8 +98,8 @@ const TFLM_FLASH_SOURCE =
   'BUILD/NUCLEO_L4R5ZI/GCC_ARM/image_classification_map.csv): TFLM with CMSIS-NN kernels, tensorflow/lite ' +
   '.text 46,646 B + .data 224 B = 46,870 B for the ResNet-8 op set (41,758 B for the VWW MobileNet build, 12,870 B for ' +
   'the dense-only AD build); the TFLM docs quote 16 KB for the bare core runtime on a Cortex-M3';
-const TFLM_RAM_BYTES = 7_404;
-const TFLM_RAM_SOURCE =
+export const TFLM_RAM_BYTES = 7_404;
+export const TFLM_RAM_SOURCE =
   'TFLM RecordingMicroAllocator report for the MLPerf Tiny KWS DS-CNN with TFLM+CMSIS-NN on an STM32H745 Cortex-M7, ' +
   'release build (kovacsdotgergo/stm32h745-ai notes/docu.md): arena tail (persistent interpreter data: tensor structs, ' +
   'per-channel quantization, node/registration structs) 7,404 B, on top of the 16,008 B of activations the analysis ' +

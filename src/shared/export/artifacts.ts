@@ -1,0 +1,70 @@
+// The two files an engineer takes to the board for one configuration: the TFLM header (arena, op resolver, I/O) and
+// the edited architecture as Keras JSON (to retrain it). Both come from the same analysis as every other figure.
+import { analyze, type AnalysisRequest } from '../analysis/analyze';
+import { TFLM_RAM_BYTES, TFLM_RAM_SOURCE, type DeviceProfile } from '../devices';
+import { applyChannelEdits } from '../model/edit';
+import type { ModelGraph } from '../model/types';
+import { graphToKerasJson, type KerasLayout } from './kerasJson';
+import { tflmHeader, type PersistentAllocations } from './tflmHeader';
+
+export const ARTIFACT_FORMATS = ['tflm', 'keras-json'] as const;
+export type ArtifactFormat = (typeof ARTIFACT_FORMATS)[number];
+
+export interface ArtifactRequest {
+  /** The model as loaded (unedited). */
+  base: ModelGraph;
+  /** The configuration: channels / pruning, precision, device, bias storage. */
+  configuration: Omit<AnalysisRequest, 'memoryModel' | 'accuracy'>;
+  /** Margin on the tensor arena, a fraction of arena + persistent allocations (TFLM header only). */
+  headroom?: number;
+  /** Where the configuration comes from, for the header's first comment. */
+  origin: string;
+}
+
+/** The runtime's persistent arena allocations: the device profile's runtime RAM, or TFLM's measured reference. */
+export function persistentAllocations(device: DeviceProfile | null | undefined): PersistentAllocations {
+  if (device && device.runtimeRamBytes > 0) {
+    return {
+      bytes: device.runtimeRamBytes,
+      source: `${device.id} profile, runtimeRamBytes: ${device.sources.runtimeRamBytes ?? 'no source given'}`,
+    };
+  }
+  return { bytes: TFLM_RAM_BYTES, source: TFLM_RAM_SOURCE };
+}
+
+/** Keras sources keep their layout; TFLite, ONNX and Frontier's own models get the Keras 2 functional layout. */
+export function kerasLayoutFor(base: ModelGraph): KerasLayout {
+  const keras = ['keras-json', 'keras-archive', 'keras-h5', 'tfjs'].includes(base.source?.format ?? '');
+  return keras && base.source?.kerasLayout === 'keras3' ? 'keras3' : 'keras2';
+}
+
+export const artifactFileName = (format: ArtifactFormat, model: string): string =>
+  format === 'tflm' ? 'model_config.h' : `${model.replace(/[^A-Za-z0-9_.-]+/g, '_')}.keras.json`;
+
+/** The text of one artifact for one configuration. */
+export function configurationArtifact(format: ArtifactFormat, request: ArtifactRequest): string {
+  const { base, configuration } = request;
+  const report = analyze(base, { ...configuration, memoryModel: 'arena', accuracy: null });
+  const { graph } = applyChannelEdits(base, configuration);
+  if (format === 'keras-json') {
+    const channels = Object.entries(report.channels)
+      .map(([layer, n]) => `${layer} ${n}`)
+      .join(', ');
+    const json = graphToKerasJson(graph, {
+      layout: kerasLayoutFor(base),
+      precision: report.precision,
+      comment:
+        `${request.origin}. Channels: ${channels}. Precision ${report.precision} (the architecture is float; quantize when ` +
+        `converting). Parameters (framework count): ${report.frameworkParams}. Weights are not included.`,
+    });
+    return `${JSON.stringify(json, null, 2)}\n`;
+  }
+  return tflmHeader({
+    graph,
+    report,
+    persistent: persistentAllocations(configuration.device),
+    headroom: request.headroom ?? 0,
+    latencyBand: null,
+    origin: request.origin,
+  });
+}
