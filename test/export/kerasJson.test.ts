@@ -28,7 +28,7 @@ async function tfjsParams(json: unknown): Promise<number> {
 describe('Keras JSON export', () => {
   for (const preset of PRESETS) {
     it(`${preset.id}: loads in TensorFlow.js with frameworkParams parameters, pruned and unpruned`, async () => {
-      for (const prune of [{}, { '*': 0.5 }]) {
+      for (const prune of [{}, { '*': 0.5 }] as Record<string, number>[]) {
         const base = preset.build();
         const text = configurationArtifact('keras-json', { base, configuration: { prune, precision: 'int8' }, origin: preset.id });
         const json = JSON.parse(text);

@@ -91,7 +91,7 @@ describe('TFLM header', () => {
   it('compiles for every preset, pruned and unpruned, float and int8', () => {
     for (const p of PRESETS) {
       for (const precision of ['fp32', 'int8']) {
-        for (const prune of [{}, { '*': 0.5 }]) {
+        for (const prune of [{}, { '*': 0.5 }] as Record<string, number>[]) {
           const text = configurationArtifact('tflm', {
             base: p.build(),
             configuration: { precision, prune, device: STM32F746 },

@@ -10,6 +10,8 @@ import { parseNamedLists, expandNumbers, UsageError } from '../../shared/cli/val
 import { count, duration, kibLabel, millions, percent } from '../../shared/format';
 import { applyChannelEdits } from '../../shared/model/edit';
 import { formatShape } from '../../shared/model/shapes';
+import { ARTIFACT_FORMATS, configurationArtifact } from '../../shared/export/artifacts';
+import { writeFileAtomic } from '../services/atomicWrite';
 import { resolveDevice, resolveModel } from '../services/resolve';
 import { ANALYSIS_FLAGS, readAnalysisFlags } from './analysisFlags';
 import { choiceFlag, numberFlag, parseArgs } from './args';
@@ -20,7 +22,8 @@ export const ANALYZE_USAGE = `frontier analyze <preset|file> [--device <id|file>
     [--channels name=N,…] [--prune name=ratio,…] [--memory largest-tensor|layer-io|liveness]
     [--base-accuracy A --penalty pruned=P --penalty int8=P …] [--calibration FILE] [--metric NAME]
     [--layer-precision name=PRECISION,…] [--bias weight|int32] [--headroom FRACTION] [--weights-in sram|flash]
-    [--mode inference|training --optimizer sgd|momentum|adam --batch N] [--json]`;
+    [--mode inference|training --optimizer sgd|momentum|adam --batch N] [--json]
+    [--emit tflm|keras-json [--out FILE]] [--in-place-depthwise] [--input-shape NAME=DIMS] [--allow-unknown-ops]`;
 
 const FLAGS = {
   ...ANALYSIS_FLAGS,
@@ -32,6 +35,8 @@ const FLAGS = {
   optimizer: 'string',
   batch: 'string',
   json: 'bool',
+  emit: 'string',
+  out: 'string',
 } as const;
 
 /** `--channels a=8,b=16` → {a: 8, b: 16}; one value per layer in `analyze`. */
@@ -63,6 +68,25 @@ export async function analyzeCommand(argv: string[], io: Io): Promise<number> {
   const prune = singleValues('prune', args.repeats.get('prune'), false);
   const mode = choiceFlag(args, 'mode', ['inference', 'training'] as const) ?? 'inference';
   const graph = await resolveModel(args.positionals[0], flags.importOptions);
+  const emit = choiceFlag(args, 'emit', ARTIFACT_FORMATS);
+  if (emit) {
+    const text = configurationArtifact(emit, {
+      base: graph,
+      configuration: { ...flags, precision, device, channels, prune },
+      headroom: flags.headroom,
+      origin: `frontier analyze ${args.positionals[0]}`,
+    });
+    const out = args.strings.get('out');
+    if (out === undefined) {
+      io.out(text.trimEnd());
+    } else {
+      if (out === '') throw new UsageError('--out needs a file name');
+      writeFileAtomic(out, text);
+      io.err(`wrote the ${emit} file of ${graph.name} to ${out}`);
+    }
+    return 0;
+  }
+  if (args.strings.has('out')) throw new UsageError('--out goes with --emit tflm|keras-json');
   const report = analyze(graph, { ...flags, precision, device, channels, prune });
 
   if (mode === 'training') {

@@ -12,15 +12,30 @@ import { openStore } from './storeAccess';
 import { describeEntry } from './sweepCommand';
 
 export const EXPORT_USAGE =
-  `frontier export <session> --format ${EXPORT_FORMATS.join('|')} [--front | --best CLIENT] [--out FILE] [--db FILE]`;
+  `frontier export <session> --format ${EXPORT_FORMATS.join('|')} [--front | --best CLIENT | --config N] [--out FILE] [--db FILE]`;
 export const IMPORT_USAGE = 'frontier import <bundle.json|-> [--name NAME] [--replace] [--db FILE] [--json]';
 export const COMPARE_USAGE = 'frontier compare <session A> <session B> [--db FILE] [--json]';
 
 export async function exportCommand(argv: string[], io: Io): Promise<number> {
-  const args = parseArgs('export', argv, { format: 'string', front: 'bool', best: 'string', out: 'string', db: 'string' });
+  const args = parseArgs('export', argv, {
+    format: 'string',
+    front: 'bool',
+    best: 'string',
+    config: 'string',
+    out: 'string',
+    db: 'string',
+  });
   if (args.positionals.length !== 1) throw new UsageError(`export takes one session\nusage: ${EXPORT_USAGE}`);
   const format = parseExportFormat(args.strings.get('format'));
-  const options = { front: args.bools.has('front'), bestClient: args.strings.get('best') };
+  const config = args.strings.get('config');
+  if (config !== undefined && !/^\d{1,15}$/.test(config)) {
+    throw new UsageError(`--config ${config}: give a configuration's index, a whole number ≥ 0`);
+  }
+  const options = {
+    front: args.bools.has('front'),
+    bestClient: args.strings.get('best'),
+    config: config === undefined ? undefined : Number(config),
+  };
   if (options.front && options.bestClient !== undefined) throw new UsageError('give either --front or --best CLIENT, not both');
   const name = args.positionals[0];
   const out = args.strings.get('out');

@@ -5,6 +5,7 @@ import { FRONTIER_VERSION, OUTPUT_SCHEMA_VERSION } from '../../shared/analysis/a
 import { UsageError } from '../../shared/cli/valueList';
 import { deviceProfileToJson, parseDeviceProfile } from '../../shared/deviceProfile';
 import type { DeviceProfile } from '../../shared/devices';
+import { configurationArtifact, type ArtifactFormat } from '../../shared/export/artifacts';
 import { applyChannelEdits } from '../../shared/model/edit';
 import { graphToNative, nativeToGraph, type NativeModelFile } from '../../shared/model/native';
 import type { ModelGraph } from '../../shared/model/types';
@@ -23,10 +24,10 @@ import {
 } from '../../shared/sweep/types';
 import { SESSION_STATUSES, type SessionDetail, type SessionStatus, type SessionStore } from '../store';
 import { writeFileAtomic } from './atomicWrite';
-import { channelsOf, prepareFrom, type PreparedSweep } from './sweepJob';
+import { channelsOf, describeConfiguration, prepareFrom, type PreparedSweep } from './sweepJob';
 import { sessionSummary, type ResultEntry } from './sweeps';
 
-export const EXPORT_FORMATS = ['json', 'csv', 'bundle'] as const;
+export const EXPORT_FORMATS = ['json', 'csv', 'bundle', 'tflm', 'keras-json'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 export const CONFIGURATIONS_FORMAT = 'frontier-configurations';
@@ -72,6 +73,8 @@ export interface ChosenOptions {
   front?: boolean;
   /** This client's chosen configuration instead. */
   bestClient?: string;
+  /** A stored configuration by its index (`tflm` and `keras-json`). */
+  config?: number;
 }
 
 /** One configuration, ready to deploy or to analyse again: its edited model, its device, and every figure. */
@@ -171,6 +174,49 @@ export function exportChosen(store: SessionStore, name: string, options: ChosenO
   };
   if (client) out.client = { ...client };
   return out;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// One configuration's files for the board: the TFLM header, the Keras architecture
+
+/** The TFLM header or Keras JSON of a client's choice (`bestClient`) or a stored configuration (`config`). */
+export function exportArtifact(store: SessionStore, name: string, format: ArtifactFormat, options: ChosenOptions): string {
+  if (options.front) throw new UsageError(`--front applies to json and csv; a ${format} file is one configuration`);
+  if ((options.bestClient === undefined) === (options.config === undefined)) {
+    throw new UsageError(`a ${format} file is one configuration: give --best CLIENT or --config N`);
+  }
+  const session = requireSession(store, name);
+  const prepared = preparedFor(store, session);
+  let idx: number;
+  let origin: string;
+  if (options.bestClient !== undefined) {
+    const entry = exportChosen(store, name, { bestClient: options.bestClient }).configurations[0];
+    idx = entry.idx;
+    origin = `session ${name}, client ${options.bestClient}'s choice (configuration #${idx})`;
+  } else {
+    idx = options.config as number;
+    if (!Number.isInteger(idx) || idx < 0 || store.readResultsByIdx(session.id, [idx]).length === 0) {
+      throw new UsageError(
+        `session "${name}" has no stored configuration #${options.config}; its ${session.configs.toLocaleString('en-US')} ` +
+          `stored configurations are numbered from 0 to ${(session.total - 1).toLocaleString('en-US')}`,
+      );
+    }
+    origin = `session ${name}, configuration #${idx}`;
+  }
+  const settings = describeConfiguration(prepared, idx);
+  const device = prepared.devices.find((d) => d.id === settings.device) as DeviceProfile;
+  return configurationArtifact(format, {
+    base: prepared.graph,
+    configuration: {
+      channels: settings.channels,
+      precision: settings.precision,
+      device,
+      biasMode: prepared.spec.biasMode,
+      inPlaceDepthwise: prepared.spec.inPlaceDepthwise,
+    },
+    headroom: prepared.spec.headroom,
+    origin,
+  });
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -715,6 +761,8 @@ export function parseExportFormat(value: string | undefined): ExportFormat {
  * `csv`: blocks of lines). `--best` applies to json only, `--front` to json and csv.
  */
 export function exportChunks(store: SessionStore, name: string, format: ExportFormat, options: ExportOptions = {}): Iterable<string> {
+  if (format === 'tflm' || format === 'keras-json') return [exportArtifact(store, name, format, options).trimEnd()];
+  if (options.config !== undefined) throw new UsageError('--config applies to --format tflm and keras-json');
   if (format === 'csv') {
     if (options.bestClient !== undefined) throw new UsageError('--best applies to --format json; a CSV holds all results or --front');
     return csvChunks(store, name, { front: options.front });
