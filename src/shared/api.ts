@@ -182,6 +182,11 @@ export interface Api {
   'export.csv': { params: { name: string; front?: boolean }; result: ExportFile };
   'export.configurations': { params: { name: string; front?: boolean; best?: string }; result: ExportFile };
   'export.bundle': { params: { name: string }; result: ExportFile };
+  /** One configuration's file for the board: a client's choice (`best`) or a stored configuration (`config`). */
+  'export.artifact': {
+    params: { name: string; format: 'tflm' | 'keras-json'; best?: string; config?: number };
+    result: ExportFile;
+  };
   'import.bundle': { params: { text: string; name?: string; replace?: boolean }; result: { session: string } };
 }
 
@@ -274,6 +279,12 @@ export const PARAMS: { [M in Method]: Schema<Params<M>> } = {
   'export.csv': v.object({ name, front: v.optional(v.boolean()) }),
   'export.configurations': v.object({ name, front: v.optional(v.boolean()), best: v.optional(name) }),
   'export.bundle': v.object({ name }),
+  'export.artifact': v.object({
+    name,
+    format: v.literal('tflm', 'keras-json'),
+    best: v.optional(name),
+    config: v.optional(v.number({ integer: true, min: 0, max: Number.MAX_SAFE_INTEGER })),
+  }),
   'import.bundle': v.object({ text: v.string({ min: 2, max: 500_000_000 }), name: v.optional(name), replace: v.optional(v.boolean()) }),
 };
 

@@ -18,7 +18,7 @@ import { ValidationError } from '../../shared/validate';
 import { parseModelBytes } from '../import/loadModelFile';
 import { LATEST_SCHEMA_VERSION, openDatabase, SessionStore, StoreError, UserDevices } from '../store';
 import { compareSessions } from './compare';
-import { exportBundle, exportChosen, exportCsv, importBundle } from './exports';
+import { exportArtifact, exportBundle, exportChosen, exportCsv, importBundle } from './exports';
 import { resultTable } from './results';
 import { resumeSweep, runSweep, sessionList, sessionSummary, preparedForSession, type SweepOptions } from './sweeps';
 
@@ -222,6 +222,11 @@ export function createServices(options: { dbPath: string; createWorker?: () => W
       fileName: `${name}-${best ? `best-${best}` : 'front'}.json`,
       mime: 'application/json',
       text: JSON.stringify(exportChosen(store, name, { front, bestClient: best }), null, 2),
+    }),
+    'export.artifact': async ({ name, format, best, config }) => ({
+      fileName: format === 'tflm' ? `${name}-${best ? `best-${best}` : `config-${config}`}.h` : `${name}-${best ? `best-${best}` : `config-${config}`}.keras.json`,
+      mime: format === 'tflm' ? 'text/x-c++hdr' : 'application/json',
+      text: exportArtifact(store, name, format, { bestClient: best, config }),
     }),
     'export.bundle': async ({ name }) => ({
       fileName: `${name}.frontier.json`,

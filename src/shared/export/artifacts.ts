@@ -38,9 +38,6 @@ export function kerasLayoutFor(base: ModelGraph): KerasLayout {
   return keras && base.source?.kerasLayout === 'keras3' ? 'keras3' : 'keras2';
 }
 
-export const artifactFileName = (format: ArtifactFormat, model: string): string =>
-  format === 'tflm' ? 'model_config.h' : `${model.replace(/[^A-Za-z0-9_.-]+/g, '_')}.keras.json`;
-
 /** The text of one artifact for one configuration. */
 export function configurationArtifact(format: ArtifactFormat, request: ArtifactRequest): string {
   const { base, configuration } = request;

@@ -117,7 +117,9 @@ export function parseKerasH5(bytes: Uint8Array, fileName: string): ModelGraph {
         `the file has ${bytes.length.toLocaleString('en-US')}`,
     );
   }
-  const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+  // jsfive reads an ArrayBuffer; a file read whole already has one of its own (no copy of the weights).
+  const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
+  const buffer = (whole ? bytes.buffer : bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)) as ArrayBuffer;
   const root = readHdf5(fileName, 'its superblock', () => new File(buffer, fileName));
   const config = readHdf5(fileName, 'its attributes', () => text(root.attrs.model_config));
   if (config === null) {
