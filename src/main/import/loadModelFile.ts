@@ -1,5 +1,6 @@
 // Reads a model file of any kind Frontier accepts, recognised by its content (not its extension):
 // - a `.keras` archive (Keras 3 `model.save("x.keras")`): a ZIP holding `config.json`;
+// - a TensorFlow Lite FlatBuffer (`.tflite`: the "TFL3" identifier at bytes 4–7);
 // - a TensorFlow.js layers model (`model.json` with `modelTopology`);
 // - Frontier's own model file (`"format": "frontier-model"`);
 // - Keras model JSON (`model.to_json()`, Keras 2 or 3).
@@ -9,6 +10,7 @@ import { kerasToGraph } from '../../shared/model/keras';
 import { nativeToGraph } from '../../shared/model/native';
 import type { ImportOptions } from '../../shared/model/importOptions';
 import { ModelError, type ModelGraph } from '../../shared/model/types';
+import { isTflite, parseTflite } from './tflite';
 import { isZip, readZipEntry, zipEntryNames } from './zip';
 
 export async function loadModelFile(path: string, options: ImportOptions = {}): Promise<ModelGraph> {
@@ -48,9 +50,7 @@ function parseBytes(bytes: Buffer, fileName: string, options: ImportOptions): Mo
         '(save with model.save("model.keras"), or write model.to_json() to a file)',
     );
   }
-  if (bytes.length >= 8 && bytes.subarray(4, 8).toString('latin1') === 'TFL3') {
-    throw new ModelError(`${fileName}: this is a TensorFlow Lite flatbuffer; Frontier reads Keras models (.keras or JSON)`);
-  }
+  if (isTflite(bytes)) return parseTflite(bytes, fileName, options);
   const json = parseJson(bytes, fileName);
   if (typeof json === 'object' && json !== null && (json as Record<string, unknown>).format === 'frontier-model') {
     return nativeToGraph(json, fileName);
