@@ -236,6 +236,22 @@ describe('arena plans worked by hand', () => {
   });
 });
 
+describe('large files', () => {
+  it('a model with 24 MB of weights imports without holding them (the VGG-16 scale is in npm run bench:tflite)', () => {
+    const b = new GraphBuilder('big');
+    const x = b.input('in', [32, 32, 3]);
+    const c = b.conv2d('conv', x, { filters: 64, kernel: 3, padding: 'same', activation: 'relu' });
+    const f = b.dense('fc1', b.flatten('flat', c), { units: 96 });
+    const g = b.build(b.dense('fc2', f, { units: 10 }));
+    const bytes = graphToTflite(g, { precision: 'fp32' });
+    expect(bytes.length).toBeGreaterThan(24_000_000);
+    const m = importTflite(bytes, 'big.tflite');
+    expect(analyze(m).storedParamBytes).toBe(4 * (3 * 3 * 3 * 64 + 64 + 32 * 32 * 64 * 96 + 96 + 96 * 10 + 10));
+    // The graph keeps shapes and counts, not data.
+    expect(JSON.stringify(m).length).toBeLessThan(2000);
+  });
+});
+
 describe('structural edits on imported graphs', () => {
   it('an imported ResNet-8 edits as the preset does: consumers follow, Add groups stay equal', () => {
     const preset = mlperfIc();
