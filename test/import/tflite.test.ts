@@ -5,6 +5,7 @@ import { analyze } from '../../src/shared/analysis/analyze';
 import { CompiledModel, emptyFigures } from '../../src/shared/analysis/compiled';
 import { parsePrecision } from '../../src/shared/analysis/precision';
 import { applyChannelEdits } from '../../src/shared/model/edit';
+import { graphToNative, nativeToGraph } from '../../src/shared/model/native';
 import { inferShapes } from '../../src/shared/model/shapes';
 import type { Layer, ModelGraph } from '../../src/shared/model/types';
 import { GraphBuilder, mlperfIc, mlperfVww } from '../../src/shared/presets';
@@ -63,6 +64,11 @@ describe('person_detect.tflite (TFLM person detection, MobileNetV1 0.25, int8)',
     expect(order[0]).toBe('MobilenetV1/Logits/AvgPool_1a/AvgPool');
     expect(order[order.length - 1]).toBe('input');
     expect(person.outputs).toEqual(['MobilenetV1/Predictions/Reshape_1']);
+  });
+  it("survives Frontier's own model format, which carries graphs between the app's processes", () => {
+    const copy = nativeToGraph(JSON.parse(JSON.stringify(graphToNative(person))), 'copy');
+    expect(copy).toEqual(person);
+    for (const memoryModel of MEMORY) expect(analyze(copy, { memoryModel })).toEqual(analyze(person, { memoryModel }));
   });
   it('other precisions are what-if figures, labelled as such', () => {
     const r = analyze(person, { precision: 'fp32' });
