@@ -107,7 +107,6 @@ class Converter {
   private readonly used = new Set<string>();
   private readonly nextSuffix = new Map<string, number>();
   private readonly notes: string[] = [];
-  private readonly opaque = new Map<string, number>();
 
   constructor(
     private readonly file: TfliteOperators,
@@ -245,7 +244,6 @@ class Converter {
       this.checkWritable(out, label);
       this.addLayer(out, label, { type: 'Opaque', op: name, outputShape: this.activationShape(out) }, [...new Set(sources)]);
     }
-    this.opaque.set(name, (this.opaque.get(name) ?? 0) + 1);
   }
 
   /** Adds the layer that writes tensor `out` (and a fused activation after it); returns the layer's name. */
