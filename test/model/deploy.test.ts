@@ -49,6 +49,25 @@ describe('deployment conventions', () => {
     b.add('sum', [c, n]);
     expect(analyze(b.build()).layers.find((l) => l.name === 'bn')!.role).toBe('op');
   });
+  it('a standalone activation (an operator of a deployed file) keeps its own tensor', () => {
+    const build = (standalone: boolean) => {
+      const b = new GraphBuilder('m');
+      const d = b.dense('fc', b.input('in', [16]), { units: 10 });
+      b.layer('softmax', [d], { type: 'Activation', activation: 'softmax', ...(standalone ? { standalone } : {}) });
+      return b.build();
+    };
+    const fused = analyze(build(false), { precision: 'int8' });
+    const kept = analyze(build(true), { precision: 'int8' });
+    expect(fused.layers.find((l) => l.name === 'softmax')).toMatchObject({ role: 'fused', into: 'fc', activationBytes: 0 });
+    expect(kept.layers.find((l) => l.name === 'softmax')).toMatchObject({ role: 'op', activationBytes: 10 });
+    expect(kept.layers.find((l) => l.name === 'fc')!.activation).toBeUndefined();
+    // layer-io: the softmax reads fc's 10 bytes and writes 10 more.
+    expect(fused.peakActivationBytes).toBe(26);
+    expect(kept.peakActivationBytes).toBe(26);
+    expect(analyze(build(true), { precision: 'int8', memoryModel: 'liveness' }).peakActivationBytes).toBe(26);
+    expect(analyze(build(true), { precision: 'int8', memoryModel: 'arena' }).arena!.buffers).toHaveLength(3);
+    expect(analyze(build(false), { precision: 'int8', memoryModel: 'arena' }).arena!.buffers).toHaveLength(2);
+  });
   it('an activation after Add is fused into the Add; after pooling it stays', () => {
     const b = new GraphBuilder('m');
     const x = b.input('in', [4, 4, 2]);

@@ -1,6 +1,7 @@
 // Reads a model file of any kind Frontier accepts, recognised by its content (not its extension):
 // - a `.keras` archive (Keras 3 `model.save("x.keras")`): a ZIP holding `config.json`;
 // - a Keras `.h5` file (Keras 2 `model.save("x.h5")`): HDF5 with a `model_config` attribute;
+// - a TensorFlow Lite FlatBuffer (`.tflite`: the "TFL3" identifier at bytes 4–7);
 // - a TensorFlow.js layers model (`model.json` with `modelTopology`);
 // - Frontier's own model file (`"format": "frontier-model"`);
 // - Keras model JSON (`model.to_json()`, Keras 2 or 3).
@@ -11,6 +12,7 @@ import { nativeToGraph } from '../../shared/model/native';
 import type { ImportOptions } from '../../shared/model/importOptions';
 import { ModelError, type ModelFormat, type ModelGraph } from '../../shared/model/types';
 import { isHdf5, parseKerasH5 } from './h5/kerasH5';
+import { isTflite, parseTflite } from './tflite';
 import { isZip, readZipEntry, zipEntryNames } from './zip';
 
 export async function loadModelFile(path: string, options: ImportOptions = {}): Promise<ModelGraph> {
@@ -45,9 +47,7 @@ function parseBytes(bytes: Buffer, fileName: string, options: ImportOptions): Mo
   if (bytes.length === 0) throw new ModelError(`${fileName}: the file is empty`);
   if (isZip(bytes)) return parseKerasArchive(bytes, fileName);
   if (isHdf5(bytes)) return parseKerasH5(bytes, fileName);
-  if (bytes.length >= 8 && bytes.subarray(4, 8).toString('latin1') === 'TFL3') {
-    throw new ModelError(`${fileName}: this is a TensorFlow Lite flatbuffer; Frontier reads Keras models (.keras or JSON)`);
-  }
+  if (isTflite(bytes)) return parseTflite(bytes, fileName, options);
   const json = parseJson(bytes, fileName);
   const object = typeof json === 'object' && json !== null ? (json as Record<string, unknown>) : {};
   if (object.format === 'frontier-model') return withFormat(nativeToGraph(json, fileName), 'frontier');

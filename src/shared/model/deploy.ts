@@ -1,7 +1,8 @@
 // Deployment conventions: how the framework graph becomes the operations a device runs.
 //  - BatchNormalization directly after a conv/depthwise/separable/dense layer that feeds only it is folded into that
 //    layer (its scale and shift become the layer's bias, so a layer without bias gains one per output channel).
-//  - An activation directly after such a layer (or after an Add) that feeds only it is fused into it.
+//  - An activation directly after such a layer (or after an Add) that feeds only it is fused into it, unless it is
+//    marked standalone (an operator of a deployed file, which keeps its own tensor).
 //  - Dropout is removed; Flatten and Reshape alias their input. None of these allocates a tensor.
 //  - Everything else (pooling, ZeroPadding2D, Concatenate, unfoldable BatchNormalization, standalone activations)
 //    is an operation with its own output tensor.
@@ -125,6 +126,7 @@ export function deployPlan(graph: ModelGraph): DeployPlan {
         break;
       case 'Activation':
         if (
+          !layer.standalone &&
           sourceOp &&
           canFuseActivationInto(sourceOp.layer) &&
           sourceOp.activation === 'linear' &&

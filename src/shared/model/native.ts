@@ -127,7 +127,7 @@ export const LAYER_FIELDS: Record<LayerType, Record<string, FieldKind>> = {
   Reshape: { targetShape: 'target' },
   ZeroPadding2D: { padding: 'pad2d' },
   BatchNormalization: { center: 'bool', scale: 'bool' },
-  Activation: { activation: 'activation' },
+  Activation: { activation: 'activation', standalone: 'optional-bool' },
   Dropout: { rate: 'rate' },
   Add: { constantOperand: 'optional-bool' },
   Concatenate: { axis: 'axis' },

@@ -120,6 +120,11 @@ export interface BatchNormalizationSpec {
 export interface ActivationSpec {
   type: 'Activation';
   activation: ActivationName;
+  /**
+   * An operation of its own that is never fused into its producer: a file that is already the deployed graph (a
+   * TFLite RELU or SOFTMAX operator) runs it with its own output tensor.
+   */
+  standalone?: boolean;
 }
 
 export interface DropoutSpec {

@@ -1,0 +1,731 @@
+// A TensorFlow Lite model (subgraph 0) as a Frontier graph. The file is already the deployed graph: one layer per
+// operator, named after the tensor it writes, with the file's own shapes, types and tensor order. Frontier then
+// recomputes every shape and weight count from the layers and checks them against the file's tensors, so a mapping
+// mistake (or a file that contradicts itself) is reported, naming the operator and the tensor, instead of analysed.
+import { countModel } from '../../../shared/analysis/counts';
+import { BITS, type NumberFormat } from '../../../shared/analysis/precision';
+import type { ImportOptions } from '../../../shared/model/importOptions';
+import { formatShape } from '../../../shared/model/shapes';
+import {
+  ModelError,
+  type ActivationName,
+  type Layer,
+  type LayerSpec,
+  type ModelGraph,
+  type ModelSource,
+} from '../../../shared/model/types';
+import { ActivationFunctionType } from './generated/tflite/activation-function-type';
+import { AddOptions } from './generated/tflite/add-options';
+import { BuiltinOptions } from './generated/tflite/builtin-options';
+import { ConcatenationOptions } from './generated/tflite/concatenation-options';
+import { Conv2DOptions } from './generated/tflite/conv2doptions';
+import { DepthwiseConv2DOptions } from './generated/tflite/depthwise-conv2doptions';
+import { FullyConnectedOptions } from './generated/tflite/fully-connected-options';
+import { MulOptions } from './generated/tflite/mul-options';
+import { Padding } from './generated/tflite/padding';
+import { Pool2DOptions } from './generated/tflite/pool2doptions';
+import { ReducerOptions } from './generated/tflite/reducer-options';
+import { BuiltinOperator, isSupported, operatorName } from './operators';
+import {
+  readGraph,
+  readOperators,
+  readOptions,
+  type TfliteGraph,
+  type TfliteOperator,
+  type TfliteOperators,
+  type TfliteTensor,
+} from './reader';
+import { TensorType, isIntegerType, storedBytes, typeInfo, typeName } from './tensorTypes';
+
+/** The most values one tensor may hold (TensorFlow Lite sizes tensors with 32-bit integers). */
+export const MAX_TENSOR_ELEMENTS = 2 ** 31 - 1;
+
+const product = (dims: readonly number[]): number => dims.reduce((a, b) => a * b, 1);
+
+const FUSED: Record<number, ActivationName | undefined> = {
+  [ActivationFunctionType.NONE]: 'linear',
+  [ActivationFunctionType.RELU]: 'relu',
+  [ActivationFunctionType.RELU_N1_TO_1]: 'relu_n1_to_1',
+  [ActivationFunctionType.RELU6]: 'relu6',
+  [ActivationFunctionType.TANH]: 'tanh',
+};
+
+const STANDALONE: Partial<Record<number, ActivationName>> = {
+  [BuiltinOperator.SOFTMAX]: 'softmax',
+  [BuiltinOperator.LOGISTIC]: 'sigmoid',
+  [BuiltinOperator.TANH]: 'tanh',
+  [BuiltinOperator.RELU]: 'relu',
+  [BuiltinOperator.RELU6]: 'relu6',
+  [BuiltinOperator.RELU_N1_TO_1]: 'relu_n1_to_1',
+  [BuiltinOperator.HARD_SWISH]: 'hard_swish',
+};
+
+/** Unknown operators by name, with how many times each occurs, in order of first use. */
+export function unknownOperators(file: TfliteOperators): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const op of file.operators) {
+    if (isSupported(op.kind)) continue;
+    const name = operatorName(op.kind);
+    counts.set(name, (counts.get(name) ?? 0) + 1);
+  }
+  return counts;
+}
+
+export function tfliteToGraph(bytes: Uint8Array, fileName: string, modelName: string, options: ImportOptions = {}): ModelGraph {
+  const file = readOperators(bytes, fileName);
+  // Unknown operators come first: no other complaint about the file is worth reading before this one.
+  const unknown = unknownOperators(file);
+  if (unknown.size > 0 && !options.allowUnknownOps) {
+    const list = [...unknown].map(([name, n]) => `${name} ×${n}`).join(', ');
+    const total = [...unknown.values()].reduce((a, b) => a + b, 0);
+    throw new ModelError(
+      `${fileName}: ${total} operator${total > 1 ? 's' : ''} Frontier does not know: ${list}. ` +
+        'With --allow-unknown-ops (allowUnknownOps) they are analysed as zero-MAC operations with the output shapes the file declares.',
+    );
+  }
+  if (file.operators.length === 0) file.guard.damaged('subgraph 0 has no operators');
+  return new Converter(file, readGraph(file), fileName, modelName, options).convert();
+}
+
+interface ComputeOperands {
+  op: string;
+  kernel: TfliteTensor;
+  bias: TfliteTensor | null;
+}
+
+class Converter {
+  private readonly layers: Layer[] = [];
+  /** Tensor index → the layer whose output is that tensor (after a fused activation). */
+  private readonly layerOf = new Map<number, string>();
+  /** Tensor index → the layer that writes (allocates) it. */
+  private readonly ownerOf = new Map<number, string>();
+  /** Allocating layer → its tensor and the operator that writes it (for the checks and precisions). */
+  private readonly written = new Map<string, { tensor: number; op: string }>();
+  private readonly compute = new Map<string, ComputeOperands>();
+  /** Outputs of DEQUANTIZE operators on constants: weights stored in another format (float16 models). */
+  private readonly constantAlias = new Map<number, number>();
+  private readonly used = new Set<string>();
+  private readonly nextSuffix = new Map<string, number>();
+  private readonly notes: string[] = [];
+
+  constructor(
+    private readonly file: TfliteOperators,
+    private readonly g: TfliteGraph,
+    private readonly fileName: string,
+    private readonly modelName: string,
+    private readonly options: ImportOptions,
+  ) {}
+
+  fail(message: string, layer?: string): never {
+    throw new ModelError(`${this.fileName}: ${message}`, layer);
+  }
+
+  private tensorLabel(t: number): string {
+    const name = this.g.tensors[t].name;
+    return name === null ? `tensor ${t}` : `tensor ${t} "${name}"`;
+  }
+
+  private uniqueName(base: string): string {
+    let name = base;
+    if (this.used.has(name)) {
+      let k = this.nextSuffix.get(base) ?? 2;
+      while (this.used.has(`${base}_${k}`)) k++;
+      this.nextSuffix.set(base, k + 1);
+      name = `${base}_${k}`;
+    }
+    this.used.add(name);
+    return name;
+  }
+
+  private isConstant(t: number): boolean {
+    if (this.constantAlias.has(t)) return true;
+    const tensor = this.g.tensors[t];
+    return this.g.data(tensor.buffer, this.tensorLabel(t)).bytes > 0;
+  }
+
+  /** A tensor's shape as Frontier writes it: without the batch dimension when the first dimension is 1. */
+  private activationShape(t: number): number[] {
+    const { shape } = this.g.tensors[t];
+    this.checkDims(t);
+    if (shape.length === 0) return [1];
+    if (shape.length === 1) return [...shape];
+    return shape[0] === 1 ? shape.slice(1) : [...shape];
+  }
+
+  private checkDims(t: number): void {
+    const { shape } = this.g.tensors[t];
+    for (const d of shape) {
+      if (!Number.isInteger(d) || d < 1) {
+        this.fail(`${this.tensorLabel(t)} has a dimension of ${d} in its shape [${shape.join(', ')}]; every dimension must be at least 1`);
+      }
+    }
+    if (product(shape) > MAX_TENSOR_ELEMENTS) {
+      this.fail(`${this.tensorLabel(t)} has shape ${formatShape(shape)}, more than ${MAX_TENSOR_ELEMENTS} values`);
+    }
+  }
+
+  private format(t: number): NumberFormat {
+    const { type } = this.g.tensors[t];
+    const info = typeInfo(type);
+    if (!info?.format) {
+      this.fail(`${this.tensorLabel(t)} holds ${typeName(type)} values, which Frontier cannot size (it sizes 8-, 16- and 32-bit and packed 4-bit values)`);
+    }
+    return info.format;
+  }
+
+  convert(): ModelGraph {
+    for (const t of this.g.inputs) this.addInput(t);
+    this.file.operators.forEach((op) => this.addOperator(op));
+    const outputs = this.g.outputs.map((t) => {
+      const layer = this.layerOf.get(t);
+      if (!layer) this.fail(`model output ${this.tensorLabel(t)} is written by no operator`);
+      return layer;
+    });
+    const tensorOrder: string[] = [];
+    this.g.tensors.forEach((_, t) => {
+      const owner = this.ownerOf.get(t);
+      if (owner !== undefined) tensorOrder.push(owner);
+    });
+    const graph: ModelGraph = { name: this.modelName, layers: this.layers, outputs: [...new Set(outputs)] };
+    const source: ModelSource = { format: 'tflite', tensorOrder };
+    graph.source = source;
+    const storedWeightBytes = this.checkAgainstFile(graph);
+    Object.assign(source, this.precision(), { storedWeightBytes });
+    if (this.file.subgraphCount > 1) {
+      this.notes.push(`the file has ${this.file.subgraphCount} subgraphs; Frontier analyses subgraph 0, the main model`);
+    }
+    if (this.options.inputShapes && Object.keys(this.options.inputShapes).length > 0) {
+      this.notes.push('--input-shape is not used for TFLite files: their tensor shapes are fixed in the file');
+    }
+    if (this.notes.length > 0) source.notes = [...new Set([...(source.notes ?? []), ...this.notes])];
+    return graph;
+  }
+
+  private addInput(t: number): void {
+    const tensor = this.g.tensors[t];
+    if (this.layerOf.has(t)) this.fail(`${this.tensorLabel(t)} is listed twice as a model input`);
+    if (this.isConstant(t)) this.fail(`model input ${this.tensorLabel(t)} holds constant data`);
+    this.checkDims(t);
+    if (tensor.shape.length >= 2 && tensor.shape[0] !== 1) {
+      this.fail(`model input ${this.tensorLabel(t)} has a batch of ${tensor.shape[0]} (shape ${formatShape(tensor.shape)}); Frontier analyses one inference, batch 1`);
+    }
+    const name = this.uniqueName(tensor.name ?? `tensor_${t}`);
+    this.layers.push({ type: 'Input', shape: this.activationShape(t), name, inputs: [] });
+    this.layerOf.set(t, name);
+    this.ownerOf.set(t, name);
+    this.written.set(name, { tensor: t, op: `model input ${this.tensorLabel(t)}` });
+  }
+
+  private addOperator(op: TfliteOperator): void {
+    const name = operatorName(op.kind);
+    const label = `operator ${op.index} (${name})`;
+    const { inputs, outputs } = this.g.operands[op.index];
+    if (!isSupported(op.kind)) {
+      this.addOpaque(op, name, label);
+      return;
+    }
+    if (outputs.length !== 1) this.fail(`${label} writes ${outputs.length} tensors; it writes one`);
+    const out = outputs[0];
+    this.checkWritable(out, label);
+    new OperatorMapper(this, op, label, inputs, out).map();
+  }
+
+  checkWritable(out: number, label: string): void {
+    if (this.layerOf.has(out)) {
+      this.fail(`${label} writes ${this.tensorLabel(out)}, which a model input or an earlier operator already holds`);
+    }
+    if (this.isConstant(out)) this.fail(`${label} writes ${this.tensorLabel(out)}, which holds constant data`);
+  }
+
+  private addOpaque(op: TfliteOperator, name: string, label: string): void {
+    const { inputs, outputs } = this.g.operands[op.index];
+    const sources = inputs.filter((t) => t >= 0 && !this.isConstant(t) && this.layerOf.has(t)).map((t) => this.layerOf.get(t) as string);
+    for (const out of outputs) {
+      this.checkWritable(out, label);
+      this.addLayer(out, label, { type: 'Opaque', op: name, outputShape: this.activationShape(out) }, [...new Set(sources)]);
+    }
+  }
+
+  /** Adds the layer that writes tensor `out` (and a fused activation after it); returns the layer's name. */
+  addLayer(out: number, op: string, spec: LayerSpec, inputs: string[], fused: ActivationName = 'linear'): string {
+    const name = this.uniqueName(this.g.tensors[out].name ?? `tensor_${out}`);
+    this.layers.push({ ...spec, name, inputs } as Layer);
+    this.ownerOf.set(out, name);
+    this.written.set(name, { tensor: out, op });
+    let end = name;
+    if (fused !== 'linear') {
+      end = this.uniqueName(`${name}/${fused}`);
+      this.layers.push({ type: 'Activation', activation: fused, name: end, inputs: [name] });
+    }
+    this.layerOf.set(out, end);
+    return name;
+  }
+
+  addCompute(out: number, op: string, spec: LayerSpec, input: string, kernel: TfliteTensor, bias: TfliteTensor | null): void {
+    const name = this.addLayer(out, op, spec, [input]);
+    this.compute.set(name, { op, kernel, bias });
+  }
+
+  /** The layer holding a non-constant tensor an operator reads. */
+  source(t: number, label: string, what: string): string {
+    if (t < 0) this.fail(`${label}: ${what} is missing`);
+    if (this.isConstant(t)) this.fail(`${label}: ${what}, ${this.tensorLabel(t)}, holds constant data; Frontier reads it as an activation`);
+    const layer = this.layerOf.get(t);
+    if (!layer) this.fail(`${label} reads ${this.tensorLabel(t)} before any operator writes it (and it is not a model input)`);
+    return layer;
+  }
+
+  /** A constant tensor an operator reads (its weights), through a DEQUANTIZE of a constant when there is one. */
+  constant(t: number, label: string, what: string): TfliteTensor {
+    if (t < 0) this.fail(`${label}: ${what} is missing`);
+    const stored = this.constantAlias.get(t) ?? t;
+    if (!this.isConstant(stored)) {
+      this.fail(`${label}: ${what}, ${this.tensorLabel(t)}, is not constant; Frontier reads this operator with constant weights only`);
+    }
+    return this.g.tensors[stored];
+  }
+
+  /** Small integer constants (axes, paddings), read from the file after checking their size. */
+  integers(t: number, label: string, what: string): number[] {
+    const tensor = this.constant(t, label, what);
+    this.checkDims(tensor.index);
+    const count = product(tensor.shape);
+    const wide = tensor.type === TensorType.INT64;
+    if ((tensor.type !== TensorType.INT32 && !wide) || count > 64) {
+      this.fail(`${label}: ${what}, ${this.tensorLabel(tensor.index)}, should be a short INT32 or INT64 list; it is ${typeName(tensor.type)} of shape ${formatShape(tensor.shape)}`);
+    }
+    const data = this.checkedData(tensor, label);
+    const values: number[] = [];
+    for (let i = 0; i < count; i++) {
+      // Little-endian; an INT64 value this small has its sign in the high word.
+      values.push(wide ? this.file.guard.int32At(data.start + 8 * i) : this.file.guard.int32At(data.start + 4 * i));
+    }
+    return values;
+  }
+
+  /** A constant tensor's data, checked to hold exactly the bytes its shape and type need. */
+  checkedData(tensor: TfliteTensor, label: string): { start: number; bytes: number } {
+    this.checkDims(tensor.index);
+    const data = this.g.data(tensor.buffer, this.tensorLabel(tensor.index));
+    const elements = product(tensor.shape);
+    const need = storedBytes(tensor.type, elements);
+    if (need === undefined) this.fail(`${label}: ${this.tensorLabel(tensor.index)} holds ${typeName(tensor.type)} values, which Frontier cannot size`);
+    // 4-bit weights are packed two to a byte; some writers keep one per byte.
+    const ok = data.bytes === need || (tensor.type === TensorType.INT4 && data.bytes === elements);
+    if (!ok) {
+      this.fail(
+        `${label}: ${this.tensorLabel(tensor.index)} of shape ${formatShape(tensor.shape)} and type ${typeName(tensor.type)} needs ${need} bytes, its buffer ${tensor.buffer} holds ${data.bytes}`,
+      );
+    }
+    return data;
+  }
+
+  activationShapeOf(t: number): number[] {
+    return this.activationShape(t);
+  }
+
+  /** For mappers: a fused activation, or a clear refusal. */
+  fusedActivation(code: number, label: string): ActivationName {
+    const activation = FUSED[code];
+    if (!activation) this.fail(`${label} has a fused activation ${ActivationFunctionType[code] ?? code} Frontier does not know`);
+    return activation;
+  }
+
+  note(text: string): void {
+    this.notes.push(text);
+  }
+
+  markConstantAlias(out: number, stored: number): void {
+    this.constantAlias.set(out, stored);
+  }
+
+  readOptions<T extends { bb_pos: number }>(op: TfliteOperator, type: number, make: () => T, label: string): T | null {
+    return readOptions(this.file.guard, op, type, make, `the options of ${label}`);
+  }
+
+  isConstantTensor(t: number): boolean {
+    return t >= 0 && this.isConstant(t);
+  }
+
+  tensor(t: number): TfliteTensor {
+    return this.g.tensors[t];
+  }
+
+  /**
+   * Frontier's own counts against the file: every compute layer's weight and bias counts against its tensors, every
+   * layer's output shape against the tensor it writes. Returns the weight bytes as stored, each buffer once.
+   */
+  private checkAgainstFile(graph: ModelGraph): number {
+    const counts = countModel(graph);
+    for (const layer of counts.layers) {
+      const written = this.written.get(layer.name);
+      if (!written) continue;
+      const fileShape = this.activationShape(written.tensor);
+      if (formatShape(fileShape) !== formatShape(layer.outputShape)) {
+        this.fail(
+          `${written.op} writes ${this.tensorLabel(written.tensor)} of shape ${formatShape(this.g.tensors[written.tensor].shape)}, ` +
+            `but its ${layer.type} layer "${layer.name}" computes ${formatShape(layer.outputShape)} (batch left out)`,
+          layer.name,
+        );
+      }
+      const operands = this.compute.get(layer.name);
+      if (!operands) continue;
+      const kernel = layer.weights.find((w) => w.role !== 'bias');
+      const bias = layer.weights.find((w) => w.role === 'bias');
+      const check = (tensor: TfliteTensor, counted: number | undefined, what: string): void => {
+        const elements = product(tensor.shape);
+        if (counted !== elements) {
+          this.fail(
+            `${operands.op}: its ${what} ${this.tensorLabel(tensor.index)} holds ${elements} values (shape ${formatShape(tensor.shape)}), ` +
+              `but its ${layer.type} layer "${layer.name}" counts ${counted ?? 0}`,
+            layer.name,
+          );
+        }
+      };
+      check(operands.kernel, kernel?.count, 'filter');
+      if (operands.bias) check(operands.bias, bias?.count, 'bias');
+    }
+    const buffers = new Map<number, number>();
+    for (const { op, kernel, bias } of this.compute.values()) {
+      for (const tensor of bias ? [kernel, bias] : [kernel]) buffers.set(tensor.buffer, this.checkedData(tensor, op).bytes);
+    }
+    return [...buffers.values()].reduce((a, b) => a + b, 0);
+  }
+
+  /** The precision the file stores, its bias storage, and the layers stored otherwise. */
+  private precision(): Pick<ModelSource, 'precision' | 'biasMode' | 'layerPrecisions'> {
+    const weightElements = new Map<NumberFormat, number>();
+    const computeFormats = new Map<string, NumberFormat>();
+    let int32Bias = false;
+    for (const [layer, { kernel, bias }] of this.compute) {
+      const format = this.format(kernel.index);
+      computeFormats.set(layer, format);
+      weightElements.set(format, (weightElements.get(format) ?? 0) + product(kernel.shape));
+      if (bias && isIntegerType(kernel.type) && typeInfo(bias.type)?.bytes === 4) int32Bias = true;
+    }
+    const activationCount = new Map<NumberFormat, number>();
+    const activationFormats = new Map<string, NumberFormat>();
+    const sizedAs = new Set<string>();
+    for (const [layer, { tensor }] of this.written) {
+      const format = this.format(tensor);
+      activationFormats.set(layer, format);
+      activationCount.set(format, (activationCount.get(format) ?? 0) + 1);
+      if (typeInfo(this.g.tensors[tensor].type)?.sizedAs) sizedAs.add(typeName(this.g.tensors[tensor].type));
+    }
+    const most = (counts: Map<NumberFormat, number>): NumberFormat | undefined =>
+      [...counts].sort((a, b) => b[1] - a[1] || BITS[b[0]] - BITS[a[0]])[0]?.[0];
+    const activations = most(activationCount) ?? 'fp32';
+    const weights = most(weightElements) ?? activations;
+    const name = (w: NumberFormat, a: NumberFormat): string => (w === a ? w : `w${BITS[w]}a${BITS[a]}`);
+    const precision = name(weights, activations);
+
+    const layerPrecisions: Record<string, string> = {};
+    for (const [layer, a] of activationFormats) {
+      const w = computeFormats.get(layer);
+      if (w !== undefined) {
+        if (name(w, a) !== precision) layerPrecisions[layer] = name(w, a);
+      } else if (a !== activations) {
+        layerPrecisions[layer] = a;
+      }
+    }
+    if (weights !== activations && BITS[weights] < BITS[activations] && (activations === 'fp32' || activations === 'fp16')) {
+      this.notes.push(`hybrid model: ${weights} weights, ${activations} activations (the weights are dequantized as the operators run)`);
+    }
+    if (sizedAs.size > 0) {
+      this.notes.push(`${[...sizedAs].join(', ')} tensors are sized by their width (shown as the float format of the same width)`);
+    }
+    return {
+      precision,
+      biasMode: int32Bias ? 'int32' : 'weight',
+      ...(Object.keys(layerPrecisions).length > 0 ? { layerPrecisions } : {}),
+    };
+  }
+}
+
+/** Maps one known operator onto Frontier's layers. */
+class OperatorMapper {
+  constructor(
+    private readonly c: Converter,
+    private readonly op: TfliteOperator,
+    private readonly label: string,
+    private readonly inputs: number[],
+    private readonly out: number,
+  ) {}
+
+  /** The operator cannot be read as Frontier reads it: says which operator and why. */
+  private refuse(message: string): never {
+    return this.c.fail(`${this.label}: ${message}`);
+  }
+
+  private input(i: number, what = 'its input'): string {
+    return this.c.source(this.inputs[i] ?? -1, this.label, what);
+  }
+
+  private spatialInput(): { layer: string; shape: number[] } {
+    const layer = this.input(0);
+    const shape = this.c.activationShapeOf(this.inputs[0]);
+    if (shape.length !== 3) {
+      this.refuse(`needs an H×W×C input; ${this.tensorText(this.inputs[0])} has shape ${formatShape(this.c.tensor(this.inputs[0]).shape)}`);
+    }
+    return { layer, shape };
+  }
+
+  private tensorText(t: number): string {
+    const name = this.c.tensor(t).name;
+    return name === null ? `tensor ${t}` : `tensor ${t} "${name}"`;
+  }
+
+  private options<T extends { bb_pos: number }>(type: number, make: () => T, required: boolean): T | null {
+    const options = this.c.readOptions(this.op, type, make, this.label);
+    if (!options && required) this.refuse(`its ${BuiltinOptions[type]} are missing`);
+    return options;
+  }
+
+  private pair(h: number, w: number, what: string): [number, number] {
+    if (!(Number.isInteger(h) && Number.isInteger(w) && h >= 1 && w >= 1)) {
+      this.refuse(`${what} must be whole numbers ≥ 1, the file gives ${h}×${w}`);
+    }
+    return [h, w];
+  }
+
+  private padding(code: number): 'same' | 'valid' {
+    if (code === Padding.SAME) return 'same';
+    if (code === Padding.VALID) return 'valid';
+    return this.refuse(`padding ${code} is neither SAME nor VALID`);
+  }
+
+  private weights(rank: number): { kernel: TfliteTensor; bias: TfliteTensor | null } {
+    const kernel = this.c.constant(this.inputs[1] ?? -1, this.label, 'its filter (input 2)');
+    if (kernel.shape.length !== rank) {
+      this.refuse(`its filter ${this.tensorText(kernel.index)} has shape ${formatShape(kernel.shape)}; a rank-${rank} filter is expected`);
+    }
+    for (const d of kernel.shape) if (!Number.isInteger(d) || d < 1) this.refuse(`its filter ${this.tensorText(kernel.index)} has shape [${kernel.shape.join(', ')}]`);
+    const b = this.inputs[2] ?? -1;
+    const bias = b >= 0 ? this.c.constant(b, this.label, 'its bias (input 3)') : null;
+    return { kernel, bias };
+  }
+
+  map(): void {
+    const code = this.op.kind.builtin;
+    const activation = STANDALONE[code];
+    if (activation) {
+      this.c.addLayer(this.out, this.label, { type: 'Activation', activation, standalone: true }, [this.input(0)]);
+      return;
+    }
+    switch (code) {
+      case BuiltinOperator.CONV_2D:
+        return this.conv2d();
+      case BuiltinOperator.DEPTHWISE_CONV_2D:
+        return this.depthwise();
+      case BuiltinOperator.FULLY_CONNECTED:
+        return this.fullyConnected();
+      case BuiltinOperator.AVERAGE_POOL_2D:
+      case BuiltinOperator.MAX_POOL_2D:
+        return this.pool(code === BuiltinOperator.MAX_POOL_2D ? 'MaxPooling2D' : 'AveragePooling2D');
+      case BuiltinOperator.MEAN:
+        return this.mean();
+      case BuiltinOperator.RESHAPE:
+      case BuiltinOperator.SQUEEZE:
+        return this.reshape();
+      case BuiltinOperator.ADD:
+      case BuiltinOperator.MUL:
+        return this.elementwise(code === BuiltinOperator.ADD ? 'Add' : 'Multiply');
+      case BuiltinOperator.CONCATENATION:
+        return this.concatenation();
+      case BuiltinOperator.PAD:
+        return this.pad();
+      case BuiltinOperator.QUANTIZE:
+      case BuiltinOperator.DEQUANTIZE:
+        return this.cast(code === BuiltinOperator.DEQUANTIZE);
+      default:
+        return this.refuse('is not mapped onto a layer');
+    }
+  }
+
+  private conv2d(): void {
+    const o = this.options(BuiltinOptions.Conv2DOptions, () => new Conv2DOptions(), true) as Conv2DOptions;
+    const x = this.spatialInput();
+    const { kernel, bias } = this.weights(4);
+    const [filters, kh, kw, inC] = kernel.shape;
+    const groups = x.shape[2] / inC;
+    if (!Number.isInteger(groups) || groups < 1) {
+      this.refuse(`its filter ${this.tensorText(kernel.index)} (${formatShape(kernel.shape)}) takes ${inC} input channels, which do not divide the ${x.shape[2]} of its input`);
+    }
+    this.c.addCompute(
+      this.out,
+      this.label,
+      {
+        type: 'Conv2D',
+        filters,
+        kernel: [kh, kw],
+        strides: this.pair(o.strideH(), o.strideW(), 'its strides'),
+        padding: this.padding(o.padding()),
+        dilation: this.pair(o.dilationHFactor(), o.dilationWFactor(), 'its dilation factors'),
+        groups,
+        useBias: bias !== null,
+        activation: this.c.fusedActivation(o.fusedActivationFunction(), this.label),
+      },
+      x.layer,
+      kernel,
+      bias,
+    );
+  }
+
+  private depthwise(): void {
+    const o = this.options(BuiltinOptions.DepthwiseConv2DOptions, () => new DepthwiseConv2DOptions(), true) as DepthwiseConv2DOptions;
+    const x = this.spatialInput();
+    const { kernel, bias } = this.weights(4);
+    const [one, kh, kw, outC] = kernel.shape;
+    const multiplier = outC / x.shape[2];
+    if (one !== 1 || !Number.isInteger(multiplier) || multiplier < 1) {
+      this.refuse(`its filter ${this.tensorText(kernel.index)} (${formatShape(kernel.shape)}) is not 1×KH×KW×(a multiple of the ${x.shape[2]} input channels)`);
+    }
+    this.c.addCompute(
+      this.out,
+      this.label,
+      {
+        type: 'DepthwiseConv2D',
+        kernel: [kh, kw],
+        strides: this.pair(o.strideH(), o.strideW(), 'its strides'),
+        padding: this.padding(o.padding()),
+        dilation: this.pair(o.dilationHFactor(), o.dilationWFactor(), 'its dilation factors'),
+        depthMultiplier: multiplier,
+        useBias: bias !== null,
+        activation: this.c.fusedActivation(o.fusedActivationFunction(), this.label),
+      },
+      x.layer,
+      kernel,
+      bias,
+    );
+  }
+
+  private fullyConnected(): void {
+    const o = this.options(BuiltinOptions.FullyConnectedOptions, () => new FullyConnectedOptions(), false);
+    const x = this.input(0);
+    const shape = this.c.activationShapeOf(this.inputs[0]);
+    const { kernel, bias } = this.weights(2);
+    const [units, depth] = kernel.shape;
+    const keepDims = o?.keepNumDims() ?? false;
+    let flattenInput: boolean;
+    if (!keepDims && product(shape) === depth) {
+      // TFLite reads the whole input as one vector (its batch is the element count over the depth: 1 here).
+      flattenInput = shape.length > 1;
+    } else if (shape[shape.length - 1] === depth) {
+      flattenInput = false;
+    } else {
+      return this.refuse(`its weights ${this.tensorText(kernel.index)} (${formatShape(kernel.shape)}) take ${depth} values, which fit neither the last dimension nor the whole of its ${formatShape(shape)} input`);
+    }
+    this.c.addCompute(
+      this.out,
+      this.label,
+      {
+        type: 'Dense',
+        units,
+        useBias: bias !== null,
+        activation: this.c.fusedActivation(o?.fusedActivationFunction() ?? ActivationFunctionType.NONE, this.label),
+        ...(flattenInput ? { flattenInput } : {}),
+      },
+      x,
+      kernel,
+      bias,
+    );
+  }
+
+  private unmodelledActivation(code: number): void {
+    if (code !== ActivationFunctionType.NONE) {
+      this.c.note(`${this.label}: its fused ${ActivationFunctionType[code] ?? code} is not modelled (it changes no figure)`);
+    }
+  }
+
+  private pool(type: 'MaxPooling2D' | 'AveragePooling2D'): void {
+    const o = this.options(BuiltinOptions.Pool2DOptions, () => new Pool2DOptions(), true) as Pool2DOptions;
+    const x = this.spatialInput();
+    this.unmodelledActivation(o.fusedActivationFunction());
+    this.c.addLayer(
+      this.out,
+      this.label,
+      {
+        type,
+        pool: this.pair(o.filterHeight(), o.filterWidth(), 'its filter size'),
+        strides: this.pair(o.strideH(), o.strideW(), 'its strides'),
+        padding: this.padding(o.padding()),
+      },
+      [x.layer],
+    );
+  }
+
+  private mean(): void {
+    const x = this.spatialInput();
+    const rank = this.c.tensor(this.inputs[0]).shape.length;
+    const axes = this.c.integers(this.inputs[1] ?? -1, this.label, 'its axes (input 2)').map((a) => (a < 0 ? a + rank : a));
+    const spatial = rank === 4 && axes.length === 2 && axes.includes(1) && axes.includes(2);
+    if (!spatial) {
+      this.refuse(`a mean over axes [${axes.join(', ')}] of a rank-${rank} tensor; Frontier reads the mean over height and width (axes 1 and 2 of N×H×W×C)`);
+    }
+    const o = this.options(BuiltinOptions.ReducerOptions, () => new ReducerOptions(), false);
+    this.c.addLayer(this.out, this.label, { type: 'GlobalAveragePooling2D', keepDims: o?.keepDims() ?? false }, [x.layer]);
+  }
+
+  private reshape(): void {
+    const x = this.input(0);
+    const from = this.c.activationShapeOf(this.inputs[0]);
+    const to = this.c.activationShapeOf(this.out);
+    // A reshape to one vector is a Flatten, which follows channel edits upstream.
+    const spec: LayerSpec =
+      to.length === 1 && to[0] === product(from) ? { type: 'Flatten' } : { type: 'Reshape', targetShape: to };
+    this.c.addLayer(this.out, this.label, spec, [x]);
+  }
+
+  private elementwise(type: 'Add' | 'Multiply'): void {
+    if (this.inputs.length !== 2) this.refuse(`takes two inputs, the file gives ${this.inputs.length}`);
+    const variable = this.inputs.filter((t) => !this.c.isConstantTensor(t));
+    if (variable.length === 0) this.refuse('both inputs are constants');
+    const sources = variable.map((t, i) => this.c.source(t, this.label, `its input ${i + 1}`));
+    const o =
+      type === 'Add'
+        ? this.options(BuiltinOptions.AddOptions, () => new AddOptions(), false)
+        : this.options(BuiltinOptions.MulOptions, () => new MulOptions(), false);
+    const fused = this.c.fusedActivation(o?.fusedActivationFunction() ?? ActivationFunctionType.NONE, this.label);
+    const constantOperand = variable.length < this.inputs.length;
+    this.c.addLayer(this.out, this.label, { type, ...(constantOperand ? { constantOperand } : {}) }, sources, fused);
+  }
+
+  private concatenation(): void {
+    if (this.inputs.length < 2) this.refuse(`takes at least two inputs, the file gives ${this.inputs.length}`);
+    const sources = this.inputs.map((t, i) => this.c.source(t, this.label, `its input ${i + 1}`));
+    const o = this.options(BuiltinOptions.ConcatenationOptions, () => new ConcatenationOptions(), false);
+    const rank = this.c.tensor(this.out).shape.length;
+    const axis = o?.axis() ?? 0;
+    const normalised = axis < 0 ? axis + rank : axis;
+    const dropped = rank - this.c.activationShapeOf(this.out).length;
+    if (normalised < dropped || normalised >= rank) {
+      this.refuse(`axis ${axis} of a rank-${rank} tensor is ${normalised < dropped ? 'the batch' : 'outside the tensor'}; Frontier concatenates along the other axes`);
+    }
+    this.unmodelledActivation(o?.fusedActivationFunction() ?? ActivationFunctionType.NONE);
+    this.c.addLayer(this.out, this.label, { type: 'Concatenate', axis: normalised - dropped }, sources);
+  }
+
+  private pad(): void {
+    const x = this.spatialInput();
+    const p = this.c.integers(this.inputs[1] ?? -1, this.label, 'its paddings (input 2)');
+    const rank = this.c.tensor(this.inputs[0]).shape.length;
+    if (rank !== 4 || p.length !== 8 || p.some((v) => v < 0) || p[0] !== 0 || p[1] !== 0 || p[6] !== 0 || p[7] !== 0) {
+      this.refuse(`paddings [${p.join(', ')}]; Frontier reads zero padding of height and width (N×H×W×C, batch and channels unpadded)`);
+    }
+    this.c.addLayer(this.out, this.label, { type: 'ZeroPadding2D', padding: [[p[2], p[3]], [p[4], p[5]]] }, [x.layer]);
+  }
+
+  private cast(dequantize: boolean): void {
+    const t = this.inputs[0] ?? -1;
+    if (dequantize && this.c.isConstantTensor(t)) {
+      // Weights stored in a smaller format (float16) and widened before use: a constant, not an activation.
+      const stored = this.c.constant(t, this.label, 'its input');
+      this.c.markConstantAlias(this.out, stored.index);
+      this.c.note(`${typeName(stored.type)} weights are dequantized by DEQUANTIZE operators before use; they are counted as stored`);
+      return;
+    }
+    const info = typeInfo(this.c.tensor(this.out).type);
+    if (!info?.format) this.refuse(`writes ${typeName(this.c.tensor(this.out).type)} values, which Frontier cannot size`);
+    this.c.addLayer(this.out, this.label, { type: 'Cast', to: info.format }, [this.input(0)]);
+  }
+}
