@@ -2,13 +2,15 @@
 // - a `.keras` archive (Keras 3 `model.save("x.keras")`): a ZIP holding `config.json`;
 // - a TensorFlow.js layers model (`model.json` with `modelTopology`);
 // - Frontier's own model file (`"format": "frontier-model"`);
-// - Keras model JSON (`model.to_json()`, Keras 2 or 3).
+// - Keras model JSON (`model.to_json()`, Keras 2 or 3);
+// - an ONNX model (a protobuf ModelProto with a graph).
 // Every error names the file.
 import { readFile } from 'node:fs/promises';
 import { kerasToGraph } from '../../shared/model/keras';
 import { nativeToGraph } from '../../shared/model/native';
 import type { ImportOptions } from '../../shared/model/importOptions';
 import { ModelError, type ModelGraph } from '../../shared/model/types';
+import { looksLikeOnnx, onnxToGraph } from './onnx';
 import { isZip, readZipEntry, zipEntryNames } from './zip';
 
 export async function loadModelFile(path: string, options: ImportOptions = {}): Promise<ModelGraph> {
@@ -51,6 +53,7 @@ function parseBytes(bytes: Buffer, fileName: string, options: ImportOptions): Mo
   if (bytes.length >= 8 && bytes.subarray(4, 8).toString('latin1') === 'TFL3') {
     throw new ModelError(`${fileName}: this is a TensorFlow Lite flatbuffer; Frontier reads Keras models (.keras or JSON)`);
   }
+  if (looksLikeOnnx(bytes)) return onnxToGraph(bytes, fileName, options);
   const json = parseJson(bytes, fileName);
   if (typeof json === 'object' && json !== null && (json as Record<string, unknown>).format === 'frontier-model') {
     return nativeToGraph(json, fileName);
