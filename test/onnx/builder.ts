@@ -62,10 +62,11 @@ export function rawBytes(values: ArrayLike<number>, type: number): Uint8Array {
   return out;
 }
 
-export const tensorType = (dims: readonly Dim[], elemType: number = DT.FLOAT): OnnxTypes.ITypeProto => ({
+/** A tensor type; without dims the shape is left out (unknown rank). */
+export const tensorType = (dims: readonly Dim[] | undefined, elemType: number = DT.FLOAT): OnnxTypes.ITypeProto => ({
   tensorType: {
     elemType,
-    shape: { dim: dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) },
+    ...(dims ? { shape: { dim: dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) } } : {}),
   },
 });
 
@@ -87,7 +88,7 @@ export class OnnxBuilder {
     return name;
   }
 
-  output(name: string, dims: readonly Dim[], elemType: number = DT.FLOAT): void {
+  output(name: string, dims?: readonly Dim[], elemType: number = DT.FLOAT): void {
     this.outputs.push({ name, type: tensorType(dims, elemType) });
   }
 
