@@ -31,24 +31,22 @@ function mostCommon<T>(items: readonly T[]): T | undefined {
 }
 
 export function storedPrecision(c: Converter, graph: ModelGraph, plan: DeployPlan): StoredPrecision {
-  // The format of each allocated tensor: the latest mark among the layers whose output it holds, else the element
-  // type of the last of them (a fused activation writes the op's tensor).
-  const marked = new Map<string, NumberFormat>();
-  const computed = new Map<string, NumberFormat>();
+  // The format of each allocated tensor is the format of the last layer whose output it holds (a fused activation
+  // writes the op's tensor): integer where a QuantizeLinear→DequantizeLinear pair reads that layer, else the element
+  // type the graph computes.
+  const formats = new Map<string, NumberFormat>();
   for (const layer of topologicalOrder(graph)) {
     const owner = plan.tensorOf.get(layer.name) ?? layer.name;
-    const role = plan.roles.get(layer.name)?.role;
     const mark = c.quantized.get(layer.name);
-    if (role === 'alias') {
+    if (plan.roles.get(layer.name)?.role === 'alias') {
       // A pair after a Reshape quantizes the data it views.
-      if (mark && !marked.has(owner)) marked.set(owner, mark);
+      if (mark) formats.set(owner, mark);
       continue;
     }
-    if (mark) marked.set(owner, mark);
-    const format = c.formats.get(layer.name);
-    if (format) computed.set(owner, format);
+    const format = mark ?? c.formats.get(layer.name);
+    if (format) formats.set(owner, format);
   }
-  const activationFormat = (name: string): NumberFormat => marked.get(name) ?? computed.get(name) ?? 'fp32';
+  const activationFormat = (name: string): NumberFormat => formats.get(name) ?? 'fp32';
 
   const T = onnx.TensorProto.DataType;
   const compute = plan.ops.filter((op) => isComputeLayer(op.layer));
