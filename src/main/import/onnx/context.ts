@@ -65,6 +65,8 @@ export class Converter {
   /** Outputs of QuantizeLinear nodes read only by DequantizeLinear: the activation each pair leaves unchanged. */
   readonly pairs = new Map<string, Value>();
   readonly notes = new Set<string>();
+  /** Sizes of the symbolic dimensions of the model inputs, as analysed. */
+  readonly symbols = new Map<string, number>();
   /** Nodes reading each tensor. */
   readonly consumers = new Map<string, NodeProto[]>();
   private readonly names = new Set<string>();

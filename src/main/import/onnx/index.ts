@@ -101,7 +101,7 @@ function checkOperators(nodes: readonly NodeProto[], options: ImportOptions): vo
 }
 
 function declaredShapes(graph: GraphProto): DeclaredShapes {
-  const out = new Map<string, { dims?: (number | null)[]; elemType: number }>();
+  const out = new Map<string, { dims?: (number | string | null)[]; elemType: number }>();
   const infos = [...(graph.input as ValueInfoProto[]), ...(graph.valueInfo as ValueInfoProto[]), ...(graph.output as ValueInfoProto[])];
   for (const info of infos) {
     const tensorType = info.type?.tensorType;
@@ -109,7 +109,7 @@ function declaredShapes(graph: GraphProto): DeclaredShapes {
     const shape = tensorType.shape;
     const dims = shape
       ? (shape.dim ?? []).map((d, i) => {
-          if (!hasField(d, 'dimValue')) return null;
+          if (!hasField(d, 'dimValue')) return d.dimParam ? d.dimParam : null;
           const n = int64(d.dimValue as Int64, `the declared shape of ${info.name}, dimension ${i + 1}`);
           return n;
         })
@@ -135,7 +135,8 @@ function addInputs(c: Converter, graph: GraphProto, declared: DeclaredShapes, op
     if (!format) {
       throw new ModelError(`${where}: ${dataTypeName(elemType)} elements; Frontier analyses float and 8-bit or 4-bit integer inputs`);
     }
-    const fileDims = declared.get(input.name)?.dims;
+    const declaredDims = declared.get(input.name)?.dims;
+    const fileDims = declaredDims?.map((d) => (typeof d === 'number' ? d : null));
     const user = given[input.name];
     let dims: number[];
     if (user) {
@@ -161,6 +162,9 @@ function addInputs(c: Converter, graph: GraphProto, declared: DeclaredShapes, op
         );
       }
     }
+    declaredDims?.forEach((d, i) => {
+      if (typeof d === 'string' && !c.symbols.has(d)) c.symbols.set(d, dims[i]);
+    });
     if (dims.length < 2) {
       throw new ModelError(`${where}: declared ${showShape(dims)}; Frontier needs a batch dimension and at least one more`);
     }
@@ -212,9 +216,10 @@ function checkDeclaredShapes(c: Converter, declared: DeclaredShapes): void {
     const dims = declared.get(name)?.dims;
     if (!dims) continue;
     const ours = onnxShape(value);
-    const agrees = dims.length === ours.length && dims.every((d, i) => d === null || d === ours[i]);
+    // Symbolic dimensions are not compared: exporters name them loosely.
+    const agrees = dims.length === ours.length && dims.every((d, i) => typeof d !== 'number' || d === ours[i]);
     if (!agrees) {
-      const shown = dims.map((d) => d ?? '?').join('×');
+      const shown = dims.map((d) => (typeof d === 'number' ? d : '?')).join('×');
       throw new ModelError(
         `${c.producer.get(name) ?? name}: the file declares "${name}" as ${shown}, Frontier infers ${showShape(ours)}`,
         value.layer,

@@ -5,8 +5,11 @@ import type { Converter, NodeContext } from '../context';
 import { frontierShape, layoutForRank, type Value } from '../layout';
 import { operatorName } from './index';
 
-/** Shapes the file declares (value_info, graph outputs and inputs): null for a symbolic or missing dimension. */
-export type DeclaredShapes = ReadonlyMap<string, { dims?: (number | null)[]; elemType: number }>;
+/**
+ * Shapes the file declares (value_info, graph outputs and inputs): a size, a symbolic name (`batch`, `h`), or null
+ * for a dimension left open.
+ */
+export type DeclaredShapes = ReadonlyMap<string, { dims?: (number | string | null)[]; elemType: number }>;
 
 export function opaque(c: Converter, ctx: NodeContext, declared: DeclaredShapes): void {
   const inputs = ctx.node.input.filter((n) => c.values.has(n)).map((n) => c.values.get(n) as Value);
@@ -23,10 +26,13 @@ export function opaque(c: Converter, ctx: NodeContext, declared: DeclaredShapes)
     );
   }
   const batch = inputs[0]?.batch ?? 1;
+  // Symbolic sizes take the values the inputs gave them (an input `batch×3×h×w` names h and w).
   const known = dims.map((d, i) => {
-    if (d !== null) return d;
+    if (typeof d === 'number') return d;
+    const value = d === null ? undefined : c.symbols.get(d);
+    if (value !== undefined) return value;
     if (i === 0) return batch;
-    throw new ModelError(`${ctx.where}: the file declares output "${out}" with an unknown dimension ${i + 1}`);
+    throw new ModelError(`${ctx.where}: the file declares output "${out}" with an unknown dimension ${i + 1}${d ? ` (${d})` : ''}`);
   });
   if (known.length < 2) throw new ModelError(`${ctx.where}: output "${out}" is declared ${known.length}-D; Frontier needs a batch and at least one more dimension`);
   const layout = layoutForRank(known.length);
