@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { examCnn, mlperfIc } from '../../src/shared/presets';
 import { frontier, frontierJson } from '../cli/run';
 import { attr, OnnxBuilder } from './builder';
+import { runOnZeros } from './ort';
 import { graphToOnnx } from './writer';
 
 const dir = mkdtempSync(join(tmpdir(), 'frontier-onnx-'));
@@ -51,13 +52,14 @@ describe('frontier analyze on ONNX files', () => {
     expect(frontierJson<Report>(['analyze', renamed])).toMatchObject({ format: 'onnx', filePrecision: 'fp32', params: 91203 });
   });
 
-  it('takes --input-shape for dynamic dimensions and --allow-unknown-ops for operators it does not know', () => {
+  it('takes --input-shape for dynamic dimensions and --allow-unknown-ops for operators it does not know', async () => {
     const b = new OnnxBuilder('m', 13);
     b.input('image', ['batch', 3, 'h', 'w']);
     b.initializer('w', [8, 3, 3, 3], new Array(216).fill(0.1));
     b.node('Conv', ['image', 'w'], ['c'], { pads: attr.ints([1, 1, 1, 1]) }, 'conv');
     b.node('Erf', ['c'], ['y'], {}, 'erf');
     b.output('y', ['batch', 8, 'h', 'w']);
+    await runOnZeros(b.bytes(), { image: [1, 3, 64, 48] });
     const path = file('dynamic.onnx', b.bytes());
     const refused = frontier(['analyze', path]);
     expect(refused.code).toBe(1);

@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { parseModelBytes } from '../../src/main/import/loadModelFile';
 import { analyze } from '../../src/shared/analysis/analyze';
 import { ModelError } from '../../src/shared/model/types';
-import { onnxFuzzCases } from '../fuzz/onnxCases';
+import { onnxFuzzCases, onnxSeedModels } from '../fuzz/onnxCases';
+import { runOnZeros } from './ort';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 7);
 const CASES = Number(process.env.FUZZ_CASES ?? 3000);
@@ -20,6 +21,10 @@ function finiteFigures(value: unknown, path: string): string[] {
 }
 
 describe('ONNX fuzz', () => {
+  it('starts from models ONNX Runtime runs', async () => {
+    for (const seed of onnxSeedModels()) await runOnZeros(seed.bytes);
+  });
+
   it(`${CASES} mutated and truncated files from seed ${SEED}`, () => {
     const outcomes = new Map<string, number>();
     const problems: string[] = [];

@@ -19,7 +19,8 @@ function reshapeTo(c: Converter, ctx: NodeContext, x: Value, dims: number[], fla
   if (product(dims) !== product(onnxShape(x))) {
     throw new ModelError(`${ctx.where}: cannot view ${showShape(onnxShape(x))} as ${showShape(dims)}`);
   }
-  const layout = layoutForRank(dims.length);
+  // A 4-D result is an NCHW image, unless it reshapes a channels-last 4-D tensor (after an NCHW → NHWC transpose).
+  const layout = dims.length === 4 && x.shape.length === 3 ? x.layout : layoutForRank(dims.length);
   const shape = frontierShape(dims, layout);
   if (shape.length === 0) throw new ModelError(`${ctx.where}: the result ${showShape(dims)} keeps nothing but the batch`);
   // A one-dimensional target is written -1 so that it follows channel edits upstream.
