@@ -3,8 +3,9 @@
 import ort from 'onnxruntime-node';
 import { onnx } from './builder';
 
-const TYPES: Record<number, { name: 'float32' | 'int8' | 'uint8' | 'int64'; array: (n: number) => ArrayLike<number> | BigInt64Array }> = {
+const TYPES: Record<number, { name: 'float32' | 'float16' | 'int8' | 'uint8' | 'int64'; array: (n: number) => ArrayLike<number> | BigInt64Array }> = {
   1: { name: 'float32', array: (n) => new Float32Array(n) },
+  10: { name: 'float16', array: (n) => new Uint16Array(n) },
   2: { name: 'uint8', array: (n) => new Uint8Array(n) },
   3: { name: 'int8', array: (n) => new Int8Array(n) },
   7: { name: 'int64', array: (n) => new BigInt64Array(n) },

@@ -66,7 +66,25 @@ function qdqWithFloatPool(): Uint8Array {
   return b.bytes();
 }
 
+function float16Conv(): Uint8Array {
+  const b = new OnnxBuilder('fp16', 13);
+  b.input('x', ['N', 3, 8, 8], DT.FLOAT16);
+  b.rawInitializer('w', [4, 3, 3, 3], new Uint8Array(108 * 2), DT.FLOAT16);
+  b.node('Conv', ['x', 'w'], ['y'], {}, 'conv');
+  b.output('y', ['N', 4, 6, 6], DT.FLOAT16);
+  return b.bytes();
+}
+
 describe('quantized ONNX graphs', () => {
+  it('a float16 model stores fp16', async () => {
+    const bytes = float16Conv();
+    await runOnZeros(bytes);
+    const graph = parseModelBytes(Buffer.from(bytes), 'fp16.onnx');
+    expect(graph.source).toMatchObject({ precision: 'fp16', storedWeightBytes: 216 });
+    const report = analyze(graph, { memoryModel: 'layer-io' });
+    expect([report.paramBytes, report.peakActivationBytes]).toEqual([216, (192 + 144) * 2]);
+  });
+
   it('QOperator: QuantizeLinear → QLinearConv → DequantizeLinear is an int8 conv between two conversions', async () => {
     const bytes = qoperatorConv();
     await runOnZeros(bytes);
