@@ -70,6 +70,8 @@ export class Converter {
   /** Nodes reading each tensor. */
   readonly consumers = new Map<string, NodeProto[]>();
   private readonly names = new Set<string>();
+  /** The next suffix to try per wanted name, so that many equal names stay linear. */
+  private readonly suffixes = new Map<string, number>();
 
   constructor(
     readonly options: ImportOptions,
@@ -97,21 +99,16 @@ export class Converter {
     return (this.consumers.get(tensor)?.length ?? 0) + (this.graphOutputs.has(tensor) ? 1 : 0);
   }
 
-  /** A unique layer name: the node's name, else its first output's name. */
+  /** A unique layer name: the wanted one, else the first free `wanted_2`, `wanted_3`… */
   uniqueName(wanted: string): string {
-    let base = wanted.slice(0, MAX_LAYER_NAME) || 'layer';
-    if (!this.names.has(base)) {
-      this.names.add(base);
-      return base;
+    const base = wanted.slice(0, MAX_LAYER_NAME) || 'layer';
+    let name = base;
+    for (let i = this.suffixes.get(base) ?? 2; this.names.has(name); i++) {
+      name = `${base}_${i}`;
+      this.suffixes.set(base, i + 1);
     }
-    for (let i = 2; ; i++) {
-      const name = `${base}_${i}`;
-      if (!this.names.has(name)) {
-        this.names.add(name);
-        base = name;
-        return name;
-      }
-    }
+    this.names.add(name);
+    return name;
   }
 
   nameFor(ctx: NodeContext, suffix = ''): string {

@@ -191,20 +191,20 @@ function executionOrder(nodes: NodeProto[], c: Converter): NodeProto[] {
   const producerOf = new Map<string, number>();
   nodes.forEach((n, i) => n.output.forEach((o) => o !== '' && producerOf.set(o, i)));
   const waiting = nodes.map((n) => new Set(n.input.filter((i) => producerOf.has(i) && !c.has(i)).map((i) => producerOf.get(i) as number)));
-  const readers = new Map<number, number[]>();
-  waiting.forEach((deps, i) => deps.forEach((d) => readers.set(d, [...(readers.get(d) ?? []), i])));
+  const readers = nodes.map((): number[] => []);
+  waiting.forEach((deps, i) => deps.forEach((d) => readers[d].push(i)));
   const ready = nodes.map((_, i) => i).filter((i) => waiting[i].size === 0);
-  const order: NodeProto[] = [];
-  while (ready.length > 0) {
-    const i = ready.shift() as number;
-    order.push(nodes[i]);
-    for (const r of readers.get(i) ?? []) {
+  for (let next = 0; next < ready.length; next++) {
+    const i = ready[next];
+    for (const r of readers[i]) {
       waiting[r].delete(i);
       if (waiting[r].size === 0) ready.push(r);
     }
   }
+  const order = ready.map((i) => nodes[i]);
   if (order.length < nodes.length) {
-    const stuck = nodes.find((n) => !order.includes(n)) as NodeProto;
+    const placed = new Set(ready);
+    const stuck = nodes.find((_, i) => !placed.has(i)) as NodeProto;
     throw new ModelError(`the graph has a cycle through node ${stuck.name || stuck.output[0]} (${stuck.opType})`);
   }
   return order;

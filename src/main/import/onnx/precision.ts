@@ -62,8 +62,9 @@ export function storedPrecision(c: Converter, graph: ModelGraph, plan: DeployPla
     mostCommon(computePrecisions) ?? combine(fileWeights, mostCommon(allocating.map(activationFormat)) ?? 'fp32');
 
   const layerPrecisions: Record<string, string> = {};
+  const byName = new Map(graph.layers.map((l) => [l.name, l]));
   for (const name of allocating) {
-    const layer = graph.layers.find((l) => l.name === name);
+    const layer = byName.get(name);
     const p = layer && isComputeLayer(layer) ? combine(weightFormat(name), activationFormat(name)) : combine(fileWeights, activationFormat(name));
     if (p !== precision) layerPrecisions[name] = p;
   }
