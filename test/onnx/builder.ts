@@ -144,7 +144,10 @@ export class OnnxBuilder {
     return {
       irVersion: 8,
       producerName: 'frontier-tests',
-      opsetImport: [{ domain: '', version: this.opset }],
+      opsetImport: [
+        { domain: '', version: this.opset },
+        ...[...new Set(this.nodes.map((n) => n.domain ?? ''))].filter((d) => d !== '').map((domain) => ({ domain, version: 1 })),
+      ],
       graph: {
         name: this.name,
         node: this.nodes,

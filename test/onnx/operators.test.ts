@@ -363,6 +363,28 @@ const CASES: Case[] = [
     types: ['Transpose', 'Conv2D'],
   },
   {
+    name: 'A Keras model as tf2onnx writes it: NHWC input, transposes around the convolutions, MatMul + Add',
+    build: (b) => {
+      b.input('x', ['N', 8, 8, 3]);
+      b.node('Transpose', ['x'], ['nchw'], { perm: attr.ints([0, 3, 1, 2]) }, 'to_nchw');
+      conv(b, 'nchw', 'c', 4, 3, 3, { pads: attr.ints([1, 1, 1, 1]) });
+      b.node('Relu', ['c'], ['r'], {}, 'relu');
+      b.node('Transpose', ['r'], ['nhwc'], { perm: attr.ints([0, 2, 3, 1]) }, 'to_nhwc');
+      b.node('Reshape', ['nhwc', b.constant('s', [-1, 256], DT.INT64)], ['flat'], {}, 'flatten');
+      b.node('MatMul', ['flat', w(b, 'fc.w', [256, 10])], ['mm'], {}, 'dense');
+      b.node('Add', ['mm', w(b, 'fc.b', [10])], ['logits'], {}, 'dense_bias');
+      b.node('Softmax', ['logits'], ['y'], { axis: attr.int(-1) }, 'softmax');
+      out(b, 'y');
+    },
+    types: ['Transpose', 'Conv2D', 'Activation', 'Transpose', 'Reshape', 'Dense', 'Activation'],
+    check: (g, l) => {
+      expect(l.get('x')).toMatchObject({ shape: [8, 8, 3] });
+      expect(l.get('to_nchw')).toMatchObject({ perm: [0, 1, 2] });
+      expect(l.get('dense')).toMatchObject({ units: 10, useBias: true });
+      expect(analyze(g).params).toBe(4 * 27 + 4 + 2560 + 10);
+    },
+  },
+  {
     name: 'Pad with pads as an input (opset 13)',
     build: (b) => {
       b.node('Pad', [image(b), b.constant('pads', [0, 0, 1, 2, 0, 0, 3, 4], DT.INT64)], ['y']);

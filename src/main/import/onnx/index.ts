@@ -7,7 +7,8 @@ import { validateGraph } from '../../../shared/model/graph';
 import { ModelError, type InputSpec, type Layer, type ModelGraph } from '../../../shared/model/types';
 import { Converter } from './context';
 import { frontierShape, layoutForRank, onnxShape, showShape } from './layout';
-import { converterFor, operatorName, OPERATORS, SHAPE_ONLY } from './ops';
+import { converterFor, MICROSOFT_OPERATORS, operatorName, OPERATORS, SHAPE_ONLY } from './ops';
+import { Attributes } from './attributes';
 import { storedConstant } from './ops/constants';
 import { opaque, type DeclaredShapes } from './ops/opaque';
 import { storedPrecision } from './precision';
@@ -95,7 +96,8 @@ function checkOperators(nodes: readonly NodeProto[], options: ImportOptions): vo
   if (unknown.size === 0 || options.allowUnknownOps) return;
   const list = [...unknown].map(([name, n]) => `${name} ×${n}`).join(', ');
   throw new ModelError(
-    `unknown ONNX operators: ${list}. Frontier reads ${Object.keys(OPERATORS).join(', ')}; ` +
+    `unknown ONNX operators: ${list}. Frontier reads ${Object.keys(OPERATORS).join(', ')}, ` +
+      `and ONNX Runtime's ${Object.keys(MICROSOFT_OPERATORS).map((op) => `com.microsoft.${op}`).join(', ')}; ` +
       '--allow-unknown-ops analyses the others as zero-MAC operations with the output shapes the file declares',
   );
 }
@@ -170,7 +172,14 @@ function addInputs(c: Converter, graph: GraphProto, declared: DeclaredShapes, op
     }
     elementCount(dims, where);
     if (dims.some((d) => d < 1)) throw new ModelError(`${where}: shape ${showShape(dims)} has an empty dimension`);
-    const layout = layoutForRank(dims.length);
+    // A 4-D input is an NCHW image, unless it is only read through NHWC → NCHW transposes (as tf2onnx writes Keras
+    // models): then it is channels-last already.
+    const readers = c.consumers.get(input.name) ?? [];
+    const nhwc =
+      dims.length === 4 &&
+      readers.length > 0 &&
+      readers.every((n) => n.opType === 'Transpose' && (n.domain === '' || n.domain === 'ai.onnx') && new Attributes(n, where).ints('perm')?.join() === '0,3,1,2');
+    const layout = nhwc ? 'plain' : layoutForRank(dims.length);
     const shape = frontierShape(dims, layout);
     const name = c.uniqueName(input.name);
     const layer: Layer = { type: 'Input', shape, name, inputs: [] } as InputSpec & { name: string; inputs: string[] };

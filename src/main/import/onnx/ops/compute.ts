@@ -28,7 +28,7 @@ export function qlinearConv(c: Converter, ctx: NodeContext): void {
 }
 
 /** The format a QLinear operator writes: its output zero point's type (uint8 when absent). */
-function quantizedOutput(c: Converter, ctx: NodeContext, zeroPoint: number): NumberFormat {
+export function quantizedOutput(c: Converter, ctx: NodeContext, zeroPoint: number): NumberFormat {
   const zp = c.optionalConstant(ctx, zeroPoint, 'output zero point');
   const format = numberFormatOf(zp ? zp.dataType : T.UINT8);
   if (!format) throw new ModelError(`${ctx.where}: output zero point type is not an 8-bit or 4-bit integer`);
@@ -77,14 +77,24 @@ function convolution(c: Converter, ctx: NodeContext, at: ConvOperands): void {
 
 /** Gemm: Y = alpha·A'·B' + beta·C, read as a Dense layer with A the activation and B the weights. */
 export function gemm(c: Converter, ctx: NodeContext): void {
+  generalProduct(c, ctx, { a: 0, b: 1, c: 2 });
+}
+
+/** ONNX Runtime's QGemm: Gemm on quantized A and B, with an int32 C; integer output when y_scale is given. */
+export function qgemm(c: Converter, ctx: NodeContext): void {
+  const quantizedY = (ctx.node.input[7] ?? '') !== '';
+  generalProduct(c, ctx, { a: 0, b: 3, c: 6, format: quantizedY ? quantizedOutput(c, ctx, 8) : 'fp32' });
+}
+
+function generalProduct(c: Converter, ctx: NodeContext, at: { a: number; b: number; c: number; format?: NumberFormat }): void {
   const transA = ctx.attrs.int('transA', 0) !== 0;
   const transB = ctx.attrs.int('transB', 0) !== 0;
   const beta = ctx.attrs.float('beta', 1);
   ctx.attrs.float('alpha', 1); // scales the product: no effect on shapes or counts
-  if (c.isConstant(ctx.node.input[0] ?? '') && !c.isConstant(ctx.node.input[1] ?? '')) {
+  if (c.isConstant(ctx.node.input[at.a] ?? '') && !c.isConstant(ctx.node.input[at.b] ?? '')) {
     throw new ModelError(`${ctx.where}: the constant is A and the activation B; Frontier reads Gemm with the weights as B`);
   }
-  const name = ctx.node.input[0] ?? '';
+  const name = ctx.node.input[at.a] ?? '';
   const a = c.values.get(name);
   if (!a) throw c.missing(ctx, name);
   if (a.shape.length !== 1) {
@@ -95,7 +105,7 @@ export function gemm(c: Converter, ctx: NodeContext): void {
       `${ctx.where}: transA=${Number(transA)} multiplies along the batch dimension of A (${a.name}); Frontier reads A as batch × features`,
     );
   }
-  const w = c.constant(ctx, 1, 'weight B');
+  const w = c.constant(ctx, at.b, 'weight B');
   if (w.dims.length !== 2) throw new ModelError(`${ctx.where}: weight B is ${showShape(w.dims)}, not a matrix`);
   const [k, units] = transB ? [w.dims[1], w.dims[0]] : w.dims;
   if (k !== a.shape[0]) {
@@ -103,15 +113,15 @@ export function gemm(c: Converter, ctx: NodeContext): void {
       `${ctx.where}: weight B (${showShape(w.dims)}, transB=${Number(transB)}) needs ${k} input features, A has ${a.shape[0]}`,
     );
   }
-  const cName = ctx.node.input[2] ?? '';
+  const cName = ctx.node.input[at.c] ?? '';
   let bias: Constant | undefined;
   if (cName !== '' && beta !== 0) {
-    bias = c.optionalConstant(ctx, 2, 'bias C');
+    bias = c.optionalConstant(ctx, at.c, 'bias C');
     if (bias && bias.count !== units && bias.count !== 1) {
       throw new ModelError(`${ctx.where}: bias C (${showShape(bias.dims)}) does not broadcast to ${units} outputs`);
     }
   }
-  dense(c, ctx, { ...a, batchAxis: 0 }, w, units, bias, a.format);
+  dense(c, ctx, { ...a, batchAxis: 0 }, w, units, bias, at.format ?? a.format);
 }
 
 export function matMul(c: Converter, ctx: NodeContext): void {

@@ -1,4 +1,5 @@
 // Activations, Clip, element-wise arithmetic, pooling and Dropout.
+import type { NumberFormat } from '../../../../shared/analysis/precision';
 import type { ActivationName } from '../../../../shared/model/types';
 import { ModelError } from '../../../../shared/model/types';
 import type { Constant, Converter, NodeContext } from '../context';
@@ -22,6 +23,10 @@ export const ACTIVATIONS: Record<string, ActivationName> = {
   LogSoftmax: 'softmax',
   Mish: 'mish',
   Gelu: 'gelu',
+  // ONNX Runtime's quantized activations (com.microsoft).
+  QLinearSigmoid: 'sigmoid',
+  QLinearLeakyRelu: 'leaky_relu',
+  QLinearSoftmax: 'softmax',
 };
 
 export function activation(c: Converter, ctx: NodeContext): void {
@@ -70,20 +75,35 @@ const sameDims = (a: readonly number[], b: readonly number[]): boolean => a.leng
  * write a dense layer on a 3-D input).
  */
 export function arithmetic(c: Converter, ctx: NodeContext): void {
-  const [aName, bName] = ctx.node.input;
   if (ctx.node.input.length !== 2) throw new ModelError(`${ctx.where}: takes 2 inputs, it has ${ctx.node.input.length}`);
-  if (c.isConstant(aName) && c.isConstant(bName)) {
+  if (c.isConstant(ctx.node.input[0]) && c.isConstant(ctx.node.input[1])) {
     foldElementwise(c, ctx);
     return;
   }
-  const type = ctx.node.opType === 'Add' || ctx.node.opType === 'Sub' ? 'Add' : 'Multiply';
-  if (ctx.node.opType === 'Sub' || ctx.node.opType === 'Div') {
-    c.notes.add('Sub is analysed as Add and Div as Multiply: the same shapes and memory, no MACs');
-  }
+  const op = ctx.node.opType;
+  if (op === 'Sub' || op === 'Div') c.notes.add('Sub is analysed as Add and Div as Multiply: the same shapes and memory, no MACs');
+  binary(c, ctx, op === 'Add' || op === 'Sub' ? 'Add' : 'Multiply', 0, 1, op === 'Add');
+}
+
+/**
+ * An element-wise operator on the operands at `ai` and `bi`: two activations, or an activation and a constant.
+ * `format` is the output's element format when the operator writes integers (QLinearAdd, QLinearMul).
+ */
+export function binary(
+  c: Converter,
+  ctx: NodeContext,
+  type: 'Add' | 'Multiply',
+  ai: number,
+  bi: number,
+  mayBeBias: boolean,
+  format?: NumberFormat,
+): void {
+  const aName = ctx.node.input[ai] ?? '';
+  const bName = ctx.node.input[bi] ?? '';
   if (c.values.has(aName) && c.values.has(bName)) {
-    const a = c.input(ctx, 0, 'input A');
-    const b = c.input(ctx, 1, 'input B');
-    const out = c.addLayer(ctx, { type }, [a, b]);
+    const a = c.input(ctx, ai, 'input A');
+    const b = c.input(ctx, bi, 'input B');
+    const out = c.addLayer(ctx, { type }, [a, b], { format });
     const expected = broadcast(onnxShape(a), onnxShape(b));
     if (!expected || !sameDims(expected, onnxShape(out))) {
       throw new ModelError(
@@ -92,17 +112,17 @@ export function arithmetic(c: Converter, ctx: NodeContext): void {
     }
     return;
   }
-  const xIndex = c.values.has(aName) ? 0 : 1;
+  const [xIndex, kIndex] = c.values.has(aName) ? [ai, bi] : [bi, ai];
   const x = c.input(ctx, xIndex);
-  const k = c.constant(ctx, 1 - xIndex, 'constant operand');
-  if (type === 'Add' && ctx.node.opType === 'Add' && absorbBias(c, ctx, x, k)) return;
+  const k = c.constant(ctx, kIndex, 'constant operand');
+  if (mayBeBias && absorbBias(c, ctx, x, k)) return;
   const expected = broadcast(onnxShape(x), k.dims);
   if (!expected || !sameDims(expected, onnxShape(x))) {
     throw new ModelError(
       `${ctx.where}: the constant ${k.name} (${showShape(k.dims)}) broadcasts the ${showShape(onnxShape(x))} activation to another shape`,
     );
   }
-  c.addLayer(ctx, { type, constantOperand: true }, [x]);
+  c.addLayer(ctx, { type, constantOperand: true }, [x], { format });
 }
 
 /** A bias vector added to a bias-less Dense or Conv whose only reader is this Add becomes that layer's bias. */

@@ -5,6 +5,8 @@ import { ModelError } from '../../../../shared/model/types';
 import type { Converter, NodeContext } from '../context';
 import { frontierAxis, frontierShape, layoutForRank, normaliseAxis, onnxAxisOf, onnxShape, showShape, type Layout, type Value } from '../layout';
 import { elementCount } from '../tensors';
+import type { NumberFormat } from '../../../../shared/analysis/precision';
+import { quantizedOutput } from './compute';
 import { foldConstantOp } from './constants';
 
 const product = (dims: readonly number[]): number => dims.reduce((a, b) => a * b, 1);
@@ -156,7 +158,17 @@ export function transpose(c: Converter, ctx: NodeContext): void {
 
 export function concat(c: Converter, ctx: NodeContext): void {
   if (foldConstantOp(c, ctx)) return;
-  const inputs = ctx.node.input.map((_, i) => c.input(ctx, i, `input ${i + 1}`));
+  join(c, ctx, ctx.node.input.map((_, i) => i));
+}
+
+/** ONNX Runtime's QLinearConcat: Y_scale, Y_zero_point, then (X, X_scale, X_zero_point) per input. */
+export function qlinearConcat(c: Converter, ctx: NodeContext): void {
+  const data = Array.from({ length: Math.floor((ctx.node.input.length - 2) / 3) }, (_, i) => 2 + 3 * i);
+  join(c, ctx, data, quantizedOutput(c, ctx, 1));
+}
+
+function join(c: Converter, ctx: NodeContext, indices: number[], format?: NumberFormat): void {
+  const inputs = indices.map((i) => c.input(ctx, i, `input ${i + 1}`));
   if (inputs.length === 0) throw new ModelError(`${ctx.where}: has no inputs`);
   const axisAttr = ctx.attrs.int('axis', Number.NaN);
   if (Number.isNaN(axisAttr)) throw new ModelError(`${ctx.where}: attribute axis is missing`);
@@ -170,7 +182,7 @@ export function concat(c: Converter, ctx: NodeContext): void {
     c.bind(ctx, ctx.node.output[0], first);
     return;
   }
-  c.addLayer(ctx, { type: 'Concatenate', axis }, inputs);
+  c.addLayer(ctx, { type: 'Concatenate', axis }, inputs, { format });
 }
 
 /** Pad on the spatial axes of an image: ZeroPadding2D (the mode changes values, not shapes). */
