@@ -4,6 +4,7 @@
 // same cases, so a failure reproduces from its name.
 import { PRESETS } from '../../src/shared/presets';
 import { attr, DT, encodeModel, onnx, OnnxBuilder, random, type ModelProtoInit } from '../onnx/builder';
+import { ortQOperator } from '../onnx/samples';
 import { graphToOnnx } from '../onnx/writer';
 
 export interface FuzzCase {
@@ -39,7 +40,7 @@ export function onnxSeedModels(): { name: string; bytes: Uint8Array }[] {
   b.node('Softmax', ['g'], ['y'], { axis: attr.int(-1) }, 'softmax');
   b.info('c', ['N', 4, 5, 5]);
   b.output('y', ['N', 2]);
-  seeds.push({ name: 'ops', bytes: b.bytes() });
+  seeds.push({ name: 'ops', bytes: b.bytes() }, { name: 'qoperator', bytes: ortQOperator() });
   return seeds;
 }
 

@@ -62,9 +62,9 @@ describe('unknown operators', () => {
     // The weight is also wrong (2 input channels for 3): unknown operators are reported first.
     const b = unknownOpsModel(false);
     b.initializers[1] = { name: 'w', dims: [4, 2, 3, 3], dataType: DT.FLOAT, rawData: new Uint8Array(4 * 2 * 9 * 4) };
-    b.node('QLinearAdd', ['y', 'y'], ['z'], {}, 'qadd', 'com.microsoft');
+    b.node('FusedConv', ['y', 'y'], ['z'], {}, 'fused', 'com.microsoft');
     const err = failure(b.bytes());
-    expect(err.message).toMatch(/unknown ONNX operators: Resize ×2, Erf ×1, com\.microsoft\.QLinearAdd ×1\./);
+    expect(err.message).toMatch(/unknown ONNX operators: Resize ×2, Erf ×1, com\.microsoft\.FusedConv ×1\./);
     expect(err.message).toContain('--allow-unknown-ops');
   });
 
