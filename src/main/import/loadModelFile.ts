@@ -4,7 +4,8 @@
 // - a TensorFlow Lite FlatBuffer (`.tflite`: the "TFL3" identifier at bytes 4–7);
 // - a TensorFlow.js layers model (`model.json` with `modelTopology`);
 // - Frontier's own model file (`"format": "frontier-model"`);
-// - Keras model JSON (`model.to_json()`, Keras 2 or 3).
+// - Keras model JSON (`model.to_json()`, Keras 2 or 3);
+// - an ONNX model (a protobuf ModelProto with a graph).
 // Every error names the file.
 import { readFile } from 'node:fs/promises';
 import { kerasLayoutOf, kerasToGraph } from '../../shared/model/keras';
@@ -12,6 +13,7 @@ import { nativeToGraph } from '../../shared/model/native';
 import type { ImportOptions } from '../../shared/model/importOptions';
 import { ModelError, type ModelFormat, type ModelGraph } from '../../shared/model/types';
 import { isHdf5, parseKerasH5 } from './h5/kerasH5';
+import { looksLikeOnnx, onnxToGraph } from './onnx';
 import { isTflite, parseTflite } from './tflite';
 import { isZip, readZipEntry, zipEntryNames } from './zip';
 
@@ -48,6 +50,7 @@ function parseBytes(bytes: Buffer, fileName: string, options: ImportOptions): Mo
   if (isZip(bytes)) return parseKerasArchive(bytes, fileName);
   if (isHdf5(bytes)) return parseKerasH5(bytes, fileName);
   if (isTflite(bytes)) return parseTflite(bytes, fileName, options);
+  if (looksLikeOnnx(bytes)) return onnxToGraph(bytes, fileName, options);
   const json = parseJson(bytes, fileName);
   const object = typeof json === 'object' && json !== null ? (json as Record<string, unknown>) : {};
   if (object.format === 'frontier-model') return withFormat(nativeToGraph(json, fileName), 'frontier');
