@@ -1,5 +1,7 @@
 // The edited architecture as Keras JSON: TensorFlow.js loads it with the framework's parameter count equal to
 // Frontier's frameworkParams, and Frontier's own importer reads it back (both layouts) to the same figures.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../../src/shared/analysis/analyze';
@@ -10,6 +12,8 @@ import { kerasLayoutOf, kerasToGraph } from '../../src/shared/model/keras';
 import { GraphBuilder } from '../../src/shared/presets/builder';
 import { PRESETS } from '../../src/shared/presets';
 import type { ModelGraph } from '../../src/shared/model/types';
+import { parseModelBytes } from '../../src/main/import/loadModelFile';
+import { graphToOnnx } from '../onnx/writer';
 
 tf.env().set('IS_NODE', false); // no "install tfjs-node" banner in the test output
 
@@ -50,6 +54,18 @@ describe('Keras JSON export', () => {
     }
     expect(kerasLayoutFor({ ...PRESETS[0].build(), source: { format: 'keras-h5', kerasLayout: 'keras3' } })).toBe('keras3');
     expect(kerasLayoutFor({ ...PRESETS[0].build(), source: { format: 'tflite', kerasLayout: 'keras3' } })).toBe('keras2');
+  });
+
+  it('imported TFLite and ONNX models export in the Keras 2 layout and load with their parameter count', async () => {
+    for (const name of ['person_detect.tflite', 'hello_world_int8.tflite']) {
+      const base = parseModelBytes(readFileSync(join(import.meta.dirname, '..', 'fixtures', 'tflite', name)), name);
+      const json = JSON.parse(configurationArtifact('keras-json', { base, configuration: {}, origin: name }));
+      expect(kerasLayoutOf(json)).toBe('keras2');
+      expect([name, await tfjsParams(json)]).toEqual([name, analyze(base).frameworkParams]);
+    }
+    const onnx = parseModelBytes(Buffer.from(graphToOnnx(PRESETS[2].build(), { weights: 'zeros' })), 'kws.onnx');
+    const json = JSON.parse(configurationArtifact('keras-json', { base: onnx, configuration: { prune: { '*': 0.25 } }, origin: 'x' }));
+    expect(await tfjsParams(json)).toBe(analyze(onnx, { prune: { '*': 0.25 } }).frameworkParams);
   });
 
   it('leaves out what loaders reject: no regularizers, constraints or initializers', () => {

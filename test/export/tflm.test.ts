@@ -1,7 +1,7 @@
 // The TFLM header: arena equal to the arena plan, exactly the operators the graph runs, plain decimal constants, and
 // it compiles against TFLM's resolver API (a minimal declaration of it in test/fixtures/tflm).
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -12,6 +12,7 @@ import { tflmOperators } from '../../src/shared/export/tflmOps';
 import { GraphBuilder } from '../../src/shared/presets/builder';
 import { findPreset, PRESETS } from '../../src/shared/presets';
 import type { ModelGraph } from '../../src/shared/model/types';
+import { parseModelBytes } from '../../src/main/import/loadModelFile';
 
 const preset = (id: string): ModelGraph => (findPreset(id) as { build(): ModelGraph }).build();
 const includeDir = join(import.meta.dirname, '..', 'fixtures', 'tflm');
@@ -46,6 +47,29 @@ const constant = (header: string, name: string): string | undefined =>
   new RegExp(`constexpr (?:size_t|int|TfLiteType) ${name}(?:\\[\\d+\\])? = ([^;]+);`).exec(header)?.[1];
 
 const registered = (header: string): string[] => [...header.matchAll(/resolver\.(Add\w+)\(\)/g)].map((m) => m[1]);
+
+describe('TFLM header of real TFLM models', () => {
+  const load = (name: string): ModelGraph =>
+    parseModelBytes(readFileSync(join(import.meta.dirname, '..', 'fixtures', 'tflite', name)), name);
+
+  it("person_detect.tflite registers exactly the five operators of TFLM's person detection example", () => {
+    const header = configurationArtifact('tflm', { base: load('person_detect.tflite'), configuration: {}, origin: 'x' });
+    expect(registered(header).sort()).toEqual(
+      ['AddAveragePool2D', 'AddConv2D', 'AddDepthwiseConv2D', 'AddReshape', 'AddSoftmax'],
+    );
+    expect(constant(header, 'kFrontierOpCount')).toBe('5');
+    expect(constant(header, 'kFrontierArenaBytes')).toBe('55296');
+    expect(constant(header, 'kFrontierInputShape')).toBe('{1, 96, 96, 1}');
+    expect(constant(header, 'kFrontierInputType')).toBe('kTfLiteInt8');
+    expect(compile(header)).toBe('');
+  });
+
+  it('hello_world_int8.tflite: fully connected layers only', () => {
+    const header = configurationArtifact('tflm', { base: load('hello_world_int8.tflite'), configuration: {}, origin: 'x' });
+    expect(registered(header)).toEqual(['AddFullyConnected']);
+    expect(compile(header)).toBe('');
+  });
+});
 
 describe('TFLM header', () => {
   const client1 = { channels: { conv1: 8, conv2: 8 }, precision: 'int8', device: EXAM_MCU };
