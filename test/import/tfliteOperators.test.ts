@@ -101,12 +101,12 @@ describe('operators as layers', () => {
     expect([b.params, b.macs]).toEqual([a.params, a.macs]);
     expect(b.macs).toBeGreaterThan(0);
   });
-  it('SQUEEZE reads like RESHAPE', () => {
+  it('SQUEEZE reads like RESHAPE, and the layer remembers the operator', () => {
     const plan = planTflite(graph);
     for (const op of plan.operators) if (op.builtin === BuiltinOperator.RESHAPE) op.builtin = BuiltinOperator.SQUEEZE;
     const m = importPlan(plan);
-    expect(strip(byName(m, 'flat'))).toEqual({ type: 'Flatten' });
-    expect(strip(byName(m, 'rows'))).toEqual({ type: 'Reshape', targetShape: [4, 8] });
+    expect(strip(byName(m, 'flat'))).toEqual({ type: 'Flatten', sourceOp: 'SQUEEZE' });
+    expect(strip(byName(m, 'rows'))).toEqual({ type: 'Reshape', targetShape: [4, 8], sourceOp: 'SQUEEZE' });
   });
   it('FULLY_CONNECTED without options reads its whole input as one vector', () => {
     const b = new GraphBuilder('fc');

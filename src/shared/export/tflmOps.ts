@@ -100,6 +100,8 @@ export function tflmOperators(graph: ModelGraph): string[] {
     let ops: string[] = [];
     if (role === 'op') ops = opsOf(layer, activationOf.get(layer.name) ?? 'linear');
     else if (role === 'alias') ops = opsOf(layer, 'linear');
+    // The file's own operator where it differs from what the type converts to (SQUEEZE for a Reshape).
+    if (layer.sourceOp && ops.length > 0) ops = [methodForBuiltin(layer.sourceOp), ...ops.slice(1)];
     for (const op of ops) if (!methods.includes(op)) methods.push(op);
   }
   return methods;

@@ -242,6 +242,12 @@ function parseLayer(raw: unknown, index: number, sourceName: string): Layer {
     }
     if (obj[field] !== undefined) layer[field] = JSON.parse(JSON.stringify(obj[field]));
   }
+  if (obj.sourceOp !== undefined) {
+    if (typeof obj.sourceOp !== 'string' || !/^[A-Z][A-Z0-9_]*$/.test(obj.sourceOp)) {
+      throw new ModelError(`${sourceName}: layer "${name}": sourceOp must be an operator name such as SQUEEZE`, name);
+    }
+    layer.sourceOp = obj.sourceOp;
+  }
   if (obj.precision !== undefined) {
     if (typeof obj.precision !== 'string') {
       throw new ModelError(`${sourceName}: layer "${name}": precision must be a precision name`, name);

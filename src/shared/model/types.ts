@@ -211,6 +211,11 @@ export type Layer = LayerSpec & {
   inputs: string[];
   /** Overrides the model's precision for this layer (a precision name, e.g. `int8`, `w4a8`). */
   precision?: string;
+  /**
+   * The operator the source file runs for this layer, where it is not the one the layer's type converts to (a TFLite
+   * SQUEEZE read as a Reshape): the TFLM op resolver registers it.
+   */
+  sourceOp?: string;
 };
 
 /** The file formats Frontier reads. */

@@ -261,6 +261,12 @@ class Converter {
     return name;
   }
 
+  /** Records the operator the file runs for the layer writing `out`, where its type would convert to another. */
+  markSourceOp(out: number, op: string): void {
+    const layer = this.layers.find((l) => l.name === this.ownerOf.get(out));
+    if (layer) layer.sourceOp = op;
+  }
+
   addCompute(out: number, op: string, spec: LayerSpec, input: string, kernel: TfliteTensor, bias: TfliteTensor | null): void {
     const name = this.addLayer(out, op, spec, [input]);
     this.compute.set(name, { op, kernel, bias });
@@ -674,6 +680,7 @@ class OperatorMapper {
     const spec: LayerSpec =
       to.length === 1 && to[0] === product(from) ? { type: 'Flatten' } : { type: 'Reshape', targetShape: to };
     this.c.addLayer(this.out, this.label, spec, [x]);
+    if (this.op.kind.builtin === BuiltinOperator.SQUEEZE) this.c.markSourceOp(this.out, 'SQUEEZE');
   }
 
   private elementwise(type: 'Add' | 'Multiply'): void {
