@@ -84,7 +84,7 @@ describe('Keras .h5', () => {
   it('reports a truncated file as damaged, naming it', async () => {
     const { bytes } = await h5Of('exam-cnn.keras2.json');
     expect(errorOf(() => parseModelBytes(bytes.subarray(0, 4000), 'cut.h5')).message).toBe(
-      `cut.h5: the HDF5 file is truncated: its superblock declares ${bytes.length.toLocaleString('en-US')} bytes, the file has 4,000`,
+      'cut.h5: the HDF5 file is damaged (its superblock): file has been truncated',
     );
     for (const cut of [100, 600, 2000, Math.floor(bytes.length / 2)]) {
       const err = errorOf(() => parseModelBytes(bytes.subarray(0, cut), 'cut.h5'));

@@ -12,7 +12,7 @@ import { kerasLayoutOf, kerasToGraph } from '../../shared/model/keras';
 import { nativeToGraph } from '../../shared/model/native';
 import type { ImportOptions } from '../../shared/model/importOptions';
 import { ModelError, type ModelFormat, type ModelGraph } from '../../shared/model/types';
-import { isHdf5, parseKerasH5 } from './h5/kerasH5';
+import { isHdf5, parseKerasH5, parseKerasH5File } from './h5/kerasH5';
 import { looksLikeOnnx, onnxToGraph } from './onnx';
 import { isTflite, parseTflite } from './tflite';
 import { isZip, readZipEntry, zipEntryNames } from './zip';
@@ -33,13 +33,19 @@ export async function loadModelFile(path: string, options: ImportOptions = {}): 
             : e.message;
     throw new ModelError(`${path}: cannot read the model file: ${why}`);
   }
+  // The HDF5 library reads what it needs from the file itself.
+  if (isHdf5(bytes)) return withFileNameOnError(path, () => parseKerasH5File(path, path));
   return parseModelBytes(bytes, path, options);
 }
 
 /** Parses a model file's bytes; `fileName` is used to name the file in errors. */
 export function parseModelBytes(bytes: Buffer, fileName: string, options: ImportOptions = {}): ModelGraph {
+  return withFileNameOnError(fileName, () => parseBytes(bytes, fileName, options));
+}
+
+function withFileNameOnError(fileName: string, parse: () => ModelGraph): ModelGraph {
   try {
-    return parseBytes(bytes, fileName, options);
+    return parse();
   } catch (err) {
     throw withFileName(err, fileName);
   }
