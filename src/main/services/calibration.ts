@@ -1,0 +1,84 @@
+// `frontier calibrate` and the app's calibration: reads a measurements file (or takes the app's measurements), loads
+// each measured model — presets, or model files resolved against the measurements file with loadModelFile —, and
+// runs the pure calibration (src/shared/latency/calibrate.ts).
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, dirname, isAbsolute, resolve } from 'node:path';
+import { UsageError } from '../../shared/cli/valueList';
+import type { DeviceProfile } from '../../shared/devices';
+import { findBuiltinDevice } from '../../shared/devices';
+import { calibrate, prepareMeasurement, type CalibrationReport, type Measurement, type PreparedMeasurement } from '../../shared/latency/calibrate';
+import { parseMeasurementsFile } from '../../shared/latency/measurementsFile';
+import { resolveRuntime } from '../../shared/latency/runtimes';
+import type { ModelGraph } from '../../shared/model/types';
+import { findPreset } from '../../shared/presets';
+import { resolveDevice, resolveModel } from './resolve';
+
+/** A profile id from a name: lower case, spaces and other characters an id may not hold turned into dashes. */
+export function idFromName(name: string): string {
+  const id = name.trim().toLowerCase().replace(/[^a-z0-9._+-]+/g, '-').replace(/^-+|-+$/g, '');
+  return id === '' ? 'calibrated' : id;
+}
+
+export interface CalibrationInput {
+  board: DeviceProfile;
+  runtime?: string;
+  name?: string;
+  measurements: Measurement[];
+  sourceName: string;
+  /** Loads a measurement's model (by its `model` string). */
+  loadModel: (ref: string, index: number) => Promise<ModelGraph>;
+}
+
+export async function runCalibration(input: CalibrationInput): Promise<CalibrationReport> {
+  const runtime = input.runtime ? resolveRuntime(input.runtime) : null;
+  const cache = new Map<string, ModelGraph>();
+  const prepared: PreparedMeasurement[] = [];
+  for (const [i, m] of input.measurements.entries()) {
+    let graph = cache.get(m.model);
+    if (!graph) {
+      graph = await input.loadModel(m.model, i);
+      cache.set(m.model, graph);
+    }
+    prepared.push(prepareMeasurement(m, graph));
+  }
+  const name = input.name ?? `${input.board.id}-calibrated`;
+  return calibrate({
+    board: input.board,
+    runtime,
+    id: idFromName(name),
+    name,
+    measurements: prepared,
+    sourceName: input.sourceName,
+  });
+}
+
+/** Calibrates from a measurements file; model and device files are resolved against the file's directory. */
+export async function calibrateFile(path: string): Promise<CalibrationReport> {
+  if (!existsSync(path)) throw new UsageError(`${path}: no such measurements file`);
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new UsageError(`${basename(path)}: not valid JSON (${(error as Error).message})`);
+  }
+  const source = basename(path);
+  const file = parseMeasurementsFile(json, source);
+  const near = (ref: string): string => (isAbsolute(ref) ? ref : resolve(dirname(path), ref));
+  const board = findBuiltinDevice(file.device) ?? resolveDevice(existsSync(near(file.device)) ? near(file.device) : file.device);
+  return runCalibration({
+    board,
+    runtime: file.runtime,
+    name: file.name,
+    measurements: file.measurements,
+    sourceName: source,
+    loadModel: async (ref, i) => {
+      try {
+        return findPreset(ref) ? await resolveModel(ref) : await resolveModel(near(ref));
+      } catch (error) {
+        const message = (error as Error).message;
+        const wrapped = `${source}: measurements[${i}] (${ref}): ${message}`;
+        throw error instanceof UsageError ? new UsageError(wrapped) : new UsageError(wrapped);
+      }
+    },
+  });
+}
