@@ -10,6 +10,10 @@ import { calibrate, prepareMeasurement, type CalibrationReport, type Measurement
 import { parseMeasurementsFile } from '../../shared/latency/measurementsFile';
 import { resolveRuntime } from '../../shared/latency/runtimes';
 import type { ModelGraph } from '../../shared/model/types';
+import type { CalibrateParams, RuntimeEntry } from '../../shared/api';
+import { nativeToGraph } from '../../shared/model/native';
+import { BUILTIN_RUNTIMES } from '../../shared/latency/runtimes';
+import { bandFromLogSd } from '../../shared/latency/model';
 import { findPreset } from '../../shared/presets';
 import { resolveDevice, resolveModel } from './resolve';
 
@@ -81,4 +85,37 @@ export async function calibrateFile(path: string): Promise<CalibrationReport> {
       }
     },
   });
+}
+
+/** The app's calibration: models are presets or the graphs it sends (its loaded model), by name. */
+export async function calibrateInApp(params: CalibrateParams, board: DeviceProfile): Promise<CalibrationReport> {
+  const models = params.models ?? {};
+  return runCalibration({
+    board,
+    runtime: params.runtime ?? undefined,
+    name: params.name,
+    measurements: params.measurements,
+    sourceName: 'the measurements entered',
+    loadModel: async (ref, i) => {
+      if (Object.hasOwn(models, ref)) return nativeToGraph(models[ref] as unknown as Record<string, unknown>, ref);
+      const preset = findPreset(ref);
+      if (preset) return preset.build();
+      throw new UsageError(`measurements[${i}] (${ref}): not a preset nor the loaded model`);
+    },
+  });
+}
+
+/** The built-in runtimes as the app lists them. */
+export function runtimeEntries(): RuntimeEntry[] {
+  return BUILTIN_RUNTIMES.map((r) => ({
+    id: r.id,
+    name: r.name,
+    description: r.description,
+    precisions: [...r.precisions],
+    persistentRamBytes: r.persistentRamBytes,
+    sources: { ...r.sources },
+    cores: Object.fromEntries(Object.entries(r.fit?.cores ?? {}).map(([core, f]) => [core, [...f.boards]])),
+    groups: r.fit?.groups.length ?? 0,
+    band: bandFromLogSd(r.fit?.zeroShotLogSd ?? 0.5, r.fit?.zeroShotBasis ?? 'estimate'),
+  }));
 }

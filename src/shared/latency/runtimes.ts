@@ -215,3 +215,11 @@ export function expandRuntimes(profiles: readonly DeviceProfile[], runtimeIds: r
     isCombined(p) && runtimeIds.includes((p.runtime as RuntimeRef).id) ? [p] : runtimes.map((r) => withRuntime(p, r)),
   );
 }
+
+/** `board+runtime` → its parts, when the part after the last `+` is a built-in runtime; otherwise null. */
+export function splitCombinedId(id: string): { board: string; runtime: RuntimeProfile } | null {
+  const at = id.lastIndexOf('+');
+  if (at <= 0) return null;
+  const runtime = findRuntime(id.slice(at + 1));
+  return runtime ? { board: id.slice(0, at), runtime } : null;
+}
