@@ -104,6 +104,14 @@ export function blankProject(): SavedProject {
   };
 }
 
+/** JSON with object keys sorted: specs compare by content, whatever order their fields were set in. */
+const canonical = (value: unknown): string =>
+  JSON.stringify(value, (_key, v: unknown) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  );
+
 export const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 // Large, replace-only values (models, reports, result tables of 100,000 rows) are `$state.raw`: deep reactive proxies
@@ -185,7 +193,7 @@ export class Project {
     if (!this.session || !this.spec) return false;
     const a = { ...this.session.spec, model: '' };
     const b = { ...this.spec, model: '' };
-    return JSON.stringify(a) !== JSON.stringify(b) || this.session.graph.name !== this.model?.graph.name;
+    return canonical(a) !== canonical(b) || this.session.graph.name !== this.model?.graph.name;
   });
 
   async start(): Promise<void> {
