@@ -8,7 +8,7 @@ import { fittedDataFrom } from '../src/shared/latency/generate';
 
 const root = join(import.meta.dirname, '..');
 const csv = readFileSync(join(root, 'data', 'mlperf-tiny', 'mlperf_tiny_latency.csv'), 'utf8');
-const text = fittedDataFrom(csv, (id) => findPreset(id)!.build(), (done, total) => process.stderr.write(`\rvalidation ${done}/${total}`));
+const { text } = fittedDataFrom(csv, (id) => findPreset(id)!.build(), (done, total) => process.stderr.write(`\rvalidation ${done}/${total}`));
 process.stderr.write('\n');
 const out = join(root, 'src', 'shared', 'latency', 'runtimes.generated.ts');
 writeFileSync(out, text);

@@ -17,7 +17,7 @@ import { bandFromLogSd, type LatencyModel } from './model';
 import { fitRow, makeLayout, ratesFromTheta, SCALE } from './params';
 import { gaussianPrior, MEASUREMENT_SIGMA, type ShapePrior } from './prior';
 import type { RuntimeRef } from './runtimeRef';
-import { fittedData, precisionOffset, type RuntimeProfile } from './runtimes';
+import { fittedData, incompatibility, precisionOffset, type RuntimeProfile } from './runtimes';
 import { modelWork, type ModelWork } from './work';
 
 export interface Measurement {
@@ -110,6 +110,8 @@ function measurementWork(req: CalibrationRequest, i: number): ModelWork {
 /** Checks every measurement; throws a UsageError naming the first that cannot be used. */
 export function checkMeasurements(req: CalibrationRequest): string[] {
   if (req.measurements.length === 0) throw new UsageError(`${req.sourceName}: measurements must list at least one measurement`);
+  const problem = req.runtime ? incompatibility(req.board, req.runtime) : null;
+  if (problem) throw new UsageError(`${req.sourceName}: ${problem}`);
   const precisions = calibrationPrecisions(req.board, req.runtime);
   if (precisions.length === 0) {
     throw new UsageError(
