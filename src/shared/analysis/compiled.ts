@@ -301,6 +301,7 @@ export class CompiledModel {
     const int32Bias = this.settings.biasMode === 'int32';
     let paramBytes = 0;
     let latency = device ? inferenceSeconds(device) : 0;
+    const layered = device?.latency !== undefined;
     let unsupported = '';
     for (let i = 0; i < this.n; i++) {
       const p = this.override[i] ?? precision;
@@ -314,12 +315,13 @@ export class CompiledModel {
       }
       const actBits = BITS[(this.isInput[i] ? precision : p).activations];
       bytes[i] = this.allocates[i] ? tensorBytesBits(this.outElements[i], actBits) : 0;
-      if (device) {
+      // The plain model charges MAC-carrying layers only; skipping the rest keeps the sweep's hot loop lean.
+      if (device && (layered || this.macs[i] > 0)) {
         const kind = this.kindIdx[i];
         const layer = this.layers[i];
         const isOp = this.allocates[i] === 1 && this.isInput[i] === 0;
         let inputElements = 0;
-        if (isOp && this.macs[i] === 0) for (const t of this.opInputs[i]) inputElements += this.outElements[t];
+        if (layered && isOp && this.macs[i] === 0) for (const t of this.opInputs[i]) inputElements += this.outElements[t];
         const seconds = layerSeconds(device, p.name, layer.type, kind >= 0 ? COMPUTE_KINDS[kind] : undefined, isOp,
           this.macs[i], this.scratchElements[i], layer.type === 'SeparableConv2D' ? layer.filters : 0, inputElements);
         if (seconds === null) {
