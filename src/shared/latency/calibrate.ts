@@ -37,8 +37,10 @@ export interface PreparedMeasurement extends Measurement {
 /** The priors a calibration starts from: the built-in ones, or (for validation) ones learned without some data. */
 export interface CalibrationPriors {
   population: ShapePrior;
+  /** Public-data log error of calibrations without a runtime: from three measurements, and from one. */
   populationLogSd: number;
-  runtimes: Record<string, { prior: ShapePrior | null; calibratedLogSd: number }>;
+  populationOneShotLogSd: number;
+  runtimes: Record<string, { prior: ShapePrior | null; calibratedLogSd: number; oneShotLogSd: number }>;
 }
 
 export function builtinPriors(): CalibrationPriors {
@@ -46,8 +48,9 @@ export function builtinPriors(): CalibrationPriors {
   return {
     population: data.population.prior,
     populationLogSd: data.population.calibratedLogSd,
+    populationOneShotLogSd: data.population.oneShotLogSd,
     runtimes: Object.fromEntries(
-      Object.entries(data.runtimes).map(([id, r]) => [id, { prior: r.prior, calibratedLogSd: r.calibratedLogSd }]),
+      Object.entries(data.runtimes).map(([id, r]) => [id, { prior: r.prior, calibratedLogSd: r.calibratedLogSd, oneShotLogSd: r.oneShotLogSd }]),
     ),
   };
 }
@@ -253,7 +256,10 @@ export function calibrate(req: CalibrationRequest, priors: CalibrationPriors = b
       leaveOneOut.push(entry(req.measurements[i], predictMeasurement(profile, req.measurements[i])));
     }
   }
-  const publicLogSd = (req.runtime && priors.runtimes[req.runtime.id]?.calibratedLogSd) || priors.populationLogSd;
+  // The public-data error of calibrations like this one: from one measurement, or from several (three).
+  const named = req.runtime ? priors.runtimes[req.runtime.id] : undefined;
+  const publicLogSd =
+    n === 1 ? (named?.oneShotLogSd ?? priors.populationOneShotLogSd) : (named?.calibratedLogSd ?? priors.populationLogSd);
   const squares = leaveOneOut.reduce((s, e) => s + Math.log(1 + e.error) ** 2, 0);
   const logSd = Math.sqrt((squares + BAND_PRIOR_WEIGHT * publicLogSd * publicLogSd) / (leaveOneOut.length + BAND_PRIOR_WEIGHT));
   const latency = fitModel(req, all, priors, precisions);

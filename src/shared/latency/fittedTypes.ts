@@ -26,6 +26,8 @@ export interface RuntimeFit {
   /** Log standard deviation of a calibration from three measurements predicting a fourth (public data). */
   calibratedLogSd: number;
   calibratedBasis: string;
+  /** Log standard deviation of a calibration from one measurement predicting another model (public data). */
+  oneShotLogSd: number;
   /** Other precisions' log rate ratio to int8, fitted where the data has them. */
   precisionOffsets: Record<string, { mean: number; sd: number; source: string }>;
 }
@@ -38,6 +40,7 @@ export interface FittedData {
     groups: number;
     calibratedLogSd: number;
     calibratedBasis: string;
+    oneShotLogSd: number;
   };
   /** The plain single-MAC-rate model calibrated on one model, predicting another: log sd of measured ÷ predicted. */
   plainModelLogSd: number;

@@ -17,7 +17,7 @@ export function fittedDataFrom(
 ): { text: string; validation: ValidationResult } {
   const rows = parsePublicRows(csv);
   const graphs = Object.fromEntries(Object.values(BENCHMARK_PRESETS).map((id) => [id, preset(id)]));
-  const validation = validateLatency(rows, graphs, (done, total) => onGroup?.(done, total));
+  const validation = validateLatency(rows, graphs, (done, total) => onGroup?.(done, total), { oneShot: true });
   const works = referenceWorks({ ...graphs, 'person-detect': personDetectGraph() });
   const fitted = fitRuntimes(rows, works, calibratedErrors(validation), DATA_DESCRIPTION);
   const text =

@@ -109,12 +109,13 @@ export function learnPriors(groups: readonly LabeledGroup[], works: Works): Lear
 }
 
 /** Priors in the form calibration takes (band figures from `logSds`, which predictions do not use). */
-export function calibrationPriors(learned: LearnedPriors, populationLogSd = 0.2, runtimeLogSd: Record<string, number> = {}): CalibrationPriors {
+export function calibrationPriors(learned: LearnedPriors, populationLogSd = 0.2): CalibrationPriors {
   return {
     population: learned.population,
     populationLogSd,
+    populationOneShotLogSd: populationLogSd,
     runtimes: Object.fromEntries(
-      Object.entries(learned.runtimes).map(([id, prior]) => [id, { prior, calibratedLogSd: runtimeLogSd[id] ?? populationLogSd }]),
+      Object.entries(learned.runtimes).map(([id, prior]) => [id, { prior, calibratedLogSd: populationLogSd, oneShotLogSd: populationLogSd }]),
     ),
   };
 }
@@ -304,6 +305,9 @@ export interface CalibratedErrors {
   withRuntime: Map<string, number[]>;
   /** The same without a runtime named. */
   withoutRuntime: number[];
+  /** Calibrations from one benchmark predicting the other three, runtime named (by runtime) and not. */
+  oneShotWithRuntime: Map<string, number[]>;
+  oneShotWithoutRuntime: number[];
 }
 
 /** Learns everything runtimes.generated.ts holds. `calibrated` comes from the validation (validation.ts). */
@@ -317,6 +321,8 @@ export function fitRuntimes(rows: readonly PublicRow[], works: Works, calibrated
   const pooledZero = rms(zero.sameCore);
   const transferLogSd = Math.max(pooledZero, rms(zero.transferred));
   const pooledCalibrated = rms([...calibrated.withRuntime.values()].flat());
+  const pooledOneShot = rms([...calibrated.oneShotWithRuntime.values()].flat());
+  const populationOneShot = rms(calibrated.oneShotWithoutRuntime);
   const offsets = floatOffsets(rows);
   const runtimes: Record<string, RuntimeFit> = {};
   for (const info of RUNTIME_CATALOG) {
@@ -331,19 +337,27 @@ export function fitRuntimes(rows: readonly PublicRow[], works: Works, calibrated
     for (const core of new Set(list.map((e) => e.core))) cores[core] = combine(list.filter((e) => e.core === core));
     const zeroErrors = zero.byRuntime.get(info.id) ?? [];
     const calErrors = calibrated.withRuntime.get(info.id) ?? [];
+    const oneErrors = calibrated.oneShotWithRuntime.get(info.id) ?? [];
+    // A runtime placed by published single timings is as good as a one-measurement calibration from the
+    // population's prior, at best: that is its band until it has groups to cross-validate on.
+    const anchoredOnly = zeroErrors.length === 0;
     runtimes[info.id] = {
       groups: groupsOf.map((g) => g.key),
       prior: learned.runtimes[info.id] ?? null,
       boards,
       cores,
-      zeroShotLogSd: groupsOf.length > 0 ? shrunk(zeroErrors, pooledZero) : Math.max(transferLogSd, 0.5),
-      zeroShotBasis:
-        groupsOf.length > 0
-          ? `${zeroErrors.length} predictions of this runtime's MLPerf Tiny groups from its other groups, shrunk toward the ` +
-            `all-runtime figure ${pooledZero.toFixed(3)}`
-          : 'estimate: single published timings only, so no cross-validation; the spread of core transfers, at least ×1.9',
-      calibratedLogSd: shrunk(calErrors, pooledCalibrated),
-      calibratedBasis: `${calErrors.length} leave-one-out predictions of this runtime's groups (three measured, the fourth predicted)`,
+      zeroShotLogSd: anchoredOnly ? Math.max(populationOneShot, transferLogSd) : shrunk(zeroErrors, pooledZero),
+      zeroShotBasis: anchoredOnly
+        ? 'placed by published single timings, not cross-validated: the error of a one-measurement calibration on the ' +
+          'MLPerf Tiny data with no runtime named'
+        : `${zeroErrors.length} predictions of this runtime's MLPerf Tiny groups from its other groups, shrunk toward the ` +
+          `all-runtime figure ${pooledZero.toFixed(3)}`,
+      calibratedLogSd: calErrors.length > 0 ? shrunk(calErrors, pooledCalibrated) : rms(calibrated.withoutRuntime),
+      calibratedBasis:
+        calErrors.length > 0
+          ? `${calErrors.length} leave-one-out predictions of this runtime's groups (three measured, the fourth predicted)`
+          : 'no MLPerf Tiny group: the leave-one-out error with no runtime named',
+      oneShotLogSd: oneErrors.length > 0 ? shrunk(oneErrors, pooledOneShot) : populationOneShot,
       precisionOffsets: offsets[info.id] ?? {},
     };
   }
@@ -354,6 +368,7 @@ export function fitRuntimes(rows: readonly PublicRow[], works: Works, calibrated
       groups: groups.length,
       calibratedLogSd: rms(calibrated.withoutRuntime),
       calibratedBasis: `${calibrated.withoutRuntime.length} leave-one-out predictions over ${groups.length} MLPerf Tiny groups, no runtime named`,
+      oneShotLogSd: populationOneShot,
     },
     plainModelLogSd: rms(plainModelErrors(groups, works)),
     plainModelBasis:

@@ -53,7 +53,8 @@ export const FITTED: FittedData = {
     },
     "groups": 53,
     "calibratedLogSd": 0.24740918567162215,
-    "calibratedBasis": "212 leave-one-out predictions over 53 MLPerf Tiny groups, no runtime named"
+    "calibratedBasis": "212 leave-one-out predictions over 53 MLPerf Tiny groups, no runtime named",
+    "oneShotLogSd": 0.552144362621287
   },
   "plainModelLogSd": 0.6572248249406802,
   "plainModelBasis": "single MAC rate per precision from one measured model (how the built-in boards' throughputs were derived): its error on the MLPerf Tiny data predicting one reference model from another",
@@ -228,10 +229,11 @@ export const FITTED: FittedData = {
           ]
         }
       },
-      "zeroShotLogSd": 0.5,
-      "zeroShotBasis": "estimate: single published timings only, so no cross-validation; the spread of core transfers, at least ×1.9",
-      "calibratedLogSd": 0.12536146615812033,
-      "calibratedBasis": "0 leave-one-out predictions of this runtime's groups (three measured, the fourth predicted)",
+      "zeroShotLogSd": 0.552144362621287,
+      "zeroShotBasis": "placed by published single timings, not cross-validated: the error of a one-measurement calibration on the MLPerf Tiny data with no runtime named",
+      "calibratedLogSd": 0.24740918567162215,
+      "calibratedBasis": "no MLPerf Tiny group: the leave-one-out error with no runtime named",
+      "oneShotLogSd": 0.552144362621287,
       "precisionOffsets": {}
     },
     "tflm-cmsis-nn": {
@@ -355,10 +357,11 @@ export const FITTED: FittedData = {
           ]
         }
       },
-      "zeroShotLogSd": 0.12070368580429795,
-      "zeroShotBasis": "0 predictions of this runtime's MLPerf Tiny groups from its other groups, shrunk toward the all-runtime figure 0.121",
+      "zeroShotLogSd": 0.552144362621287,
+      "zeroShotBasis": "placed by published single timings, not cross-validated: the error of a one-measurement calibration on the MLPerf Tiny data with no runtime named",
       "calibratedLogSd": 0.31343878123405033,
       "calibratedBasis": "4 leave-one-out predictions of this runtime's groups (three measured, the fourth predicted)",
+      "oneShotLogSd": 0.2675511585044647,
       "precisionOffsets": {}
     },
     "tflm-esp-nn": {
@@ -432,10 +435,11 @@ export const FITTED: FittedData = {
           ]
         }
       },
-      "zeroShotLogSd": 0.5,
-      "zeroShotBasis": "estimate: single published timings only, so no cross-validation; the spread of core transfers, at least ×1.9",
-      "calibratedLogSd": 0.12536146615812033,
-      "calibratedBasis": "0 leave-one-out predictions of this runtime's groups (three measured, the fourth predicted)",
+      "zeroShotLogSd": 0.552144362621287,
+      "zeroShotBasis": "placed by published single timings, not cross-validated: the error of a one-measurement calibration on the MLPerf Tiny data with no runtime named",
+      "calibratedLogSd": 0.24740918567162215,
+      "calibratedBasis": "no MLPerf Tiny group: the leave-one-out error with no runtime named",
+      "oneShotLogSd": 0.552144362621287,
       "precisionOffsets": {}
     },
     "tflm-gecko-sdk": {
@@ -510,10 +514,11 @@ export const FITTED: FittedData = {
           ]
         }
       },
-      "zeroShotLogSd": 0.12070368580429795,
-      "zeroShotBasis": "0 predictions of this runtime's MLPerf Tiny groups from its other groups, shrunk toward the all-runtime figure 0.121",
+      "zeroShotLogSd": 0.552144362621287,
+      "zeroShotBasis": "placed by published single timings, not cross-validated: the error of a one-measurement calibration on the MLPerf Tiny data with no runtime named",
       "calibratedLogSd": 0.3017758676871465,
       "calibratedBasis": "4 leave-one-out predictions of this runtime's groups (three measured, the fourth predicted)",
+      "oneShotLogSd": 0.14379655034943448,
       "precisionOffsets": {}
     },
     "x-cube-ai-7": {
@@ -680,6 +685,7 @@ export const FITTED: FittedData = {
       "zeroShotBasis": "28 predictions of this runtime's MLPerf Tiny groups from its other groups, shrunk toward the all-runtime figure 0.121",
       "calibratedLogSd": 0.06590104936818003,
       "calibratedBasis": "28 leave-one-out predictions of this runtime's groups (three measured, the fourth predicted)",
+      "oneShotLogSd": 0.06543708171372281,
       "precisionOffsets": {}
     },
     "x-cube-ai-8.1": {
@@ -818,6 +824,7 @@ export const FITTED: FittedData = {
       "zeroShotBasis": "12 predictions of this runtime's MLPerf Tiny groups from its other groups, shrunk toward the all-runtime figure 0.121",
       "calibratedLogSd": 0.08254597720557857,
       "calibratedBasis": "12 leave-one-out predictions of this runtime's groups (three measured, the fourth predicted)",
+      "oneShotLogSd": 0.08042059700579257,
       "precisionOffsets": {}
     },
     "x-cube-ai": {
@@ -976,6 +983,7 @@ export const FITTED: FittedData = {
       "zeroShotBasis": "24 predictions of this runtime's MLPerf Tiny groups from its other groups, shrunk toward the all-runtime figure 0.121",
       "calibratedLogSd": 0.04968591756734691,
       "calibratedBasis": "24 leave-one-out predictions of this runtime's groups (three measured, the fourth predicted)",
+      "oneShotLogSd": 0.04507108202604931,
       "precisionOffsets": {}
     },
     "plumerai-2022": {
@@ -1139,6 +1147,7 @@ export const FITTED: FittedData = {
       "zeroShotBasis": "16 predictions of this runtime's MLPerf Tiny groups from its other groups, shrunk toward the all-runtime figure 0.121",
       "calibratedLogSd": 0.15941115234189723,
       "calibratedBasis": "16 leave-one-out predictions of this runtime's groups (three measured, the fourth predicted)",
+      "oneShotLogSd": 0.19138134513910157,
       "precisionOffsets": {}
     },
     "plumerai": {
@@ -1308,6 +1317,7 @@ export const FITTED: FittedData = {
       "zeroShotBasis": "20 predictions of this runtime's MLPerf Tiny groups from its other groups, shrunk toward the all-runtime figure 0.121",
       "calibratedLogSd": 0.10499815486301985,
       "calibratedBasis": "20 leave-one-out predictions of this runtime's groups (three measured, the fourth predicted)",
+      "oneShotLogSd": 0.13169993416361264,
       "precisionOffsets": {}
     },
     "microtvm-cmsis-nn": {
@@ -1440,6 +1450,7 @@ export const FITTED: FittedData = {
       "zeroShotBasis": "16 predictions of this runtime's MLPerf Tiny groups from its other groups, shrunk toward the all-runtime figure 0.121",
       "calibratedLogSd": 0.0718830711173906,
       "calibratedBasis": "16 leave-one-out predictions of this runtime's groups (three measured, the fourth predicted)",
+      "oneShotLogSd": 0.07201042649228115,
       "precisionOffsets": {}
     },
     "microtvm-native": {
@@ -1547,6 +1558,7 @@ export const FITTED: FittedData = {
       "zeroShotBasis": "8 predictions of this runtime's MLPerf Tiny groups from its other groups, shrunk toward the all-runtime figure 0.121",
       "calibratedLogSd": 0.07088252551072705,
       "calibratedBasis": "8 leave-one-out predictions of this runtime's groups (three measured, the fourth predicted)",
+      "oneShotLogSd": 0.05696915463410431,
       "precisionOffsets": {}
     },
     "bosch-hale": {
@@ -1769,6 +1781,7 @@ export const FITTED: FittedData = {
       "zeroShotBasis": "44 predictions of this runtime's MLPerf Tiny groups from its other groups, shrunk toward the all-runtime figure 0.121",
       "calibratedLogSd": 0.08396027046507526,
       "calibratedBasis": "44 leave-one-out predictions of this runtime's groups (three measured, the fourth predicted)",
+      "oneShotLogSd": 0.09860507142308017,
       "precisionOffsets": {
         "fp32": {
           "mean": 0.7122957288004007,
@@ -1888,6 +1901,7 @@ export const FITTED: FittedData = {
       "zeroShotBasis": "12 predictions of this runtime's MLPerf Tiny groups from its other groups, shrunk toward the all-runtime figure 0.121",
       "calibratedLogSd": 0.09518640436225942,
       "calibratedBasis": "12 leave-one-out predictions of this runtime's groups (three measured, the fourth predicted)",
+      "oneShotLogSd": 0.09595725092644022,
       "precisionOffsets": {}
     },
     "gapflow": {
@@ -1971,6 +1985,7 @@ export const FITTED: FittedData = {
       "zeroShotBasis": "8 predictions of this runtime's MLPerf Tiny groups from its other groups, shrunk toward the all-runtime figure 0.121",
       "calibratedLogSd": 0.07585593679582778,
       "calibratedBasis": "8 leave-one-out predictions of this runtime's groups (three measured, the fourth predicted)",
+      "oneShotLogSd": 0.0631824989250432,
       "precisionOffsets": {}
     },
     "qualcomm-ai-stack": {
@@ -2046,10 +2061,11 @@ export const FITTED: FittedData = {
           ]
         }
       },
-      "zeroShotLogSd": 0.12070368580429795,
-      "zeroShotBasis": "0 predictions of this runtime's MLPerf Tiny groups from its other groups, shrunk toward the all-runtime figure 0.121",
+      "zeroShotLogSd": 0.552144362621287,
+      "zeroShotBasis": "placed by published single timings, not cross-validated: the error of a one-measurement calibration on the MLPerf Tiny data with no runtime named",
       "calibratedLogSd": 0.2702131191216967,
       "calibratedBasis": "8 leave-one-out predictions of this runtime's groups (three measured, the fourth predicted)",
+      "oneShotLogSd": 0.2739187813151693,
       "precisionOffsets": {}
     },
     "k1-linux": {
@@ -2134,6 +2150,7 @@ export const FITTED: FittedData = {
       "zeroShotBasis": "8 predictions of this runtime's MLPerf Tiny groups from its other groups, shrunk toward the all-runtime figure 0.121",
       "calibratedLogSd": 0.16246833182935885,
       "calibratedBasis": "8 leave-one-out predictions of this runtime's groups (three measured, the fourth predicted)",
+      "oneShotLogSd": 0.15057971038918705,
       "precisionOffsets": {}
     }
   }

@@ -39,6 +39,11 @@ export interface ValidationResult {
   baseline: ValidationFigures;
   /** The same single rate fitted other ways, for comparison: Σ latency ÷ Σ MACs, and least squares of latency. */
   otherBaselines: { ratioOfSums: ValidationFigures; linearLeastSquares: ValidationFigures };
+  /**
+   * With `oneShot`: log errors of calibrations from ONE benchmark predicting each other benchmark of the group, with
+   * the group's runtime named (by runtime) and without; they set the band of a one-measurement calibration.
+   */
+  oneShot?: { withRuntime: Map<string, number[]>; withoutRuntime: number[] };
 }
 
 /** A board file with only memory and a placeholder throughput, as an engineer with no timing figures would write. */
@@ -80,7 +85,9 @@ export function validateLatency(
   rows: readonly PublicRow[],
   graphs: Record<string, ModelGraph>,
   onGroup?: (done: number, total: number, group: LabeledGroup) => void,
+  options: { oneShot?: boolean } = {},
 ): ValidationResult {
+  const oneShot = options.oneShot ? { withRuntime: new Map<string, number[]>(), withoutRuntime: [] as number[] } : undefined;
   const works = referenceWorks(graphs);
   const groups = labelGroups(rows);
   const prepared: PreparedMeasurement[][] = groups.map((g) =>
@@ -126,6 +133,27 @@ export function validateLatency(
         baselineS: Math.exp(logRate) * macs[b],
       });
     });
+    if (oneShot) {
+      BENCHMARKS.forEach((_, b) => {
+        for (const withRuntime of [true, false]) {
+          if (withRuntime && !runtime) continue;
+          const req = {
+            board,
+            runtime: withRuntime ? runtime : null,
+            id: `${board.id}-calibrated`,
+            name: `${g.key} calibrated`,
+            measurements: [prepared[gi][b]],
+            sourceName: `${g.key} from ${BENCHMARKS[b]}`,
+          };
+          const profile = calibratedProfile(req, undefined, priors);
+          const errors = [0, 1, 2, 3]
+            .filter((j) => j !== b)
+            .map((j) => Math.log(predictMeasurement(profile, prepared[gi][j]) / g.measured[j]));
+          if (!withRuntime) oneShot.withoutRuntime.push(...errors);
+          else if (g.runtime) oneShot.withRuntime.set(g.runtime, [...(oneShot.withRuntime.get(g.runtime) ?? []), ...errors]);
+        }
+      });
+    }
     onGroup?.(gi + 1, groups.length, g);
   });
   const err = (key: 'predictedS' | 'noRuntimeS' | 'baselineS') => out.map((r) => r[key] / r.measuredS - 1);
@@ -137,6 +165,7 @@ export function validateLatency(
     withoutRuntime: figures(err('noRuntimeS')),
     baseline: figures(err('baselineS')),
     otherBaselines: { ratioOfSums: figures(ratioOfSums), linearLeastSquares: figures(linear) },
+    ...(oneShot ? { oneShot } : {}),
   };
 }
 
@@ -147,5 +176,10 @@ export function calibratedErrors(result: ValidationResult): CalibratedErrors {
     if (!r.runtime) continue;
     withRuntime.set(r.runtime, [...(withRuntime.get(r.runtime) ?? []), Math.log(r.predictedS / r.measuredS)]);
   }
-  return { withRuntime, withoutRuntime: result.rows.map((r) => Math.log(r.noRuntimeS / r.measuredS)) };
+  return {
+    withRuntime,
+    withoutRuntime: result.rows.map((r) => Math.log(r.noRuntimeS / r.measuredS)),
+    oneShotWithRuntime: result.oneShot?.withRuntime ?? new Map(),
+    oneShotWithoutRuntime: result.oneShot?.withoutRuntime ?? [],
+  };
 }
