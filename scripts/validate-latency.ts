@@ -12,9 +12,12 @@ const started = performance.now();
 const csv = join(import.meta.dirname, '..', 'data', 'mlperf-tiny', 'mlperf_tiny_latency.csv');
 const rows = parsePublicRows(readFileSync(csv, 'utf8'));
 const graphs = Object.fromEntries(Object.values(BENCHMARK_PRESETS).map((id) => [id, findPreset(id)!.build()]));
-const result = validateLatency(rows, graphs, (done, total, g) => {
-  process.stderr.write(`\r${done}/${total} groups (${g.key})`.padEnd(90));
-});
+const result = validateLatency(
+  rows,
+  graphs,
+  (done, total, g) => process.stderr.write(`\r${done}/${total} groups (${g.key})`.padEnd(90)),
+  { unseenStack: true },
+);
 process.stderr.write('\n');
 
 const ms = (s: number): string => (s * 1000).toPrecision(4);
@@ -38,11 +41,12 @@ console.log(line(header));
 for (const row of table) console.log(line(row));
 
 const describe = (name: string, f: ValidationFigures): string =>
-  `${name.padEnd(44)} median |error| ${(f.medianAbsError * 100).toFixed(1)} %, within ±25 %: ${(f.within25 * 100).toFixed(1)} %`;
+  `${name.padEnd(54)} median |error| ${(f.medianAbsError * 100).toFixed(1)} %, within ±25 %: ${(f.within25 * 100).toFixed(1)} %`;
 console.log('');
 console.log(`${result.groups} groups, ${result.predictions} predictions (calibrated on three reference models, the fourth predicted)`);
 console.log(describe('runtime named (the group\'s stack)', result.withRuntime));
 console.log(describe('no runtime named (board file: memory only)', result.withoutRuntime));
+console.log(describe('  the group\'s whole stack left out of the priors', result.unseenStack!));
 console.log(describe('baseline: one MAC rate (log least squares)', result.baseline));
 console.log(describe('  one MAC rate as Σ latency ÷ Σ MACs', result.otherBaselines.ratioOfSums));
 console.log(describe('  one MAC rate by least squares of latency', result.otherBaselines.linearLeastSquares));
@@ -58,5 +62,7 @@ console.log(
     baselineWithin25: round(result.baseline.within25),
     noRuntimeMedianAbsError: round(result.withoutRuntime.medianAbsError),
     noRuntimeWithin25: round(result.withoutRuntime.within25),
+    unseenStackMedianAbsError: round(result.unseenStack!.medianAbsError),
+    unseenStackWithin25: round(result.unseenStack!.within25),
   }),
 );

@@ -13,6 +13,7 @@ import type { DeviceProfile } from '../devices';
 import { applyChannelEdits } from '../model/edit';
 import type { ModelGraph } from '../model/types';
 import { fitMap } from './fit';
+import { averagedFit, type PriorComponent } from './mixture';
 import { bandFromLogSd, type LatencyModel } from './model';
 import { fitRow, makeLayout, ratesFromTheta, SCALE } from './params';
 import { gaussianPrior, MEASUREMENT_SIGMA, type ShapePrior } from './prior';
@@ -40,7 +41,8 @@ export interface CalibrationPriors {
   /** Public-data log error of calibrations without a runtime: from three measurements, and from one. */
   populationLogSd: number;
   populationOneShotLogSd: number;
-  runtimes: Record<string, { prior: ShapePrior | null; calibratedLogSd: number; oneShotLogSd: number }>;
+  /** Per runtime: its shape prior (null without public groups), how many groups it has, and its public-data errors. */
+  runtimes: Record<string, { prior: ShapePrior | null; groups: number; calibratedLogSd: number; oneShotLogSd: number }>;
 }
 
 export function builtinPriors(): CalibrationPriors {
@@ -50,7 +52,10 @@ export function builtinPriors(): CalibrationPriors {
     populationLogSd: data.population.calibratedLogSd,
     populationOneShotLogSd: data.population.oneShotLogSd,
     runtimes: Object.fromEntries(
-      Object.entries(data.runtimes).map(([id, r]) => [id, { prior: r.prior, calibratedLogSd: r.calibratedLogSd, oneShotLogSd: r.oneShotLogSd }]),
+      Object.entries(data.runtimes).map(([id, r]) => [
+        id,
+        { prior: r.prior, groups: r.groups.length, calibratedLogSd: r.calibratedLogSd, oneShotLogSd: r.oneShotLogSd },
+      ]),
     ),
   };
 }
@@ -148,7 +153,6 @@ function fitModel(req: CalibrationRequest, use: readonly number[], priors: Calib
   const reference = precisions.includes('int8') ? 'int8' : precisions[0];
   const layout = makeLayout(reference, precisions);
   const runtimePrior = req.runtime ? priors.runtimes[req.runtime.id]?.prior : null;
-  const shape = runtimePrior ?? priors.population;
   const offsets = layout.others.map((p) => {
     if (req.runtime) {
       const o = precisionOffset(req.runtime, p) as { mean: number; sd: number };
@@ -160,16 +164,36 @@ function fitModel(req: CalibrationRequest, use: readonly number[], priors: Calib
   });
   const rows = use.map((i) => fitRow(layout, measurementWork(req, i)));
   const measured = use.map((i) => req.measurements[i].latencyS);
-  const result = fitMap(rows, measured, gaussianPrior(shape, offsets), { sigma: MEASUREMENT_SIGMA, scaleParam: SCALE });
-  const { rates, perOpS, perInferenceS } = ratesFromTheta(layout, result.theta);
+  let theta: number[];
+  let start: string;
+  if (runtimePrior) {
+    theta = fitMap(rows, measured, gaussianPrior(runtimePrior, offsets), { sigma: MEASUREMENT_SIGMA, scaleParam: SCALE }).theta;
+    start = `${(req.runtime as RuntimeProfile).name}'s prior`;
+  } else {
+    // No runtime (or one without public groups): every known stack's prior, weighted by how well it explains the data.
+    const components: PriorComponent[] = [
+      ...Object.entries(priors.runtimes)
+        .filter(([, r]) => r.prior !== null && r.groups > 0)
+        .map(([id, r]) => ({ id, shape: r.prior as ShapePrior, weight: r.groups })),
+      { id: 'population', shape: priors.population, weight: 1 },
+    ];
+    const averaged = averagedFit(rows, measured, components, offsets);
+    theta = averaged.theta;
+    const top = averaged.weights
+      .filter((w) => w.weight >= 0.05)
+      .slice(0, 3)
+      .map((w) => `${w.id === 'population' ? 'a stack unlike these' : w.id} ${Math.round(w.weight * 100)} %`);
+    start =
+      `${req.runtime ? `${req.runtime.name} (no public groups of its own), so ` : 'no runtime named, so '}every published ` +
+      `stack's prior, weighted by how well it explains the measurements (${top.join(', ')})`;
+  }
+  const { rates, perOpS, perInferenceS } = ratesFromTheta(layout, theta);
   return {
     rates,
     perOpS,
     perInferenceS,
     band: { lowFactor: 1, highFactor: 1, basis: 'not yet estimated' },
-    basis:
-      `calibrated from ${use.length} measurement${use.length === 1 ? '' : 's'} in ${req.sourceName}, ` +
-      `starting from ${req.runtime ? `${req.runtime.name}'s prior` : 'the prior of all public MLPerf Tiny stacks (no runtime named)'}`,
+    basis: `calibrated from ${use.length} measurement${use.length === 1 ? '' : 's'} in ${req.sourceName}, starting from ${start}`,
   };
 }
 

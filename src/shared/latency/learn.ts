@@ -84,6 +84,8 @@ export function labelGroups(rows: readonly PublicRow[]): LabeledGroup[] {
 export interface LearnedPriors {
   population: ShapePrior;
   runtimes: Record<string, ShapePrior>;
+  /** Groups each runtime was learned from. */
+  counts: Record<string, number>;
   /** Each group's fit under its runtime's prior (or the population's), in input order. */
   fits: FitResult[];
 }
@@ -95,9 +97,11 @@ export function learnPriors(groups: readonly LabeledGroup[], works: Works): Lear
   const ids = groups.map((g) => g.runtime ?? `unknown:${g.key}`);
   const within = withinRuntimeCovariance(population.fits, ids);
   const runtimes: Record<string, ShapePrior> = {};
+  const counts: Record<string, number> = {};
   for (const id of new Set(groups.map((g) => g.runtime).filter((r): r is string => r !== undefined))) {
     const members = population.fits.filter((_, i) => groups[i].runtime === id);
     runtimes[id] = runtimeShapePrior(members, within);
+    counts[id] = members.length;
   }
   const fits = groups.map((g) =>
     fitMap(rows, g.measured, gaussianPrior(g.runtime ? runtimes[g.runtime] : population.prior), {
@@ -105,7 +109,7 @@ export function learnPriors(groups: readonly LabeledGroup[], works: Works): Lear
       scaleParam: SCALE,
     }),
   );
-  return { population: population.prior, runtimes, fits };
+  return { population: population.prior, runtimes, counts, fits };
 }
 
 /** Priors in the form calibration takes (band figures from `logSds`, which predictions do not use). */
@@ -115,7 +119,10 @@ export function calibrationPriors(learned: LearnedPriors, populationLogSd = 0.2)
     populationLogSd,
     populationOneShotLogSd: populationLogSd,
     runtimes: Object.fromEntries(
-      Object.entries(learned.runtimes).map(([id, prior]) => [id, { prior, calibratedLogSd: populationLogSd, oneShotLogSd: populationLogSd }]),
+      Object.entries(learned.runtimes).map(([id, prior]) => [
+        id,
+        { prior, groups: learned.counts[id], calibratedLogSd: populationLogSd, oneShotLogSd: populationLogSd },
+      ]),
     ),
   };
 }

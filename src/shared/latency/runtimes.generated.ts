@@ -52,9 +52,9 @@ export const FITTED: FittedData = {
       ]
     },
     "groups": 53,
-    "calibratedLogSd": 0.24740918567162215,
+    "calibratedLogSd": 0.17713699149002718,
     "calibratedBasis": "212 leave-one-out predictions over 53 MLPerf Tiny groups, no runtime named",
-    "oneShotLogSd": 0.552144362621287
+    "oneShotLogSd": 0.5523079652366806
   },
   "plainModelLogSd": 0.6572248249406802,
   "plainModelBasis": "single MAC rate per precision from one measured model (how the built-in boards' throughputs were derived): its error on the MLPerf Tiny data predicting one reference model from another",
@@ -229,11 +229,11 @@ export const FITTED: FittedData = {
           ]
         }
       },
-      "zeroShotLogSd": 0.552144362621287,
+      "zeroShotLogSd": 0.5523079652366806,
       "zeroShotBasis": "placed by published single timings, not cross-validated: the error of a one-measurement calibration on the MLPerf Tiny data with no runtime named",
-      "calibratedLogSd": 0.24740918567162215,
+      "calibratedLogSd": 0.17713699149002718,
       "calibratedBasis": "no MLPerf Tiny group: the leave-one-out error with no runtime named",
-      "oneShotLogSd": 0.552144362621287,
+      "oneShotLogSd": 0.5523079652366806,
       "precisionOffsets": {}
     },
     "tflm-cmsis-nn": {
@@ -357,11 +357,11 @@ export const FITTED: FittedData = {
           ]
         }
       },
-      "zeroShotLogSd": 0.552144362621287,
+      "zeroShotLogSd": 0.5523079652366806,
       "zeroShotBasis": "placed by published single timings, not cross-validated: the error of a one-measurement calibration on the MLPerf Tiny data with no runtime named",
-      "calibratedLogSd": 0.31343878123405033,
+      "calibratedLogSd": 0.3722853001175695,
       "calibratedBasis": "4 leave-one-out predictions of this runtime's groups (three measured, the fourth predicted)",
-      "oneShotLogSd": 0.2675511585044647,
+      "oneShotLogSd": 0.26686714212847734,
       "precisionOffsets": {}
     },
     "tflm-esp-nn": {
@@ -435,11 +435,11 @@ export const FITTED: FittedData = {
           ]
         }
       },
-      "zeroShotLogSd": 0.552144362621287,
+      "zeroShotLogSd": 0.5523079652366806,
       "zeroShotBasis": "placed by published single timings, not cross-validated: the error of a one-measurement calibration on the MLPerf Tiny data with no runtime named",
-      "calibratedLogSd": 0.24740918567162215,
+      "calibratedLogSd": 0.17713699149002718,
       "calibratedBasis": "no MLPerf Tiny group: the leave-one-out error with no runtime named",
-      "oneShotLogSd": 0.552144362621287,
+      "oneShotLogSd": 0.5523079652366806,
       "precisionOffsets": {}
     },
     "tflm-gecko-sdk": {
@@ -514,11 +514,11 @@ export const FITTED: FittedData = {
           ]
         }
       },
-      "zeroShotLogSd": 0.552144362621287,
+      "zeroShotLogSd": 0.5523079652366806,
       "zeroShotBasis": "placed by published single timings, not cross-validated: the error of a one-measurement calibration on the MLPerf Tiny data with no runtime named",
-      "calibratedLogSd": 0.3017758676871465,
+      "calibratedLogSd": 0.23405432675036977,
       "calibratedBasis": "4 leave-one-out predictions of this runtime's groups (three measured, the fourth predicted)",
-      "oneShotLogSd": 0.14379655034943448,
+      "oneShotLogSd": 0.14391764827330417,
       "precisionOffsets": {}
     },
     "x-cube-ai-7": {
@@ -683,9 +683,9 @@ export const FITTED: FittedData = {
       },
       "zeroShotLogSd": 0.048848243495883306,
       "zeroShotBasis": "28 predictions of this runtime's MLPerf Tiny groups from its other groups, shrunk toward the all-runtime figure 0.121",
-      "calibratedLogSd": 0.06590104936818003,
+      "calibratedLogSd": 0.06595814209814523,
       "calibratedBasis": "28 leave-one-out predictions of this runtime's groups (three measured, the fourth predicted)",
-      "oneShotLogSd": 0.06543708171372281,
+      "oneShotLogSd": 0.06543579620114157,
       "precisionOffsets": {}
     },
     "x-cube-ai-8.1": {
@@ -822,9 +822,9 @@ export const FITTED: FittedData = {
       },
       "zeroShotLogSd": 0.11339291994644071,
       "zeroShotBasis": "12 predictions of this runtime's MLPerf Tiny groups from its other groups, shrunk toward the all-runtime figure 0.121",
-      "calibratedLogSd": 0.08254597720557857,
+      "calibratedLogSd": 0.08264363382961512,
       "calibratedBasis": "12 leave-one-out predictions of this runtime's groups (three measured, the fourth predicted)",
-      "oneShotLogSd": 0.08042059700579257,
+      "oneShotLogSd": 0.0804182297240843,
       "precisionOffsets": {}
     },
     "x-cube-ai": {
@@ -981,9 +981,9 @@ export const FITTED: FittedData = {
       },
       "zeroShotLogSd": 0.06412088522299313,
       "zeroShotBasis": "24 predictions of this runtime's MLPerf Tiny groups from its other groups, shrunk toward the all-runtime figure 0.121",
-      "calibratedLogSd": 0.04968591756734691,
+      "calibratedLogSd": 0.04977325376668503,
       "calibratedBasis": "24 leave-one-out predictions of this runtime's groups (three measured, the fourth predicted)",
-      "oneShotLogSd": 0.04507108202604931,
+      "oneShotLogSd": 0.04506891294796633,
       "precisionOffsets": {}
     },
     "plumerai-2022": {
@@ -1145,9 +1145,9 @@ export const FITTED: FittedData = {
       },
       "zeroShotLogSd": 0.21892045466406146,
       "zeroShotBasis": "16 predictions of this runtime's MLPerf Tiny groups from its other groups, shrunk toward the all-runtime figure 0.121",
-      "calibratedLogSd": 0.15941115234189723,
+      "calibratedLogSd": 0.15945050170191144,
       "calibratedBasis": "16 leave-one-out predictions of this runtime's groups (three measured, the fourth predicted)",
-      "oneShotLogSd": 0.19138134513910157,
+      "oneShotLogSd": 0.19138058913232142,
       "precisionOffsets": {}
     },
     "plumerai": {
@@ -1315,9 +1315,9 @@ export const FITTED: FittedData = {
       },
       "zeroShotLogSd": 0.2160751154110955,
       "zeroShotBasis": "20 predictions of this runtime's MLPerf Tiny groups from its other groups, shrunk toward the all-runtime figure 0.121",
-      "calibratedLogSd": 0.10499815486301985,
+      "calibratedLogSd": 0.10504702877075535,
       "calibratedBasis": "20 leave-one-out predictions of this runtime's groups (three measured, the fourth predicted)",
-      "oneShotLogSd": 0.13169993416361264,
+      "oneShotLogSd": 0.13169904819435369,
       "precisionOffsets": {}
     },
     "microtvm-cmsis-nn": {
@@ -1448,9 +1448,9 @@ export const FITTED: FittedData = {
       },
       "zeroShotLogSd": 0.051390572829483235,
       "zeroShotBasis": "16 predictions of this runtime's MLPerf Tiny groups from its other groups, shrunk toward the all-runtime figure 0.121",
-      "calibratedLogSd": 0.0718830711173906,
+      "calibratedLogSd": 0.07197029189386082,
       "calibratedBasis": "16 leave-one-out predictions of this runtime's groups (three measured, the fourth predicted)",
-      "oneShotLogSd": 0.07201042649228115,
+      "oneShotLogSd": 0.07200841723703369,
       "precisionOffsets": {}
     },
     "microtvm-native": {
@@ -1556,9 +1556,9 @@ export const FITTED: FittedData = {
       },
       "zeroShotLogSd": 0.05818563680561637,
       "zeroShotBasis": "8 predictions of this runtime's MLPerf Tiny groups from its other groups, shrunk toward the all-runtime figure 0.121",
-      "calibratedLogSd": 0.07088252551072705,
+      "calibratedLogSd": 0.07104165697965045,
       "calibratedBasis": "8 leave-one-out predictions of this runtime's groups (three measured, the fourth predicted)",
-      "oneShotLogSd": 0.05696915463410431,
+      "oneShotLogSd": 0.05696427036105847,
       "precisionOffsets": {}
     },
     "bosch-hale": {
@@ -1779,9 +1779,9 @@ export const FITTED: FittedData = {
       },
       "zeroShotLogSd": 0.11326150953850421,
       "zeroShotBasis": "44 predictions of this runtime's MLPerf Tiny groups from its other groups, shrunk toward the all-runtime figure 0.121",
-      "calibratedLogSd": 0.08396027046507526,
+      "calibratedLogSd": 0.08398950358831203,
       "calibratedBasis": "44 leave-one-out predictions of this runtime's groups (three measured, the fourth predicted)",
-      "oneShotLogSd": 0.09860507142308017,
+      "oneShotLogSd": 0.09860452391366097,
       "precisionOffsets": {
         "fp32": {
           "mean": 0.7122957288004007,
@@ -1899,9 +1899,9 @@ export const FITTED: FittedData = {
       },
       "zeroShotLogSd": 0.09209101253302775,
       "zeroShotBasis": "12 predictions of this runtime's MLPerf Tiny groups from its other groups, shrunk toward the all-runtime figure 0.121",
-      "calibratedLogSd": 0.09518640436225942,
+      "calibratedLogSd": 0.09527110493300245,
       "calibratedBasis": "12 leave-one-out predictions of this runtime's groups (three measured, the fourth predicted)",
-      "oneShotLogSd": 0.09595725092644022,
+      "oneShotLogSd": 0.09595526694531842,
       "precisionOffsets": {}
     },
     "gapflow": {
@@ -1983,9 +1983,9 @@ export const FITTED: FittedData = {
       },
       "zeroShotLogSd": 0.0570346650593416,
       "zeroShotBasis": "8 predictions of this runtime's MLPerf Tiny groups from its other groups, shrunk toward the all-runtime figure 0.121",
-      "calibratedLogSd": 0.07585593679582778,
+      "calibratedLogSd": 0.07600465611268868,
       "calibratedBasis": "8 leave-one-out predictions of this runtime's groups (three measured, the fourth predicted)",
-      "oneShotLogSd": 0.0631824989250432,
+      "oneShotLogSd": 0.06317809500496482,
       "precisionOffsets": {}
     },
     "qualcomm-ai-stack": {
@@ -2061,11 +2061,11 @@ export const FITTED: FittedData = {
           ]
         }
       },
-      "zeroShotLogSd": 0.552144362621287,
+      "zeroShotLogSd": 0.5523079652366806,
       "zeroShotBasis": "placed by published single timings, not cross-validated: the error of a one-measurement calibration on the MLPerf Tiny data with no runtime named",
-      "calibratedLogSd": 0.2702131191216967,
+      "calibratedLogSd": 0.2702549062442932,
       "calibratedBasis": "8 leave-one-out predictions of this runtime's groups (three measured, the fourth predicted)",
-      "oneShotLogSd": 0.2739187813151693,
+      "oneShotLogSd": 0.27391776553416686,
       "precisionOffsets": {}
     },
     "k1-linux": {
@@ -2148,9 +2148,9 @@ export const FITTED: FittedData = {
       },
       "zeroShotLogSd": 0.1551340631151003,
       "zeroShotBasis": "8 predictions of this runtime's MLPerf Tiny groups from its other groups, shrunk toward the all-runtime figure 0.121",
-      "calibratedLogSd": 0.16246833182935885,
+      "calibratedLogSd": 0.162537821601774,
       "calibratedBasis": "8 leave-one-out predictions of this runtime's groups (three measured, the fourth predicted)",
-      "oneShotLogSd": 0.15057971038918705,
+      "oneShotLogSd": 0.1505778625792474,
       "precisionOffsets": {}
     }
   }

@@ -44,6 +44,11 @@ export interface ValidationResult {
    * the group's runtime named (by runtime) and without; they set the band of a one-measurement calibration.
    */
   oneShot?: { withRuntime: Map<string, number[]>; withoutRuntime: number[] };
+  /**
+   * With `unseenStack`: no runtime named, and the priors learned without every group of the group's own stack — how
+   * calibration fares on a software stack the public data does not have.
+   */
+  unseenStack?: ValidationFigures;
 }
 
 /** A board file with only memory and a placeholder throughput, as an engineer with no timing figures would write. */
@@ -85,8 +90,9 @@ export function validateLatency(
   rows: readonly PublicRow[],
   graphs: Record<string, ModelGraph>,
   onGroup?: (done: number, total: number, group: LabeledGroup) => void,
-  options: { oneShot?: boolean } = {},
+  options: { oneShot?: boolean; unseenStack?: boolean } = {},
 ): ValidationResult {
+  const unseen: number[] = [];
   const oneShot = options.oneShot ? { withRuntime: new Map<string, number[]>(), withoutRuntime: [] as number[] } : undefined;
   const works = referenceWorks(graphs);
   const groups = labelGroups(rows);
@@ -133,6 +139,21 @@ export function validateLatency(
         baselineS: Math.exp(logRate) * macs[b],
       });
     });
+    if (options.unseenStack) {
+      const stackUnseen = calibrationPriors(learnPriors(groups.filter((o, i) => i !== gi && (!g.runtime || o.runtime !== g.runtime)), works));
+      BENCHMARKS.forEach((_, b) => {
+        const others = [0, 1, 2, 3].filter((j) => j !== b);
+        const req = {
+          board,
+          runtime: null,
+          id: `${board.id}-calibrated`,
+          name: `${g.key} calibrated`,
+          measurements: others.map((j) => prepared[gi][j]),
+          sourceName: `${g.key} without ${BENCHMARKS[b]}`,
+        };
+        unseen.push(predictMeasurement(calibratedProfile(req, undefined, stackUnseen), prepared[gi][b]) / g.measured[b] - 1);
+      });
+    }
     if (oneShot) {
       BENCHMARKS.forEach((_, b) => {
         for (const withRuntime of [true, false]) {
@@ -166,6 +187,7 @@ export function validateLatency(
     baseline: figures(err('baselineS')),
     otherBaselines: { ratioOfSums: figures(ratioOfSums), linearLeastSquares: figures(linear) },
     ...(oneShot ? { oneShot } : {}),
+    ...(options.unseenStack ? { unseenStack: figures(unseen) } : {}),
   };
 }
 
