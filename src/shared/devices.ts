@@ -1,5 +1,5 @@
 // Device profiles: memory, where weights live, throughput per precision, and a source for every figure.
-import type { LatencyModel } from './latency/model';
+import type { LatencyBandFactors, LatencyModel } from './latency/model';
 import type { RuntimeRef } from './latency/runtimeRef';
 
 /** Layer kinds whose speed differs on real kernels; a profile's efficiency scales the throughput for that kind. */
@@ -41,6 +41,11 @@ export interface DeviceProfile {
   latency?: LatencyModel;
   /** The software stack `latency` describes. */
   runtime?: RuntimeRef;
+  /**
+   * The band of the plain model's predictions, when known better than the generic plain-model band (the exam device
+   * states its throughputs exactly). Ignored when `latency` is present (it carries its own).
+   */
+  latencyBand?: LatencyBandFactors;
 }
 
 export const KIB = 1024;
@@ -57,6 +62,7 @@ export const EXAM_MCU: DeviceProfile = {
   runtimeRamBytes: 0,
   runtimeFlashBytes: 0,
   overheadS: 0,
+  latencyBand: { lowFactor: 1, highFactor: 1, basis: 'exam statement: the throughputs are exact by definition' },
   sources: {
     sramBytes: 'exam statement: 520 KB SRAM (KB = 1024 bytes)',
     flashBytes: 'exam statement: no flash; weights and activations both live in SRAM',

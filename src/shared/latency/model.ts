@@ -114,7 +114,7 @@ export function layerSeconds(
 
 /** The band a profile earned, as factors. */
 export function bandFactors(device: DeviceProfile): LatencyBandFactors {
-  return device.latency ? device.latency.band : plainModelBand();
+  return device.latency ? device.latency.band : (device.latencyBand ?? plainModelBand());
 }
 
 /** The band of a predicted latency on a device, in seconds. */

@@ -2,11 +2,11 @@
 // describes. Read and written here so deviceProfile.ts only hooks them in. Every error names the field and value.
 import type { DeviceProfile } from '../devices';
 import { parsePrecision } from '../analysis/precision';
-import type { LatencyModel, MeasurementRecord } from './model';
+import type { LatencyBandFactors, LatencyModel, MeasurementRecord } from './model';
 import type { RuntimeRef } from './runtimeRef';
 import type { PrecisionRates } from './work';
 
-export const LATENCY_PROFILE_FIELDS: readonly string[] = ['clockHz', 'clockMHz', 'core', 'vendor', 'latency', 'runtime'];
+export const LATENCY_PROFILE_FIELDS: readonly string[] = ['clockHz', 'clockMHz', 'core', 'vendor', 'latency', 'runtime', 'latencyBand'];
 
 type Fail = (message: string) => never;
 type Json = Record<string, unknown>;
@@ -41,6 +41,18 @@ function unknownKeys(fail: Fail, path: string, obj: Json, known: readonly string
   }
 }
 
+function parseBand(fail: Fail, path: string, value: unknown): LatencyBandFactors {
+  if (!isObject(value)) fail(`${path} must be an object (lowFactor, highFactor, basis), got ${show(value)}`);
+  const b = value as Json;
+  unknownKeys(fail, path, b, ['lowFactor', 'highFactor', 'basis']);
+  const lowFactor = positive(fail, `${path}.lowFactor`, b.lowFactor, 'a fraction');
+  const highFactor = positive(fail, `${path}.highFactor`, b.highFactor, 'a factor');
+  if (lowFactor > 1 || highFactor < 1) {
+    fail(`${path} must hold the prediction (lowFactor ≤ 1 ≤ highFactor), got ${lowFactor} and ${highFactor}`);
+  }
+  return { lowFactor, highFactor, basis: text(fail, `${path}.basis`, b.basis) };
+}
+
 function parseLatency(fail: Fail, value: unknown): LatencyModel {
   if (!isObject(value)) fail(`latency must be an object (rates, perOpS, perInferenceS, band, basis), got ${show(value)}`);
   const v = value as Json;
@@ -64,19 +76,11 @@ function parseLatency(fail: Fail, value: unknown): LatencyModel {
     }
     rates[canonical] = out;
   }
-  if (!isObject(v.band)) fail(`latency.band must be an object (lowFactor, highFactor, basis), got ${show(v.band)}`);
-  const b = v.band as Json;
-  unknownKeys(fail, 'latency.band', b, ['lowFactor', 'highFactor', 'basis']);
-  const lowFactor = positive(fail, 'latency.band.lowFactor', b.lowFactor, 'a fraction');
-  const highFactor = positive(fail, 'latency.band.highFactor', b.highFactor, 'a factor');
-  if (lowFactor > 1 || highFactor < 1) {
-    fail(`latency.band must hold the prediction (lowFactor ≤ 1 ≤ highFactor), got ${lowFactor} and ${highFactor}`);
-  }
   const model: LatencyModel = {
     rates,
     perOpS: positive(fail, 'latency.perOpS', v.perOpS, 'seconds', true),
     perInferenceS: positive(fail, 'latency.perInferenceS', v.perInferenceS, 'seconds', true),
-    band: { lowFactor, highFactor, basis: text(fail, 'latency.band.basis', b.basis) },
+    band: parseBand(fail, 'latency.band', v.band),
     basis: text(fail, 'latency.basis', v.basis),
   };
   if (has(v, 'measurements')) {
@@ -131,6 +135,7 @@ export function parseLatencyFields(obj: Json, fail: Fail): Partial<DeviceProfile
   if (has(obj, 'vendor')) out.vendor = text(fail, 'vendor', obj.vendor).trim();
   if (has(obj, 'latency')) out.latency = parseLatency(fail, obj.latency);
   if (has(obj, 'runtime')) out.runtime = parseRuntime(fail, obj.runtime);
+  if (has(obj, 'latencyBand')) out.latencyBand = parseBand(fail, 'latencyBand', obj.latencyBand);
   return out;
 }
 
@@ -142,5 +147,6 @@ export function latencyFieldsToJson(p: DeviceProfile): Json {
   if (p.vendor !== undefined) out.vendor = p.vendor;
   if (p.latency !== undefined) out.latency = JSON.parse(JSON.stringify(p.latency));
   if (p.runtime !== undefined) out.runtime = JSON.parse(JSON.stringify(p.runtime));
+  if (p.latencyBand !== undefined) out.latencyBand = { ...p.latencyBand };
   return out;
 }
