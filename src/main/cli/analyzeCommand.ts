@@ -148,7 +148,11 @@ export function renderReport(r: AnalysisReport): string {
         `; weights in ${d.weightsIn}` +
         (d.weightsIn === 'flash' ? `, flash needed ${kibLabel(d.flashRequiredBytes)} of ${kibLabel(d.flashBytes)}` : ''),
       `Latency           ${duration(r.latencyS)}` +
-        (r.latencyBand ? ` (80 % band ${duration(r.latencyBand.low)}–${duration(r.latencyBand.high)}: ${r.latencyBand.basis})` : ''),
+        (r.latencyBand
+          ? r.latencyBand.high > r.latencyBand.low
+            ? ` (80 % band ${duration(r.latencyBand.low)}–${duration(r.latencyBand.high)}: ${r.latencyBand.basis})`
+            : ` (exact: ${r.latencyBand.basis})`
+          : ''),
       ...(r.runtime ? [`Runtime           ${r.runtime.name} (${r.runtime.basis}${r.runtime.from ? ` from ${r.runtime.from}` : ''})`] : []),
       `Fits              ${r.fits ? 'yes' : 'no'}`,
     );

@@ -19,7 +19,7 @@ const STATUS_WORDS = ['ok', 'does not fit', 'unsupported', 'error'];
 function latencyWithBand(table: ResultTable, row: number): string {
   const latency = table.latencyS[row] ?? null;
   const band = table.deviceBands?.[table.device[row]];
-  if (latency === null || !band) return duration(latency);
+  if (latency === null || !band || band.highFactor <= band.lowFactor) return duration(latency);
   return `${duration(latency)} (${duration(latency * band.lowFactor)}–${duration(latency * band.highFactor)}, 80 %)`;
 }
 
