@@ -103,6 +103,23 @@ describe('frontier calibrate', () => {
     expect(text.stdout).toMatch(/Median \|leave-one-out error\|: \d+\.\d %/);
   });
 
+  it('takes a board file with memory alone: flash, weights and throughput are not needed to calibrate latency', () => {
+    const dir = workspace();
+    file(dir, 'memory-only.json', { id: 'memory-only', sramKiB: 640 });
+    const path = file(dir, 'm.json', { device: 'memory-only.json', measurements: measurements.filter((m) => m.model.startsWith('mlperf')) });
+    const profile = join(dir, 'p.json');
+    const out = frontierJson<Output & { profile: { sources: Record<string, string>; throughput: Record<string, number> } }>([
+      'calibrate', path, '--leave-one-out', '--out', profile,
+    ]);
+    expect(out.leaveOneOut).toHaveLength(3);
+    expect(out.profile.throughput).toEqual({ int8: 1 });
+    expect(out.profile.sources.weightsIn).toMatch(/not given in the board file: sram assumed/);
+    expect(frontierJson<{ latencyS: number }>(['analyze', 'mlperf-ic', '--device', profile, '--precision', 'int8']).latencyS).toBeCloseTo(
+      out.fit[0].predictedS,
+      9,
+    );
+  });
+
   it.each([
     ['an unknown model', { device: 'stm32l4r5', measurements: [measurements[0], { model: 'nope', precision: 'int8', latencyS: 0.1 }] }, /m\.json: measurements\[1\] \(nope\): model "[^"]*nope" is neither a preset/],
     ['a precision the device lacks', { device: 'stm32l4r5', measurements: [{ model: 'mlperf-ic', precision: 'fp16', latencyS: 0.1 }] }, /m\.json: measurements\[0\] \(mlperf-ic\): precision fp16 is not one stm32l4r5 runs \(int8, fp32\)/],

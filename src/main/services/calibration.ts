@@ -6,6 +6,8 @@ import { basename, dirname, isAbsolute, resolve } from 'node:path';
 import { UsageError } from '../../shared/cli/valueList';
 import type { DeviceProfile } from '../../shared/devices';
 import { findBuiltinDevice } from '../../shared/devices';
+import { parseDeviceProfile } from '../../shared/deviceProfile';
+import { parsePrecision } from '../../shared/analysis/precision';
 import { calibrate, prepareMeasurement, type CalibrationReport, type Measurement, type PreparedMeasurement } from '../../shared/latency/calibrate';
 import { parseMeasurementsFile } from '../../shared/latency/measurementsFile';
 import { resolveRuntime } from '../../shared/latency/runtimes';
@@ -56,6 +58,43 @@ export async function runCalibration(input: CalibrationInput): Promise<Calibrati
   });
 }
 
+/**
+ * A board file for calibration. Latency does not depend on where weights live or how much flash there is, and the
+ * calibration fits the rates itself, so a board file may leave those out here: `flashBytes` defaults to 0,
+ * `weightsIn` to flash when there is flash (else SRAM), and a missing `throughput` to a placeholder for the measured
+ * precisions — each assumption recorded in the profile's sources. Everything given is checked as usual.
+ */
+export function readBoardFile(path: string, measuredPrecisions: readonly string[]): DeviceProfile {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new UsageError(`${basename(path)}: not valid JSON (${(error as Error).message})`);
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) return parseDeviceProfile(json, basename(path));
+  const given = json as Record<string, unknown>;
+  const filled: Record<string, unknown> = { ...given };
+  const assumed: Record<string, string> = {};
+  const has = (...keys: string[]): boolean => keys.some((k) => Object.hasOwn(given, k));
+  if (!has('flashBytes', 'flashKiB', 'flashMiB')) {
+    filled.flashBytes = 0;
+    assumed.flashBytes = 'not given in the board file: 0 assumed (latency does not depend on it)';
+  }
+  if (!has('weightsIn')) {
+    const flash = Number(filled.flashBytes ?? 0) > 0 || has('flashKiB', 'flashMiB');
+    filled.weightsIn = flash ? 'flash' : 'sram';
+    assumed.weightsIn = `not given in the board file: ${filled.weightsIn} assumed (latency does not depend on it)`;
+  }
+  if (!has('throughput', 'throughputMacs')) {
+    filled.throughput = Object.fromEntries(measuredPrecisions.map((p) => [p, 1]));
+    for (const p of measuredPrecisions) {
+      assumed[`throughput.${p}`] = 'not given in the board file: a placeholder for a measured precision (the calibration fits the rates)';
+    }
+  }
+  const profile = parseDeviceProfile(filled, basename(path));
+  return { ...profile, sources: { ...assumed, ...profile.sources } };
+}
+
 /** Calibrates from a measurements file; model and device files are resolved against the file's directory. */
 export async function calibrateFile(path: string): Promise<CalibrationReport> {
   if (!existsSync(path)) throw new UsageError(`${path}: no such measurements file`);
@@ -68,7 +107,10 @@ export async function calibrateFile(path: string): Promise<CalibrationReport> {
   const source = basename(path);
   const file = parseMeasurementsFile(json, source);
   const near = (ref: string): string => (isAbsolute(ref) ? ref : resolve(dirname(path), ref));
-  const board = findBuiltinDevice(file.device) ?? resolveDevice(existsSync(near(file.device)) ? near(file.device) : file.device);
+  const precisions = [...new Set(file.measurements.map((m) => parsePrecision(m.precision).name))];
+  const board =
+    findBuiltinDevice(file.device) ??
+    (existsSync(near(file.device)) ? readBoardFile(near(file.device), precisions) : resolveDevice(file.device));
   return runCalibration({
     board,
     runtime: file.runtime,
