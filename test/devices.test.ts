@@ -34,6 +34,8 @@ function figurePaths(p: DeviceProfile): string[] {
     'runtimeRamBytes',
     'runtimeFlashBytes',
     'overheadS',
+    ...(p.clockHz !== undefined ? ['clockHz'] : []),
+    ...(p.core !== undefined ? ['core'] : []),
   ];
 }
 

@@ -6,6 +6,8 @@ import type { BiasMode } from './analysis/evaluate';
 import type { MemoryModel } from './analysis/memory';
 import type { DeviceProfile } from './devices';
 import { MAX_INPUT_DIMENSION, type ImportOptions } from './model/importOptions';
+import type { FitEntry } from './latency/calibrate';
+import type { LatencyBandFactors } from './latency/model';
 import type { NativeModelFile } from './model/native';
 import type { ObjectiveBounds } from './pareto';
 import type { ChoiceChangeKind } from './sweep/compare';
@@ -34,6 +36,50 @@ export interface DeviceEntry {
   builtin: boolean;
 }
 
+/** A built-in runtime (software stack) as the app lists it. */
+export interface RuntimeEntry {
+  id: string;
+  name: string;
+  description: string;
+  precisions: string[];
+  /** Persistent RAM of the runtime in bytes, or null when not published; `sources.persistentRamBytes` says why. */
+  persistentRamBytes: number | null;
+  sources: Record<string, string>;
+  /** Core → the boards it was measured or placed on. */
+  cores: Record<string, string[]>;
+  /** MLPerf Tiny groups it was fitted to. */
+  groups: number;
+  /** Its error band for a board predicted without measurements of its own. */
+  band: LatencyBandFactors;
+}
+
+/** One measured latency, as the app's calibration takes it. */
+export interface MeasurementInput {
+  /** A preset id, or a key of `models` (the app's loaded model). */
+  model: string;
+  channels?: Record<string, number>;
+  prune?: Record<string, number>;
+  precision: string;
+  latencyS: number;
+}
+
+export interface CalibrateParams {
+  /** Device id (built-in, the user's own, or `board+runtime`). */
+  device: string;
+  runtime?: string | null;
+  name?: string;
+  measurements: MeasurementInput[];
+  /** Models measured that are not presets, by the name the measurements use. */
+  models?: Record<string, NativeModelFile>;
+}
+
+export interface CalibrationResult {
+  profile: DeviceProfile;
+  fit: FitEntry[];
+  leaveOneOut: FitEntry[];
+  medianAbsError: number | null;
+}
+
 export interface LoadedModel {
   graph: NativeModelFile;
   /** Where it came from: a preset id or the file name. */
@@ -59,6 +105,8 @@ export interface AnalyzeParams {
   weightsIn?: 'sram' | 'flash';
   /** Depthwise convolutions write over their input (TinyEngine does; TFLM does not). */
   inPlaceDepthwise?: boolean;
+  /** A built-in runtime the device runs under; absent or null = the device profile's own latency figures. */
+  runtime?: string | null;
 }
 
 export interface SpaceSize {
@@ -106,6 +154,8 @@ export interface ResultTable {
   device: number[];
   precisions: string[];
   devices: string[];
+  /** Per device (as `devices`): the error band its profile earned, as factors on a predicted latency. */
+  deviceBands?: LatencyBandFactors[];
   /** Editable layers, and for each a column of channel counts. */
   layers: string[];
   channels: number[][];
@@ -161,6 +211,8 @@ export interface Api {
   'devices.list': { params: Record<string, never>; result: DeviceEntry[] };
   'devices.save': { params: { profile: Record<string, unknown> }; result: DeviceProfile };
   'devices.delete': { params: { id: string }; result: null };
+  'devices.calibrate': { params: CalibrateParams; result: CalibrationResult };
+  'runtimes.list': { params: Record<string, never>; result: RuntimeEntry[] };
   'model.load': {
     params: { preset?: string; file?: { name: string; base64: string }; options?: ImportOptions };
     result: LoadedModel;
@@ -241,6 +293,23 @@ export const PARAMS: { [M in Method]: Schema<Params<M>> } = {
   'devices.list': none as Schema<Record<string, never>>,
   'devices.save': v.object({ profile: v.json() }),
   'devices.delete': v.object({ id: name }),
+  'devices.calibrate': v.object({
+    device: name,
+    runtime: v.optional(v.nullable(name)),
+    name: v.optional(name),
+    measurements: v.array(
+      v.object({
+        model: v.string({ min: 1, max: 500 }),
+        channels: v.optional(v.record(v.number({ integer: true, min: 1 }), { max: 10_000 })),
+        prune: v.optional(v.record(v.number({ min: 0, max: 0.999999 }), { max: 10_000 })),
+        precision,
+        latencyS: v.number({ min: 0, exclusiveMin: true }),
+      }),
+      { max: 1000 },
+    ),
+    models: v.optional(v.record(v.json(), { max: 100 })),
+  }) as unknown as Schema<CalibrateParams>,
+  'runtimes.list': none as Schema<Record<string, never>>,
   'model.load': v.object({
     preset: v.optional(name),
     file: v.optional(v.object({ name: v.string({ min: 1, max: 500 }), base64: v.string({ max: 200_000_000 }) })),
@@ -265,6 +334,7 @@ export const PARAMS: { [M in Method]: Schema<Params<M>> } = {
     accuracy: v.nullable(v.json()),
     weightsIn: v.optional(v.literal('sram', 'flash')),
     inPlaceDepthwise: v.optional(v.boolean()),
+    runtime: v.optional(v.nullable(name)),
   }) as unknown as Schema<AnalyzeParams>,
   'sweep.size': v.object({ spec: v.json(), graph: v.json() }),
   'sweep.start': v.object({ spec: v.json(), graph: v.json(), name: v.optional(name), replace: v.optional(v.boolean()) }),

@@ -3,6 +3,7 @@
 
 import { BUILTIN_DEVICES, COMPUTE_KINDS, KIB, type ComputeKind, type DeviceProfile } from './devices';
 import { parsePrecision, PRECISION_CHOICES } from './analysis/precision';
+import { LATENCY_PROFILE_FIELDS, latencyFieldsToJson, parseLatencyFields } from './latency/profileFields';
 
 export class DeviceProfileError extends Error {
   constructor(message: string) {
@@ -42,6 +43,7 @@ const KNOWN_FIELDS: readonly string[] = [
   'overheadS',
   'overheadMs',
   'sources',
+  ...LATENCY_PROFILE_FIELDS,
 ];
 
 const WEIGHTS_IN = ['sram', 'flash'] as const;
@@ -218,7 +220,7 @@ export function parseDeviceProfile(json: unknown, sourceName: string): DevicePro
     sources,
   };
   if (description !== undefined) profile.description = description;
-  return profile;
+  return { ...profile, ...parseLatencyFields(obj, fail) };
 }
 
 /** The documented file form of a profile (plain bytes, ops/s and seconds); `parseDeviceProfile` reads it back unchanged. */
@@ -234,7 +236,7 @@ export function deviceProfileToJson(p: DeviceProfile): Record<string, unknown> {
   out.runtimeFlashBytes = p.runtimeFlashBytes;
   out.overheadS = p.overheadS;
   out.sources = { ...p.sources };
-  return out;
+  return { ...out, ...latencyFieldsToJson(p) };
 }
 
 /** Ids of the built-in devices, in their listed order. */

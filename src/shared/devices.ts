@@ -1,4 +1,6 @@
 // Device profiles: memory, where weights live, throughput per precision, and a source for every figure.
+import type { LatencyBandFactors, LatencyModel } from './latency/model';
+import type { RuntimeRef } from './latency/runtimeRef';
 
 /** Layer kinds whose speed differs on real kernels; a profile's efficiency scales the throughput for that kind. */
 export type ComputeKind = 'conv' | 'depthwise' | 'separable' | 'dense';
@@ -26,6 +28,24 @@ export interface DeviceProfile {
   overheadS: number;
   /** Where each figure comes from, keyed by field path (`sramBytes`, `throughput.int8`, `efficiency.depthwise`…). */
   sources: Record<string, string>;
+  /** Core clock in Hz, when known: it turns a runtime's cycles per MAC into seconds. */
+  clockHz?: number;
+  /** CPU core (`cortex-m4`, `cortex-m7`…), when known: a runtime's fitted cycles transfer between boards of one core. */
+  core?: string;
+  /** Maker of the chip, when known (some runtimes run only on one maker's parts). */
+  vendor?: string;
+  /**
+   * The layered latency model of a board under a software stack (src/shared/latency): when present it replaces
+   * throughput × efficiency and overheadS for latency (throughput keys still list the board's precisions).
+   */
+  latency?: LatencyModel;
+  /** The software stack `latency` describes. */
+  runtime?: RuntimeRef;
+  /**
+   * The band of the plain model's predictions, when known better than the generic plain-model band (the exam device
+   * states its throughputs exactly). Ignored when `latency` is present (it carries its own).
+   */
+  latencyBand?: LatencyBandFactors;
 }
 
 export const KIB = 1024;
@@ -42,6 +62,7 @@ export const EXAM_MCU: DeviceProfile = {
   runtimeRamBytes: 0,
   runtimeFlashBytes: 0,
   overheadS: 0,
+  latencyBand: { lowFactor: 1, highFactor: 1, basis: 'exam statement: the throughputs are exact by definition' },
   sources: {
     sramBytes: 'exam statement: 520 KB SRAM (KB = 1024 bytes)',
     flashBytes: 'exam statement: no flash; weights and activations both live in SRAM',
@@ -124,7 +145,12 @@ export const STM32F746: DeviceProfile = {
   runtimeRamBytes: TFLM_RAM_BYTES,
   runtimeFlashBytes: TFLM_FLASH_BYTES,
   overheadS: 0,
+  clockHz: 216e6,
+  core: 'cortex-m7',
+  vendor: 'STMicroelectronics',
   sources: {
+    clockHz: 'STM32F746xx datasheet (DS10916): Arm Cortex-M7 core up to 216 MHz; MLPerf Tiny DISCO_F746NG system descriptions (v1.0–v1.2): 216 MHz',
+    core: 'STM32F746xx datasheet (DS10916): Arm Cortex-M7 core up to 216 MHz; MLPerf Tiny DISCO_F746NG system descriptions (v1.0–v1.2): 216 MHz',
     sramBytes:
       'STM32F746xx datasheet (DS10916): 320 KB of system SRAM = 64 KB DTCM + 240 KB SRAM1 + 16 KB SRAM2, one contiguous ' +
       'range from 0x2000_0000, usable for the tensor arena; the 16 KB ITCM (code) and 4 KB backup SRAM are not counted; ' +
@@ -166,7 +192,12 @@ export const STM32H743: DeviceProfile = {
   runtimeRamBytes: TFLM_RAM_BYTES,
   runtimeFlashBytes: TFLM_FLASH_BYTES,
   overheadS: 0,
+  clockHz: 480e6,
+  core: 'cortex-m7',
+  vendor: 'STMicroelectronics',
   sources: {
+    clockHz: 'STM32H743xI datasheet (DS12110): Arm Cortex-M7 core up to 480 MHz',
+    core: 'STM32H743xI datasheet (DS12110): Arm Cortex-M7 core up to 480 MHz',
     sramBytes:
       'STM32H743xI datasheet (DS12110): 1 MB RAM in separate blocks (128 KB DTCM, 64 KB ITCM, 512 KB AXI SRAM, ' +
       '288 KB SRAM1-3, 64 KB SRAM4, 4 KB backup); TFLM needs one contiguous tensor arena, so the largest block, the ' +
@@ -203,7 +234,12 @@ export const STM32L4R5: DeviceProfile = {
   runtimeRamBytes: TFLM_RAM_BYTES,
   runtimeFlashBytes: TFLM_FLASH_BYTES,
   overheadS: 0,
+  clockHz: 120e6,
+  core: 'cortex-m4',
+  vendor: 'STMicroelectronics',
   sources: {
+    clockHz: 'STM32L4R5xx datasheet (DS12023): Arm Cortex-M4 with FPU up to 120 MHz; MLPerf Tiny NUCLEO_L4R5ZI system descriptions: 120 MHz',
+    core: 'STM32L4R5xx datasheet (DS12023): Arm Cortex-M4 with FPU up to 120 MHz; MLPerf Tiny NUCLEO_L4R5ZI system descriptions: 120 MHz',
     sramBytes:
       'STM32L4R5xx datasheet (DS12023): 640 KB SRAM = 192 KB SRAM1 + 64 KB SRAM2 + 384 KB SRAM3, contiguous from ' +
       '0x2000_0000; MLPerf Tiny v0.5 reference system description (Nucleo_L4R5ZI_System_Description.json): 640KB SRAM',
@@ -242,7 +278,12 @@ export const ESP32: DeviceProfile = {
   runtimeRamBytes: TFLM_RAM_BYTES,
   runtimeFlashBytes: TFLM_FLASH_BYTES,
   overheadS: 0,
+  clockHz: 240e6,
+  core: 'xtensa-lx6',
+  vendor: 'Espressif',
   sources: {
+    clockHz: 'ESP32 datasheet: Xtensa LX6 cores up to 240 MHz; the esp-tflite-micro timings were taken at 240 MHz',
+    core: 'ESP32 datasheet: Xtensa LX6 cores up to 240 MHz; the esp-tflite-micro timings were taken at 240 MHz',
     sramBytes:
       'ESP32 datasheet: 520 KB internal SRAM = 192 KB SRAM0 (instruction RAM and flash cache) + 128 KB SRAM1 + 200 KB ' +
       'SRAM2; ESP-IDF Programming Guide, Memory Types: 320 KB of that is DRAM for data, of which at most 160 KB can be ' +
@@ -281,7 +322,12 @@ export const ESP32_S3: DeviceProfile = {
   runtimeRamBytes: TFLM_RAM_BYTES,
   runtimeFlashBytes: TFLM_FLASH_BYTES,
   overheadS: 0,
+  clockHz: 240e6,
+  core: 'xtensa-lx7',
+  vendor: 'Espressif',
   sources: {
+    clockHz: 'ESP32-S3 datasheet: Xtensa LX7 cores up to 240 MHz; the esp-tflite-micro timings were taken at 240 MHz',
+    core: 'ESP32-S3 datasheet: Xtensa LX7 cores up to 240 MHz; the esp-tflite-micro timings were taken at 240 MHz',
     sramBytes:
       'ESP32-S3 datasheet: 512 KB internal SRAM (plus 16 KB RTC SRAM, not counted); ESP-IDF also carves its instruction ' +
       'and data caches and IRAM code out of this, so the data-usable part is smaller — lower it in a device file for a ' +
@@ -320,7 +366,12 @@ export const NRF52840: DeviceProfile = {
   runtimeRamBytes: TFLM_RAM_BYTES,
   runtimeFlashBytes: TFLM_FLASH_BYTES,
   overheadS: 0,
+  clockHz: 64e6,
+  core: 'cortex-m4',
+  vendor: 'Nordic',
   sources: {
+    clockHz: 'nRF52840 product specification: Arm Cortex-M4 with FPU at 64 MHz',
+    core: 'nRF52840 product specification: Arm Cortex-M4 with FPU at 64 MHz',
     sramBytes: 'nRF52840 product specification: 256 KB RAM, one contiguous range',
     flashBytes: 'nRF52840 product specification: 1 MB internal flash',
     weightsIn: TFLM_WEIGHTS_IN_FLASH,
@@ -354,7 +405,12 @@ export const RP2040: DeviceProfile = {
   runtimeRamBytes: TFLM_RAM_BYTES,
   runtimeFlashBytes: TFLM_FLASH_BYTES,
   overheadS: 0,
+  clockHz: 133e6,
+  core: 'cortex-m0plus',
+  vendor: 'Raspberry Pi',
   sources: {
+    clockHz: 'RP2040 datasheet: dual Arm Cortex-M0+ at 133 MHz (one core counted)',
+    core: 'RP2040 datasheet: dual Arm Cortex-M0+ at 133 MHz (one core counted)',
     sramBytes:
       'RP2040 datasheet: 264 KB SRAM in six banks (four striped 64 KB banks + two 4 KB banks), one contiguous range ' +
       '0x2000_0000–0x2004_1FFF',

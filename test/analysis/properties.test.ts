@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { analyze } from '../../src/shared/analysis/analyze';
 import { CompiledModel, emptyFigures } from '../../src/shared/analysis/compiled';
 import { parsePrecision } from '../../src/shared/analysis/precision';
-import { EXAM_MCU } from '../../src/shared/devices';
+import { EXAM_MCU, STM32F746 } from '../../src/shared/devices';
+import { resolveRuntime, withRuntime } from '../../src/shared/latency/runtimes';
 import { editableLayers } from '../../src/shared/model/edit';
 import { graphToNative, nativeToGraph } from '../../src/shared/model/native';
 import type { ModelGraph } from '../../src/shared/model/types';
@@ -136,7 +137,24 @@ describe('properties over random graphs', () => {
 
 describe('the compiled model (the sweep hot path) computes exactly what analyze computes', () => {
   it('on random graphs, channel counts, precisions, memory models and devices', () => {
-    const devices = [EXAM_MCU, { ...EXAM_MCU, id: 'flashy', weightsIn: 'flash' as const, flashBytes: 1 << 20, runtimeRamBytes: 1000, runtimeFlashBytes: 5000, overheadS: 0.001, efficiency: { depthwise: 0.5, dense: 0.8 }, throughput: { fp32: 1e7, int8: 8e7, fp16: 2e7 } }];
+    const rates = (s: number) => ({ conv: 1e-8 * s, depthwise: 4e-8 * s, dense: 2e-8 * s, element: 9e-8 * s });
+    const devices = [
+      EXAM_MCU,
+      { ...EXAM_MCU, id: 'flashy', weightsIn: 'flash' as const, flashBytes: 1 << 20, runtimeRamBytes: 1000, runtimeFlashBytes: 5000, overheadS: 0.001, efficiency: { depthwise: 0.5, dense: 0.8 }, throughput: { fp32: 1e7, int8: 8e7, fp16: 2e7 } },
+      // Layered latency models: a built-in runtime on a board, and a hand-made one with per-precision rates.
+      withRuntime(STM32F746, resolveRuntime('tflm-cmsis-nn')),
+      {
+        ...EXAM_MCU,
+        id: 'layered',
+        latency: {
+          rates: { fp32: rates(3), int8: rates(1), fp16: rates(2), w4a8: rates(0.9), w8a16: rates(1.4) },
+          perOpS: 2e-5,
+          perInferenceS: 3e-4,
+          band: { lowFactor: 0.9, highFactor: 1.1, basis: 'test' },
+          basis: 'test',
+        },
+      },
+    ];
     fc.assert(
       fc.property(
         graphArb,
@@ -144,7 +162,7 @@ describe('the compiled model (the sweep hot path) computes exactly what analyze 
         fc.constantFrom('fp32', 'fp16', 'int8', 'int4', 'w4a8', 'w8a16'),
         fc.constantFrom('largest-tensor', 'layer-io', 'liveness'),
         fc.constantFrom('weight', 'int32'),
-        fc.integer({ min: 0, max: 1 }),
+        fc.integer({ min: 0, max: 3 }),
         (g, ratios, precision, memoryModel, biasMode, deviceIdx) => {
           const accuracy = { kind: 'penalties', metric: 'accuracy', base: 0.9, penalties: { pruned: 0.05, int8: 0.02, int4: 0.04 } } as const;
           const device = devices[deviceIdx];
@@ -173,7 +191,7 @@ describe('the compiled model (the sweep hot path) computes exactly what analyze 
           expect(Number.isNaN(fast.accuracy) ? null : fast.accuracy).toBe(slow.accuracy);
         },
       ),
-      { numRuns: 300 },
+      { numRuns: 400 },
     );
   });
 });

@@ -109,7 +109,9 @@ describe('TFLM header', () => {
     expect(constant(header, 'kFrontierOutputShape')).toBe('{1, 3}');
     expect(header).toContain('// Configuration: conv1 8, conv2 8, dense 3; precision int8; device Exam MCU (exam-mcu).');
     expect(header).toContain('// MACs: 3,307,968 (FLOPs = 2 × MACs = 6,615,936).');
-    expect(header).toContain('// Predicted latency: 82.70 ms.');
+    expect(header).toContain('// Predicted latency: 82.70 ms (exact: exam statement: the throughputs are exact by definition).');
+    const vww = configurationArtifact('tflm', { base: preset('mlperf-vww'), configuration: { precision: 'int8', device: STM32F746 }, origin: 'x' });
+    expect(vww).toMatch(/\/\/ Predicted latency: [\d.]+ ms \(band [\d.]+ ms to [\d.]+ ms: .+\)\./);
   });
 
   it('compiles for every preset, pruned and unpruned, float and int8', () => {

@@ -5,7 +5,8 @@ import { MEMORY_MODEL_HELP } from '../../shared/analysis/memory';
 import { parsePrecision, precisionLabel } from '../../shared/analysis/precision';
 import { trainingMemory, OPTIMIZERS } from '../../shared/analysis/training';
 import { countModel } from '../../shared/analysis/counts';
-import { withWeightsIn } from '../../shared/devices';
+import { withWeightsIn, type DeviceProfile } from '../../shared/devices';
+import { resolveRuntime, withRuntime } from '../../shared/latency/runtimes';
 import { parseNamedLists, expandNumbers, UsageError } from '../../shared/cli/valueList';
 import { count, duration, kibLabel, millions, percent } from '../../shared/format';
 import { applyChannelEdits } from '../../shared/model/edit';
@@ -18,7 +19,7 @@ import { choiceFlag, numberFlag, parseArgs } from './args';
 import type { Io } from './io';
 import { renderTable } from './table';
 
-export const ANALYZE_USAGE = `frontier analyze <preset|file> [--device <id|file>] [--precision fp32|fp16|int8|int4|wXaY]
+export const ANALYZE_USAGE = `frontier analyze <preset|file> [--device <id|file>] [--runtime ID] [--precision fp32|fp16|int8|int4|wXaY]
     [--channels name=N,…] [--prune name=ratio,…] [--memory largest-tensor|layer-io|liveness]
     [--base-accuracy A --penalty pruned=P --penalty int8=P …] [--calibration FILE] [--metric NAME]
     [--layer-precision name=PRECISION,…] [--bias weight|int32] [--headroom FRACTION] [--weights-in sram|flash]
@@ -28,6 +29,7 @@ export const ANALYZE_USAGE = `frontier analyze <preset|file> [--device <id|file>
 const FLAGS = {
   ...ANALYSIS_FLAGS,
   device: 'string',
+  runtime: 'string',
   precision: 'string',
   channels: 'repeat',
   prune: 'repeat',
@@ -52,6 +54,14 @@ function singleValues(flag: string, occurrences: string[] | undefined, integer: 
   return out;
 }
 
+/** `--runtime ID`: the board under a built-in runtime; analyze takes one (a sweep takes several). */
+function withRuntimeFlag(board: DeviceProfile, value: string | undefined): DeviceProfile {
+  if (value === undefined) return board;
+  const ids = value.split(',').map((v) => v.trim()).filter((v) => v !== '');
+  if (ids.length !== 1) throw new UsageError(`--runtime ${value}: analyze takes one runtime (use sweep --runtime a,b for several)`);
+  return withRuntime(board, resolveRuntime(ids[0]));
+}
+
 export async function analyzeCommand(argv: string[], io: Io): Promise<number> {
   const args = parseArgs('analyze', argv, FLAGS);
   if (args.positionals.length !== 1) {
@@ -62,8 +72,9 @@ export async function analyzeCommand(argv: string[], io: Io): Promise<number> {
   const precisionFlag = args.strings.get('precision');
   const precision = precisionFlag === undefined ? undefined : parsePrecision(precisionFlag).name;
   const device = args.strings.has('device')
-    ? withWeightsIn(resolveDevice(args.strings.get('device') as string), flags.weightsIn)
+    ? withWeightsIn(withRuntimeFlag(resolveDevice(args.strings.get('device') as string), args.strings.get('runtime')), flags.weightsIn)
     : null;
+  if (!device && args.strings.has('runtime')) throw new UsageError('--runtime needs a --device to run on');
   const channels = singleValues('channels', args.repeats.get('channels'), true);
   const prune = singleValues('prune', args.repeats.get('prune'), false);
   const mode = choiceFlag(args, 'mode', ['inference', 'training'] as const) ?? 'inference';
@@ -179,7 +190,13 @@ export function renderReport(r: AnalysisReport): string {
         (r.headroom > 0 ? ` (after ${(r.headroom * 100).toFixed(0)} % headroom)` : '') +
         `; weights in ${d.weightsIn}` +
         (d.weightsIn === 'flash' ? `, flash needed ${kibLabel(d.flashRequiredBytes)} of ${kibLabel(d.flashBytes)}` : ''),
-      `Latency           ${duration(r.latencyS)}`,
+      `Latency           ${duration(r.latencyS)}` +
+        (r.latencyBand
+          ? r.latencyBand.high > r.latencyBand.low
+            ? ` (80 % band ${duration(r.latencyBand.low)}–${duration(r.latencyBand.high)}: ${r.latencyBand.basis})`
+            : ` (exact: ${r.latencyBand.basis})`
+          : ''),
+      ...(r.runtime ? [`Runtime           ${r.runtime.name} (${r.runtime.basis}${r.runtime.from ? ` from ${r.runtime.from}` : ''})`] : []),
       `Fits              ${r.fits ? 'yes' : 'no'}`,
     );
   }

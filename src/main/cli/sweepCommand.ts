@@ -13,7 +13,7 @@ import { resolveModel } from '../services/resolve';
 import { adoptFileSettings, SPEC_FLAGS, specFromArgs } from './sweepFlags';
 import { renderTable } from './table';
 
-export const SWEEP_USAGE = `frontier sweep <preset|file> [--spec FILE] [--device ID,…] [--channels name=N,…] [--prune name=ratio,…]
+export const SWEEP_USAGE = `frontier sweep <preset|file> [--spec FILE] [--device ID,…] [--runtime ID,…] [--channels name=N,…] [--prune name=ratio,…]
     [--precision fp32,int8,…] [--memory …] [--base-accuracy A --penalty NAME=P …] [--deadline NAME=SECONDS[@device] …]
     [--min-accuracy NAME=A] [--strategy grid|random --samples N --seed S] [--grid-limit N] [--workers N]
     [--db FILE] [--session NAME] [--replace] [--json]`;
@@ -107,6 +107,8 @@ export function report(summary: SweepSummary, json: boolean, io: Io): void {
   for (const [client, best] of Object.entries(summary.best)) {
     if (best) {
       io.out(`${client}: ${describeEntry(best)} · ${percent(best.accuracy)} · ${duration(best.latencyS)} · ${kibLabel(best.totalBytes)}`);
+      const risk = summary.deadlineRisk?.[client];
+      if (risk) io.out(`  note: ${risk}`);
     } else {
       const miss = summary.nearestMiss[client];
       io.out(`${client}: unsatisfied${miss ? ` — nearest miss ${describeEntry(miss.config)}: ${miss.reason}` : ''}`);

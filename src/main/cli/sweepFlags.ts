@@ -13,6 +13,7 @@ export const SPEC_FLAGS = {
   ...ANALYSIS_FLAGS,
   spec: 'string',
   device: 'repeat',
+  runtime: 'repeat',
   channels: 'repeat',
   prune: 'repeat',
   precision: 'repeat',
@@ -99,6 +100,8 @@ export function specFromArgs(args: ParsedArgs, modelRef: string | undefined, giv
   if (!spec.model) throw new UsageError('sweep needs a model (a preset or a file), or a --spec file that names one');
   const devices = args.repeats.get('device');
   if (devices) spec.devices = parsePlainList('device', devices);
+  const runtimes = args.repeats.get('runtime');
+  if (runtimes) spec.runtimes = parsePlainList('runtime', runtimes);
   const channels = args.repeats.get('channels');
   if (channels) spec.channels = Object.fromEntries(parseNamedLists('channels', channels));
   const prune = args.repeats.get('prune');

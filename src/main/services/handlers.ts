@@ -21,6 +21,8 @@ import { compareSessions } from './compare';
 import { exportArtifact, exportBundle, exportChosen, exportCsv, importBundle } from './exports';
 import { resultTable } from './results';
 import { resumeSweep, runSweep, sessionList, sessionSummary, preparedForSession, type SweepOptions } from './sweeps';
+import { calibrateInApp, runtimeEntries } from './calibration';
+import { expandRuntimes, resolveRuntime, splitCombinedId, withRuntime } from '../../shared/latency/runtimes';
 
 type Handlers = { [M in Method]: (params: Params<M>) => Promise<Result<M>> };
 
@@ -67,6 +69,8 @@ export function createServices(options: { dbPath: string; createWorker?: () => W
   const running = new Map<string, AbortController>();
 
   const device = (id: string): DeviceProfile => {
+    const combined = findBuiltinDevice(id) || userDevices.get(id) ? null : splitCombinedId(id);
+    if (combined) return withRuntime(device(combined.board), combined.runtime);
     const found = findBuiltinDevice(id) ?? userDevices.get(id);
     if (!found) {
       const ids = [...BUILTIN_DEVICES.map((d) => d.id), ...userDevices.list().map((d) => d.id)];
@@ -131,6 +135,11 @@ export function createServices(options: { dbPath: string; createWorker?: () => W
       userDevices.save(parsed);
       return parsed;
     },
+    'devices.calibrate': async (params) => {
+      const report = await calibrateInApp(params, device(params.device));
+      return { profile: report.profile, fit: report.fit, leaveOneOut: report.leaveOneOut, medianAbsError: report.medianAbsError };
+    },
+    'runtimes.list': async () => runtimeEntries(),
     'devices.delete': async ({ id }) => {
       if (!userDevices.delete(id)) throw new UsageError(`no device of yours has the id "${id}"`);
       return null;
@@ -163,7 +172,10 @@ export function createServices(options: { dbPath: string; createWorker?: () => W
         channels: p.channels,
         prune: p.prune,
         memoryModel: p.memoryModel,
-        device: p.device === null ? null : withWeightsIn(device(p.device), p.weightsIn),
+        device:
+          p.device === null
+            ? null
+            : withWeightsIn(p.runtime ? withRuntime(device(p.device), resolveRuntime(p.runtime)) : device(p.device), p.weightsIn),
         headroom: p.headroom,
         biasMode: p.biasMode,
         accuracy: p.accuracy as AccuracyModel | null,
@@ -172,9 +184,20 @@ export function createServices(options: { dbPath: string; createWorker?: () => W
     'sweep.size': async ({ spec, graph }) => {
       const parsed = parseSweepSpec(spec, 'sweep');
       const model = parseGraph(graph);
-      const space = buildSpace({ ...parsed, strategy: 'grid', gridLimit: Number.POSITIVE_INFINITY }, spaceContext(model));
+      // Each device under each runtime is its own profile: resolving them here reports a pairing that cannot run.
+      const devices = expandRuntimes(parsed.devices.map(device), parsed.runtimes).map((d) => d.id);
+      const space = buildSpace({ ...parsed, devices, strategy: 'grid', gridLimit: Number.POSITIVE_INFINITY }, spaceContext(model));
       const total = parsed.strategy === 'random' ? Math.min(parsed.samples ?? 0, space.gridSize) : space.gridSize;
-      return { total, gridSize: space.gridSize, dims: space.dims.map((d) => ({ kind: d.kind, name: d.name, count: d.values.length })) };
+      const runtimes = parsed.runtimes ?? [];
+      const dims = space.dims.flatMap((d) =>
+        d.kind === 'device' && runtimes.length > 0
+          ? [
+              { kind: 'device', name: 'device', count: parsed.devices.length },
+              { kind: 'runtime', name: 'runtime', count: runtimes.length },
+            ]
+          : [{ kind: d.kind as string, name: d.name, count: d.values.length }],
+      );
+      return { total, gridSize: space.gridSize, dims };
     },
     'sweep.start': async ({ spec, graph, name, replace }) => {
       const parsed = parseSweepSpec(spec, 'sweep');

@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseDeviceProfile, unknownDeviceMessage } from '../../shared/deviceProfile';
 import { findBuiltinDevice, type DeviceProfile } from '../../shared/devices';
+import { splitCombinedId, withRuntime } from '../../shared/latency/runtimes';
 import type { ImportOptions } from '../../shared/model/importOptions';
 import type { ModelGraph } from '../../shared/model/types';
 import { findPreset, presetIds } from '../../shared/presets';
@@ -32,5 +33,8 @@ export function resolveDevice(ref: string): DeviceProfile {
     }
     return parseDeviceProfile(json, basename(ref));
   }
+  // `board+runtime`: a board under a built-in runtime, as sweeps name their devices.
+  const combined = splitCombinedId(ref);
+  if (combined) return withRuntime(resolveDevice(combined.board), combined.runtime);
   throw new UsageError(unknownDeviceMessage(ref));
 }

@@ -1,5 +1,6 @@
 // A session's results as columns for plots and tables (see ResultTable in the API contract).
 import type { ResultTable } from '../../shared/api';
+import { bandFactors } from '../../shared/latency/model';
 import { digits, gridIndex, structuralDims } from '../../shared/sweep/space';
 import type { SessionStore } from '../store';
 import { channelsOf } from './sweepJob';
@@ -54,6 +55,10 @@ export function resultTable(store: SessionStore, name: string): ResultTable {
     device,
     precisions: dims[precisionDim].values.map(String),
     devices: dims[deviceDim].values.map(String),
+    deviceBands: dims[deviceDim].values.map((id) => {
+      const profile = prepared.devices.find((d) => d.id === id);
+      return profile ? bandFactors(profile) : { lowFactor: 1, highFactor: 1, basis: 'unknown device' };
+    }),
     layers,
     channels,
     messages: Object.fromEntries([...messages].map(([idx, text]) => [String(idx), text])),

@@ -1,5 +1,6 @@
 // From a sweep spec (or a stored session) to everything the workers and the finishing steps need.
 import { withWeightsIn, type DeviceProfile } from '../../shared/devices';
+import { boardIdOf, expandRuntimes } from '../../shared/latency/runtimes';
 import { channelGroups, type ChannelGroup } from '../../shared/model/edit';
 import type { ModelGraph } from '../../shared/model/types';
 import { UsageError } from '../../shared/cli/valueList';
@@ -31,12 +32,14 @@ export interface PreparedSweep {
 
 /** Builds a sweep from its parts (used for new sweeps and, with the stored graph and profiles, for resumes). */
 export function prepareFrom(spec: SweepSpec, graph: ModelGraph, given: DeviceProfile[]): PreparedSweep {
-  const profiles = given.map((p) => withWeightsIn(p, spec.weightsIn));
+  // A runtime is a dimension like the device: each board runs under each runtime named, as its own profile.
+  const profiles = expandRuntimes(given, spec.runtimes).map((p) => withWeightsIn(p, spec.weightsIn));
   const ids = profiles.map((d) => d.id);
   const duplicate = ids.find((id, i) => ids.indexOf(id) !== i);
   if (duplicate) throw new UsageError(`two device profiles have the id "${duplicate}"; give each device its own id`);
+  const boards = profiles.map(boardIdOf);
   for (const client of spec.clients) {
-    if (client.device && !ids.includes(client.device)) {
+    if (client.device && !ids.includes(client.device) && !boards.includes(client.device)) {
       throw new UsageError(
         `client ${client.name} runs on "${client.device}", which is not a device of this sweep (${ids.join(', ')})`,
       );
@@ -96,5 +99,11 @@ export function channelsOf(prepared: PreparedSweep, ordinal: number): Record<str
 
 export function describeConfiguration(prepared: PreparedSweep, ordinal: number): ConfigurationSettings {
   const config = decode(prepared.space, ordinal);
-  return { channels: channelsOf(prepared, ordinal), precision: config.precision, device: config.device };
+  const runtime = prepared.devices.find((d) => d.id === config.device)?.runtime;
+  return {
+    channels: channelsOf(prepared, ordinal),
+    precision: config.precision,
+    device: config.device,
+    ...(runtime ? { runtime: runtime.id } : {}),
+  };
 }

@@ -15,6 +15,8 @@ import {
 } from '../../shared/sweep/types';
 import type { Worker } from 'node:worker_threads';
 import type { DeviceProfile } from '../../shared/devices';
+import { boardIdOf } from '../../shared/latency/runtimes';
+import { deadlineRisk, latencyBand } from '../../shared/latency/model';
 import type { ModelGraph } from '../../shared/model/types';
 import type { SessionStore } from '../store';
 import type { SessionListEntry } from '../../shared/api';
@@ -185,9 +187,13 @@ function writeFronts(store: SessionStore, id: number, table: SweepTable): Uint8A
 /** Loads the stored rows of some ordinals and describes them. */
 export function describeResults(store: SessionStore, id: number, prepared: PreparedSweep, ordinals: number[]): ResultEntry[] {
   const rows = store.readResultsByIdx(id, ordinals);
-  return rows.map((row) => ({
+  const profiles = new Map(prepared.devices.map((d) => [d.id, d]));
+  return rows.map((row) => {
+    const settings = describeConfiguration(prepared, row.idx);
+    const profile = profiles.get(settings.device);
+    return {
     idx: row.idx,
-    ...describeConfiguration(prepared, row.idx),
+    ...settings,
     status: row.status,
     accuracy: row.accuracy,
     latencyS: row.latencyS,
@@ -198,7 +204,9 @@ export function describeResults(store: SessionStore, id: number, prepared: Prepa
     peakActivationBytes: row.peakActivationBytes,
     macs: row.macs,
     flops: 2 * row.macs,
-  }));
+    latencyBand: profile && row.latencyS !== null ? latencyBand(profile, row.latencyS) : null,
+    };
+  });
 }
 
 
@@ -206,6 +214,7 @@ function candidates(prepared: PreparedSweep, table: SweepTable): Candidate[] {
   const deviceDim = prepared.space.dims.length - 1;
   const deviceIds = prepared.space.dims[deviceDim].values as string[];
   const budget = new Map(prepared.devices.map((d) => [d.id, Math.floor(d.sramBytes * (1 - prepared.spec.headroom))]));
+  const boards = new Map(prepared.devices.map((d) => [d.id, boardIdOf(d)]));
   const out: Candidate[] = [];
   for (let i = 0; i < table.total; i++) {
     const status = table.status[i];
@@ -220,6 +229,7 @@ function candidates(prepared: PreparedSweep, table: SweepTable): Candidate[] {
       sramBytes: table.sramBytes[i],
       sramBudgetBytes: budget.get(device),
       device,
+      board: boards.get(device),
     });
   }
   return out;
@@ -271,6 +281,9 @@ function summarize(store: SessionStore, name: string, prepared: PreparedSweep, t
     pareto: front.map((i) => entries.get(i) as ResultEntry),
     best,
     nearestMiss,
+    deadlineRisk: Object.fromEntries(
+      prepared.spec.clients.map((c) => [c.name, best[c.name] ? deadlineRisk(best[c.name] as ResultEntry, c.deadlineS) : null]),
+    ),
   };
 }
 

@@ -9,6 +9,7 @@ import type {
   LoadedModel,
   PresetInfo,
   ResultTable,
+  RuntimeEntry,
   SessionListEntry,
   SessionView,
   SpaceSize,
@@ -36,6 +37,8 @@ interface SavedProject {
   channels: Record<string, number>;
   precision: string;
   deviceIds: string[];
+  /** Runtimes every device runs under (a sweep dimension); empty = each device profile's own figures. */
+  runtimeIds?: string[];
   memoryModel: MemoryModel;
   headroom: number;
   biasMode: BiasMode;
@@ -101,6 +104,14 @@ export function blankProject(): SavedProject {
   };
 }
 
+/** JSON with object keys sorted: specs compare by content, whatever order their fields were set in. */
+const canonical = (value: unknown): string =>
+  JSON.stringify(value, (_key, v: unknown) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  );
+
 export const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 // Large, replace-only values (models, reports, result tables of 100,000 rows) are `$state.raw`: deep reactive proxies
@@ -109,6 +120,7 @@ export class Project {
   view = $state<View>('model');
   presets = $state.raw<PresetInfo[]>([]);
   devices = $state.raw<DeviceEntry[]>([]);
+  runtimes = $state.raw<RuntimeEntry[]>([]);
   sessions = $state.raw<SessionListEntry[]>([]);
 
   source = $state<SavedProject['source']>(null);
@@ -120,6 +132,7 @@ export class Project {
   analysisError = $state<string | null>(null);
 
   deviceIds = $state<string[]>([]);
+  runtimeIds = $state<string[]>([]);
   memoryModel = $state<MemoryModel>('layer-io');
   headroom = $state(0);
   biasMode = $state<BiasMode>('weight');
@@ -161,6 +174,7 @@ export class Project {
     return {
       model: this.model.graph.name,
       devices: [...this.deviceIds],
+      ...(this.runtimeIds.length > 0 ? { runtimes: [...this.runtimeIds] } : {}),
       channels,
       prune,
       precisions: [...this.dims.precisions],
@@ -179,13 +193,18 @@ export class Project {
     if (!this.session || !this.spec) return false;
     const a = { ...this.session.spec, model: '' };
     const b = { ...this.spec, model: '' };
-    return JSON.stringify(a) !== JSON.stringify(b) || this.session.graph.name !== this.model?.graph.name;
+    return canonical(a) !== canonical(b) || this.session.graph.name !== this.model?.graph.name;
   });
 
   async start(): Promise<void> {
-    const [presets, devices] = await Promise.all([api.invoke('presets.list', {}), api.invoke('devices.list', {})]);
+    const [presets, devices, runtimes] = await Promise.all([
+      api.invoke('presets.list', {}),
+      api.invoke('devices.list', {}),
+      api.invoke('runtimes.list', {}),
+    ]);
     this.presets = presets;
     this.devices = devices;
+    this.runtimes = runtimes;
     await this.refreshSessions();
     api.on('sweep.progress', (p) => {
       if (p.session === this.running) this.progress = p;
@@ -212,6 +231,7 @@ export class Project {
       channels: this.channels,
       precision: this.precision,
       deviceIds: this.deviceIds,
+      runtimeIds: this.runtimeIds,
       memoryModel: this.memoryModel,
       headroom: this.headroom,
       biasMode: this.biasMode,
@@ -232,6 +252,7 @@ export class Project {
     this.channels = saved.channels;
     this.precision = saved.precision;
     this.deviceIds = saved.deviceIds;
+    this.runtimeIds = saved.runtimeIds ?? [];
     this.memoryModel = saved.memoryModel;
     this.headroom = saved.headroom;
     this.biasMode = saved.biasMode;
@@ -284,6 +305,7 @@ export class Project {
         prune: {},
         memoryModel: this.memoryModel,
         device: this.deviceIds[0] ?? null,
+        ...(this.deviceIds[0] && this.runtimeIds[0] ? { runtime: this.runtimeIds[0] } : {}),
         headroom: this.headroom,
         biasMode: this.biasMode,
         accuracy: this.accuracy,
@@ -385,7 +407,9 @@ export class Project {
         .map((l) => ({ name: l.name, channels: 'units' in l ? l.units : (l as { filters: number }).filters })),
       prunable: [],
     };
-    this.deviceIds = view.devices.map((d) => d.id);
+    // A sweep over runtimes stores each board under each runtime; its spec keeps the boards and the runtimes.
+    this.deviceIds = spec.runtimes?.length ? [...spec.devices] : view.devices.map((d) => d.id);
+    this.runtimeIds = [...(spec.runtimes ?? [])];
     this.memoryModel = spec.memoryModel;
     this.headroom = spec.headroom;
     this.biasMode = spec.biasMode;

@@ -14,6 +14,7 @@ import { countModel, type ModelCounts } from './counts';
 import { evaluate, precisionMap, type BiasMode, type Figures } from './evaluate';
 import { DEFAULT_MEMORY_MODEL, type ArenaPlan, type MemoryModel } from './memory';
 import { isInteger, parsePrecision } from './precision';
+import { latencyBand, type LatencyBand } from '../latency/model';
 
 export const FRONTIER_VERSION = '0.1.0';
 /** Version of the JSON that `analyze` and `sweep` print; bumped when a field changes meaning or goes away. */
@@ -65,6 +66,13 @@ export interface AnalysisReport extends Omit<Figures, 'device' | 'layers' | 'pre
   frameworkParams: number;
   device: (Figures['device'] & { name: string }) | null;
   headroom: number;
+  /**
+   * The central 80 % band of the true latency around `latencyS`, from the error the device profile earned (its
+   * calibration's leave-one-out, or cross-validation on public data); null without a latency.
+   */
+  latencyBand: LatencyBand | null;
+  /** The software stack the device's latency model describes, when it names one. */
+  runtime: { id: string; name: string; basis: string; from?: string } | null;
   accuracy: number | null;
   accuracyMetric: string | null;
   accuracyBasis: string | null;
@@ -232,6 +240,15 @@ export function analyze(base: ModelGraph | PreparedModel, request: AnalysisReque
     latencyS: figures.latencyS,
     fits: figures.fits,
     device: figures.device && request.device ? { ...figures.device, name: request.device.name } : null,
+    latencyBand: request.device && figures.latencyS !== null ? latencyBand(request.device, figures.latencyS) : null,
+    runtime: request.device?.runtime
+      ? {
+          id: request.device.runtime.id,
+          name: request.device.runtime.name,
+          basis: request.device.runtime.basis,
+          ...(request.device.runtime.from ? { from: request.device.runtime.from } : {}),
+        }
+      : null,
     headroom,
     accuracy,
     accuracyMetric: model ? model.metric : null,

@@ -15,6 +15,7 @@ import type { BiasMode } from './evaluate';
 import { arenaPlan, inPlaceSteps, type MemoryLayout, type MemoryModel } from './memory';
 import { BITS, isInteger, parsePrecision, type Precision } from './precision';
 import { tidySig } from '../format';
+import { inferenceSeconds, layerSeconds } from '../latency/model';
 
 const MAX_WEIGHT_TENSORS = 3;
 
@@ -136,6 +137,8 @@ export class CompiledModel {
     this.inputLayers = plan.inputs.map((l) => index.get(l.name) as number);
     this.stepLayer = plan.ops.map((op) => index.get(op.layer.name) as number);
     this.stepInputs = plan.ops.map((op) => op.inputs.map((name) => index.get(name) as number));
+    this.opInputs = this.layers.map(() => []);
+    this.stepLayer.forEach((layerIdx, s) => (this.opInputs[layerIdx] = this.stepInputs[s]));
     // Liveness: release each tensor after the last step that reads it; outputs are never released.
     const lastUse = new Map<number, number>();
     this.stepInputs.forEach((inputs, s) => inputs.forEach((t) => lastUse.set(t, s)));
@@ -214,6 +217,8 @@ export class CompiledModel {
   private readonly stepInPlace: Uint8Array;
   private arenaSizes: [string, { layer: number; mid: boolean }][] = [];
   private arenaLayout: MemoryLayout | null = null;
+  /** Per layer: the tensors (layer indices) its operator reads; empty for layers that are not operators. */
+  private readonly opInputs: number[][];
 
   /** Names of layers whose channels can be set. */
   editable(): string[] {
@@ -349,7 +354,8 @@ export class CompiledModel {
     const bytes = this.bytes;
     const int32Bias = this.settings.biasMode === 'int32';
     let paramBytes = 0;
-    let latency = device ? device.overheadS : 0;
+    let latency = device ? inferenceSeconds(device) : 0;
+    const layered = device?.latency !== undefined;
     let unsupported = '';
     for (let i = 0; i < this.n; i++) {
       const p = this.precisionOf(i, precision);
@@ -363,15 +369,18 @@ export class CompiledModel {
       }
       const actBits = BITS[p.activations];
       bytes[i] = this.allocates[i] ? tensorBytesBits(this.outElements[i], actBits) : 0;
-      if (device && this.macs[i] > 0) {
-        const throughput = device.throughput[p.name];
-        if (throughput === undefined || throughput <= 0) {
+      // The plain model charges MAC-carrying layers only; skipping the rest keeps the sweep's hot loop lean.
+      if (device && (layered || this.macs[i] > 0)) {
+        const kind = this.kindIdx[i];
+        const layer = this.layers[i];
+        const isOp = this.allocates[i] === 1 && this.isInput[i] === 0;
+        let inputElements = 0;
+        if (layered && isOp && this.macs[i] === 0) for (const t of this.opInputs[i]) inputElements += this.outElements[t];
+        const seconds = layerSeconds(device, p.name, layer.type, kind >= 0 ? COMPUTE_KINDS[kind] : undefined, isOp,
+          this.macs[i], this.scratchElements[i], layer.type === 'SeparableConv2D' ? layer.filters : 0, inputElements);
+        if (seconds === null) {
           if (unsupported === '') unsupported = p.name;
-        } else {
-          const kind = this.kindIdx[i];
-          const efficiency = (kind >= 0 ? device.efficiency[COMPUTE_KINDS[kind]] : undefined) ?? 1;
-          latency += tidySig((2 * this.macs[i]) / (throughput * efficiency));
-        }
+        } else latency += seconds;
       }
     }
     const peak = this.peak(precision);

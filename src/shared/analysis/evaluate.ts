@@ -4,6 +4,8 @@ import type { ModelCounts } from './counts';
 import { separableMidTensor } from '../model/deploy';
 import { arenaPlan, peakActivation, type ArenaPlan, type MemoryLayout, type MemoryModel } from './memory';
 import { tidySig } from '../format';
+import { inferenceSeconds, layerSeconds } from '../latency/model';
+import { inputElementsOf } from '../latency/work';
 import { isInteger, parsePrecision, tensorBytes, type Precision } from './precision';
 
 /** How biases are stored: at the layer's weight precision (the exam's), or int32 for integer layers (TFLite's). */
@@ -86,7 +88,7 @@ export function evaluate(counts: ModelCounts, settings: EvaluationSettings): Fig
   const used = new Set<string>();
   const unsupported = new Set<string>();
   let paramBytes = 0;
-  let latency = device ? device.overheadS : 0;
+  let latency = device ? inferenceSeconds(device) : 0;
 
   for (const layer of counts.layers) {
     // A user's per-layer precision applies to operations; the file's own types apply to inputs as well.
@@ -105,16 +107,13 @@ export function evaluate(counts: ModelCounts, settings: EvaluationSettings): Fig
     if (layer.role === 'op' || layer.role === 'input') used.add(precision.name);
 
     let layerLatency: number | null = device ? 0 : null;
-    if (device && layer.macs > 0) {
-      const throughput = device.throughput[precision.name];
-      if (throughput === undefined || throughput <= 0) {
-        unsupported.add(precision.name);
-        layerLatency = null;
-      } else {
-        const efficiency = (layer.kind && device.efficiency[layer.kind]) ?? 1;
-        layerLatency = tidySig((2 * layer.macs) / (throughput * efficiency));
-        latency += layerLatency;
-      }
+    if (device) {
+      const channels = layer.outputShape[layer.outputShape.length - 1] ?? 0;
+      const isOp = layer.role === 'op';
+      layerLatency = layerSeconds(device, precision.name, layer.type, layer.kind, isOp, layer.macs, layer.scratchElements,
+        channels, isOp && layer.macs === 0 ? inputElementsOf(counts, layer) : 0);
+      if (layerLatency === null) unsupported.add(precision.name);
+      else latency += layerLatency;
     }
     layers.set(layer.name, { precision: precision.name, weightBytes, activationBytes, latencyS: layerLatency });
   }

@@ -61,7 +61,8 @@ export function configurationArtifact(format: ArtifactFormat, request: ArtifactR
     report,
     persistent: persistentAllocations(configuration.device),
     headroom: request.headroom ?? 0,
-    latencyBand: null,
+    runtime: report.runtime?.name,
+    latencyBand: report.latencyBand,
     origin: request.origin,
   });
 }

@@ -17,6 +17,8 @@ export interface Candidate {
   sramBudgetBytes?: number;
   /** Device id. */
   device: string;
+  /** The board of a `board+runtime` device, so a client naming the board matches it under every runtime. */
+  board?: string;
 }
 
 export interface MissBy {
@@ -91,7 +93,8 @@ export function compareCandidates(a: Candidate, b: Candidate): number {
   return compareFigures(a, b) || a.idx - b.idx || (a.device < b.device ? -1 : a.device > b.device ? 1 : 0);
 }
 
-const onDevice = (client: Client, c: Candidate) => client.device === undefined || c.device === client.device;
+const onDevice = (client: Client, c: Candidate) =>
+  client.device === undefined || c.device === client.device || c.board === client.device;
 
 /** Does the candidate satisfy the client? */
 export function qualifies(client: Client, c: Candidate): boolean {

@@ -6,6 +6,7 @@ import { parsePrecision } from '../analysis/precision';
 import { UsageError } from '../cli/valueList';
 import { MAX_INPUT_DIMENSION, type ImportOptions } from '../model/importOptions';
 import type { Client, SweepSpec } from './types';
+import { findRuntime, runtimeIds } from '../latency/runtimes';
 
 export const SPEC_FORMAT = 'frontier-sweep';
 
@@ -84,6 +85,11 @@ export function parseSweepSpec(json: unknown, source: string): SweepSpec {
   if (typeof j.model !== 'string' || j.model === '') fail(source, 'model', 'must name a preset or a model file', j.model);
   const spec = defaultSpec(j.model as string);
   if (j.devices !== undefined) spec.devices = stringList(source, 'devices', j.devices);
+  if (j.runtimes !== undefined && j.runtimes !== null) {
+    const runtimes = stringList(source, 'runtimes', j.runtimes).map((r) => r.trim().toLowerCase());
+    for (const r of runtimes) if (!findRuntime(r)) fail(source, 'runtimes', `must name built-in runtimes (${runtimeIds().join(', ')})`, r);
+    if (runtimes.length > 0) spec.runtimes = [...new Set(runtimes)];
+  }
   if (j.channels !== undefined) spec.channels = itemLists(source, 'channels', j.channels);
   if (j.prune !== undefined) spec.prune = itemLists(source, 'prune', j.prune);
   if (j.precisions !== undefined) {

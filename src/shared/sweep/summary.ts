@@ -1,4 +1,5 @@
 // What a finished (or stopped) sweep reports: its front, each client's choice, and the figures of each configuration.
+import type { LatencyBand } from '../latency/model';
 import type { Client, ConfigStatus } from './types';
 
 /** A configuration in words and numbers: every editable layer's channel count, its precision and device. */
@@ -6,6 +7,8 @@ export interface ConfigurationSettings {
   channels: Record<string, number>;
   precision: string;
   device: string;
+  /** The runtime the device runs under, when the sweep names runtimes (or the profile carries one). */
+  runtime?: string;
 }
 
 /** One configuration with every figure, as outputs and exports show it. */
@@ -21,6 +24,8 @@ export interface ResultEntry extends ConfigurationSettings {
   peakActivationBytes: number;
   macs: number;
   flops: number;
+  /** The central 80 % band of the true latency, from the error the device's profile earned; null without latency. */
+  latencyBand?: LatencyBand | null;
 }
 
 export interface ClientOutcome {
@@ -47,5 +52,10 @@ export interface SweepSummary {
   /** Client name → best configuration, or null (then see nearestMiss). */
   best: Record<string, ResultEntry | null>;
   nearestMiss: Record<string, ClientOutcome['nearestMiss']>;
+  /**
+   * Client name → a sentence when the chosen configuration's latency band crosses the client's deadline (the
+   * prediction meets it, the band's high end does not), or null when the whole band meets it.
+   */
+  deadlineRisk?: Record<string, string | null>;
 }
 

@@ -22,6 +22,11 @@ export interface SweepSpec {
   model: string;
   /** Device ids or device file paths; a dimension like any other. */
   devices: string[];
+  /**
+   * Built-in runtime ids (`tflm-cmsis-nn`, `x-cube-ai`…): every device runs under each, as the device `board+runtime`
+   * — a dimension like the device. Absent or empty: each device profile's own latency figures.
+   */
+  runtimes?: string[];
   /** Layer → value items: whole numbers or ranges `a:b` / `a:b:step`, e.g. {"conv1": ["8", "16"]}. */
   channels: Record<string, string[]>;
   /** Layer (or `*` for every prunable layer) → ratio items: numbers or ranges `a:b:step`. */

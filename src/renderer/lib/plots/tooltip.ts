@@ -15,6 +15,14 @@ export interface PointDescription {
 
 const STATUS_WORDS = ['ok', 'does not fit', 'unsupported', 'error'];
 
+/** The latency with the band its device's profile earned: "14.7 ms (13.5–16.0 ms, 80 %)". */
+function latencyWithBand(table: ResultTable, row: number): string {
+  const latency = table.latencyS[row] ?? null;
+  const band = table.deviceBands?.[table.device[row]];
+  if (latency === null || !band || band.highFactor <= band.lowFactor) return duration(latency);
+  return `${duration(latency)} (${duration(latency * band.lowFactor)}–${duration(latency * band.highFactor)}, 80 %)`;
+}
+
 /** Describes row `row` of `table`; `category` (from the plot data) tells front from dominated. */
 export function describePoint(table: ResultTable, row: number, category?: number): PointDescription {
   const idx = table.idx[row];
@@ -25,7 +33,7 @@ export function describePoint(table: ResultTable, row: number, category?: number
   const lines: [string, string][] = [
     ['device', table.devices[table.device[row]] ?? '?'],
     ['accuracy', accuracy === null || accuracy === undefined ? '—' : percent(accuracy)],
-    ['latency', duration(table.latencyS[row] ?? null)],
+    ['latency', latencyWithBand(table, row)],
     ['memory', kibLabel(table.totalBytes[row])],
     ['SRAM', kibLabel(table.sramBytes[row])],
     ['params', count(table.params[row])],

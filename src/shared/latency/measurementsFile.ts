@@ -1,0 +1,84 @@
+// The measurements file `frontier calibrate` reads:
+//   {"format": "frontier-measurements", "device": "stm32l4r5", "runtime": "x-cube-ai", "name": "my-board",
+//    "measurements": [{"model": "mlperf-ic", "precision": "int8", "latencyS": 0.1651}, …]}
+// Pure validation; every error names the file, the measurement and the field.
+import { parsePrecision } from '../analysis/precision';
+import { UsageError } from '../cli/valueList';
+import type { Measurement } from './calibrate';
+
+export const MEASUREMENTS_FORMAT = 'frontier-measurements';
+
+export interface MeasurementsFile {
+  /** A built-in device id or a device file path (relative to the measurements file). */
+  device: string;
+  runtime?: string;
+  name?: string;
+  measurements: Measurement[];
+}
+
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+const show = (v: unknown): string => (v === undefined ? 'nothing' : (JSON.stringify(v) ?? String(v)));
+const TOP_KEYS = ['$schema', 'format', 'device', 'runtime', 'name', 'measurements'];
+const ENTRY_KEYS = ['model', 'channels', 'prune', 'precision', 'latencyS', 'note'];
+
+export function parseMeasurementsFile(json: unknown, source: string): MeasurementsFile {
+  const fail = (message: string): never => {
+    throw new UsageError(`${source}: ${message}`);
+  };
+  if (!isObject(json)) fail(`a measurements file must be a JSON object, got ${show(json)}`);
+  const j = json as Json;
+  for (const key of Object.keys(j)) {
+    if (!TOP_KEYS.includes(key)) fail(`unknown field "${key}"; known fields: ${TOP_KEYS.slice(1).join(', ')}`);
+  }
+  if (j.format !== undefined && j.format !== MEASUREMENTS_FORMAT) fail(`format must be "${MEASUREMENTS_FORMAT}", got ${show(j.format)}`);
+  if (typeof j.device !== 'string' || j.device.trim() === '') {
+    fail(`device must name a built-in device or a device file, got ${show(j.device)}`);
+  }
+  const out: MeasurementsFile = { device: (j.device as string).trim(), measurements: [] };
+  if (j.runtime !== undefined && j.runtime !== null) {
+    if (typeof j.runtime !== 'string' || j.runtime.trim() === '') fail(`runtime must name a built-in runtime, got ${show(j.runtime)}`);
+    out.runtime = (j.runtime as string).trim();
+  }
+  if (j.name !== undefined && j.name !== null) {
+    if (typeof j.name !== 'string' || j.name.trim() === '') fail(`name must be a non-empty string, got ${show(j.name)}`);
+    out.name = (j.name as string).trim();
+  }
+  if (!Array.isArray(j.measurements) || j.measurements.length === 0) {
+    fail(`measurements must be a list of at least one measurement, got ${show(j.measurements)}`);
+  }
+  out.measurements = (j.measurements as unknown[]).map((m, i) => {
+    const at = `measurements[${i}]`;
+    if (!isObject(m)) return fail(`${at} must be an object, got ${show(m)}`);
+    const label = typeof m.model === 'string' ? `${at} (${m.model})` : at;
+    for (const key of Object.keys(m)) {
+      if (!ENTRY_KEYS.includes(key)) fail(`${label}: unknown field "${key}"; known fields: ${ENTRY_KEYS.join(', ')}`);
+    }
+    if (typeof m.model !== 'string' || m.model.trim() === '') fail(`${at}: model must name a preset or a model file, got ${show(m.model)}`);
+    if (typeof m.precision !== 'string') fail(`${label}: precision must be a precision name (int8, fp32…), got ${show(m.precision)}`);
+    try {
+      parsePrecision(m.precision as string);
+    } catch (error) {
+      fail(`${label}: ${(error as Error).message}`);
+    }
+    if (typeof m.latencyS !== 'number' || !Number.isFinite(m.latencyS) || m.latencyS <= 0) {
+      fail(`${label}: latencyS must be a positive number of seconds, got ${show(m.latencyS)}`);
+    }
+    const entry: Measurement = { model: m.model as string, precision: m.precision as string, latencyS: m.latencyS as number };
+    for (const key of ['channels', 'prune'] as const) {
+      const value = m[key];
+      if (value === undefined || value === null) continue;
+      if (!isObject(value)) fail(`${label}: ${key} must be an object of layer → ${key === 'channels' ? 'count' : 'ratio'}, got ${show(value)}`);
+      for (const [layer, v] of Object.entries(value as Json)) {
+        const ok =
+          typeof v === 'number' && Number.isFinite(v) && (key === 'channels' ? Number.isInteger(v) && v >= 1 : v >= 0 && v < 1);
+        if (!ok) {
+          fail(`${label}: ${key}.${layer} must be ${key === 'channels' ? 'a whole number ≥ 1' : 'a ratio in [0, 1)'}, got ${show(v)}`);
+        }
+      }
+      entry[key] = { ...(value as Record<string, number>) };
+    }
+    return entry;
+  });
+  return out;
+}

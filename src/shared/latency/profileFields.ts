@@ -1,0 +1,152 @@
+// The device-file fields the latency model adds: clock, core, vendor, a layered `latency` model and the `runtime` it
+// describes. Read and written here so deviceProfile.ts only hooks them in. Every error names the field and value.
+import type { DeviceProfile } from '../devices';
+import { parsePrecision } from '../analysis/precision';
+import type { LatencyBandFactors, LatencyModel, MeasurementRecord } from './model';
+import type { RuntimeRef } from './runtimeRef';
+import type { PrecisionRates } from './work';
+
+export const LATENCY_PROFILE_FIELDS: readonly string[] = ['clockHz', 'clockMHz', 'core', 'vendor', 'latency', 'runtime', 'latencyBand'];
+
+type Fail = (message: string) => never;
+type Json = Record<string, unknown>;
+
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+const show = (v: unknown): string => {
+  if (v === undefined) return 'nothing';
+  const text = JSON.stringify(v) ?? String(v);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+};
+const has = (o: Json, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
+
+function positive(fail: Fail, path: string, value: unknown, unit: string, zeroOk = false): number {
+  const ok = typeof value === 'number' && Number.isFinite(value) && (zeroOk ? value >= 0 : value > 0);
+  if (!ok) fail(`${path} must be a ${zeroOk ? 'non-negative' : 'positive'} number of ${unit}, got ${show(value)}`);
+  return value as number;
+}
+
+function text(fail: Fail, path: string, value: unknown): string {
+  if (typeof value !== 'string' || value.trim() === '') fail(`${path} must be a non-empty string, got ${show(value)}`);
+  return value as string;
+}
+
+const RATE_KEYS = ['conv', 'depthwise', 'dense', 'element'] as const;
+const LATENCY_KEYS = ['rates', 'perOpS', 'perInferenceS', 'band', 'basis', 'measurements'];
+const RUNTIME_KEYS = ['id', 'name', 'persistentRamBytes', 'basis', 'from', 'sources'];
+const BASES: readonly RuntimeRef['basis'][] = ['measured', 'transferred', 'estimated', 'calibrated'];
+
+function unknownKeys(fail: Fail, path: string, obj: Json, known: readonly string[]): void {
+  for (const key of Object.keys(obj)) {
+    if (!known.includes(key)) fail(`${path}: unknown field "${key}" (value ${show(obj[key])}); known fields: ${known.join(', ')}`);
+  }
+}
+
+function parseBand(fail: Fail, path: string, value: unknown): LatencyBandFactors {
+  if (!isObject(value)) fail(`${path} must be an object (lowFactor, highFactor, basis), got ${show(value)}`);
+  const b = value as Json;
+  unknownKeys(fail, path, b, ['lowFactor', 'highFactor', 'basis']);
+  const lowFactor = positive(fail, `${path}.lowFactor`, b.lowFactor, 'a fraction');
+  const highFactor = positive(fail, `${path}.highFactor`, b.highFactor, 'a factor');
+  if (lowFactor > 1 || highFactor < 1) {
+    fail(`${path} must hold the prediction (lowFactor ≤ 1 ≤ highFactor), got ${lowFactor} and ${highFactor}`);
+  }
+  return { lowFactor, highFactor, basis: text(fail, `${path}.basis`, b.basis) };
+}
+
+function parseLatency(fail: Fail, value: unknown): LatencyModel {
+  if (!isObject(value)) fail(`latency must be an object (rates, perOpS, perInferenceS, band, basis), got ${show(value)}`);
+  const v = value as Json;
+  unknownKeys(fail, 'latency', v, LATENCY_KEYS);
+  if (!isObject(v.rates) || Object.keys(v.rates).length === 0) {
+    fail(`latency.rates must be an object of precision → rates, got ${show(v.rates)}`);
+  }
+  const rates: Record<string, PrecisionRates> = {};
+  for (const [name, r] of Object.entries(v.rates as Json)) {
+    let canonical: string;
+    try {
+      canonical = parsePrecision(name).name;
+    } catch (error) {
+      return fail(`latency.rates.${name}: ${(error as Error).message}`);
+    }
+    if (!isObject(r)) fail(`latency.rates.${name} must be an object of conv, depthwise, dense, element, got ${show(r)}`);
+    unknownKeys(fail, `latency.rates.${name}`, r as Json, RATE_KEYS);
+    const out = {} as PrecisionRates;
+    for (const key of RATE_KEYS) {
+      out[key] = positive(fail, `latency.rates.${name}.${key}`, (r as Json)[key], key === 'element' ? 'seconds per element' : 'seconds per MAC');
+    }
+    rates[canonical] = out;
+  }
+  const model: LatencyModel = {
+    rates,
+    perOpS: positive(fail, 'latency.perOpS', v.perOpS, 'seconds', true),
+    perInferenceS: positive(fail, 'latency.perInferenceS', v.perInferenceS, 'seconds', true),
+    band: parseBand(fail, 'latency.band', v.band),
+    basis: text(fail, 'latency.basis', v.basis),
+  };
+  if (has(v, 'measurements')) {
+    if (!Array.isArray(v.measurements)) fail(`latency.measurements must be a list, got ${show(v.measurements)}`);
+    model.measurements = (v.measurements as unknown[]).map((m, i): MeasurementRecord => {
+      const path = `latency.measurements[${i}]`;
+      if (!isObject(m)) return fail(`${path} must be an object, got ${show(m)}`);
+      const record: MeasurementRecord = {
+        model: text(fail, `${path}.model`, m.model),
+        precision: text(fail, `${path}.precision`, m.precision),
+        latencyS: positive(fail, `${path}.latencyS`, m.latencyS, 'seconds'),
+      };
+      if (isObject(m.channels)) record.channels = m.channels as Record<string, number>;
+      if (isObject(m.prune)) record.prune = m.prune as Record<string, number>;
+      return record;
+    });
+  }
+  return model;
+}
+
+function parseRuntime(fail: Fail, value: unknown): RuntimeRef {
+  if (!isObject(value)) fail(`runtime must be an object (id, name, basis…), got ${show(value)}`);
+  const v = value as Json;
+  unknownKeys(fail, 'runtime', v, RUNTIME_KEYS);
+  if (!BASES.includes(v.basis as RuntimeRef['basis'])) fail(`runtime.basis must be one of ${BASES.join(', ')}, got ${show(v.basis)}`);
+  const ram = v.persistentRamBytes;
+  if (ram !== null && ram !== undefined && !(typeof ram === 'number' && Number.isInteger(ram) && ram >= 0)) {
+    fail(`runtime.persistentRamBytes must be a whole number of bytes or null, got ${show(ram)}`);
+  }
+  const sources: Record<string, string> = {};
+  if (has(v, 'sources')) {
+    if (!isObject(v.sources)) fail(`runtime.sources must be an object of field → text, got ${show(v.sources)}`);
+    for (const [k, s] of Object.entries(v.sources as Json)) sources[k] = text(fail, `runtime.sources.${k}`, s);
+  }
+  return {
+    id: text(fail, 'runtime.id', v.id),
+    name: text(fail, 'runtime.name', v.name),
+    persistentRamBytes: (ram as number | null | undefined) ?? null,
+    basis: v.basis as RuntimeRef['basis'],
+    ...(has(v, 'from') ? { from: text(fail, 'runtime.from', v.from) } : {}),
+    sources,
+  };
+}
+
+/** The latency-related fields of a device file (absent ones stay absent). */
+export function parseLatencyFields(obj: Json, fail: Fail): Partial<DeviceProfile> {
+  const out: Partial<DeviceProfile> = {};
+  if (has(obj, 'clockHz') && has(obj, 'clockMHz')) fail('give only one of clockHz, clockMHz (they are the same figure in different units)');
+  if (has(obj, 'clockHz')) out.clockHz = positive(fail, 'clockHz', obj.clockHz, 'hertz');
+  if (has(obj, 'clockMHz')) out.clockHz = positive(fail, 'clockMHz', obj.clockMHz, 'megahertz') * 1e6;
+  if (has(obj, 'core')) out.core = text(fail, 'core', obj.core).trim().toLowerCase();
+  if (has(obj, 'vendor')) out.vendor = text(fail, 'vendor', obj.vendor).trim();
+  if (has(obj, 'latency')) out.latency = parseLatency(fail, obj.latency);
+  if (has(obj, 'runtime')) out.runtime = parseRuntime(fail, obj.runtime);
+  if (has(obj, 'latencyBand')) out.latencyBand = parseBand(fail, 'latencyBand', obj.latencyBand);
+  return out;
+}
+
+/** The latency-related fields in file form; `parseLatencyFields` reads them back unchanged. */
+export function latencyFieldsToJson(p: DeviceProfile): Json {
+  const out: Json = {};
+  if (p.clockHz !== undefined) out.clockHz = p.clockHz;
+  if (p.core !== undefined) out.core = p.core;
+  if (p.vendor !== undefined) out.vendor = p.vendor;
+  if (p.latency !== undefined) out.latency = JSON.parse(JSON.stringify(p.latency));
+  if (p.runtime !== undefined) out.runtime = JSON.parse(JSON.stringify(p.runtime));
+  if (p.latencyBand !== undefined) out.latencyBand = { ...p.latencyBand };
+  return out;
+}
