@@ -6,7 +6,7 @@ import { CompiledModel, emptyFigures } from '../../src/shared/analysis/compiled'
 import { parsePrecision } from '../../src/shared/analysis/precision';
 import { graphToNative } from '../../src/shared/model/native';
 import { topologicalOrder } from '../../src/shared/model/graph';
-import { ModelError, type ModelGraph } from '../../src/shared/model/types';
+import type { ModelGraph } from '../../src/shared/model/types';
 
 const LAYERS = 20_000;
 
