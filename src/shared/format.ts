@@ -7,10 +7,12 @@ export const NOT_A_FIGURE = '—';
 const group = (digits: string): string => digits.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 
 /**
- * A whole number as plain decimal digits, however large: `toString` switches to exponent notation at 1e21, and
- * grouping that string would give "2.5,496…e+21". BigInt prints every digit of a finite double exactly.
+ * A whole number as plain decimal digits, however large: `toString` switches to exponent notation at 1e21 (grouping
+ * that string gave "2.5,496…e+21") and past 2^53 prints the shortest digits that round back, not the value's own.
+ * BigInt prints every digit of a finite double exactly.
  */
-const wholeDigits = (n: number): string => (Math.abs(n) < 1e21 ? Math.round(n).toString() : BigInt(Math.round(n)).toString());
+const wholeDigits = (n: number): string =>
+  Math.abs(n) <= Number.MAX_SAFE_INTEGER ? Math.round(n).toString() : BigInt(Math.round(n)).toString();
 
 /** KiB (1024 B) with two decimals, rounded half up, thousands grouped: 465.125 → "465.13", 1380876 B → "1,348.51".
  * Byte counts / 1024 are exact binary fractions, so toFixed's round-half-up on the exact value is the rule we want.

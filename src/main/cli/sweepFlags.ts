@@ -2,10 +2,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseNamedLists, parsePlainList, UsageError } from '../../shared/cli/valueList';
-import { defaultSpec, parseSweepSpec } from '../../shared/sweep/specFile';
+import { defaultSpec, MAX_DEADLINE_S, parseSweepSpec, SPEC_NUMBERS } from '../../shared/sweep/specFile';
 import type { Client, SweepSpec } from '../../shared/sweep/types';
 import { ANALYSIS_FLAGS, readAnalysisFlags } from './analysisFlags';
-import { numberFlag, type ParsedArgs } from './args';
+import { boundedInteger, type ParsedArgs } from './args';
 
 export const SPEC_FLAGS = {
   ...ANALYSIS_FLAGS,
@@ -33,12 +33,10 @@ export function readSpecFile(path: string): SweepSpec {
   return parseSweepSpec(json, basename(path));
 }
 
-function wholeNumber(args: ParsedArgs, name: string, min: number): number | undefined {
-  const value = numberFlag(args, name, `--${name}`);
-  if (value !== undefined && (!Number.isInteger(value) || value < min)) {
-    throw new UsageError(`--${name} ${args.strings.get(name)}: must be a whole number ≥ ${min}`);
-  }
-  return value;
+/** `--samples`, `--seed`, `--grid-limit`: whole numbers within the bounds a spec file has for the same fields. */
+function specNumber(args: ParsedArgs, flag: string, field: (typeof SPEC_NUMBERS)[number][0]): number | undefined {
+  const [, min, max] = SPEC_NUMBERS.find(([f]) => f === field) as (typeof SPEC_NUMBERS)[number];
+  return boundedInteger(flag, args.strings.get(flag), min, max);
 }
 
 /** `--deadline client1=0.2@stm32f746` (seconds; `200ms` also accepted) → clients. */
@@ -53,8 +51,10 @@ function readClients(args: ParsedArgs, existing: Client[]): Client[] {
       const [time, device] = values[0].split('@');
       const ms = time.endsWith('ms');
       const seconds = Number(ms ? time.slice(0, -2) : time.endsWith('s') ? time.slice(0, -1) : time) / (ms ? 1000 : 1);
-      if (!Number.isFinite(seconds) || seconds <= 0) {
-        throw new UsageError(`--deadline ${name}=${values[0]}: the deadline must be a positive number of seconds`);
+      if (!Number.isFinite(seconds) || seconds <= 0 || seconds > MAX_DEADLINE_S) {
+        throw new UsageError(
+          `--deadline ${name}=${values[0]}: the deadline must be a positive number of seconds, at most ${MAX_DEADLINE_S.toLocaleString('en-US')}`,
+        );
       }
       clients.push({ name, deadlineS: seconds, ...(device ? { device } : {}) });
     }
@@ -102,11 +102,11 @@ export function specFromArgs(args: ParsedArgs, modelRef: string | undefined): Sw
     if (strategy !== 'grid' && strategy !== 'random') throw new UsageError(`--strategy ${strategy}: choose grid or random`);
     spec.strategy = strategy;
   }
-  const samples = wholeNumber(args, 'samples', 1);
+  const samples = specNumber(args, 'samples', 'samples');
   if (samples !== undefined) spec.samples = samples;
-  const seed = wholeNumber(args, 'seed', 0);
+  const seed = specNumber(args, 'seed', 'seed');
   if (seed !== undefined) spec.seed = seed;
-  const limit = wholeNumber(args, 'grid-limit', 1);
+  const limit = specNumber(args, 'grid-limit', 'gridLimit');
   if (limit !== undefined) spec.gridLimit = limit;
   return parseSweepSpec(spec, specPath ? basename(specPath) : 'sweep');
 }

@@ -14,6 +14,7 @@ import type { BiasMode } from './evaluate';
 import type { MemoryModel } from './memory';
 import { BITS, isInteger, parsePrecision, type Precision } from './precision';
 import { tidySig } from '../format';
+import { exact } from './exact';
 
 const MAX_WEIGHT_TENSORS = 3;
 
@@ -277,6 +278,10 @@ export class CompiledModel {
         for (const d of out) elements *= d;
       }
       this.outElements[i] = elements;
+      // The same bounds as countModel: a configuration whose counts cannot be exact fails, naming the layer.
+      exact(params, "the model's parameters up to it", layer.name);
+      exact(2 * macs, "the model's FLOPs up to it", layer.name);
+      exact(elements + scratch, 'its activation values', layer.name);
     }
     this.params = params;
     this.totalMacs = macs;
