@@ -735,9 +735,14 @@ export function writeExportFile(
   name: string,
   format: ExportFormat,
   options: ExportOptions = {},
+  write: { replace?: boolean } = {},
 ): void {
   const chunks = exportChunks(store, name, format, options);
-  writeFileAtomic(path, (function* () {
-    for (const chunk of chunks) yield `${chunk}\n`;
-  })());
+  writeFileAtomic(
+    path,
+    (function* () {
+      for (const chunk of chunks) yield `${chunk}\n`;
+    })(),
+    write,
+  );
 }
