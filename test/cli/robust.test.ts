@@ -3,6 +3,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { zipSync } from 'fflate';
 import { afterAll, describe, expect, it } from 'vitest';
 import { frontier } from './run';
@@ -76,5 +77,59 @@ describe('files that cannot be read or analysed exit 1 at once, naming the file'
     const r = frontier(['analyze', deep]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/deep\.json: not a model file: the JSON is nested deeper than 100 levels/);
+  });
+});
+
+describe('sweeps store only exact figures', () => {
+  it('a configuration whose counts would pass 2^53 is stored as failed with its reason; the session completes', () => {
+    const model = file(
+      'wide.json',
+      JSON.stringify({
+        format: 'frontier-model',
+        version: 1,
+        name: 'wide',
+        outputs: ['conv'],
+        layers: [
+          { name: 'in', type: 'Input', inputs: [], shape: [131072, 131072, 1] },
+          {
+            name: 'conv', type: 'Conv2D', inputs: ['in'], filters: 1, kernel: [1, 1], strides: [1, 1], padding: 'valid',
+            dilation: [1, 1], groups: 1, useBias: true, activation: 'linear',
+          },
+        ],
+      }),
+    );
+    const db = join(dir, 'wide.db');
+    const r = frontier(['sweep', model, '--device', 'exam-mcu', '--channels', 'conv=1,1048576', '--db', db, '--json']);
+    expect(r.stderr).not.toMatch(/Infinity|NaN/);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).status).toBe('complete');
+    const rows = new Database(db, { readonly: true })
+      .prepare(
+        `SELECT status, message, typeof(params) AS tp, typeof(total_bytes) AS tt, typeof(macs) AS tm, params, total_bytes, macs
+         FROM results ORDER BY idx`,
+      )
+      .all() as { status: number; message: string | null; tp: string; tt: string; tm: string; params: number; total_bytes: number; macs: number }[];
+    expect(rows.map((row) => row.status)).toEqual([1, 3]);
+    expect(rows[1].message).toMatch(/^conv: .*2\^53/);
+    for (const row of rows) {
+      expect([row.tp, row.tt, row.tm]).toEqual(['integer', 'integer', 'integer']);
+      for (const v of [row.params, row.total_bytes, row.macs]) expect(Number.isSafeInteger(v)).toBe(true);
+    }
+  });
+});
+
+describe('the small JSON files a command reads', () => {
+  it('a spec, device or calibration file that is a directory, a device or nested too deeply is a usage error naming it', () => {
+    const deep = file('deep-spec.json', `{"model": "exam-cnn", "devices": ${'['.repeat(3000)}${']'.repeat(3000)}}`);
+    const cases: [string[], RegExp][] = [
+      [['sweep', '--spec', deep, '--db', ':memory:'], /deep-spec\.json: not valid here: the JSON is nested deeper than 100 levels/],
+      [['sweep', '--spec', dir, '--db', ':memory:'], /--spec .*: it is a directory, not a regular file/],
+      [['analyze', 'exam-cnn', '--calibration', '/dev/zero'], /--calibration \/dev\/zero: it is a device, not a regular file/],
+    ];
+    for (const [args, message] of cases) {
+      const r = frontier(args);
+      expect(r.stderr).toMatch(message);
+      expect(r.code).toBe(2);
+    }
   });
 });

@@ -10,6 +10,8 @@ import { parseArgs } from './args';
 import type { Io } from './io';
 import { openStore } from './storeAccess';
 import { checkExportTarget } from '../services/exportTarget';
+import { readTextFile } from '../services/jsonFile';
+import { MAX_BUNDLE_BYTES } from '../services/exports';
 import { resolveDbPath } from '../store';
 import { describeEntry } from './sweepCommand';
 
@@ -51,8 +53,9 @@ export async function importCommand(argv: string[], io: Io): Promise<number> {
   const file = args.positionals[0];
   let text: string;
   try {
-    text = readFileSync(file === '-' ? 0 : file, 'utf8');
+    text = file === '-' ? readFileSync(0, 'utf8') : readTextFile(file, 'import', MAX_BUNDLE_BYTES);
   } catch (error) {
+    if (error instanceof UsageError) throw error;
     throw new Error(`cannot read ${file === '-' ? 'the bundle from stdin' : file}: ${(error as Error).message}`);
   }
   const { store, db } = openStore(args.strings.get('db'));

@@ -1,9 +1,9 @@
 // `sweep` flags → a SweepSpec: a `--spec FILE` first, then each flag given overrides its part of it.
-import { existsSync, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseNamedLists, parsePlainList, UsageError } from '../../shared/cli/valueList';
 import { defaultSpec, MAX_DEADLINE_S, parseSweepSpec, SPEC_NUMBERS } from '../../shared/sweep/specFile';
 import type { Client, SweepSpec } from '../../shared/sweep/types';
+import { readJsonFile } from '../services/jsonFile';
 import { ANALYSIS_FLAGS, readAnalysisFlags } from './analysisFlags';
 import { boundedInteger, type ParsedArgs } from './args';
 
@@ -23,14 +23,7 @@ export const SPEC_FLAGS = {
 } as const;
 
 export function readSpecFile(path: string): SweepSpec {
-  if (!existsSync(path)) throw new UsageError(`--spec ${path}: no such file`);
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (error) {
-    throw new UsageError(`${basename(path)}: not valid JSON (${(error as Error).message})`);
-  }
-  return parseSweepSpec(json, basename(path));
+  return parseSweepSpec(readJsonFile(path, '--spec'), basename(path));
 }
 
 /** `--samples`, `--seed`, `--grid-limit`: whole numbers within the bounds a spec file has for the same fields. */

@@ -233,15 +233,7 @@ export function createServices(options: ServicesOptions): Services {
       mime: 'application/json',
       text: JSON.stringify(exportBundle(store, name)),
     }),
-    'import.bundle': async ({ text, name, replace }) => {
-      let json: unknown;
-      try {
-        json = JSON.parse(text);
-      } catch (error) {
-        throw new UsageError(`the bundle is not valid JSON (${(error as Error).message})`);
-      }
-      return { session: importBundle(store, json, { name, replace }) };
-    },
+    'import.bundle': async ({ text, name, replace }) => ({ session: importBundle(store, text, { name, replace }) }),
   };
 
   return {

@@ -76,3 +76,6 @@ export function readRegularFile(path: string, maxBytes: number): Buffer {
     closeSync(fd);
   }
 }
+
+/** Spec, device and calibration files: a few KiB in practice. */
+export const MAX_SETTINGS_FILE_BYTES = 16 * MIB;
