@@ -10,7 +10,7 @@ import { parseArgs } from './args';
 import type { Io } from './io';
 import { openStore } from './storeAccess';
 import { checkExportTarget } from '../services/exportTarget';
-import { readTextFile } from '../services/jsonFile';
+import { FileReadError, readRegularFile } from '../services/regularFile';
 import { MAX_BUNDLE_BYTES } from '../services/exports';
 import { resolveDbPath } from '../store';
 import { describeEntry } from './sweepCommand';
@@ -53,10 +53,10 @@ export async function importCommand(argv: string[], io: Io): Promise<number> {
   const file = args.positionals[0];
   let text: string;
   try {
-    text = file === '-' ? readFileSync(0, 'utf8') : readTextFile(file, 'import', MAX_BUNDLE_BYTES);
+    text = file === '-' ? readFileSync(0, 'utf8') : readRegularFile(file, MAX_BUNDLE_BYTES).toString('utf8');
   } catch (error) {
-    if (error instanceof UsageError) throw error;
-    throw new Error(`cannot read ${file === '-' ? 'the bundle from stdin' : file}: ${(error as Error).message}`);
+    const reason = error instanceof FileReadError ? error.reason : (error as Error).message;
+    throw new Error(`cannot read ${file === '-' ? 'the bundle from stdin' : file}: ${reason}`);
   }
   const { store, db } = openStore(args.strings.get('db'));
   try {
