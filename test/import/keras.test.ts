@@ -16,7 +16,7 @@ import {
   writeFixtures,
 } from '../../scripts/make-keras-fixtures';
 import { loadModelFile, parseModelBytes } from '../../src/main/import/loadModelFile';
-import { zipArchive as writeZip } from '../support/zip';
+import { zipArchive } from '../support/zip';
 import { kerasToGraph } from '../../src/shared/model/keras';
 import { graphToNative } from '../../src/shared/model/native';
 import { inferShapes } from '../../src/shared/model/shapes';
@@ -763,7 +763,7 @@ describe('model files', () => {
   });
 
   it('reports a .keras archive without config.json', () => {
-    const zip = writeZip([
+    const zip = zipArchive([
       { name: 'metadata.json', data: Buffer.from('{}') },
       { name: 'model.weights.h5', data: Buffer.alloc(10) },
     ]);
@@ -773,9 +773,9 @@ describe('model files', () => {
   });
 
   it('names the archive and config.json for problems in the config', () => {
-    const zip = writeZip([{ name: 'config.json', data: Buffer.from('{"class_name": "Functional", "config": {}}') }]);
+    const zip = zipArchive([{ name: 'config.json', data: Buffer.from('{"class_name": "Functional", "config": {}}') }]);
     expect(errorOf(() => parseModelBytes(zip, 'm.keras')).message).toBe('m.keras (config.json): no "config.layers" list');
-    const bad = writeZip([{ name: 'config.json', data: Buffer.from('{"class_name": ') }]);
+    const bad = zipArchive([{ name: 'config.json', data: Buffer.from('{"class_name": ') }]);
     expect(errorOf(() => parseModelBytes(bad, 'm.keras')).message).toMatch(
       /^m\.keras \(config\.json\): not a model file: invalid JSON at the end of the file/,
     );
