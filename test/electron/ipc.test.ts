@@ -30,7 +30,7 @@ function fakeHandlers(overrides: Partial<Handlers> = {}): Handlers {
 
 describe('createInvokeHandler', () => {
   it('refuses parameters nested deeper than 100 levels as invalid input, before any schema walks them', async () => {
-    const handler = vi.fn(async () => null);
+    const handler = vi.fn(async () => ({}) as never);
     const invoke = createInvokeHandler({ handlers: fakeHandlers({ 'devices.save': handler }), isAppUrl, toError: errorPayload });
     let deep: unknown = {};
     for (let i = 0; i < 100_000; i++) deep = { x: deep };
