@@ -8,7 +8,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { writeZip } from '../src/main/import/zip';
+import { zipSync } from 'fflate';
 
 // ---------------------------------------------------------------------------------------------
 // JSON as Python's json.dumps writes it: ", " and ": " separators, floats with a decimal point.
@@ -627,11 +627,19 @@ export function kerasArchive(model: ModelDef): Buffer {
   const metadata = { keras_version: '3.5.0', date_saved: '2024-09-02@10:15:42' };
   // An HDF5 signature and nothing else: the importer never reads the weights.
   const weights = Buffer.concat([Buffer.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(88)]);
-  return writeZip([
-    { name: 'metadata.json', data: Buffer.from(pyDumps(metadata)), method: 'store' },
-    { name: 'config.json', data: Buffer.from(pyDumps(json)), method: 'store' },
-    { name: 'model.weights.h5', data: weights, method: 'store' },
-  ]);
+  // Stored, as Keras writes them; a fixed time (local, so the bytes do not depend on the time zone) keeps the
+  // archive reproducible byte for byte.
+  const stored = { level: 0 } as const;
+  return Buffer.from(
+    zipSync(
+      {
+        'metadata.json': [Buffer.from(pyDumps(metadata)), stored],
+        'config.json': [Buffer.from(pyDumps(json)), stored],
+        'model.weights.h5': [weights, stored],
+      },
+      { mtime: '2024-01-01T00:00:00' },
+    ),
+  );
 }
 
 /** model.json from `tensorflowjs_converter --input_format keras` on the tf.keras model. */

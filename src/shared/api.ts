@@ -13,6 +13,7 @@ import type { ObjectiveBounds } from './pareto';
 import type { ChoiceChangeKind } from './sweep/compare';
 import type { SweepSummary, ResultEntry } from './sweep/summary';
 import type { Client, SweepSpec } from './sweep/types';
+import { MAX_CHANNELS } from './cli/valueList';
 import { v, type Schema } from './validate';
 
 export interface AppInfo {
@@ -325,7 +326,7 @@ export const PARAMS: { [M in Method]: Schema<Params<M>> } = {
   'model.analyze': v.object({
     graph: v.json(),
     precision,
-    channels: v.record(v.number({ integer: true, min: 1 }), { max: 10_000 }),
+    channels: v.record(v.number({ integer: true, min: 1, max: MAX_CHANNELS }), { max: 10_000 }),
     prune: v.record(v.number({ min: 0, max: 0.999999 }), { max: 10_000 }),
     memoryModel: v.literal('largest-tensor', 'layer-io', 'liveness', 'arena'),
     device: v.nullable(name),

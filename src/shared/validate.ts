@@ -102,12 +102,13 @@ export const v = {
         throw new ValidationError(path, `expected an object, got ${show(value)}`);
       }
       const input = value as Record<string, unknown>;
+      // Own keys only: `in` would also find `toString`, `constructor`… on the prototype and let them through.
       for (const key of Object.keys(input)) {
-        if (!(key in shape)) throw new ValidationError(`${path}.${key}`, 'is not a known field');
+        if (!Object.hasOwn(shape, key)) throw new ValidationError(`${path}.${key}`, 'is not a known field');
       }
       const out: Record<string, unknown> = {};
       for (const [key, field] of Object.entries(shape)) {
-        const parsed = field.parse(input[key], `${path}.${key}`);
+        const parsed = field.parse(Object.hasOwn(input, key) ? input[key] : undefined, `${path}.${key}`);
         if (parsed !== undefined) out[key] = parsed;
       }
       return out as never;

@@ -98,8 +98,8 @@ describe('frontier analyze as text', () => {
 describe('usage errors exit non-zero and list the valid choices', () => {
   it.each([
     [['analyze', 'exam-cnn', '--channels', 'conv9=8'], /"conv9" is not a layer with output channels in exam-cnn; choose one of conv1, conv2, dense/],
-    [['analyze', 'exam-cnn', '--channels', 'conv1=0'], /channels conv1: must be a whole number ≥ 1, got 0/],
-    [['analyze', 'exam-cnn', '--prune', 'conv1=1'], /the ratio must be in \[0, 1\), got 1/],
+    [['analyze', 'exam-cnn', '--channels', 'conv1=0'], /--channels conv1: "0" is outside the limit: values run from 1 to 1,048,576/],
+    [['analyze', 'exam-cnn', '--prune', 'conv1=1'], /--prune conv1: "1" is outside the limit: values run from 0 up to \(not including\) 1/],
     [['analyze', 'exam-cnn', '--device', 'stm32f999'], /unknown device "stm32f999": built-in devices are exam-mcu, stm32f746/],
     [['analyze', 'exam-cnn', '--precision', 'int3'], /unknown precision "int3": use fp32, fp16, int8, int4/],
     [['analyze', 'exam-cnn', '--memory', 'peak'], /--memory peak: choose one of largest-tensor, layer-io, liveness/],

@@ -1,5 +1,6 @@
 // `frontier export`, `import` and `compare` end to end: the real binary on temporary SQLite files.
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -140,5 +141,66 @@ describe('frontier export / import / compare', () => {
     const unknown = frontier(['compare', 'exam', 'nope'], env);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/no session named "nope"; sessions are exam, thin/);
+  });
+});
+
+describe('export --out never replaces what it should not', () => {
+  const dir = tempDir();
+  const dbPath = join(dir, 'f.db');
+  const env = { FRONTIER_DB: dbPath };
+  frontierJson([...examSweep, '--session', 'exam'], env);
+  const exportTo = (out: string, ...more: string[]) => frontier(['export', 'exam', '--format', 'bundle', '--out', out, ...more], env);
+  const snapshot = (path: string): Buffer => readFileSync(path);
+
+  it('refuses the database it reads, and its -wal and -shm, even with --force', () => {
+    const before = snapshot(dbPath);
+    for (const [out, what] of [
+      [dbPath, 'the database'],
+      [`${dbPath}-wal`, "the database's wal file"],
+      [`${dbPath}-shm`, "the database's shm file"],
+    ]) {
+      for (const force of [[], ['--force']]) {
+        const r = frontier(['export', 'exam', '--format', 'bundle', '--out', out, '--db', dbPath, ...force]);
+        expect(r.code, out).toBe(2);
+        expect(r.stderr).toContain(`--out ${out}: that is ${what} this export reads from`);
+      }
+    }
+    const link = join(dir, 'link-to.db');
+    symlinkSync(dbPath, link);
+    expect(exportTo(link, '--force').stderr).toContain('that is the database this export reads from');
+    expect(snapshot(dbPath).equals(before)).toBe(true);
+    expect(frontier(['sessions', '--json'], env).code).toBe(0);
+  });
+
+  it.runIf(process.platform === 'linux')('refuses devices, directories and FIFOs', () => {
+    const fifo = join(dir, 'pipe');
+    execFileSync('mkfifo', [fifo]);
+    for (const [out, kind] of [
+      ['/dev/full', 'a device'],
+      ['/dev/null', 'a device'],
+      [dir, 'a directory'],
+      [fifo, 'a pipe (FIFO)'],
+    ]) {
+      const r = exportTo(out, '--force');
+      expect(r.code, out).toBe(2);
+      expect(r.stderr).toContain(`--out ${out}: it is ${kind}; exports are written to regular files only`);
+    }
+    expect(statSync('/dev/full').isCharacterDevice()).toBe(true);
+    expect(statSync(fifo).isFIFO()).toBe(true);
+  });
+
+  it('refuses an existing file unless --force, and leaves it as it was', () => {
+    const out = join(dir, 'mine.json');
+    writeFileSync(out, 'precious');
+    const r = exportTo(out);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`--out ${out}: the file exists; add --force to replace it`);
+    expect(readFileSync(out, 'utf8')).toBe('precious');
+    expect(exportTo(out, '--force').code).toBe(0);
+    expect(JSON.parse(readFileSync(out, 'utf8')).format).toBe('frontier-session-bundle');
+    const fresh = join(dir, 'fresh.json');
+    expect(exportTo(fresh).code).toBe(0);
+    expect(existsSync(fresh)).toBe(true);
+    expect(readdirSync(dir).filter((n) => n.endsWith('.tmp'))).toEqual([]);
   });
 });

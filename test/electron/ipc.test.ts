@@ -29,6 +29,18 @@ function fakeHandlers(overrides: Partial<Handlers> = {}): Handlers {
 }
 
 describe('createInvokeHandler', () => {
+  it('refuses parameters nested deeper than 100 levels as invalid input, before any schema walks them', async () => {
+    const handler = vi.fn(async () => ({}) as never);
+    const invoke = createInvokeHandler({ handlers: fakeHandlers({ 'devices.save': handler }), isAppUrl, toError: errorPayload });
+    let deep: unknown = {};
+    for (let i = 0; i < 100_000; i++) deep = { x: deep };
+    expect(await invoke(app, 'devices.save', { profile: deep })).toEqual({
+      ok: false,
+      error: { kind: 'invalid', message: 'the parameters are nested deeper than 100 levels' },
+    });
+    expect(handler).not.toHaveBeenCalled();
+  });
+
   it('runs a method with parsed params and wraps the result', async () => {
     const list = vi.fn(async () => [] as SessionListEntry[]);
     const get = vi.fn(async () => ({ name: 'x' }) as never);

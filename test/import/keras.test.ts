@@ -16,7 +16,7 @@ import {
   writeFixtures,
 } from '../../scripts/make-keras-fixtures';
 import { loadModelFile, parseModelBytes } from '../../src/main/import/loadModelFile';
-import { writeZip } from '../../src/main/import/zip';
+import { zipArchive } from '../support/zip';
 import { kerasToGraph } from '../../src/shared/model/keras';
 import { graphToNative } from '../../src/shared/model/native';
 import { inferShapes } from '../../src/shared/model/shapes';
@@ -768,7 +768,7 @@ describe('model files', () => {
   });
 
   it('reports a .keras archive without config.json', () => {
-    const zip = writeZip([
+    const zip = zipArchive([
       { name: 'metadata.json', data: Buffer.from('{}') },
       { name: 'model.weights.h5', data: Buffer.alloc(10) },
     ]);
@@ -778,9 +778,9 @@ describe('model files', () => {
   });
 
   it('names the archive and config.json for problems in the config', () => {
-    const zip = writeZip([{ name: 'config.json', data: Buffer.from('{"class_name": "Functional", "config": {}}') }]);
+    const zip = zipArchive([{ name: 'config.json', data: Buffer.from('{"class_name": "Functional", "config": {}}') }]);
     expect(errorOf(() => parseModelBytes(zip, 'm.keras')).message).toBe('m.keras (config.json): no "config.layers" list');
-    const bad = writeZip([{ name: 'config.json', data: Buffer.from('{"class_name": ') }]);
+    const bad = zipArchive([{ name: 'config.json', data: Buffer.from('{"class_name": ') }]);
     expect(errorOf(() => parseModelBytes(bad, 'm.keras')).message).toMatch(
       /^m\.keras \(config\.json\): not a model file: invalid JSON at the end of the file/,
     );
@@ -789,7 +789,7 @@ describe('model files', () => {
   it('reports a damaged archive and other kinds of file', async () => {
     const damaged = Buffer.concat([Buffer.from('PK\x03\x04'), Buffer.alloc(100, 7)]);
     expect(errorOf(() => parseModelBytes(damaged, 'm.keras')).message).toBe(
-      'm.keras: the ZIP archive is truncated or damaged (no end-of-central-directory record)',
+      'm.keras: the archive is damaged: its end-of-central-directory record or central directory is missing or unreadable (is the file truncated?) (invalid zip data)',
     );
     const h5 = Buffer.concat([Buffer.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(64)]);
     expect(errorOf(() => parseModelBytes(h5, 'm.h5')).message).toMatch(/^m\.h5: the HDF5 file is damaged \(its superblock\): /);

@@ -1,11 +1,11 @@
 // Flags shared by `analyze` and `sweep` that shape the analysis: memory model, bias storage, headroom, accuracy.
-import { existsSync, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { AccuracyModel, CalibrationPoint } from '../../shared/analysis/accuracy';
 import { BIAS_MODES, type BiasMode } from '../../shared/analysis/evaluate';
 import { MEMORY_MODELS, type MemoryModel } from '../../shared/analysis/memory';
 import { parseNamedLists, UsageError } from '../../shared/cli/valueList';
 import { parseInputShape, type ImportOptions } from '../../shared/model/importOptions';
+import { readJsonFile } from '../services/jsonFile';
 import { choiceFlag, numberFlag, type FlagKind, type ParsedArgs } from './args';
 
 export const ANALYSIS_FLAGS: Record<string, FlagKind> = {
@@ -113,15 +113,12 @@ function readAccuracy(args: ParsedArgs): AccuracyModel | null {
 
 /** A calibration file: {"metric": "f1", "points": [{"channels": {...}, "prune": {...}, "precision": "int8", "value": 0.9}]} */
 function readCalibration(path: string, metric: string): AccuracyModel {
-  if (!existsSync(path)) throw new UsageError(`--calibration ${path}: no such file`);
-  let json: { metric?: unknown; points?: unknown };
-  try {
-    json = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (error) {
-    throw new UsageError(`${basename(path)}: not valid JSON (${(error as Error).message})`);
+  const json = readJsonFile(path, '--calibration') as { metric?: unknown; points?: unknown } | null;
+  if (typeof json !== 'object' || json === null || !Array.isArray(json.points)) {
+    throw new UsageError(`${basename(path)}: no "points" list`);
   }
-  if (!Array.isArray(json.points)) throw new UsageError(`${basename(path)}: no "points" list`);
-  const points = json.points.map((p: Record<string, unknown>, i: number): CalibrationPoint => {
+  const points = (json.points as unknown[]).map((item, i): CalibrationPoint => {
+    const p = (typeof item === 'object' && item !== null ? item : {}) as Record<string, unknown>;
     if (typeof p.precision !== 'string' || typeof p.value !== 'number') {
       throw new UsageError(`${basename(path)}: points[${i}] needs "precision" (a name) and "value" (a fraction)`);
     }

@@ -7,15 +7,16 @@ import { trainingMemory, OPTIMIZERS } from '../../shared/analysis/training';
 import { countModel } from '../../shared/analysis/counts';
 import { withWeightsIn, type DeviceProfile } from '../../shared/devices';
 import { resolveRuntime, withRuntime } from '../../shared/latency/runtimes';
-import { parseNamedLists, expandNumbers, UsageError } from '../../shared/cli/valueList';
+import { CHANNEL_BOUNDS, expandNumbers, parseNamedLists, RATIO_BOUNDS, UsageError, type NumericBounds } from '../../shared/cli/valueList';
 import { count, duration, kibLabel, millions, percent } from '../../shared/format';
 import { applyChannelEdits } from '../../shared/model/edit';
 import { formatShape } from '../../shared/model/shapes';
 import { ARTIFACT_FORMATS, configurationArtifact } from '../../shared/export/artifacts';
 import { writeFileAtomic } from '../services/atomicWrite';
+import { checkExportTarget } from '../services/exportTarget';
 import { resolveDevice, resolveModel } from '../services/resolve';
 import { ANALYSIS_FLAGS, readAnalysisFlags } from './analysisFlags';
-import { choiceFlag, numberFlag, parseArgs } from './args';
+import { boundedInteger, choiceFlag, parseArgs } from './args';
 import type { Io } from './io';
 import { renderTable } from './table';
 
@@ -24,7 +25,10 @@ export const ANALYZE_USAGE = `frontier analyze <preset|file> [--device <id|file>
     [--base-accuracy A --penalty pruned=P --penalty int8=P …] [--calibration FILE] [--metric NAME]
     [--layer-precision name=PRECISION,…] [--bias weight|int32] [--headroom FRACTION] [--weights-in sram|flash]
     [--mode inference|training --optimizer sgd|momentum|adam --batch N] [--json]
-    [--emit tflm|keras-json [--out FILE]] [--in-place-depthwise] [--input-shape NAME=DIMS] [--allow-unknown-ops]`;
+    [--emit tflm|keras-json [--out FILE [--force]]] [--in-place-depthwise] [--input-shape NAME=DIMS] [--allow-unknown-ops]`;
+
+/** A training batch on a device is a handful of samples; 65,536 is already far beyond any SRAM. */
+export const MAX_TRAINING_BATCH = 65_536;
 
 const FLAGS = {
   ...ANALYSIS_FLAGS,
@@ -39,13 +43,14 @@ const FLAGS = {
   json: 'bool',
   emit: 'string',
   out: 'string',
+  force: 'bool',
 } as const;
 
 /** `--channels a=8,b=16` → {a: 8, b: 16}; one value per layer in `analyze`. */
-function singleValues(flag: string, occurrences: string[] | undefined, integer: boolean): Record<string, number> {
+function singleValues(flag: string, occurrences: string[] | undefined, integer: boolean, bounds: NumericBounds): Record<string, number> {
   const out: Record<string, number> = {};
   for (const [name, items] of parseNamedLists(flag, occurrences ?? [])) {
-    const values = expandNumbers(`--${flag} ${name}`, items, integer);
+    const values = expandNumbers(`--${flag} ${name}`, items, integer, bounds);
     if (values.length !== 1) {
       throw new UsageError(`--${flag} ${name}: analyze takes one value per layer (use sweep for several)`);
     }
@@ -75,8 +80,8 @@ export async function analyzeCommand(argv: string[], io: Io): Promise<number> {
     ? withWeightsIn(withRuntimeFlag(resolveDevice(args.strings.get('device') as string), args.strings.get('runtime')), flags.weightsIn)
     : null;
   if (!device && args.strings.has('runtime')) throw new UsageError('--runtime needs a --device to run on');
-  const channels = singleValues('channels', args.repeats.get('channels'), true);
-  const prune = singleValues('prune', args.repeats.get('prune'), false);
+  const channels = singleValues('channels', args.repeats.get('channels'), true, CHANNEL_BOUNDS);
+  const prune = singleValues('prune', args.repeats.get('prune'), false, RATIO_BOUNDS);
   const mode = choiceFlag(args, 'mode', ['inference', 'training'] as const) ?? 'inference';
   const graph = await resolveModel(args.positionals[0], flags.importOptions);
   const emit = choiceFlag(args, 'emit', ARTIFACT_FORMATS);
@@ -89,20 +94,22 @@ export async function analyzeCommand(argv: string[], io: Io): Promise<number> {
     });
     const out = args.strings.get('out');
     if (out === undefined) {
+      if (args.bools.has('force')) throw new UsageError('--force applies to --out FILE');
       io.out(text.trimEnd());
     } else {
       if (out === '') throw new UsageError('--out needs a file name');
-      writeFileAtomic(out, text);
+      const force = args.bools.has('force');
+      writeFileAtomic(checkExportTarget(out, { database: null, force }), text, { replace: force });
       io.err(`wrote the ${emit} file of ${graph.name} to ${out}`);
     }
     return 0;
   }
-  if (args.strings.has('out')) throw new UsageError('--out goes with --emit tflm|keras-json');
+  if (args.strings.has('out') || args.bools.has('force')) throw new UsageError('--out and --force go with --emit tflm|keras-json');
   const report = analyze(graph, { ...flags, precision, device, channels, prune });
 
   if (mode === 'training') {
     const optimizer = choiceFlag(args, 'optimizer', OPTIMIZERS) ?? 'adam';
-    const batch = numberFlag(args, 'batch', 'the batch size') ?? 1;
+    const batch = boundedInteger('batch', args.strings.get('batch'), 1, MAX_TRAINING_BATCH) ?? 1;
     const edited = applyChannelEdits(graph, { channels, prune }).graph;
     const training = trainingMemory(countModel(edited), parsePrecision(report.precision), optimizer, batch);
     const fits = device ? training.totalBytes <= device.sramBytes : null;

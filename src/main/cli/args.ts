@@ -74,3 +74,16 @@ export function choiceFlag<T extends string>(
   }
   return lower as T;
 }
+
+/**
+ * A whole-number flag within [min, max]; anything else is a usage error naming the bounds. Checked on the exact
+ * text, so that a value beyond 2^53 (which Number() would round) or 1e20 is refused rather than misread.
+ */
+export function boundedInteger(name: string, text: string | undefined, min: number, max: number): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isSafeInteger(value) || value < min || value > max) {
+    throw new UsageError(`--${name} ${text}: must be a whole number from ${min.toLocaleString('en-US')} to ${max.toLocaleString('en-US')}`);
+  }
+  return value;
+}

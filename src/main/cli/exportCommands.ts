@@ -9,10 +9,14 @@ import type { ResultEntry } from '../services/sweeps';
 import { parseArgs } from './args';
 import type { Io } from './io';
 import { openStore } from './storeAccess';
+import { checkExportTarget } from '../services/exportTarget';
+import { FileReadError, readRegularFile } from '../services/regularFile';
+import { MAX_BUNDLE_BYTES } from '../services/exports';
+import { resolveDbPath } from '../store';
 import { describeEntry } from './sweepCommand';
 
 export const EXPORT_USAGE =
-  `frontier export <session> --format ${EXPORT_FORMATS.join('|')} [--front | --best CLIENT | --config N] [--out FILE] [--db FILE]`;
+  `frontier export <session> --format ${EXPORT_FORMATS.join('|')} [--front | --best CLIENT | --config N] [--out FILE [--force]] [--db FILE]`;
 export const IMPORT_USAGE = 'frontier import <bundle.json|-> [--name NAME] [--replace] [--db FILE] [--json]';
 export const COMPARE_USAGE = 'frontier compare <session A> <session B> [--db FILE] [--json]';
 
@@ -23,6 +27,7 @@ export async function exportCommand(argv: string[], io: Io): Promise<number> {
     best: 'string',
     config: 'string',
     out: 'string',
+    force: 'bool',
     db: 'string',
   });
   if (args.positionals.length !== 1) throw new UsageError(`export takes one session\nusage: ${EXPORT_USAGE}`);
@@ -40,10 +45,14 @@ export async function exportCommand(argv: string[], io: Io): Promise<number> {
   const name = args.positionals[0];
   const out = args.strings.get('out');
   if (out === '') throw new UsageError('--out needs a file name');
-  const { store, db } = openStore(args.strings.get('db'));
+  if (out === undefined && args.bools.has('force')) throw new UsageError('--force applies to --out FILE');
+  const dbPath = resolveDbPath(args.strings.get('db'));
+  // Checked before the database is opened: a refused export touches nothing.
+  const target = out === undefined ? undefined : checkExportTarget(out, { database: dbPath, force: args.bools.has('force') });
+  const { store, db } = openStore(dbPath);
   try {
-    if (out !== undefined) {
-      writeExportFile(out, store, name, format, options);
+    if (out !== undefined && target !== undefined) {
+      writeExportFile(target, store, name, format, options, { replace: args.bools.has('force') });
       io.err(`wrote the ${format} export of session ${name} to ${out}`);
     } else {
       for (const chunk of exportChunks(store, name, format, options)) io.out(chunk);
@@ -60,9 +69,10 @@ export async function importCommand(argv: string[], io: Io): Promise<number> {
   const file = args.positionals[0];
   let text: string;
   try {
-    text = readFileSync(file === '-' ? 0 : file, 'utf8');
+    text = file === '-' ? readFileSync(0, 'utf8') : readRegularFile(file, MAX_BUNDLE_BYTES).toString('utf8');
   } catch (error) {
-    throw new Error(`cannot read ${file === '-' ? 'the bundle from stdin' : file}: ${(error as Error).message}`);
+    const reason = error instanceof FileReadError ? error.reason : (error as Error).message;
+    throw new Error(`cannot read ${file === '-' ? 'the bundle from stdin' : file}: ${reason}`);
   }
   const { store, db } = openStore(args.strings.get('db'));
   try {

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { UsageError } from '../../shared/cli/valueList';
 import { createServices } from '../services/handlers';
 import { resolveDbPath } from '../store/paths';
+import { ParseWorkers } from '../web/parseWorkers';
 import { startWebHost } from '../web/server';
 import { parseArgs } from './args';
 import type { Io } from './io';
@@ -58,12 +59,18 @@ export async function serveCommand(argv: string[], io: Io): Promise<number> {
   const args = parseArgs('serve', argv, { port: 'string', db: 'string', open: 'bool' });
   if (args.positionals.length > 0) throw new UsageError(`serve takes no arguments\nusage: ${SERVE_USAGE}`);
   const port = portFlag(args.strings.get('port'));
-  const services = createServices({ dbPath: resolveDbPath(args.strings.get('db')) });
+  // Large bodies and uploaded model files are parsed in a worker thread, off the event loop.
+  const parser = new ParseWorkers();
+  const services = createServices({
+    dbPath: resolveDbPath(args.strings.get('db')),
+    parseModel: (base64, name, options) => parser.parseModel(base64, name, options),
+  });
   let host;
   try {
-    host = await startWebHost({ services, rendererDir: RENDERER_DIR, port });
+    host = await startWebHost({ services, rendererDir: RENDERER_DIR, port, parser });
   } catch (error) {
     services.close();
+    parser.close();
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') throw new UsageError(`--port ${port}: the port is in use; choose another or use --port 0`);
     if (code === 'EACCES') throw new UsageError(`--port ${port}: not allowed to listen on this port`);
@@ -82,6 +89,7 @@ export async function serveCommand(argv: string[], io: Io): Promise<number> {
     await host.close();
   } finally {
     services.close();
+    parser.close();
   }
   io.err(`frontier serve: stopped (${signal})`);
   return 0;

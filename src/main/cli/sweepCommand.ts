@@ -4,7 +4,7 @@ import { UsageError } from '../../shared/cli/valueList';
 import { duration, kibLabel, percent } from '../../shared/format';
 import { resumeSweep, runSweep, type ResultEntry, type SweepOptions, type SweepSummary } from '../services/sweeps';
 import type { SessionStore } from '../store';
-import { parseArgs } from './args';
+import { boundedInteger, parseArgs } from './args';
 import type { Io } from './io';
 import { progressBar } from './progressBar';
 import { openStore } from './storeAccess';
@@ -21,12 +21,10 @@ export const RESUME_USAGE = 'frontier resume <session> [--db FILE] [--workers N]
 
 const RUN_FLAGS = { db: 'string', session: 'string', replace: 'bool', json: 'bool', workers: 'string', 'batch-size': 'string' } as const;
 
-function workersFlag(value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--workers ${value}: must be a whole number ≥ 1`);
-  return n;
-}
+/** More worker threads than this only adds memory: no machine Frontier runs on has more cores. */
+export const MAX_WORKERS = 256;
+/** Configurations per batch a worker analyses at once (each holds a row of figures in memory). */
+export const MAX_BATCH_SIZE = 1_048_576;
 
 /** Ctrl-C cancels the sweep (finished work is kept, the session is marked cancelled). */
 function cancelOnSigint(): { signal: AbortSignal; dispose: () => void } {
@@ -68,8 +66,8 @@ export async function sweepCommand(argv: string[], io: Io): Promise<number> {
       ...options,
       name: args.strings.get('session'),
       replace: args.bools.has('replace'),
-      workers: workersFlag(args.strings.get('workers')),
-      batchSize: workersFlag(args.strings.get('batch-size')),
+      workers: boundedInteger('workers', args.strings.get('workers'), 1, MAX_WORKERS),
+      batchSize: boundedInteger('batch-size', args.strings.get('batch-size'), 1, MAX_BATCH_SIZE),
       onStarted: (s) => io.err(`session ${s.name}: ${s.total.toLocaleString('en-US')} configurations`),
     }),
   );
@@ -79,7 +77,7 @@ export async function resumeCommand(argv: string[], io: Io): Promise<number> {
   const args = parseArgs('resume', argv, { db: 'string', json: 'bool', workers: 'string' });
   if (args.positionals.length !== 1) throw new UsageError(`usage: ${RESUME_USAGE}`);
   return runReported(args.strings.get('db'), args.bools.has('json'), io, (store, options) =>
-    resumeSweep(store, args.positionals[0], { ...options, workers: workersFlag(args.strings.get('workers')) }),
+    resumeSweep(store, args.positionals[0], { ...options, workers: boundedInteger('workers', args.strings.get('workers'), 1, MAX_WORKERS) }),
   );
 }
 

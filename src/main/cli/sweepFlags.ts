@@ -1,13 +1,13 @@
 // `sweep` flags → a SweepSpec: a `--spec FILE` first, then each flag given overrides its part of it.
-import { existsSync, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseNamedLists, parsePlainList, UsageError } from '../../shared/cli/valueList';
-import { defaultSpec, parseSweepSpec } from '../../shared/sweep/specFile';
+import { defaultSpec, MAX_DEADLINE_S, parseSweepSpec, SPEC_NUMBERS } from '../../shared/sweep/specFile';
 import type { Client, SweepSpec } from '../../shared/sweep/types';
 import { parsePrecision } from '../../shared/analysis/precision';
 import type { ModelSource } from '../../shared/model/types';
+import { readJsonFile } from '../services/jsonFile';
 import { ANALYSIS_FLAGS, readAnalysisFlags } from './analysisFlags';
-import { numberFlag, type ParsedArgs } from './args';
+import { boundedInteger, type ParsedArgs } from './args';
 
 export const SPEC_FLAGS = {
   ...ANALYSIS_FLAGS,
@@ -26,15 +26,9 @@ export const SPEC_FLAGS = {
 } as const;
 
 export function readSpecFile(path: string, given?: Set<string>): SweepSpec {
-  if (!existsSync(path)) throw new UsageError(`--spec ${path}: no such file`);
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (error) {
-    throw new UsageError(`${basename(path)}: not valid JSON (${(error as Error).message})`);
-  }
+  const json = readJsonFile(path, '--spec');
   const spec = parseSweepSpec(json, basename(path));
-  for (const key of Object.keys(json as object)) given?.add(key);
+  if (typeof json === 'object' && json !== null) for (const key of Object.keys(json)) given?.add(key);
   return spec;
 }
 
@@ -47,12 +41,10 @@ export function adoptFileSettings(spec: SweepSpec, source: ModelSource | undefin
   if (source?.biasMode && !given.has('biasMode')) spec.biasMode = source.biasMode;
 }
 
-function wholeNumber(args: ParsedArgs, name: string, min: number): number | undefined {
-  const value = numberFlag(args, name, `--${name}`);
-  if (value !== undefined && (!Number.isInteger(value) || value < min)) {
-    throw new UsageError(`--${name} ${args.strings.get(name)}: must be a whole number ≥ ${min}`);
-  }
-  return value;
+/** `--samples`, `--seed`, `--grid-limit`: whole numbers within the bounds a spec file has for the same fields. */
+function specNumber(args: ParsedArgs, flag: string, field: (typeof SPEC_NUMBERS)[number][0]): number | undefined {
+  const [, min, max] = SPEC_NUMBERS.find(([f]) => f === field) as (typeof SPEC_NUMBERS)[number];
+  return boundedInteger(flag, args.strings.get(flag), min, max);
 }
 
 /** `--deadline client1=0.2@stm32f746` (seconds; `200ms` also accepted) → clients. */
@@ -67,8 +59,10 @@ function readClients(args: ParsedArgs, existing: Client[]): Client[] {
       const [time, device] = values[0].split('@');
       const ms = time.endsWith('ms');
       const seconds = Number(ms ? time.slice(0, -2) : time.endsWith('s') ? time.slice(0, -1) : time) / (ms ? 1000 : 1);
-      if (!Number.isFinite(seconds) || seconds <= 0) {
-        throw new UsageError(`--deadline ${name}=${values[0]}: the deadline must be a positive number of seconds`);
+      if (!Number.isFinite(seconds) || seconds <= 0 || seconds > MAX_DEADLINE_S) {
+        throw new UsageError(
+          `--deadline ${name}=${values[0]}: the deadline must be a positive number of seconds, at most ${MAX_DEADLINE_S.toLocaleString('en-US')}`,
+        );
       }
       clients.push({ name, deadlineS: seconds, ...(device ? { device } : {}) });
     }
@@ -123,11 +117,11 @@ export function specFromArgs(args: ParsedArgs, modelRef: string | undefined, giv
     if (strategy !== 'grid' && strategy !== 'random') throw new UsageError(`--strategy ${strategy}: choose grid or random`);
     spec.strategy = strategy;
   }
-  const samples = wholeNumber(args, 'samples', 1);
+  const samples = specNumber(args, 'samples', 'samples');
   if (samples !== undefined) spec.samples = samples;
-  const seed = wholeNumber(args, 'seed', 0);
+  const seed = specNumber(args, 'seed', 'seed');
   if (seed !== undefined) spec.seed = seed;
-  const limit = wholeNumber(args, 'grid-limit', 1);
+  const limit = specNumber(args, 'grid-limit', 'gridLimit');
   if (limit !== undefined) spec.gridLimit = limit;
   return parseSweepSpec(spec, specPath ? basename(specPath) : 'sweep');
 }

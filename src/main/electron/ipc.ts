@@ -13,6 +13,7 @@ import {
   type Params,
   type Result,
 } from '../../shared/api';
+import { MAX_JSON_DEPTH, nestingMessage, valueNestingExceeds } from '../../shared/json';
 
 export const INVOKE_CHANNEL = 'frontier:invoke';
 export const EVENT_CHANNEL = 'frontier:event';
@@ -62,6 +63,8 @@ export function createInvokeHandler(
       const shown = typeof method === 'string' ? JSON.stringify(method.slice(0, 80)) : typeof method;
       return fail('invalid', `unknown method ${shown}`);
     }
+    // The same bound as HTTP bodies: the schemas and error messages walk the value recursively.
+    if (valueNestingExceeds(params, MAX_JSON_DEPTH)) return fail('invalid', `the parameters are ${nestingMessage(MAX_JSON_DEPTH)}`);
     try {
       const parsed = PARAMS[method].parse(params ?? {});
       const handler = options.handlers[method] as (p: unknown) => Promise<unknown>;

@@ -6,31 +6,31 @@
 // - Frontier's own model file (`"format": "frontier-model"`);
 // - Keras model JSON (`model.to_json()`, Keras 2 or 3);
 // - an ONNX model (a protobuf ModelProto with a graph).
-// Every error names the file.
-import { readFile } from 'node:fs/promises';
+// Every error names the file. A model that imports is also counted, so that a file whose figures cannot be exact
+// (beyond 2^53) is refused here, naming the layer, rather than analysed into nonsense.
+import { countModel } from '../../shared/analysis/counts';
+import { MAX_JSON_DEPTH, nestingExceededAt, nestingMessage } from '../../shared/json';
 import { kerasLayoutOf, kerasToGraph } from '../../shared/model/keras';
 import { nativeToGraph } from '../../shared/model/native';
 import type { ImportOptions } from '../../shared/model/importOptions';
 import { ModelError, type ModelFormat, type ModelGraph } from '../../shared/model/types';
+import { FileReadError, MIB, readRegularFile } from '../services/regularFile';
 import { isHdf5, parseKerasH5, parseKerasH5File } from './h5/kerasH5';
+import { isZip, listArchive, MAX_CONFIG_BYTES, readArchiveEntry } from './kerasArchive';
 import { looksLikeOnnx, onnxToGraph } from './onnx';
 import { isTflite, parseTflite } from './tflite';
-import { isZip, readZipEntry, zipEntryNames } from './zip';
+
+/** The largest model file read (weights included: a VGG-16 scale model is about 530 MiB). */
+export const MAX_MODEL_FILE_BYTES = 1024 * MIB;
+/** JSON model files hold a config, no weights: the same limit as a config inside an archive. */
+export const MAX_JSON_MODEL_BYTES = MAX_CONFIG_BYTES;
 
 export async function loadModelFile(path: string, options: ImportOptions = {}): Promise<ModelGraph> {
   let bytes: Buffer;
   try {
-    bytes = await readFile(path);
+    bytes = readRegularFile(path, MAX_MODEL_FILE_BYTES);
   } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    const why =
-      e.code === 'ENOENT'
-        ? 'no such file'
-        : e.code === 'EISDIR'
-          ? 'it is a directory, not a model file'
-          : e.code === 'EACCES'
-            ? 'permission denied'
-            : e.message;
+    const why = err instanceof FileReadError ? err.reason : (err as Error).message;
     throw new ModelError(`${path}: cannot read the model file: ${why}`);
   }
   // The HDF5 library reads what it needs from the file itself.
@@ -45,7 +45,9 @@ export function parseModelBytes(bytes: Buffer, fileName: string, options: Import
 
 function withFileNameOnError(fileName: string, parse: () => ModelGraph): ModelGraph {
   try {
-    return parse();
+    const graph = parse();
+    countModel(graph);
+    return graph;
   } catch (err) {
     throw withFileName(err, fileName);
   }
@@ -71,20 +73,31 @@ function withFormat(graph: ModelGraph, format: ModelFormat, keras?: unknown): Mo
 }
 
 function parseKerasArchive(bytes: Buffer, fileName: string): ModelGraph {
-  const names = zipEntryNames(bytes);
-  if (!names.includes('config.json')) {
+  const entries = listArchive(bytes);
+  const names = entries.filter((e) => !e.name.endsWith('/')).map((e) => e.name);
+  const config = entries.find((e) => e.name === 'config.json');
+  if (!config) {
     const shown = names.length === 0 ? 'nothing' : names.slice(0, 8).join(', ') + (names.length > 8 ? ', ...' : '');
     throw new ModelError(
       `${fileName}: a ZIP archive without config.json, so not a .keras model (it holds ${shown})`,
     );
   }
   const source = `${fileName} (config.json)`;
-  const config = readZipEntry(bytes, 'config.json') as Buffer;
-  const json = parseJson(config, source);
+  const data = readArchiveEntry(bytes, config, MAX_CONFIG_BYTES);
+  const json = parseJson(Buffer.from(data.buffer, data.byteOffset, data.length), source);
   return withFormat(kerasToGraph(json, source), 'keras-archive', json);
 }
 
 function parseJson(bytes: Buffer, sourceName: string): unknown {
+  if (bytes.length > MAX_JSON_MODEL_BYTES) {
+    throw new ModelError(
+      `${sourceName}: ${bytes.length.toLocaleString('en-US')} bytes of JSON, beyond the ${MAX_JSON_MODEL_BYTES / MIB} MiB limit for a model config`,
+    );
+  }
+  const deep = nestingExceededAt(bytes, MAX_JSON_DEPTH);
+  if (deep >= 0) {
+    throw new ModelError(`${sourceName}: not a model file: the JSON is ${nestingMessage(MAX_JSON_DEPTH)} (at byte ${deep})`);
+  }
   let text = bytes.toString('utf8');
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   try {

@@ -1,7 +1,7 @@
 // Writing a file so that readers see the old content or the new, never a part: a temporary file in the same
 // directory (same file system, so the rename is atomic), flushed to disk, then renamed over the target.
 import { randomBytes } from 'node:crypto';
-import { closeSync, fchmodSync, fsyncSync, openSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fchmodSync, fsyncSync, linkSync, openSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
 export type FileData = string | Buffer | Iterable<string | Buffer>;
@@ -23,7 +23,8 @@ export function temporaryPathFor(path: string): string {
  * the directory where the platform allows it. An existing target keeps its permissions. On any failure the
  * temporary file is removed, the target is left as it was, and the error says which file could not be written.
  */
-export function writeFileAtomic(path: string, data: FileData): void {
+export function writeFileAtomic(path: string, data: FileData, options: { replace?: boolean } = {}): void {
+  const replace = options.replace ?? true;
   const temp = temporaryPathFor(path);
   let fd: number | undefined;
   let created = false;
@@ -40,7 +41,8 @@ export function writeFileAtomic(path: string, data: FileData): void {
     fsyncSync(fd);
     closeSync(fd);
     fd = undefined;
-    renameSync(temp, path);
+    if (replace) renameSync(temp, path);
+    else publishNew(temp, path);
     created = false;
   } catch (error) {
     if (fd !== undefined) {
@@ -60,10 +62,32 @@ export function writeFileAtomic(path: string, data: FileData): void {
     // File-system errors say which file; anything else (the data's own producer failing) passes through as it is.
     const code = (error as NodeJS.ErrnoException).code;
     if (typeof code !== 'string' || !code.startsWith('E')) throw error;
-    const reason = code === 'ENOENT' && !created ? `its directory ${dirname(path)} does not exist` : (error as Error).message;
+    const reason =
+      code === 'ENOENT' && !created
+        ? `its directory ${dirname(path)} does not exist`
+        : code === 'EEXIST'
+          ? 'the file exists (it appeared while the export was written); nothing was replaced'
+          : (error as Error).message;
     throw new Error(`cannot write ${path}: ${reason}`, { cause: error });
   }
   syncDirectory(dirname(path));
+}
+
+/**
+ * Moves the finished temporary file to `path` only if nothing is there: a hard link fails with EEXIST rather than
+ * replace a file that appeared meanwhile. File systems without hard links fall back to a checked rename.
+ */
+function publishNew(temp: string, path: string): void {
+  try {
+    linkSync(temp, path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST' || !['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EXDEV'].includes(code ?? '')) throw error;
+    if (existsSync(path)) throw Object.assign(new Error(`${path} exists`), { code: 'EEXIST' });
+    renameSync(temp, path);
+    return;
+  }
+  unlinkSync(temp);
 }
 
 /** Makes the rename itself durable (POSIX); directories cannot be opened for this on Windows, which is fine. */

@@ -24,6 +24,7 @@ import {
 } from '../../shared/sweep/types';
 import { SESSION_STATUSES, type SessionDetail, type SessionStatus, type SessionStore } from '../store';
 import { writeFileAtomic } from './atomicWrite';
+import { parseJsonText } from './jsonFile';
 import { channelsOf, describeConfiguration, prepareFrom, type PreparedSweep } from './sweepJob';
 import { sessionSummary, type ResultEntry } from './sweeps';
 
@@ -696,15 +697,11 @@ function checkBundle(json: unknown, options: ImportOptions): CheckedBundle {
  * the field), then writes the model, devices, session, results and fronts in one transaction, so a refused or
  * failed import leaves the database as it was. The fronts are recomputed from the figures. Returns the name.
  */
+/** The largest bundle file read (a session of millions of configurations is a few hundred MiB). */
+export const MAX_BUNDLE_BYTES = 512 * 1024 * 1024;
+
 export function importBundle(store: SessionStore, bundle: unknown, options: ImportOptions = {}): string {
-  let json = bundle;
-  if (typeof bundle === 'string') {
-    try {
-      json = JSON.parse(bundle);
-    } catch (e) {
-      throw new UsageError(`bundle: not valid JSON (${(e as Error).message})`);
-    }
-  }
+  const json = typeof bundle === 'string' ? parseJsonText(bundle, 'bundle') : bundle;
   const b = checkBundle(json, options);
   const n = b.columns.idx.length;
   // The fronts, over every configuration of the session (missing ones take no part).
@@ -783,9 +780,14 @@ export function writeExportFile(
   name: string,
   format: ExportFormat,
   options: ExportOptions = {},
+  write: { replace?: boolean } = {},
 ): void {
   const chunks = exportChunks(store, name, format, options);
-  writeFileAtomic(path, (function* () {
-    for (const chunk of chunks) yield `${chunk}\n`;
-  })());
+  writeFileAtomic(
+    path,
+    (function* () {
+      for (const chunk of chunks) yield `${chunk}\n`;
+    })(),
+    write,
+  );
 }

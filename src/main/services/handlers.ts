@@ -3,26 +3,28 @@ import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import type { AccuracyModel } from '../../shared/analysis/accuracy';
 import { analyze, FRONTIER_VERSION } from '../../shared/analysis/analyze';
-import { PrecisionError } from '../../shared/analysis/precision';
-import type { ApiErrorPayload, EventName, Events, Method, Params, Result } from '../../shared/api';
+import type { EventName, Events, Method, Params, Result } from '../../shared/api';
 import { UsageError } from '../../shared/cli/valueList';
 import { parseDeviceProfile } from '../../shared/deviceProfile';
 import { BUILTIN_DEVICES, findBuiltinDevice, withWeightsIn, type DeviceProfile } from '../../shared/devices';
 import { prunableLayers, editableLayers } from '../../shared/model/edit';
 import { graphToNative, nativeToGraph } from '../../shared/model/native';
-import { ModelError, outputChannelsOf, type ModelGraph } from '../../shared/model/types';
+import { outputChannelsOf, type ModelGraph } from '../../shared/model/types';
+import type { ImportOptions } from '../../shared/model/importOptions';
 import { PRESETS, findPreset } from '../../shared/presets';
 import { buildSpace, spaceContext } from '../../shared/sweep/space';
 import { parseSweepSpec } from '../../shared/sweep/specFile';
-import { ValidationError } from '../../shared/validate';
 import { parseModelBytes } from '../import/loadModelFile';
-import { LATEST_SCHEMA_VERSION, openDatabase, SessionStore, StoreError, UserDevices } from '../store';
+import { LATEST_SCHEMA_VERSION, openDatabase, SessionStore, UserDevices } from '../store';
+import { errorPayload } from './errorPayload';
 import { compareSessions } from './compare';
 import { exportArtifact, exportBundle, exportChosen, exportCsv, importBundle } from './exports';
 import { resultTable } from './results';
 import { resumeSweep, runSweep, sessionList, sessionSummary, preparedForSession, type SweepOptions } from './sweeps';
 import { calibrateInApp, runtimeEntries } from './calibration';
 import { expandRuntimes, resolveRuntime, splitCombinedId, withRuntime } from '../../shared/latency/runtimes';
+
+export { errorPayload } from './errorPayload';
 
 type Handlers = { [M in Method]: (params: Params<M>) => Promise<Result<M>> };
 
@@ -31,15 +33,6 @@ export interface Services {
   events: { on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void };
   close(): void;
   dbPath: string;
-}
-
-export function errorPayload(error: unknown): ApiErrorPayload {
-  const message = error instanceof Error ? error.message : String(error);
-  if (error instanceof ValidationError) return { message, kind: 'invalid' };
-  if (error instanceof UsageError || error instanceof PrecisionError) return { message, kind: 'usage' };
-  if (error instanceof ModelError) return { message, kind: 'model' };
-  if (error instanceof StoreError) return { message, kind: 'store' };
-  return { message, kind: 'internal' };
 }
 
 function emitter() {
@@ -61,7 +54,21 @@ function parseGraph(json: Record<string, unknown>): ModelGraph {
   return nativeToGraph(json, 'model');
 }
 
-export function createServices(options: { dbPath: string; createWorker?: () => Worker }): Services {
+export interface ServicesOptions {
+  dbPath: string;
+  createWorker?: () => Worker;
+  /**
+   * Parses an uploaded model file (base64) into a graph; errors name the file. By default on this thread; the web
+   * host passes one that runs in a worker thread, so a large upload never holds its event loop.
+   */
+  parseModel?: (base64: string, name: string, options?: ImportOptions) => Promise<ModelGraph>;
+}
+
+const parseModelHere = async (base64: string, name: string, options?: ImportOptions): Promise<ModelGraph> =>
+  parseModelBytes(Buffer.from(base64, 'base64'), name, options);
+
+export function createServices(options: ServicesOptions): Services {
+  const parseModel = options.parseModel ?? parseModelHere;
   const db = openDatabase(options.dbPath);
   const store = new SessionStore(db);
   const userDevices = new UserDevices(db);
@@ -153,12 +160,12 @@ export function createServices(options: { dbPath: string; createWorker?: () => W
         graph = found.build();
         source = preset;
       } else if (file !== undefined) {
-        graph = parseModelBytes(Buffer.from(file.base64, 'base64'), file.name, options);
+        // Imported files are counted as they are parsed: shapes work and every figure is exact.
+        graph = await parseModel(file.base64, file.name, options);
         source = file.name;
       } else {
         throw new UsageError('model.load needs a preset or a file');
       }
-      analyze(graph); // shapes must work before the app accepts the model
       return {
         graph: graphToNative(graph),
         source,
@@ -256,15 +263,7 @@ export function createServices(options: { dbPath: string; createWorker?: () => W
       mime: 'application/json',
       text: JSON.stringify(exportBundle(store, name)),
     }),
-    'import.bundle': async ({ text, name, replace }) => {
-      let json: unknown;
-      try {
-        json = JSON.parse(text);
-      } catch (error) {
-        throw new UsageError(`the bundle is not valid JSON (${(error as Error).message})`);
-      }
-      return { session: importBundle(store, json, { name, replace }) };
-    },
+    'import.bundle': async ({ text, name, replace }) => ({ session: importBundle(store, text, { name, replace }) }),
   };
 
   return {

@@ -1,5 +1,5 @@
 // Turns what a user names (a preset id or a file; a device id or a device file) into a graph or a profile.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseDeviceProfile, unknownDeviceMessage } from '../../shared/deviceProfile';
 import { findBuiltinDevice, type DeviceProfile } from '../../shared/devices';
@@ -9,6 +9,7 @@ import type { ModelGraph } from '../../shared/model/types';
 import { findPreset, presetIds } from '../../shared/presets';
 import { UsageError } from '../../shared/cli/valueList';
 import { loadModelFile } from '../import/loadModelFile';
+import { readJsonFile } from './jsonFile';
 
 export async function resolveModel(ref: string, options: ImportOptions = {}): Promise<ModelGraph> {
   const preset = findPreset(ref);
@@ -24,15 +25,7 @@ export async function resolveModel(ref: string, options: ImportOptions = {}): Pr
 export function resolveDevice(ref: string): DeviceProfile {
   const builtin = findBuiltinDevice(ref);
   if (builtin) return builtin;
-  if (existsSync(ref)) {
-    let json: unknown;
-    try {
-      json = JSON.parse(readFileSync(ref, 'utf8'));
-    } catch (error) {
-      throw new UsageError(`${basename(ref)}: not valid JSON (${(error as Error).message})`);
-    }
-    return parseDeviceProfile(json, basename(ref));
-  }
+  if (existsSync(ref)) return parseDeviceProfile(readJsonFile(ref, '--device'), basename(ref));
   // `board+runtime`: a board under a built-in runtime, as sweeps name their devices.
   const combined = splitCombinedId(ref);
   if (combined) return withRuntime(resolveDevice(combined.board), combined.runtime);

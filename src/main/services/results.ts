@@ -1,6 +1,7 @@
 // A session's results as columns for plots and tables (see ResultTable in the API contract).
 import type { ResultTable } from '../../shared/api';
 import { bandFactors } from '../../shared/latency/model';
+import { UsageError } from '../../shared/cli/valueList';
 import { digits, gridIndex, structuralDims } from '../../shared/sweep/space';
 import type { SessionStore } from '../store';
 import { channelsOf } from './sweepJob';
@@ -11,7 +12,7 @@ const orNull = (x: number): number | null => (Number.isNaN(x) ? null : x);
 export function resultTable(store: SessionStore, name: string): ResultTable {
   const prepared = preparedForSession(store, name);
   const session = store.getSession(name);
-  if (!session) throw new Error(`no session named "${name}"`);
+  if (!session) throw new UsageError(`no session named "${name}"`);
   const cols = store.readResultColumns(session.id);
   const messages = store.readMessages(session.id);
   const dims = prepared.space.dims;

@@ -1,6 +1,8 @@
 // Opening the sweep database: refuse what is not Frontier's (or is damaged, or is newer) without touching it,
 // then bring the schema up to date in one transaction.
-import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
+import { accessSync, closeSync, constants, copyFileSync, existsSync, mkdtempSync, openSync, readSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { StoreError, messageOf } from './errors';
 import { MIGRATIONS, type Migration } from './migrations/index';
@@ -108,6 +110,12 @@ function inspect(db: Db, path: string, latest: number): Header {
 
 function refuseForeignOrNewer(path: string, header: Header, latest: number): void {
   const { applicationId, userVersion } = header;
+  if (userVersion < 0) {
+    throw new StoreError(
+      `${path} has schema version ${userVersion}, which no Frontier writes (damaged, or another application's); Frontier leaves it alone`,
+      { file: path },
+    );
+  }
   if (applicationId !== 0 && applicationId !== FRONTIER_APPLICATION_ID) {
     throw new StoreError(
       `${path} belongs to another application (application_id ${hex(applicationId)}, not Frontier's ${hex(FRONTIER_APPLICATION_ID)}); Frontier leaves it alone`,
@@ -122,6 +130,71 @@ const newerError = (path: string, found: number, latest: number): StoreError =>
     `${path} was written by a newer Frontier (schema ${found}; this one reads up to ${latest}); upgrade Frontier to open it`,
     { file: path },
   );
+
+/**
+ * A database Frontier cannot write is refused before SQLite opens it: a read-only connection would still create
+ * -wal and -shm files it can never remove, and SQLite's own error ("unable to open database file") would read as
+ * damage. The directory must be writable too, for those side files.
+ */
+function refuseReadOnly(path: string, exists: boolean): void {
+  const dir = dirname(path);
+  const writable = (target: string): NodeJS.ErrnoException | null => {
+    try {
+      accessSync(target, constants.W_OK);
+      return null;
+    } catch (error) {
+      return error as NodeJS.ErrnoException;
+    }
+  };
+  const why = (error: NodeJS.ErrnoException): string => (error.code === 'EROFS' ? 'a read-only file system' : 'no write permission');
+  const dirError = writable(dir);
+  if (dirError && dirError.code !== 'ENOENT') {
+    throw new StoreError(
+      `${path}: the directory ${dir} is read-only (${why(dirError)}); Frontier writes its database and the -wal and -shm files beside it there`,
+      { file: path, cause: dirError },
+    );
+  }
+  const fileError = exists ? writable(path) : null;
+  if (fileError) {
+    throw new StoreError(`${path} is read-only (${why(fileError)}); Frontier needs to write to its database`, {
+      file: path,
+      cause: fileError,
+    });
+  }
+}
+
+/** Databases of at most this size (with their WAL) are copied to be inspected; larger foreign ones are refused. */
+const MAX_INSPECTED_COPY_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Runs `check` on a copy of a database whose header does not say it is Frontier's but that has a live WAL (another
+ * program has it open, or left it so). Even a read-only connection writes to the WAL index (-shm) of the original;
+ * a copy of the file and its WAL shows the same content and touches nothing.
+ */
+function inspectCopy(path: string, size: number, timeout: number, check: (db: Db) => void): void {
+  const wal = `${path}-wal`;
+  const walSize = existsSync(wal) ? statSync(wal).size : 0;
+  if (size + walSize > MAX_INSPECTED_COPY_BYTES) {
+    throw new StoreError(
+      `${path} has no Frontier marker in its header and is in use by another program (a live -wal); Frontier leaves it alone`,
+      { file: path },
+    );
+  }
+  const scratch = mkdtempSync(join(tmpdir(), 'frontier-inspect-'));
+  try {
+    const copy = join(scratch, 'copy.db');
+    copyFileSync(path, copy);
+    if (walSize > 0) copyFileSync(wal, `${copy}-wal`);
+    const probe = openConnection(copy, false, timeout);
+    try {
+      check(probe);
+    } finally {
+      probe.close();
+    }
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
 
 function openConnection(path: string, readonly: boolean, timeout: number): Db {
   try {
@@ -202,21 +275,35 @@ export function openDatabase(path: string, options: OpenOptions = {}): Db {
         throw new StoreError(`cannot read ${path}: ${messageOf(error)}`, { file: path, cause: error });
       }
     }
+    let header: Header | null = null;
     if (size > 0) {
       existing = true;
       // Cheap refusals first, from the header bytes alone (no SQLite, no side files).
-      refuseForeignOrNewer(path, readHeader(path, size), latest);
+      header = readHeader(path, size);
+      refuseForeignOrNewer(path, header, latest);
+    }
+    refuseReadOnly(path, size >= 0);
+    if (header) {
       // Then the schema, on a connection that writes nothing. Read-write when there is no WAL file yet: closing it
-      // removes the -wal/-shm it created, and an empty WAL checkpoints nothing. Read-only when a WAL file exists
-      // (another program may be using the database, or left frames in it): then closing must not checkpoint. Same
-      // for a rollback journal, which a read-write connection would play back into the file.
-      const sideFiles = existsSync(`${path}-wal`) || existsSync(`${path}-journal`);
-      const probe = openConnection(path, sideFiles, timeout);
-      try {
+      // removes the -wal/-shm it created, and an empty WAL checkpoints nothing. When a WAL file exists (another
+      // program may be using the database, or left frames in it), closing must not checkpoint: a database marked as
+      // Frontier's is probed read-only (sharing its WAL index is what concurrent Frontier processes do anyway), any
+      // other on a copy, so that not even its -shm changes. Same for a rollback journal, which a read-write
+      // connection would play back into the file.
+      const check = (probe: Db): void => {
         if (options.quickCheck !== false) quickCheck(probe, path);
         inspect(probe, path, latest);
-      } finally {
-        probe.close();
+      };
+      const sideFiles = existsSync(`${path}-wal`) || existsSync(`${path}-journal`);
+      if (sideFiles && header.applicationId !== FRONTIER_APPLICATION_ID) {
+        inspectCopy(path, size, timeout, check);
+      } else {
+        const probe = openConnection(path, sideFiles, timeout);
+        try {
+          check(probe);
+        } finally {
+          probe.close();
+        }
       }
     }
   }
@@ -224,15 +311,17 @@ export function openDatabase(path: string, options: OpenOptions = {}): Db {
   const db = openConnection(path, false, timeout);
   try {
     if (!existing) inspect(db, path, latest); // a new or empty file: nothing to protect, but be exact anyway
+    db.pragma('foreign_keys = ON');
+    db.pragma(`busy_timeout = ${Math.max(0, Math.floor(timeout))}`);
+    // Migrate before switching to WAL: switching rewrites the header, and a migration that fails rolls back to a
+    // file exactly as it was (in rollback-journal mode nothing reaches the file before the commit).
+    migrate(db, path, migrations, latest);
     if (!memory) {
       const mode = db.pragma('journal_mode = WAL', { simple: true });
       if (mode !== 'wal') throw new StoreError(`${path}: cannot switch to WAL mode (got ${String(mode)})`, { file: path });
     }
     db.pragma('synchronous = NORMAL');
     db.pragma('journal_size_limit = 67108864'); // a big insert's WAL is truncated back to 64 MiB after checkpoint
-    db.pragma('foreign_keys = ON');
-    db.pragma(`busy_timeout = ${Math.max(0, Math.floor(timeout))}`);
-    migrate(db, path, migrations, latest);
     return db;
   } catch (error) {
     db.close();

@@ -3,11 +3,13 @@
 // Every request, the page and its assets included, must pass the Host, Origin and token checks first.
 import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import path from 'node:path';
-import { EVENT_NAMES, isMethod, PARAMS, type ApiErrorPayload, type Method } from '../../shared/api';
-import { ValidationError } from '../../shared/validate';
-import { errorPayload, type Services } from '../services/handlers';
+import { EVENT_NAMES, isMethod, type ApiErrorPayload, type Method } from '../../shared/api';
+import { errorPayload } from '../services/errorPayload';
+import type { Services } from '../services/handlers';
+import { ParseWorkers } from './parseWorkers';
+import { bodyLimitOf, parseRequestBody, type ParsedBody } from './requestBody';
 import { checkRequest, generateToken, SECURITY_HEADERS, tokenCookie } from './security';
 import { resolveStatic, sendFile } from './static';
 
@@ -19,10 +21,18 @@ export interface WebHostOptions {
   port?: number;
   /** Only 127.0.0.1 is accepted; the host never listens on another interface. */
   host?: '127.0.0.1';
-  /** Largest accepted request body, in bytes (default 256 MiB). */
+  /** Largest accepted request body, in bytes, whatever the method (default 256 MiB; each method has its own limit). */
   maxBodyBytes?: number;
   /** Interval of the event stream's keep-alive comment, in ms (default 15 s). */
   heartbeatMs?: number;
+  /** Parses large bodies off the event loop; one is created (and closed with the host) when not given. */
+  parser?: ParseWorkers;
+  /** A connection that has not sent its headers within this many ms is closed (default 10 s). */
+  headersTimeoutMs?: number;
+  /** A request whose body has not arrived within this many ms is answered 408 and closed (default 120 s). */
+  requestTimeoutMs?: number;
+  /** Connections open at once; more are refused until some close (default 512). */
+  maxConnections?: number;
 }
 
 export interface WebHost {
@@ -35,6 +45,11 @@ export interface WebHost {
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 256 * 1024 * 1024;
+/** Bodies up to this size are parsed inline (well under a millisecond per KiB); larger ones in the parse worker. */
+const INLINE_PARSE_BYTES = 256 * 1024;
+const HEADERS_TIMEOUT_MS = 10_000;
+const REQUEST_TIMEOUT_MS = 120_000;
+const MAX_CONNECTIONS = 512;
 const HEARTBEAT_MS = 15_000;
 /** An event stream whose client stopped reading is ended once this much is queued (the EventSource reconnects). */
 const MAX_QUEUED_EVENT_BYTES = 16 * 1024 * 1024;
@@ -93,29 +108,37 @@ class BodyError extends Error {
   }
 }
 
-/** The request body, up to `limit` bytes; beyond it a 413 (checked against Content-Length first when given). */
+/**
+ * The request body, up to `limit` bytes; beyond it a 413 (checked against Content-Length first when given). The
+ * body is copied into one buffer as it arrives (sized from Content-Length when there is one), so no single step
+ * copies all of it at once.
+ */
 function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   const declared = req.headers['content-length'];
-  if (declared !== undefined && Number(declared) > limit) {
-    return Promise.reject(new BodyError(413, `the request body is larger than ${limit} bytes`));
-  }
+  const tooLarge = (): BodyError => new BodyError(413, `the request body is larger than ${limit.toLocaleString('en-US')} bytes, the limit for this method`);
+  const declaredSize = declared === undefined ? undefined : Number(declared);
+  if (declaredSize !== undefined && declaredSize > limit) return Promise.reject(tooLarge());
   return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
+    let buffer = Buffer.allocUnsafeSlow(Math.min(Number.isSafeInteger(declaredSize) ? (declaredSize as number) : 64 * 1024, limit) || 1);
     let size = 0;
     let failed = false;
     req.on('data', (chunk: Buffer) => {
       if (failed) return;
-      size += chunk.length;
-      if (size > limit) {
+      if (size + chunk.length > limit) {
         failed = true;
-        chunks.length = 0;
-        reject(new BodyError(413, `the request body is larger than ${limit} bytes`));
+        reject(tooLarge());
         return;
       }
-      chunks.push(chunk);
+      if (size + chunk.length > buffer.length) {
+        const grown = Buffer.allocUnsafeSlow(Math.min(Math.max(buffer.length * 2, size + chunk.length), limit));
+        buffer.copy(grown, 0, 0, size);
+        buffer = grown;
+      }
+      chunk.copy(buffer, size);
+      size += chunk.length;
     });
     req.on('end', () => {
-      if (!failed) resolve(Buffer.concat(chunks, size));
+      if (!failed) resolve(size === buffer.length ? buffer : buffer.subarray(0, size));
     });
     req.on('error', (error) => {
       if (!failed) reject(error);
@@ -139,6 +162,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   }
   const rendererDir = path.resolve(options.rendererDir);
   const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const parser = options.parser ?? new ParseWorkers();
+  const ownParser = options.parser === undefined;
   const heartbeatMs = options.heartbeatMs ?? HEARTBEAT_MS;
   const token = generateToken();
   let port = 0;
@@ -150,31 +175,23 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       sendError(res, 415, { message: 'the request body must be JSON (Content-Type: application/json)', kind: 'invalid' }, { Connection: 'close' });
       return;
     }
-    let input: unknown;
+    let body: Buffer;
     try {
-      const body = await readBody(req, maxBody);
-      const text = body.toString('utf8').trim();
-      input = text === '' ? {} : JSON.parse(text);
+      body = await readBody(req, bodyLimitOf(method, maxBody));
     } catch (error) {
       if (error instanceof BodyError) {
         sendError(res, error.status, { message: error.message, kind: 'invalid' }, { Connection: 'close' });
-      } else if (error instanceof SyntaxError) {
-        sendError(res, 400, { message: `the request body is not valid JSON: ${error.message}`, kind: 'invalid' });
       } else {
         res.destroy();
       }
       return;
     }
-    let params: unknown;
-    try {
-      params = PARAMS[method].parse(input);
-    } catch (error) {
-      if (error instanceof ValidationError) {
-        sendError(res, 400, { message: error.message, kind: 'invalid' });
-        return;
-      }
-      throw error;
+    const parsed: ParsedBody = body.length <= INLINE_PARSE_BYTES ? parseRequestBody(method, body) : await parser.parseBody(method, body);
+    if (!parsed.ok) {
+      sendError(res, parsed.problem.status, { message: parsed.problem.message, kind: 'invalid' });
+      return;
     }
+    const params = parsed.params;
     let result: unknown;
     try {
       const handler = services.handlers[method] as (params: unknown) => Promise<unknown>;
@@ -301,7 +318,14 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     await sendFile(req, res, found.file);
   }
 
-  const server = createServer((req, res) => {
+  const server = createServer(
+    {
+      headersTimeout: options.headersTimeoutMs ?? HEADERS_TIMEOUT_MS,
+      requestTimeout: options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS,
+      // How often those two are enforced (Node's default, 30 s, would keep a stalled connection that long).
+      connectionsCheckingInterval: Math.min(1000, options.headersTimeoutMs ?? HEADERS_TIMEOUT_MS),
+    },
+    (req, res) => {
     route(req, res).catch((error: unknown) => {
       if (res.headersSent) {
         res.destroy();
@@ -309,10 +333,18 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       }
       sendError(res, 500, { message: (error as Error)?.message ?? String(error), kind: 'internal' });
     });
-  });
-  server.on('clientError', (_error, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
-    else socket.destroy();
+    },
+  );
+  server.maxConnections = options.maxConnections ?? MAX_CONNECTIONS;
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const status = error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request';
+    socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\n\r\n`);
+    // Closed once the answer is out, whether or not the client ever reads it or closes its side.
+    (socket as Socket).destroySoon();
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -334,6 +366,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       closing ??= new Promise<void>((resolve) => {
         for (const res of streams) res.end();
         streams.clear();
+        if (ownParser) parser.close();
         server.close(() => resolve());
         server.closeIdleConnections();
         // Event streams and anything still in flight: the process is stopping, so do not wait for them.

@@ -1,4 +1,5 @@
 // Accuracy models. Values are fractions (0.93, not 93 %); the metric they measure is named by the user.
+import { UsageError } from '../cli/valueList';
 import type { ChannelEdits } from '../model/edit';
 import { parsePrecision } from './precision';
 
@@ -47,22 +48,44 @@ export interface AccuracyEstimate {
 export const tidy = (x: number): number => Math.round(x * 1e12) / 1e12;
 
 export function checkFraction(what: string, value: number): void {
-  if (!Number.isFinite(value) || value < 0 || value > 1) {
-    throw new Error(`${what} must be a fraction between 0 and 1 (e.g. 0.93), got ${value}`);
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > 1) {
+    throw new UsageError(`${what} must be a fraction between 0 and 1 (e.g. 0.93), got ${JSON.stringify(value) ?? String(value)}`);
   }
 }
 
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Checks an accuracy model that may have come from outside (a file, the app, the database) field by field. */
 export function validateAccuracyModel(model: AccuracyModel): void {
+  const m = model as unknown;
+  if (!isRecord(m)) throw new UsageError('an accuracy model must be an object');
+  if (m.kind !== 'penalties' && m.kind !== 'calibrated') {
+    throw new UsageError(`accuracy model kind must be penalties or calibrated, got ${JSON.stringify(m.kind) ?? 'nothing'}`);
+  }
+  if (m.metric !== undefined && typeof m.metric !== 'string') throw new UsageError('accuracy model metric must be a name');
   if (model.kind === 'penalties') {
     checkFraction('base accuracy', model.base);
+    if (!isRecord(model.penalties)) throw new UsageError('accuracy model penalties must be an object of name → fraction');
     for (const [name, penalty] of Object.entries(model.penalties)) {
       if (name !== 'pruned') parsePrecision(name);
       checkFraction(`penalty ${name}`, penalty);
     }
     return;
   }
-  if (model.points.length === 0) throw new Error('a calibrated accuracy model needs at least one measured point');
+  if (!Array.isArray(model.points) || model.points.length === 0) {
+    throw new UsageError('a calibrated accuracy model needs at least one measured point');
+  }
   model.points.forEach((p, i) => {
+    if (!isRecord(p) || typeof p.precision !== 'string') {
+      throw new UsageError(`calibration point ${i + 1} needs "precision" (a name) and "value" (a fraction)`);
+    }
+    for (const key of ['channels', 'prune'] as const) {
+      const edits = p[key] as unknown;
+      if (edits === undefined || edits === null) continue;
+      if (!isRecord(edits) || !Object.values(edits).every((x) => typeof x === 'number' && Number.isFinite(x))) {
+        throw new UsageError(`calibration point ${i + 1}: ${key} must be an object of layer → number`);
+      }
+    }
     parsePrecision(p.precision);
     checkFraction(`calibration point ${i + 1} value`, p.value);
   });

@@ -1,4 +1,5 @@
 // One configuration of a model, analysed: the numbers behind `frontier analyze` and every sweep point.
+import { UsageError } from '../cli/valueList';
 import type { DeviceProfile } from '../devices';
 import { applyChannelEdits, isPruned, type ChannelEdits } from '../model/edit';
 import type { ModelGraph } from '../model/types';
@@ -127,7 +128,7 @@ export function prepareModel(base: ModelGraph, accuracy?: AccuracyModel | null):
 
 export function checkHeadroom(headroom: number): void {
   if (!Number.isFinite(headroom) || headroom < 0 || headroom >= 1) {
-    throw new Error(`headroom must be a fraction in [0, 1) of the device SRAM (e.g. 0.1), got ${headroom}`);
+    throw new UsageError(`headroom must be a fraction in [0, 1) of the device SRAM (e.g. 0.1), got ${headroom}`);
   }
 }
 
@@ -149,7 +150,7 @@ export function analyze(base: ModelGraph | PreparedModel, request: AnalysisReque
   const filePrecisions = precisionMap(atFilePrecision ? source?.layerPrecisions : undefined);
   for (const name of layerPrecisions.keys()) {
     if (!graph.layers.some((l) => l.name === name)) {
-      throw new Error(`layer precision: "${name}" is not a layer of ${graph.name}`);
+      throw new UsageError(`layer precision: "${name}" is not a layer of ${graph.name}`);
     }
   }
   const memoryModel = request.memoryModel ?? DEFAULT_MEMORY_MODEL;

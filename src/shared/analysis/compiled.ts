@@ -16,6 +16,7 @@ import { arenaPlan, inPlaceSteps, type MemoryLayout, type MemoryModel } from './
 import { BITS, isInteger, parsePrecision, type Precision } from './precision';
 import { tidySig } from '../format';
 import { inferenceSeconds, layerSeconds } from '../latency/model';
+import { exact } from './exact';
 
 const MAX_WEIGHT_TENSORS = 3;
 
@@ -336,6 +337,10 @@ export class CompiledModel {
         for (const d of out) elements *= d;
       }
       this.outElements[i] = elements;
+      // The same bounds as countModel: a configuration whose counts cannot be exact fails, naming the layer.
+      exact(params, "the model's parameters up to it", layer.name);
+      exact(2 * macs, "the model's FLOPs up to it", layer.name);
+      exact(elements + scratch, 'its activation values', layer.name);
     }
     this.params = params;
     this.totalMacs = macs;

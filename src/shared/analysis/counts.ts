@@ -4,6 +4,7 @@ import { deployPlan, type DeployPlan, type LayerRole } from '../model/deploy';
 import { topologicalOrder } from '../model/graph';
 import { inferShapes, type ShapeMap } from '../model/shapes';
 import type { Layer, LayerType, ModelGraph } from '../model/types';
+import { exact } from './exact';
 
 export type WeightRole = 'kernel' | 'depthwise-kernel' | 'pointwise-kernel' | 'bias' | 'bn-scale' | 'bn-shift';
 
@@ -169,9 +170,15 @@ export function countModel(graph: ModelGraph): ModelCounts {
       activation: op && op.activation !== 'linear' ? op.activation : undefined,
       precision: layer.precision,
     };
-    params += entry.params;
-    frameworkParams += entry.frameworkParams;
-    macs += entry.macs;
+    const name = layer.name;
+    exact(entry.params, 'its parameters', name);
+    exact(entry.frameworkParams, 'its framework parameter count', name);
+    exact(entry.macs, 'its MACs', name);
+    exact(entry.outputElements + entry.scratchElements, 'its activation values', name);
+    params = exact(params + entry.params, "the model's parameters up to it", name);
+    frameworkParams = exact(frameworkParams + entry.frameworkParams, "the model's framework parameter count up to it", name);
+    macs = exact(macs + entry.macs, "the model's MACs up to it", name);
+    exact(2 * macs, "the model's FLOPs up to it", name);
     layers.push(entry);
     if (allocates) tensors.set(layer.name, entry);
   }

@@ -6,6 +6,7 @@ import { arenaPlan, peakActivation, type ArenaPlan, type MemoryLayout, type Memo
 import { tidySig } from '../format';
 import { inferenceSeconds, layerSeconds } from '../latency/model';
 import { inputElementsOf } from '../latency/work';
+import { exact } from './exact';
 import { isInteger, parsePrecision, tensorBytes, type Precision } from './precision';
 
 /** How biases are stored: at the layer's weight precision (the exam's), or int32 for integer layers (TFLite's). */
@@ -101,9 +102,9 @@ export function evaluate(counts: ModelCounts, settings: EvaluationSettings): Fig
           ? 4 * w.count
           : tensorBytes(w.count, precision.weights);
     }
-    const activationBytes = tensorBytes(layer.outputElements, precision.activations);
+    const activationBytes = exact(tensorBytes(layer.outputElements, precision.activations), 'its activation bytes', layer.name);
     if (layer.outputElements > 0) bytes.set(layer.name, activationBytes);
-    paramBytes += weightBytes;
+    paramBytes = exact(paramBytes + exact(weightBytes, 'its weight bytes', layer.name), "the model's parameter bytes up to it", layer.name);
     if (layer.role === 'op' || layer.role === 'input') used.add(precision.name);
 
     let layerLatency: number | null = device ? 0 : null;
@@ -120,12 +121,13 @@ export function evaluate(counts: ModelCounts, settings: EvaluationSettings): Fig
 
   const layout = memoryLayout(counts, bytes, settings);
   const peak = peakActivation(layout, settings.memoryModel);
-  const totalBytes = paramBytes + peak.bytes;
+  exact(peak.bytes, 'the peak activation bytes', peak.at);
+  const totalBytes = exact(paramBytes + peak.bytes, 'the total bytes (parameters + peak activation)', peak.at);
 
   let fit: DeviceFit | null = null;
   if (device) {
     const weightsInSram = device.weightsIn === 'sram';
-    const sramRequiredBytes = peak.bytes + (weightsInSram ? paramBytes : 0) + device.runtimeRamBytes;
+    const sramRequiredBytes = exact(peak.bytes + (weightsInSram ? paramBytes : 0) + device.runtimeRamBytes, 'the SRAM needed', peak.at);
     const flashRequiredBytes = (weightsInSram ? 0 : paramBytes) + device.runtimeFlashBytes;
     const sramBudgetBytes = Math.floor(device.sramBytes * (1 - settings.headroom));
     fit = {

@@ -1,6 +1,7 @@
 // Training memory, for on-device learning: far above inference, because training keeps weights, their gradients,
 // the optimizer's state and every activation of the forward pass for the backward pass. It works on the framework
 // graph as written (nothing folded or fused), at the weight and activation formats of the chosen precision.
+import { UsageError } from '../cli/valueList';
 import type { ModelCounts } from './counts';
 import { tensorBytes, type Precision } from './precision';
 
@@ -31,7 +32,7 @@ export function trainingMemory(
   batchSize: number,
 ): TrainingMemory {
   if (!Number.isInteger(batchSize) || batchSize < 1) {
-    throw new Error(`batch size must be a whole number ≥ 1, got ${batchSize}`);
+    throw new UsageError(`batch size must be a whole number ≥ 1, got ${batchSize}`);
   }
   let trainable = 0;
   let nonTrainable = 0;

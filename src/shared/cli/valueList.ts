@@ -57,8 +57,41 @@ export interface NumericRange {
 
 const EPS = 1e-9;
 
-/** A number or an inclusive range `a:b[:step]`; a range of integers steps by 1 unless told. */
-export function parseNumericItem(what: string, item: string, integer: boolean): NumericRange {
+/** The most output channels (filters, units) a layer may be given: far beyond any layer a device can run. */
+export const MAX_CHANNELS = 1_048_576;
+/** The most values one dimension of a design space may take (a range is counted before it is expanded). */
+export const MAX_DIMENSION_VALUES = 65_536;
+
+/** What values an item may hold: the inclusive bounds, and whether the upper one is itself excluded. */
+export interface NumericBounds {
+  min: number;
+  max: number;
+  maxExclusive?: boolean;
+  /** Said after the limit in messages: "a layer has no more", "a ratio below 1"… */
+  why?: string;
+}
+
+export const CHANNEL_BOUNDS: NumericBounds = { min: 1, max: MAX_CHANNELS, why: 'no layer a device runs has more' };
+export const RATIO_BOUNDS: NumericBounds = { min: 0, max: 1, maxExclusive: true };
+
+const showNumber = (n: number): string => (Number.isInteger(n) && Math.abs(n) < 1e21 ? n.toLocaleString('en-US') : String(n));
+
+function checkBounds(what: string, item: string, n: number, bounds: NumericBounds | undefined): void {
+  if (!bounds) return;
+  const above = bounds.maxExclusive ? n >= bounds.max : n > bounds.max;
+  if (n < bounds.min || above) {
+    const range = bounds.maxExclusive
+      ? `from ${showNumber(bounds.min)} up to (not including) ${showNumber(bounds.max)}`
+      : `from ${showNumber(bounds.min)} to ${showNumber(bounds.max)}`;
+    throw new UsageError(`${what}: "${item}" is outside the limit: values run ${range}${bounds.why ? ` (${bounds.why})` : ''}`);
+  }
+}
+
+/**
+ * A number or an inclusive range `a:b[:step]`; a range of integers steps by 1 unless told. With bounds, both ends
+ * are checked (a range lies between its ends), so nothing out of bounds is ever expanded.
+ */
+export function parseNumericItem(what: string, item: string, integer: boolean, bounds?: NumericBounds): NumericRange {
   const parts = item.split(':').map((p) => p.trim());
   const nums = parts.map(Number);
   if (parts.length > 3 || parts.some((p) => p === '') || nums.some((n) => !Number.isFinite(n))) {
@@ -66,6 +99,12 @@ export function parseNumericItem(what: string, item: string, integer: boolean): 
   }
   if (integer && nums.some((n) => !Number.isInteger(n))) {
     throw new UsageError(`${what}: "${item}" must be whole numbers`);
+  }
+  checkBounds(what, item, nums[0], bounds);
+  if (parts.length >= 2) checkBounds(what, item, nums[1], bounds);
+  if (integer && nums.some((n) => !Number.isSafeInteger(n))) {
+    // Above 2^53 a whole number cannot even be told from its neighbour.
+    throw new UsageError(`${what}: "${item}" is beyond 2^53, where whole numbers are no longer exact`);
   }
   if (parts.length === 1) return { start: nums[0], stop: nums[0], step: 1 };
   const [start, stop] = nums;
@@ -79,6 +118,7 @@ export function parseNumericItem(what: string, item: string, integer: boolean): 
   return { start, stop, step };
 }
 
+/** How many values a range holds, by arithmetic: nothing is expanded to count it. */
 export const rangeSize = (r: NumericRange): number => Math.floor((r.stop - r.start) / r.step + EPS) + 1;
 
 export function expandRange(r: NumericRange): number[] {
@@ -88,9 +128,26 @@ export function expandRange(r: NumericRange): number[] {
   return out;
 }
 
-/** Expands items (numbers and ranges) into distinct values, in the order given. */
-export function expandNumbers(what: string, items: readonly string[], integer: boolean): number[] {
+/**
+ * Expands items (numbers and ranges) into distinct values, in the order given. Every item is parsed and bounded,
+ * and the count of values is added up by arithmetic, before anything is expanded: more than `maxValues` is refused
+ * as a usage error naming the limit.
+ */
+export function expandNumbers(
+  what: string,
+  items: readonly string[],
+  integer: boolean,
+  bounds?: NumericBounds,
+  maxValues: number = MAX_DIMENSION_VALUES,
+): number[] {
+  const ranges = items.map((item) => parseNumericItem(what, item, integer, bounds));
+  const total = ranges.reduce((n, r) => n + rangeSize(r), 0);
+  if (total > maxValues) {
+    throw new UsageError(
+      `${what}: ${showNumber(total)} values, more than the limit of ${showNumber(maxValues)} for one dimension; use fewer or a coarser step`,
+    );
+  }
   const seen = new Set<number>();
-  for (const item of items) for (const v of expandRange(parseNumericItem(what, item, integer))) seen.add(v);
+  for (const r of ranges) for (const v of expandRange(r)) seen.add(v);
   return [...seen];
 }

@@ -1,4 +1,5 @@
 // Structural edits: set a layer's output channels or prune a ratio of them; consumers follow by shape inference.
+import { MAX_CHANNELS } from '../cli/valueList';
 import { cloneGraph, layerMap, topologicalOrder, validateGraph } from './graph';
 import { inferShapes, layerOutputShape, type ShapeMap } from './shapes';
 import { isChannelLayer, ModelError, outputChannelsOf, type ChannelLayer, type Layer, type ModelGraph } from './types';
@@ -120,6 +121,9 @@ export function checkRatio(name: string, ratio: number): void {
 export function checkChannels(name: string, channels: number): void {
   if (!Number.isInteger(channels) || channels < 1) {
     throw new ModelError(`channels ${name}: must be a whole number ≥ 1, got ${channels}`, name);
+  }
+  if (channels > MAX_CHANNELS) {
+    throw new ModelError(`channels ${name}: at most ${MAX_CHANNELS.toLocaleString('en-US')} (no layer a device runs has more), got ${channels}`, name);
   }
 }
 

@@ -1,28 +1,41 @@
 import { LAYER_TYPES, ModelError, type Layer, type ModelGraph } from './types';
 
-/** Layers in execution order: every layer after its inputs, ties kept in file order. */
+/**
+ * Layers in execution order: every layer after its inputs, ties kept in file order. A depth-first walk with an
+ * explicit stack rather than recursion, so a chain of tens of thousands of layers cannot exhaust the call stack.
+ */
 export function topologicalOrder(graph: ModelGraph): Layer[] {
   const byName = layerMap(graph);
   const state = new Map<string, 'visiting' | 'done'>();
   const order: Layer[] = [];
-  const visit = (layer: Layer, path: string[]): void => {
-    const s = state.get(layer.name);
-    if (s === 'done') return;
-    if (s === 'visiting') {
-      throw new ModelError(`the graph has a cycle: ${[...path, layer.name].join(' → ')}`, layer.name);
-    }
-    state.set(layer.name, 'visiting');
-    for (const input of layer.inputs) {
+  const stack: { layer: Layer; next: number }[] = [];
+  for (const root of graph.layers) {
+    if (state.has(root.name)) continue;
+    state.set(root.name, 'visiting');
+    stack.push({ layer: root, next: 0 });
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1];
+      if (top.next === top.layer.inputs.length) {
+        state.set(top.layer.name, 'done');
+        order.push(top.layer);
+        stack.pop();
+        continue;
+      }
+      const input = top.layer.inputs[top.next++];
       const src = byName.get(input);
       if (!src) {
-        throw new ModelError(`${layer.name}: input "${input}" is not a layer of this model`, layer.name);
+        throw new ModelError(`${top.layer.name}: input "${input}" is not a layer of this model`, top.layer.name);
       }
-      visit(src, [...path, layer.name]);
+      const s = state.get(src.name);
+      if (s === 'done') continue;
+      if (s === 'visiting') {
+        const path = [...stack.map((frame) => frame.layer.name), src.name];
+        throw new ModelError(`the graph has a cycle: ${path.join(' → ')}`, src.name);
+      }
+      state.set(src.name, 'visiting');
+      stack.push({ layer: src, next: 0 });
     }
-    state.set(layer.name, 'done');
-    order.push(layer);
-  };
-  for (const layer of graph.layers) visit(layer, []);
+  }
   return order;
 }
 

@@ -11,6 +11,7 @@
 //   single flat `["name", 0, 0]`.
 // Fields Keras leaves out take Keras's defaults. Only what Frontier's analysis needs is kept: weights,
 // initialisers, regularisers and dtypes are ignored.
+import { MAX_JSON_DEPTH, nestingExceededAt, nestingMessage, valueNestingExceeds } from '../json';
 import { validateGraph } from './graph';
 import { inferShapes } from './shapes';
 import {
@@ -65,6 +66,10 @@ const DROPOUT_CLASSES = new Set(['Dropout', 'SpatialDropout2D', 'GaussianDropout
  * or a TensorFlow.js layers-model `model.json`) into a Frontier graph.
  */
 export function kerasToGraph(json: unknown, sourceName: string): ModelGraph {
+  // The walks below recurse into the config (inbound nodes, activations): bound the depth first.
+  if (valueNestingExceeds(json, MAX_JSON_DEPTH)) {
+    throw new ModelError(`${sourceName}: the model config is ${nestingMessage(MAX_JSON_DEPTH)}`);
+  }
   const model = unwrapModel(json, sourceName);
   const className = model.class_name;
   const bnAxes: BatchNormAxes = new Map();
@@ -126,6 +131,9 @@ function unwrapModel(json: unknown, sourceName: string): Obj {
   }
   if (typeof model === 'string') {
     // Keras H5 attributes keep the config as a JSON string.
+    if (nestingExceededAt(model, MAX_JSON_DEPTH) >= 0) {
+      throw new ModelError(`${sourceName}: "model_config" is ${nestingMessage(MAX_JSON_DEPTH)}`);
+    }
     try {
       model = JSON.parse(model) as unknown;
     } catch {

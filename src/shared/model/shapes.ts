@@ -4,7 +4,9 @@ import { ModelError, type Layer, type ModelGraph, type Padding, type Pair } from
 /** Output shape of every layer, channels-last without the batch dimension. */
 export type ShapeMap = Map<string, number[]>;
 
-export const formatShape = (shape: readonly number[]): string => shape.join('×');
+/** 128×128×1; a dimension too large for plain digits is written in full, never with an exponent. */
+export const formatShape = (shape: readonly number[]): string =>
+  shape.map((d) => (Number.isFinite(d) && Math.abs(d) >= 1e21 ? BigInt(d).toString() : String(d))).join('×');
 
 const elements = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
 
@@ -18,6 +20,13 @@ export function inferShapes(graph: ModelGraph): ShapeMap {
       if (!Number.isInteger(d) || d < 1) {
         throw new ModelError(`${layer.name}: output shape ${formatShape(shape)} is empty or invalid`, layer.name);
       }
+    }
+    if (!Number.isSafeInteger(elements(shape))) {
+      // Counts, MACs and bytes follow from the shapes: none could be exact.
+      throw new ModelError(
+        `${layer.name}: output shape ${formatShape(shape)} holds more than 2^53 values, beyond which Frontier's figures stop being exact; refused`,
+        layer.name,
+      );
     }
     shapes.set(layer.name, shape);
   }

@@ -1,6 +1,7 @@
 // Analyses a contiguous run of configurations into columns: the work one worker does for one batch.
 import { prepareModel } from '../analysis/analyze';
 import { CompiledModel, emptyFigures } from '../analysis/compiled';
+import { allExact } from '../analysis/exact';
 import { parsePrecision, type Precision } from '../analysis/precision';
 import type { DeviceProfile } from '../devices';
 import type { ModelGraph } from '../model/types';
@@ -120,6 +121,12 @@ export class BatchAnalyser {
       const precision = this.precisions[ds[this.precisionDim]];
       const device = this.devices[ds[this.deviceDim]];
       this.model.evaluate(precision, device, figures);
+      if (!allExact(figures.paramBytes, figures.peakActivationBytes, figures.totalBytes, figures.sramBytes)) {
+        out.status[k] = STATUS_CODE.error;
+        out.latencyS[k] = out.accuracy[k] = NaN;
+        out.messages?.set(k, "its memory figures would be beyond 2^53 bytes, where Frontier's figures stop being exact");
+        continue;
+      }
       out.params[k] = figures.params;
       out.paramBytes[k] = figures.paramBytes;
       out.peakActivationBytes[k] = figures.peakActivationBytes;

@@ -2,10 +2,10 @@
 // configuration addressed by an ordinal (grid: its mixed-radix index, last dimension fastest; random: its rank
 // among the seeded samples, which are kept in ascending index order so neighbours share structure).
 import { parsePrecision } from '../analysis/precision';
-import { expandNumbers, UsageError } from '../cli/valueList';
+import { CHANNEL_BOUNDS, expandNumbers, RATIO_BOUNDS, UsageError } from '../cli/valueList';
 import { checkChannels, checkRatio, editableLayers, keptChannels, prunableLayers } from '../model/edit';
 import { outputChannelsOf, type ModelGraph } from '../model/types';
-import { DEFAULT_GRID_LIMIT, type SweepSpec } from './types';
+import { DEFAULT_GRID_LIMIT, MAX_SAMPLES, type SweepSpec } from './types';
 
 export type DimensionKind = 'channels' | 'prune' | 'precision' | 'device';
 
@@ -52,7 +52,7 @@ function channelDimension(name: string, items: string[], ctx: SpaceContext): Dim
       `--channels: "${name}" is not a layer with output channels in ${ctx.modelName}; choose one of ${[...ctx.editable.keys()].join(', ')}`,
     );
   }
-  const values = expandNumbers(`--channels ${name}`, items, true);
+  const values = expandNumbers(`--channels ${name}`, items, true, CHANNEL_BOUNDS);
   for (const v of values) checkChannels(name, v);
   return { kind: 'channels', name, values };
 }
@@ -63,7 +63,7 @@ function pruneDimension(name: string, items: string[], ctx: SpaceContext): Dimen
       `--prune: "${name}" is not a layer with output channels in ${ctx.modelName}; choose one of *, ${[...ctx.editable.keys()].join(', ')}`,
     );
   }
-  const values = expandNumbers(`--prune ${name}`, items, false);
+  const values = expandNumbers(`--prune ${name}`, items, false, RATIO_BOUNDS);
   for (const v of values) checkRatio(name, v);
   return { kind: 'prune', name, values };
 }
@@ -84,18 +84,22 @@ export function buildSpace(spec: SweepSpec, ctx: SpaceContext): DesignSpace {
   dims.push({ kind: 'device', name: 'device', values: [...new Set(spec.devices)] });
 
   const gridSize = dims.reduce((n, d) => n * d.values.length, 1);
+  if (gridSize > Number.MAX_SAFE_INTEGER) {
+    // Configurations are addressed by their index: past 2^53 two of them would share one.
+    throw new UsageError(
+      `the design space has about ${gridSize.toExponential(2)} configurations, beyond the limit of 2^53 that can be indexed; ` +
+        'give fewer values per dimension',
+    );
+  }
   if (spec.strategy === 'random') {
     const samples = spec.samples ?? 0;
-    if (!Number.isInteger(samples) || samples < 1) {
-      throw new UsageError('--strategy random needs --samples N (a whole number ≥ 1)');
-    }
-    if (gridSize > Number.MAX_SAFE_INTEGER) {
-      throw new UsageError(`the design space has about ${gridSize.toExponential(2)} configurations, too many to index`);
+    if (!Number.isInteger(samples) || samples < 1 || samples > MAX_SAMPLES) {
+      throw new UsageError(`--strategy random needs --samples N (a whole number from 1 to ${formatCount(MAX_SAMPLES)})`);
     }
     const picked = sampleIndices(gridSize, Math.min(samples, gridSize), spec.seed ?? 1);
     return { dims, gridSize, total: picked.length, strategy: 'random', samples: picked };
   }
-  const limit = spec.gridLimit ?? DEFAULT_GRID_LIMIT;
+  const limit = spec.gridLimit ?? DEFAULT_GRID_LIMIT; // bounded by parseSweepSpec
   if (gridSize > limit) {
     throw new UsageError(
       `the grid has ${formatCount(gridSize)} configurations, above the limit of ${formatCount(limit)}; ` +

@@ -5,7 +5,7 @@ import { DEFAULT_MEMORY_MODEL, MEMORY_MODELS, type MemoryModel } from '../analys
 import { parsePrecision } from '../analysis/precision';
 import { UsageError } from '../cli/valueList';
 import { MAX_INPUT_DIMENSION, type ImportOptions } from '../model/importOptions';
-import type { Client, SweepSpec } from './types';
+import { MAX_GRID_LIMIT, MAX_SAMPLES, MAX_SEED, type Client, type SweepSpec } from './types';
 import { findRuntime, runtimeIds } from '../latency/runtimes';
 
 export const SPEC_FORMAT = 'frontier-sweep';
@@ -45,6 +45,8 @@ function itemLists(source: string, field: string, value: unknown): Record<string
   }
   const out: Record<string, string[]> = {};
   for (const [name, items] of Object.entries(value as Json)) {
+    // Assigning `__proto__` would set the object's prototype instead of adding a layer.
+    if (name === '__proto__') fail(source, field, 'names a layer "__proto__", which no model has', name);
     const list = Array.isArray(items) ? items : [items];
     if (!list.every((v) => typeof v === 'string' || typeof v === 'number')) {
       fail(source, `${field}.${name}`, 'must be numbers or ranges like "8:64:8"', items);
@@ -58,8 +60,8 @@ export function validateClient(source: string, client: unknown, i: number): Clie
   const c = client as Json;
   if (typeof c !== 'object' || c === null) return fail(source, `clients[${i}]`, 'must be an object', client);
   if (typeof c.name !== 'string' || c.name === '') return fail(source, `clients[${i}].name`, 'must be a name', c.name);
-  if (typeof c.deadlineS !== 'number' || !(c.deadlineS > 0)) {
-    return fail(source, `clients[${i}].deadlineS`, 'must be a positive number of seconds', c.deadlineS);
+  if (typeof c.deadlineS !== 'number' || !(c.deadlineS > 0) || c.deadlineS > MAX_DEADLINE_S) {
+    return fail(source, `clients[${i}].deadlineS`, `must be a positive number of seconds, at most ${MAX_DEADLINE_S.toLocaleString('en-US')}`, c.deadlineS);
   }
   const out: Client = { name: c.name, deadlineS: c.deadlineS };
   if (c.minAccuracy !== undefined && c.minAccuracy !== null) {
@@ -74,6 +76,16 @@ export function validateClient(source: string, client: unknown, i: number): Clie
   }
   return out;
 }
+
+/** The whole-number fields of a spec with their bounds (the same bounds as the CLI's flags). */
+export const SPEC_NUMBERS: readonly ['samples' | 'seed' | 'gridLimit', number, number][] = [
+  ['samples', 1, MAX_SAMPLES],
+  ['seed', 0, MAX_SEED],
+  ['gridLimit', 1, MAX_GRID_LIMIT],
+];
+
+/** A client's deadline: anything longer than a day per inference is a typo, not a deadline. */
+export const MAX_DEADLINE_S = 86_400;
 
 /** Validates a spec object (from a file, the app or the database); every error names the field and the value. */
 export function parseSweepSpec(json: unknown, source: string): SweepSpec {
@@ -150,11 +162,11 @@ export function parseSweepSpec(json: unknown, source: string): SweepSpec {
     if (j.inPlaceDepthwise) spec.inPlaceDepthwise = true;
   }
   if (j.import !== undefined && j.import !== null) spec.import = parseImportOptions(source, j.import);
-  for (const field of ['samples', 'seed', 'gridLimit'] as const) {
+  for (const [field, min, max] of SPEC_NUMBERS) {
     const v = j[field];
     if (v === undefined) continue;
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < (field === 'seed' ? 0 : 1)) {
-      fail(source, field, 'must be a whole number', v);
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
+      fail(source, field, `must be a whole number from ${min} to ${max.toLocaleString('en-US')}`, v);
     }
     spec[field] = v as number;
   }

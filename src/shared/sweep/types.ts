@@ -55,6 +55,12 @@ export interface SweepSpec {
 }
 
 export const DEFAULT_GRID_LIMIT = 10_000_000;
+/** The largest grid limit a user may set: beyond it a sweep would not finish in a working day on any machine. */
+export const MAX_GRID_LIMIT = 100_000_000;
+/** The most configurations a random sweep may draw (each is held in memory while they are drawn). */
+export const MAX_SAMPLES = 10_000_000;
+/** Seeds are 32-bit: larger ones would silently alias smaller ones. */
+export const MAX_SEED = 0xffffffff;
 
 /** Why a configuration is not feasible (or `ok` when it is). Ordered: the first that applies is stored. */
 export type ConfigStatus = 'ok' | 'no-fit' | 'unsupported' | 'error';

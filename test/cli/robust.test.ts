@@ -1,0 +1,135 @@
+// Careless commands and hostile files through the real CLI: refused at once with the right exit code and a message
+// that names the file, the layer or the limit; never a crash, a hang or a figure that is not a finite integer.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { zipSync } from 'fflate';
+import { afterAll, describe, expect, it } from 'vitest';
+import { frontier } from './run';
+
+const dir = mkdtempSync(join(tmpdir(), 'frontier-robust-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const file = (name: string, data: string | Uint8Array): string => {
+  const path = join(dir, name);
+  writeFileSync(path, data);
+  return path;
+};
+
+const sweep = ['sweep', 'exam-cnn', '--device', 'exam-mcu', '--db', ':memory:'];
+
+describe('numeric flags are bounded, as usage errors naming the limit (exit 2)', () => {
+  it.each([
+    [[...sweep, '--channels', 'conv1=1:100000000'], /--channels conv1: "1:100000000" is outside the limit: values run from 1 to 1,048,576/],
+    [[...sweep, '--channels', 'conv1=1:1000000000000'], /is outside the limit: values run from 1 to 1,048,576/],
+    [[...sweep, '--channels', 'conv1=1:1000000000000', '--strategy', 'random', '--samples', '10'], /is outside the limit/],
+    [[...sweep, '--channels', 'conv1=1:1048576'], /--channels conv1: 1,048,576 values, more than the limit of 65,536 for one dimension/],
+    [[...sweep, '--prune', 'conv1=0:0.99:0.0000001'], /--prune conv1: 9,900,001 values, more than the limit of 65,536/],
+    [[...sweep, '--channels', 'conv1=1:4096,conv2=1:4096,dense=1:4096', '--grid-limit', '100000000'], /the grid has 68,719,476,736 configurations, above the limit of 100,000,000/],
+    [[...sweep, '--samples', '1e20', '--strategy', 'random'], /--samples 1e20: must be a whole number from 1 to 10,000,000/],
+    [[...sweep, '--grid-limit', '1e300'], /--grid-limit 1e300: must be a whole number from 1 to 100,000,000/],
+    [[...sweep, '--seed', '4294967296'], /--seed 4294967296: must be a whole number from 0 to 4,294,967,295/],
+    [[...sweep, '--workers', '100000'], /--workers 100000: must be a whole number from 1 to 256/],
+    [[...sweep, '--deadline', 'c=1e300'], /the deadline must be a positive number of seconds, at most 86,400/],
+    [['analyze', 'exam-cnn', '--channels', 'conv1=9007199254740993'], /is outside the limit: values run from 1 to 1,048,576/],
+    [['analyze', 'exam-cnn', '--mode', 'training', '--batch', '1e20'], /--batch 1e20: must be a whole number from 1 to 65,536/],
+  ])('%j', (args, message) => {
+    const r = frontier(args);
+    expect(r.stderr).toMatch(message);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+  });
+});
+
+describe('files that cannot be read or analysed exit 1 at once, naming the file', () => {
+  it.runIf(process.platform !== 'win32')('frontier analyze /dev/zero', () => {
+    const r = frontier(['analyze', '/dev/zero']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('frontier analyze: /dev/zero: cannot read the model file: it is a device, not a regular file\n');
+  });
+
+  it('a ZIP bomb', () => {
+    const config = new Uint8Array(65 * 1024 * 1024 + 1).fill(0x20);
+    const bomb = file('bomb.keras', zipSync({ 'config.json': config }));
+    const r = frontier(['analyze', bomb]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/bomb\.keras: config\.json expands to 68,157,441 bytes \(its declared size\), beyond the 64 MiB limit/);
+  });
+
+  it('a model whose parameters would be infinite: refused naming the layer, no "Infinity" anywhere', () => {
+    const model = file(
+      'huge.json',
+      '{"class_name": "Sequential", "config": {"name": "s", "layers": [' +
+        '{"class_name": "InputLayer", "config": {"name": "in", "batch_input_shape": [null, 16]}},' +
+        '{"class_name": "Dense", "config": {"name": "dense", "units": 1e308}}]}}',
+    );
+    for (const args of [['analyze', model], ['analyze', model, '--json'], ['sweep', model, '--device', 'exam-mcu', '--db', ':memory:']]) {
+      const r = frontier(args);
+      expect(r.code).toBe(1);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(/huge\.json: dense: output shape \d+ holds more than 2\^53 values/);
+      expect(r.stderr).not.toMatch(/Infinity|NaN|undefined|e\+/);
+    }
+  });
+
+  it('JSON nested 5,000 levels deep', () => {
+    const deep = file('deep.json', `{"class_name": "Sequential", "config": {"layers": ${'['.repeat(5000)}${']'.repeat(5000)}}}`);
+    const r = frontier(['analyze', deep]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/deep\.json: not a model file: the JSON is nested deeper than 100 levels/);
+  });
+});
+
+describe('sweeps store only exact figures', () => {
+  it('a configuration whose counts would pass 2^53 is stored as failed with its reason; the session completes', () => {
+    const model = file(
+      'wide.json',
+      JSON.stringify({
+        format: 'frontier-model',
+        version: 1,
+        name: 'wide',
+        outputs: ['conv'],
+        layers: [
+          { name: 'in', type: 'Input', inputs: [], shape: [131072, 131072, 1] },
+          {
+            name: 'conv', type: 'Conv2D', inputs: ['in'], filters: 1, kernel: [1, 1], strides: [1, 1], padding: 'valid',
+            dilation: [1, 1], groups: 1, useBias: true, activation: 'linear',
+          },
+        ],
+      }),
+    );
+    const db = join(dir, 'wide.db');
+    const r = frontier(['sweep', model, '--device', 'exam-mcu', '--channels', 'conv=1,1048576', '--db', db, '--json']);
+    expect(r.stderr).not.toMatch(/Infinity|NaN/);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).status).toBe('complete');
+    const rows = new Database(db, { readonly: true })
+      .prepare(
+        `SELECT status, message, typeof(params) AS tp, typeof(total_bytes) AS tt, typeof(macs) AS tm, params, total_bytes, macs
+         FROM results ORDER BY idx`,
+      )
+      .all() as { status: number; message: string | null; tp: string; tt: string; tm: string; params: number; total_bytes: number; macs: number }[];
+    expect(rows.map((row) => row.status)).toEqual([1, 3]);
+    expect(rows[1].message).toMatch(/^conv: .*2\^53/);
+    for (const row of rows) {
+      expect([row.tp, row.tt, row.tm]).toEqual(['integer', 'integer', 'integer']);
+      for (const v of [row.params, row.total_bytes, row.macs]) expect(Number.isSafeInteger(v)).toBe(true);
+    }
+  });
+});
+
+describe('the small JSON files a command reads', () => {
+  it('a spec, device or calibration file that is a directory, a device or nested too deeply is a usage error naming it', () => {
+    const deep = file('deep-spec.json', `{"model": "exam-cnn", "devices": ${'['.repeat(3000)}${']'.repeat(3000)}}`);
+    const cases: [string[], RegExp][] = [
+      [['sweep', '--spec', deep, '--db', ':memory:'], /deep-spec\.json: not valid here: the JSON is nested deeper than 100 levels/],
+      [['sweep', '--spec', dir, '--db', ':memory:'], /--spec .*: it is a directory, not a regular file/],
+      [['analyze', 'exam-cnn', '--calibration', '/dev/zero'], /--calibration \/dev\/zero: it is a device, not a regular file/],
+    ];
+    for (const [args, message] of cases) {
+      const r = frontier(args);
+      expect(r.stderr).toMatch(message);
+      expect(r.code).toBe(2);
+    }
+  });
+});
