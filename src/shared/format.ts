@@ -15,22 +15,29 @@ export const count = (n: number): string =>
     .toString()
     .replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 
-/** Millions with two decimals: 39037824 → "39.04 M". */
-export const millions = (n: number): string => `${(n / 1e6).toFixed(2)} M`;
+/** Groups the whole part of a decimal string in thousands: "1137.48" → "1,137.48". */
+const grouped = (text: string): string => {
+  const [whole, decimals] = text.split('.');
+  const g = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return decimals === undefined ? g : `${g}.${decimals}`;
+};
+
+/** Millions with two decimals, thousands grouped: 39037824 → "39.04 M", 1137476000 → "1,137.48 M". */
+export const millions = (n: number): string => `${grouped((n / 1e6).toFixed(2))} M`;
 
 /** Seconds below 1 s as milliseconds (82.7 ms), above as seconds with 3 decimals (3.904 s). */
 export function duration(seconds: number | null): string {
-  if (seconds === null) return '—';
+  if (seconds === null || Number.isNaN(seconds)) return '—';
   if (seconds < 1) {
     const ms = seconds * 1000;
     return `${ms < 10 ? ms.toFixed(2) : ms < 100 ? ms.toFixed(1) : ms.toFixed(0)} ms`;
   }
-  return `${seconds.toFixed(3)} s`;
+  return `${grouped(seconds.toFixed(3))} s`;
 }
 
 /** A fraction as a percentage with one decimal: 0.85 → "85.0 %". */
 export const percent = (fraction: number | null): string =>
-  fraction === null ? '—' : `${(fraction * 100).toFixed(1)} %`;
+  fraction === null || Number.isNaN(fraction) ? '—' : `${(fraction * 100).toFixed(1)} %`;
 
 /** Significant-figure rounding that removes float noise (3.9037824000000003 → 3.9037824). */
 export const tidySig = (x: number): number => Number(x.toPrecision(12));

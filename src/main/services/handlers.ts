@@ -20,7 +20,8 @@ import { LATEST_SCHEMA_VERSION, openDatabase, SessionStore, StoreError, UserDevi
 import { compareSessions } from './compare';
 import { exportBundle, exportChosen, exportCsv, importBundle } from './exports';
 import { resultTable } from './results';
-import { resumeSweep, runSweep, sessionList, sessionSummary, preparedForSession, type SweepOptions } from './sweeps';
+import { SessionCache } from './sessionData';
+import { sessionList, startResume, startSweep, type FinishedRun, type SweepOptions } from './sweeps';
 
 type Handlers = { [M in Method]: (params: Params<M>) => Promise<Result<M>> };
 
@@ -65,6 +66,7 @@ export function createServices(options: { dbPath: string; createWorker?: () => W
   const userDevices = new UserDevices(db);
   const events = emitter();
   const running = new Map<string, AbortController>();
+  const cache = new SessionCache(store);
 
   const device = (id: string): DeviceProfile => {
     const found = findBuiltinDevice(id) ?? userDevices.get(id);
@@ -77,7 +79,7 @@ export function createServices(options: { dbPath: string; createWorker?: () => W
 
   /** Starts a sweep (or a resume) in the background; resolves once its session row exists. */
   const launch = (
-    start: (options: SweepOptions) => Promise<unknown>,
+    start: (options: SweepOptions) => Promise<FinishedRun>,
   ): Promise<{ session: string; total: number }> =>
     new Promise((resolve, reject) => {
       const controller = new AbortController();
@@ -93,14 +95,17 @@ export function createServices(options: { dbPath: string; createWorker?: () => W
         },
         onProgress: (p) => {
           const now = performance.now();
-          if (session === null || (now - lastProgress < 200 && p.done < p.total)) return;
+          if (session === null || (now - lastProgress < 80 && p.done < p.total)) return;
           lastProgress = now;
           events.emit('sweep.progress', { session, ...p });
         },
       })
-        .then((summary) => {
-          const status = (summary as { status: string }).status;
-          if (session) events.emit('sweep.finished', { session, status });
+        .then((run) => {
+          let configs = 0;
+          for (let i = 0; i < run.table.total; i++) if (run.table.status[i] !== 255) configs++;
+          // Said first, so a cancel shows at once; the session is then kept for the app to open.
+          events.emit('sweep.finished', { session: run.name, status: run.status, configs, total: run.table.total });
+          cache.remember(run);
         })
         .catch((error: unknown) => {
           if (session === null) reject(error);
@@ -179,7 +184,7 @@ export function createServices(options: { dbPath: string; createWorker?: () => W
       const parsed = parseSweepSpec(spec, 'sweep');
       const model = parseGraph(graph);
       const profiles = parsed.devices.map(device);
-      return launch((o) => runSweep(store, parsed, { ...o, name, replace, graph: model, profiles }));
+      return launch((o) => startSweep(store, parsed, { ...o, name, replace, graph: model, profiles }));
     },
     'sweep.cancel': async ({ session }) => {
       const controller = running.get(session);
@@ -190,9 +195,9 @@ export function createServices(options: { dbPath: string; createWorker?: () => W
     'sessions.get': async ({ name }) => {
       const session = store.getSession(name);
       if (!session) throw new UsageError(`no session named "${name}"`);
-      const prepared = preparedForSession(store, name);
+      const prepared = cache.prepared(name);
       return {
-        summary: sessionSummary(store, name),
+        summary: cache.summary(name),
         spec: session.spec,
         graph: graphToNative(prepared.graph),
         devices: prepared.devices,
@@ -200,17 +205,20 @@ export function createServices(options: { dbPath: string; createWorker?: () => W
         created: session.created,
       };
     },
-    'sessions.results': async ({ name }) => resultTable(store, name),
+    'sessions.results': async ({ name }) => resultTable(cache.columns(name)),
+    'sessions.columns': async ({ name }) => cache.columns(name),
     'sessions.rename': async ({ name, newName }) => {
       store.renameSession(name, newName);
+      cache.forget(name);
       return null;
     },
     'sessions.delete': async ({ name }) => {
       if (!store.getSession(name)) throw new UsageError(`no session named "${name}"`);
       store.deleteSession(name);
+      cache.forget(name);
       return null;
     },
-    'sessions.resume': async ({ name }) => launch((o) => resumeSweep(store, name, o)),
+    'sessions.resume': async ({ name }) => launch((o) => startResume(store, name, o)),
     'sessions.compare': async ({ a, b }) => compareSessions(store, a, b),
     'export.csv': async ({ name, front }) => ({
       fileName: `${name}${front ? '-front' : ''}.csv`,

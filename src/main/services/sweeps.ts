@@ -43,13 +43,26 @@ export interface SweepOptions {
   createWorker?: () => Worker;
 }
 
+/** A run that has ended, as the session row now records it, with the figures of every configuration stored. */
+export interface FinishedRun {
+  id: number;
+  name: string;
+  status: 'complete' | 'cancelled';
+  prepared: PreparedSweep;
+  table: SweepTable;
+  /** FRONT_* bits per ordinal, as written to the store. */
+  flags: Uint8Array;
+}
+
 /** The figures of every stored configuration, indexed by ordinal; status 255 = not stored. */
-class SweepTable {
+export class SweepTable {
   readonly status: Uint8Array;
   readonly accuracy: Float64Array;
   readonly latency: Float64Array;
   readonly totalBytes: Float64Array;
   readonly sramBytes: Float64Array;
+  readonly params: Float64Array;
+  readonly macs: Float64Array;
 
   constructor(readonly total: number) {
     this.status = new Uint8Array(total).fill(255);
@@ -57,9 +70,14 @@ class SweepTable {
     this.latency = new Float64Array(total);
     this.totalBytes = new Float64Array(total);
     this.sramBytes = new Float64Array(total);
+    this.params = new Float64Array(total);
+    this.macs = new Float64Array(total);
   }
 
-  add(c: Pick<ResultColumns, 'idx' | 'status' | 'accuracy' | 'latencyS' | 'totalBytes' | 'sramBytes' | 'count'>): void {
+  add(
+    c: Pick<ResultColumns, 'idx' | 'status' | 'accuracy' | 'latencyS' | 'totalBytes' | 'sramBytes' | 'count'> &
+      Partial<Pick<ResultColumns, 'params' | 'macs'>>,
+  ): void {
     const n = c.count ?? c.idx.length;
     for (let k = 0; k < n; k++) {
       const i = c.idx[k];
@@ -68,6 +86,13 @@ class SweepTable {
       this.latency[i] = c.latencyS[k];
       this.totalBytes[i] = c.totalBytes[k];
       this.sramBytes[i] = c.sramBytes[k];
+    }
+    if (c.params && c.macs) {
+      for (let k = 0; k < n; k++) {
+        const i = c.idx[k];
+        this.params[i] = c.params[k];
+        this.macs[i] = c.macs[k];
+      }
     }
   }
 
@@ -93,7 +118,14 @@ function defaultName(model: string): string {
   return `${model}-${now.getFullYear()}${pad(now.getMonth() + 1)}${pad(now.getDate())}-${pad(now.getHours())}${pad(now.getMinutes())}${pad(now.getSeconds())}`;
 }
 
+/** Runs a sweep and summarises it (the best configuration per client, the front, in full). */
 export async function runSweep(store: SessionStore, spec: SweepSpec, options: SweepOptions = {}): Promise<SweepSummary> {
+  const run = await startSweep(store, spec, options);
+  return summarize(store, run.name, run.prepared, run.table);
+}
+
+/** Runs a sweep to its end (or its cancel) without summarising it: what the app does, which summarises on demand. */
+export async function startSweep(store: SessionStore, spec: SweepSpec, options: SweepOptions = {}): Promise<FinishedRun> {
   const prepared = options.graph
     ? prepareFrom(spec, options.graph, options.profiles ?? spec.devices.map(resolveDevice))
     : await prepareSweep(spec);
@@ -115,6 +147,12 @@ export async function runSweep(store: SessionStore, spec: SweepSpec, options: Sw
 }
 
 export async function resumeSweep(store: SessionStore, name: string, options: SweepOptions = {}): Promise<SweepSummary> {
+  const run = await startResume(store, name, options);
+  return summarize(store, run.name, run.prepared, run.table);
+}
+
+/** Finishes an interrupted or cancelled sweep without summarising it. */
+export async function startResume(store: SessionStore, name: string, options: SweepOptions = {}): Promise<FinishedRun> {
   const session = store.getSession(name);
   if (!session) throw new UsageError(`no session named "${name}"`);
   if (session.status === 'complete') throw new UsageError(`session "${name}" is already complete`);
@@ -128,7 +166,7 @@ export async function resumeSweep(store: SessionStore, name: string, options: Sw
     throw new Error(`session "${name}": the stored spec now gives ${prepared.space.total} configurations, not ${session.total}`);
   }
   const table = new SweepTable(session.total);
-  table.add({ ...store.readResultColumns(session.id, ['status', 'accuracy', 'latencyS', 'totalBytes', 'sramBytes']) });
+  table.add({ ...store.readResultColumns(session.id, ['status', 'accuracy', 'latencyS', 'totalBytes', 'sramBytes', 'params', 'macs']) });
   store.markRunning(session.id);
   return execute(store, session.id, name, prepared, table, options);
 }
@@ -140,7 +178,7 @@ async function execute(
   prepared: PreparedSweep,
   table: SweepTable,
   options: SweepOptions,
-): Promise<SweepSummary> {
+): Promise<FinishedRun> {
   options.onStarted?.({ name, total: prepared.space.total, id });
   const started = performance.now();
   let outcome: { cancelled: boolean };
@@ -160,11 +198,10 @@ async function execute(
     store.finishSession(id, 'failed', { elapsedS: (performance.now() - started) / 1000, error: (error as Error).message });
     throw error;
   }
-  writeFronts(store, id, table);
-  store.finishSession(id, outcome.cancelled ? 'cancelled' : 'complete', {
-    elapsedS: (performance.now() - started) / 1000,
-  });
-  return summarize(store, name, prepared, table);
+  const flags = writeFronts(store, id, table);
+  const status = outcome.cancelled ? 'cancelled' : 'complete';
+  store.finishSession(id, status, { elapsedS: (performance.now() - started) / 1000 });
+  return { id, name, status, prepared, table, flags };
 }
 
 const OK = CONFIG_STATUSES.indexOf('ok');
@@ -225,7 +262,7 @@ function candidates(prepared: PreparedSweep, table: SweepTable): Candidate[] {
   return out;
 }
 
-function summarize(store: SessionStore, name: string, prepared: PreparedSweep, table: SweepTable): SweepSummary {
+export function summarize(store: SessionStore, name: string, prepared: PreparedSweep, table: SweepTable): SweepSummary {
   const session = store.getSession(name);
   if (!session) throw new Error(`session "${name}" vanished`);
   let configs = 0;

@@ -1,16 +1,21 @@
 // A pool of worker threads analysing a sweep in batches: idle-first dispatch with two batches in flight per
-// worker, progress at least every 250 ms, cancel by AbortSignal (workers are terminated; finished batches stay).
+// worker. Finished batches wait in a short queue and are handed to `onResult` one per turn of the event loop, so
+// the thread that stores them stays responsive (requests, progress, cancel) however fast the workers are; a worker
+// gets its next batch only while that queue is short. Progress goes out every 100 ms. Cancel (AbortSignal) takes
+// effect at once: nothing more is dispatched or stored, queued batches are dropped and the workers are terminated
+// with whatever they hold; batches already stored stay.
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { ResultColumns, SweepJob } from '../../shared/sweep/batch';
 import type { FromWorker, ToWorker } from './protocol';
+import { RateWindow } from './rate';
 
 export interface Progress {
   done: number;
   total: number;
-  /** Configurations per second since the start. */
+  /** Configurations per second, over the last few seconds of work (the workers' start-up left out). */
   rate: number;
-  /** Seconds left at the current rate, or null before there is a rate. */
+  /** Seconds left at that rate, or null until there is a rate to go by. */
   etaS: number | null;
   elapsedS: number;
 }
@@ -25,9 +30,11 @@ export interface PoolOptions {
   batchSize?: number;
   signal?: AbortSignal;
   onProgress?: (progress: Progress) => void;
-  /** Called on the main thread for each finished batch, in completion order. */
+  /** Called on the main thread for each finished batch, in completion order, one batch per event-loop turn. */
   onResult: (columns: ResultColumns) => void;
   createWorker?: () => Worker;
+  /** Progress interval in ms (default 100). */
+  progressMs?: number;
 }
 
 export const defaultWorkerCount = (): number => Math.max(1, availableParallelism());
@@ -56,7 +63,10 @@ export function runPool(job: SweepJob, ranges: Range[], options: PoolOptions): P
   const queue = toBatches(ranges, batchSize);
   const count = Math.max(1, Math.min(options.workers ?? defaultWorkerCount(), queue.length || 1));
   const create = options.createWorker ?? createTsWorker;
+  /** Finished batches waiting to be stored; workers wait for their next batch while it holds this many. */
+  const maxWaiting = count + 1;
   const started = performance.now();
+  const rates = new RateWindow();
   let done = 0;
   const partial = new Map<number, number>();
   let seq = 0;
@@ -64,28 +74,50 @@ export function runPool(job: SweepJob, ranges: Range[], options: PoolOptions): P
   return new Promise((resolve, reject) => {
     const workers: Worker[] = [];
     const inFlight = new Map<number, { worker: Worker; batch: Range }>();
+    /** Per worker, batches it holds (sent, not yet answered). */
+    const holding = new Map<Worker, number>();
+    const waiting: { seq: number; columns: ResultColumns; size: number }[] = [];
+    let draining = false;
     let finished = false;
     let timer: ReturnType<typeof setInterval> | undefined;
 
-    const progress = (): void => {
-      if (!options.onProgress) return;
+    const analysed = (): number => {
       let now = done;
       for (const d of partial.values()) now += d;
-      const elapsedS = (performance.now() - started) / 1000;
-      const rate = elapsedS > 0 ? now / elapsedS : 0;
-      options.onProgress({ done: now, total, rate, etaS: rate > 0 ? (total - now) / rate : null, elapsedS });
+      return now;
+    };
+    const progress = (): void => {
+      if (!options.onProgress) return;
+      const now = analysed();
+      const at = performance.now();
+      rates.add(at, now);
+      const recent = rates.rate();
+      const elapsedS = (at - started) / 1000;
+      // Until the window has a rate, the average since the start (start-up included) is shown, without an ETA.
+      const rate = recent > 0 ? recent : elapsedS > 0 ? now / elapsedS : 0;
+      const etaS = now >= total ? 0 : recent > 0 ? (total - now) / recent : null;
+      options.onProgress({ done: now, total, rate, etaS, elapsedS });
     };
     const finish = (error: Error | null, cancelled = false): void => {
       if (finished) return;
       finished = true;
+      waiting.length = 0;
       if (timer) clearInterval(timer);
       options.signal?.removeEventListener('abort', onAbort);
-      Promise.all(workers.map((w) => w.terminate())).finally(() => {
-        if (error) reject(error);
-        else {
-          progress();
-          resolve({ cancelled });
-        }
+      // Terminating interrupts a worker in the middle of a batch; nobody waits for what it held.
+      const stopped = Promise.all(workers.map((w) => w.terminate().catch(() => undefined)));
+      if (error) {
+        void stopped.finally(() => reject(error));
+        return;
+      }
+      if (cancelled) {
+        progress();
+        resolve({ cancelled: true });
+        return;
+      }
+      void stopped.finally(() => {
+        progress();
+        resolve({ cancelled: false });
       });
     };
     const onAbort = (): void => finish(null, true);
@@ -98,20 +130,52 @@ export function runPool(job: SweepJob, ranges: Range[], options: PoolOptions): P
       return;
     }
     options.signal?.addEventListener('abort', onAbort);
-    timer = setInterval(progress, 250);
+    timer = setInterval(progress, options.progressMs ?? 100);
 
     const send = (worker: Worker, message: ToWorker): void => worker.postMessage(message);
     const dispatch = (worker: Worker): void => {
+      if (finished || waiting.length >= maxWaiting) return;
       const batch = queue.shift();
       if (!batch) return;
       const id = ++seq;
       inFlight.set(id, { worker, batch });
+      holding.set(worker, (holding.get(worker) ?? 0) + 1);
       send(worker, { type: 'batch', seq: id, ...batch });
+    };
+    /** Tops every worker up to two batches, the least busy first. */
+    const feed = (): void => {
+      for (let round = 0; round < 2; round++) {
+        for (const worker of workers) if ((holding.get(worker) ?? 0) <= round) dispatch(worker);
+      }
+    };
+    const drain = (): void => {
+      draining = false;
+      if (finished) return;
+      const next = waiting.shift();
+      if (!next) return;
+      try {
+        options.onResult(next.columns);
+      } catch (error) {
+        finish(error as Error);
+        return;
+      }
+      partial.delete(next.seq);
+      done += next.size;
+      if (finished) return; // onResult may have cancelled
+      feed();
+      if (waiting.length > 0) schedule();
+      else if (inFlight.size === 0 && queue.length === 0) finish(null);
+    };
+    const schedule = (): void => {
+      if (draining) return;
+      draining = true;
+      setImmediate(drain);
     };
 
     for (let i = 0; i < count; i++) {
       const worker = create();
       workers.push(worker);
+      holding.set(worker, 0);
       worker.on('message', (message: FromWorker) => {
         if (finished) return;
         switch (message.type) {
@@ -124,16 +188,12 @@ export function runPool(job: SweepJob, ranges: Range[], options: PoolOptions): P
             return;
           case 'result': {
             inFlight.delete(message.seq);
-            partial.delete(message.seq);
-            try {
-              options.onResult(message.columns);
-            } catch (error) {
-              finish(error as Error);
-              return;
-            }
-            done += message.end - message.start;
+            holding.set(worker, (holding.get(worker) ?? 1) - 1);
+            // Counted as analysed while it waits to be stored.
+            partial.set(message.seq, message.end - message.start);
+            waiting.push({ seq: message.seq, columns: message.columns, size: message.end - message.start });
+            schedule();
             dispatch(worker);
-            if (inFlight.size === 0 && queue.length === 0) finish(null);
             return;
           }
           case 'error': {

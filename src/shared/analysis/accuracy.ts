@@ -1,5 +1,6 @@
 // Accuracy models. Values are fractions (0.93, not 93 %); the metric they measure is named by the user.
 import type { ChannelEdits } from '../model/edit';
+import { UsageError } from '../cli/valueList';
 import { parsePrecision } from './precision';
 
 /** The exam's model: a base value minus a fixed penalty for each technique applied. */
@@ -46,23 +47,37 @@ export interface AccuracyEstimate {
 /** Floating-point sums like 0.93 − 0.05 − 0.03 are rounded to 12 decimals so 0.85 stays 0.85. */
 export const tidy = (x: number): number => Math.round(x * 1e12) / 1e12;
 
+/** A bad value in an accuracy model is a usage error (the user's input), never a failure of Frontier. */
 export function checkFraction(what: string, value: number): void {
-  if (!Number.isFinite(value) || value < 0 || value > 1) {
-    throw new Error(`${what} must be a fraction between 0 and 1 (e.g. 0.93), got ${value}`);
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > 1) {
+    throw new UsageError(`${what} must be a fraction between 0 and 1 (e.g. 0.93), got ${JSON.stringify(value) ?? String(value)}`);
   }
 }
 
 export function validateAccuracyModel(model: AccuracyModel): void {
+  const m = model as unknown as Record<string, unknown>;
+  if (typeof m !== 'object' || m === null) throw new UsageError('the accuracy model must be an object');
+  if (m.kind !== 'penalties' && m.kind !== 'calibrated') {
+    throw new UsageError(`the accuracy model's kind must be penalties or calibrated, got ${JSON.stringify(m.kind) ?? 'nothing'}`);
+  }
+  if (m.metric !== undefined && typeof m.metric !== 'string') throw new UsageError('the accuracy metric must be a name');
   if (model.kind === 'penalties') {
     checkFraction('base accuracy', model.base);
+    if (typeof model.penalties !== 'object' || model.penalties === null || Array.isArray(model.penalties)) {
+      throw new UsageError('the penalties must be an object of name → fraction');
+    }
     for (const [name, penalty] of Object.entries(model.penalties)) {
       if (name !== 'pruned') parsePrecision(name);
       checkFraction(`penalty ${name}`, penalty);
     }
     return;
   }
-  if (model.points.length === 0) throw new Error('a calibrated accuracy model needs at least one measured point');
+  if (!Array.isArray(model.points) || model.points.length === 0) {
+    throw new UsageError('a calibrated accuracy model needs at least one measured point');
+  }
   model.points.forEach((p, i) => {
+    if (typeof p !== 'object' || p === null) throw new UsageError(`calibration point ${i + 1} must be an object`);
+    if (typeof p.precision !== 'string') throw new UsageError(`calibration point ${i + 1} needs a precision (fp32, int8…)`);
     parsePrecision(p.precision);
     checkFraction(`calibration point ${i + 1} value`, p.value);
   });

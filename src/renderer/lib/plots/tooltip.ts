@@ -1,5 +1,4 @@
 // What the tooltip says about one configuration: its settings and its figures, formatted as everywhere else.
-import type { ResultTable } from '../../../shared/api';
 import { count, duration, kibLabel, millions, percent } from '../../../shared/format';
 import { CATEGORY_NAMES, EXCLUDED } from './model';
 
@@ -15,8 +14,31 @@ export interface PointDescription {
 
 const STATUS_WORDS = ['ok', 'does not fit', 'unsupported', 'error'];
 
+/** The columns a tooltip reads: a session's typed columns (NaN = unknown) or a JSON ResultTable (null). */
+export interface TooltipTable {
+  session: string;
+  idx: ArrayLike<number>;
+  status: ArrayLike<number>;
+  accuracy: ArrayLike<number | null>;
+  latencyS: ArrayLike<number | null>;
+  totalBytes: ArrayLike<number>;
+  sramBytes: ArrayLike<number>;
+  params: ArrayLike<number>;
+  macs: ArrayLike<number>;
+  precision: ArrayLike<number>;
+  device: ArrayLike<number>;
+  precisions: readonly string[];
+  devices: readonly string[];
+  layers: readonly string[];
+  channels: readonly ArrayLike<number>[];
+  messages: Record<string, string>;
+}
+
+/** A figure or null: NaN and absent values are unknown. */
+const known = (v: number | null | undefined): number | null => (v === null || v === undefined || Number.isNaN(v) ? null : v);
+
 /** Describes row `row` of `table`; `category` (from the plot data) tells front from dominated. */
-export function describePoint(table: ResultTable, row: number, category?: number): PointDescription {
+export function describePoint(table: TooltipTable, row: number, category?: number): PointDescription {
   const idx = table.idx[row];
   const settings = table.layers.map((layer, l) => `${layer} ${table.channels[l]?.[row] ?? '?'}`);
   const precision = table.precisions[table.precision[row]] ?? '?';
@@ -24,8 +46,8 @@ export function describePoint(table: ResultTable, row: number, category?: number
   const accuracy = table.accuracy[row];
   const lines: [string, string][] = [
     ['device', table.devices[table.device[row]] ?? '?'],
-    ['accuracy', accuracy === null || accuracy === undefined ? '—' : percent(accuracy)],
-    ['latency', duration(table.latencyS[row] ?? null)],
+    ['accuracy', percent(known(accuracy))],
+    ['latency', duration(known(table.latencyS[row]))],
     ['memory', kibLabel(table.totalBytes[row])],
     ['SRAM', kibLabel(table.sramBytes[row])],
     ['params', count(table.params[row])],
