@@ -81,6 +81,8 @@ function startServer(dbPath: string): Promise<string> {
 /** In the page: resolves once `ready()` holds at an animation frame (then one more frame), with the time taken
  * since `started`; rejects after `limitMs`. */
 const PAGE_HELPERS = `
+// tsx keeps function names with a __name() helper; functions handed to page.evaluate need it in the page too.
+window.__name = window.__name || ((f) => f);
 window.__bench = {
   until(ready, started, limitMs) {
     return new Promise((resolve, reject) => {
@@ -110,11 +112,17 @@ window.__bench = {
     new PerformanceObserver((list) => { for (const e of list.getEntries()) w.__tasks.push({ start: e.startTime, duration: e.duration }); })
       .observe({ type: 'longtask', buffered: false });
     new MutationObserver(() => w.__progress.push(performance.now()))
-      .observe(document.body, { subtree: true, attributes: true, attributeFilter: ['aria-valuenow'] });
+      .observe(document.body, { subtree: true, attributes: true, attributeFilter: ['data-elapsed'] });
   },
 };`;
 
 async function setUpSweep(page: Page, name: string): Promise<void> {
+  // One device: exam-mcu (opening a session brings back its own devices).
+  await page.getByTestId('nav-device').click();
+  for (const box of await page.locator('[data-testid^="device-"][type="checkbox"]').all()) {
+    const id = (await box.getAttribute('data-testid'))?.slice('device-'.length);
+    if ((id === 'exam-mcu') !== (await box.isChecked())) await box.click();
+  }
   await page.getByTestId('nav-sweep').click();
   await page.getByTestId('dim-channels-conv1').fill('1:256');
   await page.getByTestId('dim-channels-conv2').fill('1:256');

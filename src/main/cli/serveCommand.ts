@@ -58,7 +58,7 @@ export async function serveCommand(argv: string[], io: Io): Promise<number> {
   const args = parseArgs('serve', argv, { port: 'string', db: 'string', open: 'bool' });
   if (args.positionals.length > 0) throw new UsageError(`serve takes no arguments\nusage: ${SERVE_USAGE}`);
   const port = portFlag(args.strings.get('port'));
-  const services = createServices({ dbPath: resolveDbPath(args.strings.get('db')) });
+  const services = createServices({ dbPath: resolveDbPath(args.strings.get('db')), warmWorkers: true });
   let host;
   try {
     host = await startWebHost({ services, rendererDir: RENDERER_DIR, port });

@@ -20,6 +20,8 @@ import { LATEST_SCHEMA_VERSION, openDatabase, SessionStore, StoreError, UserDevi
 import { compareSessions } from './compare';
 import { exportBundle, exportChosen, exportCsv, importBundle } from './exports';
 import { resultTable } from './results';
+import { createTsWorker, defaultWorkerCount } from '../sweep/pool';
+import { WorkerSupply } from '../sweep/supply';
 import { SessionCache } from './sessionData';
 import { sessionList, startResume, startSweep, type FinishedRun, type SweepOptions } from './sweeps';
 
@@ -60,13 +62,21 @@ function parseGraph(json: Record<string, unknown>): ModelGraph {
   return nativeToGraph(json, 'model');
 }
 
-export function createServices(options: { dbPath: string; createWorker?: () => Worker }): Services {
+export interface ServiceOptions {
+  dbPath: string;
+  createWorker?: () => Worker;
+  /** Start sweep workers now and keep them ready between sweeps (the app and the web host: a Run starts at once). */
+  warmWorkers?: boolean;
+}
+
+export function createServices(options: ServiceOptions): Services {
   const db = openDatabase(options.dbPath);
   const store = new SessionStore(db);
   const userDevices = new UserDevices(db);
   const events = emitter();
   const running = new Map<string, AbortController>();
   const cache = new SessionCache(store);
+  const supply = options.warmWorkers ? new WorkerSupply(options.createWorker ?? createTsWorker, defaultWorkerCount()) : undefined;
 
   const device = (id: string): DeviceProfile => {
     const found = findBuiltinDevice(id) ?? userDevices.get(id);
@@ -88,10 +98,15 @@ export function createServices(options: { dbPath: string; createWorker?: () => W
       start({
         signal: controller.signal,
         createWorker: options.createWorker,
+        supply,
         onStarted: (s) => {
           session = s.name;
           running.set(s.name, controller);
           resolve({ session: s.name, total: s.total });
+        },
+        // Said as soon as the work stops, so a cancel shows at once; fronts and the session row follow.
+        onStopped: (run) => {
+          if (session) events.emit('sweep.finished', { session, status: run.status, configs: run.configs, total: run.total });
         },
         onProgress: (p) => {
           const now = performance.now();
@@ -101,10 +116,7 @@ export function createServices(options: { dbPath: string; createWorker?: () => W
         },
       })
         .then((run) => {
-          let configs = 0;
-          for (let i = 0; i < run.table.total; i++) if (run.table.status[i] !== 255) configs++;
-          // Said first, so a cancel shows at once; the session is then kept for the app to open.
-          events.emit('sweep.finished', { session: run.name, status: run.status, configs, total: run.table.total });
+          // The session, as the run's own figures give it, for the app to open next.
           cache.remember(run);
         })
         .catch((error: unknown) => {
@@ -193,16 +205,14 @@ export function createServices(options: { dbPath: string; createWorker?: () => W
     },
     'sessions.list': async () => sessionList(store),
     'sessions.get': async ({ name }) => {
-      const session = store.getSession(name);
-      if (!session) throw new UsageError(`no session named "${name}"`);
-      const prepared = cache.prepared(name);
+      const { detail, prepared, summary } = cache.view(name);
       return {
-        summary: cache.summary(name),
-        spec: session.spec,
+        summary,
+        spec: detail.spec,
         graph: graphToNative(prepared.graph),
         devices: prepared.devices,
-        clients: session.clients,
-        created: session.created,
+        clients: detail.clients,
+        created: detail.created,
       };
     },
     'sessions.results': async ({ name }) => resultTable(cache.columns(name)),
@@ -251,6 +261,7 @@ export function createServices(options: { dbPath: string; createWorker?: () => W
     events: { on: events.on },
     close: () => {
       for (const controller of running.values()) controller.abort();
+      void supply?.close();
       db.close();
     },
     dbPath: options.dbPath,

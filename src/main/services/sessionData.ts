@@ -2,8 +2,8 @@
 // the sessions opened last. Reading a quarter of a million rows back from SQLite takes about half a second, and
 // choosing for each client as long again; a session the app just ran is taken from the run's own figures, and a
 // session opened again (Results, then Sessions, a reload) is served from memory. An entry is used only while the
-// session's row still says the same (id, status, rows stored, end time): a resume or another process writing to it
-// makes it read afresh.
+// session's row still says the same (id, status, end time) and the session is not running: a resume, or another
+// process writing to it, makes it read afresh.
 import type { ResultColumnsView } from '../../shared/api';
 import { UsageError } from '../../shared/cli/valueList';
 import type { SweepSummary } from '../../shared/sweep/summary';
@@ -14,6 +14,8 @@ import { preparedForSession, summarize, SweepTable, type FinishedRun } from './s
 interface Entry {
   key: string;
   name: string;
+  /** The session as read when the entry was made. */
+  detail: SessionDetail;
   prepared: PreparedSweep;
   /** Every ordinal of the session (status 255 = not stored), for the summary. */
   table: SweepTable;
@@ -21,8 +23,7 @@ interface Entry {
   summary: SweepSummary | null;
 }
 
-const keyOf = (s: Pick<SessionDetail, 'id' | 'status' | 'configs' | 'finishedAt'>): string =>
-  `${s.id}|${s.status}|${s.configs}|${s.finishedAt ?? ''}`;
+const keyOf = (s: Pick<SessionDetail, 'id' | 'status' | 'finishedAt'>): string => `${s.id}|${s.status}|${s.finishedAt ?? ''}`;
 
 /** The typed columns of the stored rows of `table` (ordinals with a status), with settings decoded per row. */
 export function columnsOf(
@@ -107,14 +108,11 @@ export class SessionCache {
     return this.entry(name).columns;
   }
 
-  summary(name: string): SweepSummary {
+  /** The session as read, its prepared sweep and its summary: what `sessions.get` answers. */
+  view(name: string): { detail: SessionDetail; prepared: PreparedSweep; summary: SweepSummary } {
     const entry = this.entry(name);
     entry.summary ??= summarize(this.store, entry.name, entry.prepared, entry.table);
-    return entry.summary;
-  }
-
-  prepared(name: string): PreparedSweep {
-    return this.entry(name).prepared;
+    return { detail: entry.detail, prepared: entry.prepared, summary: entry.summary };
   }
 
   /** Keeps a run that just ended, from its own figures (nothing is read back). */
@@ -122,7 +120,7 @@ export class SessionCache {
     const session = this.store.getSession(run.name);
     if (!session || session.id !== run.id) return;
     const columns = columnsOf(run.name, run.prepared, run.table, run.flags, this.store.readMessages(run.id));
-    this.put(run.id, { key: keyOf(session), name: run.name, prepared: run.prepared, table: run.table, columns, summary: null });
+    this.put(run.id, { key: keyOf(session), name: run.name, detail: session, prepared: run.prepared, table: run.table, columns, summary: null });
   }
 
   /** Drops what is kept of a session (renamed, deleted, replaced). */
@@ -131,15 +129,17 @@ export class SessionCache {
   }
 
   private entry(name: string): Entry {
+    const state = this.store.sessionState(name);
+    if (!state) throw new UsageError(`no session named "${name}"`);
+    const kept = this.entries.get(state.id);
+    if (kept && state.status !== 'running' && kept.key === keyOf(state) && kept.name === name) {
+      this.entries.delete(state.id);
+      this.entries.set(state.id, kept);
+      return kept;
+    }
     const session = this.store.getSession(name);
     if (!session) throw new UsageError(`no session named "${name}"`);
     const key = keyOf(session);
-    const kept = this.entries.get(session.id);
-    if (kept && kept.key === key && kept.name === name) {
-      this.entries.delete(session.id);
-      this.entries.set(session.id, kept);
-      return kept;
-    }
     const prepared = preparedForSession(this.store, name);
     const table = new SweepTable(session.total);
     const stored = this.store.readResultColumns(session.id, [
@@ -156,7 +156,7 @@ export class SessionCache {
     const flags = new Uint8Array(session.total);
     for (let k = 0; k < stored.count; k++) flags[stored.idx[k]] = stored.flags[k];
     const columns = columnsOf(name, prepared, table, flags, this.store.readMessages(session.id));
-    const entry: Entry = { key, name, prepared, table, columns, summary: null };
+    const entry: Entry = { key, name, detail: session, prepared, table, columns, summary: null };
     this.put(session.id, entry);
     return entry;
   }

@@ -21,6 +21,7 @@ import type { SessionListEntry } from '../../shared/api';
 import type { ClientOutcome, ResultEntry, SweepSummary } from '../../shared/sweep/summary';
 export type { ClientOutcome, ResultEntry, SweepSummary };
 import { runPool, type Progress, type Range } from '../sweep/pool';
+import type { WorkerSupply } from '../sweep/supply';
 import { resolveDevice } from './resolve';
 import { describeConfiguration, prepareFrom, prepareSweep, type PreparedSweep } from './sweepJob';
 
@@ -41,6 +42,11 @@ export interface SweepOptions {
   profiles?: DeviceProfile[];
   /** How worker threads are made (the Electron build bundles its worker). */
   createWorker?: () => Worker;
+  /** Ready workers to borrow (a long-running host keeps some). */
+  supply?: WorkerSupply;
+  /** Called as soon as the work has stopped (finished or cancelled), before the fronts are written: the moment
+   * to tell the user. */
+  onStopped?: (run: { status: 'complete' | 'cancelled'; configs: number; total: number }) => void;
 }
 
 /** A run that has ended, as the session row now records it, with the figures of every configuration stored. */
@@ -189,6 +195,7 @@ async function execute(
       signal: options.signal,
       onProgress: options.onProgress,
       createWorker: options.createWorker,
+      supply: options.supply,
       onResult: (columns) => {
         store.insertResultColumns(id, columns);
         table.add(columns);
@@ -198,8 +205,16 @@ async function execute(
     store.finishSession(id, 'failed', { elapsedS: (performance.now() - started) / 1000, error: (error as Error).message });
     throw error;
   }
-  const flags = writeFronts(store, id, table);
   const status = outcome.cancelled ? 'cancelled' : 'complete';
+  if (options.onStopped) {
+    let configs = 0;
+    for (let i = 0; i < table.total; i++) if (table.status[i] !== 255) configs++;
+    options.onStopped({ status, configs, total: table.total });
+    // Let that word go out (and a cancel's reply) before the fronts are written; no request is handled before
+    // they are, so nobody sees the session without them.
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  const flags = writeFronts(store, id, table);
   store.finishSession(id, status, { elapsedS: (performance.now() - started) / 1000 });
   return { id, name, status, prepared, table, flags };
 }

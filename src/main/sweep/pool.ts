@@ -1,7 +1,7 @@
 // A pool of worker threads analysing a sweep in batches: idle-first dispatch with two batches in flight per
-// worker. Finished batches wait in a short queue and are handed to `onResult` one per turn of the event loop, so
-// the thread that stores them stays responsive (requests, progress, cancel) however fast the workers are; a worker
-// gets its next batch only while that queue is short. Progress goes out every 100 ms. Cancel (AbortSignal) takes
+// worker. Finished batches wait in a short queue and are handed to `onResult` in parts, one part per turn of the
+// event loop and each sized to take a few milliseconds, so the thread that stores them stays responsive (requests,
+// progress, cancel) however fast the workers are; a worker gets its next batch only while that queue is short. Progress goes out every 100 ms. Cancel (AbortSignal) takes
 // effect at once: nothing more is dispatched or stored, queued batches are dropped and the workers are terminated
 // with whatever they hold; batches already stored stay.
 import { availableParallelism } from 'node:os';
@@ -9,6 +9,7 @@ import { Worker } from 'node:worker_threads';
 import type { ResultColumns, SweepJob } from '../../shared/sweep/batch';
 import type { FromWorker, ToWorker } from './protocol';
 import { RateWindow } from './rate';
+import type { WorkerSupply } from './supply';
 
 export interface Progress {
   done: number;
@@ -35,6 +36,11 @@ export interface PoolOptions {
   createWorker?: () => Worker;
   /** Progress interval in ms (default 100). */
   progressMs?: number;
+  /** Ready workers to borrow (instead of starting new ones with `createWorker`). */
+  supply?: WorkerSupply;
+  /** How long one call of `onResult` may hold the thread, in ms (default 8): a finished batch is handed over in
+   * parts, one per event-loop turn, sized from how fast the last parts went. */
+  storeMs?: number;
 }
 
 export const defaultWorkerCount = (): number => Math.max(1, availableParallelism());
@@ -57,12 +63,35 @@ export class SweepWorkerError extends Error {
   }
 }
 
+/** Rows [start, end) of a batch's columns, as views (no copy); messages re-keyed to the part. */
+export function sliceColumns(c: ResultColumns, start: number, end: number): ResultColumns {
+  const messages = new Map<number, string>();
+  for (const [k, text] of c.messages ?? []) if (k >= start && k < end) messages.set(k - start, text);
+  return {
+    count: end - start,
+    idx: c.idx.subarray(start, end),
+    status: c.status.subarray(start, end),
+    params: c.params.subarray(start, end),
+    paramBytes: c.paramBytes.subarray(start, end),
+    peakActivationBytes: c.peakActivationBytes.subarray(start, end),
+    totalBytes: c.totalBytes.subarray(start, end),
+    sramBytes: c.sramBytes.subarray(start, end),
+    macs: c.macs.subarray(start, end),
+    latencyS: c.latencyS.subarray(start, end),
+    accuracy: c.accuracy.subarray(start, end),
+    messages,
+  };
+}
+
 export function runPool(job: SweepJob, ranges: Range[], options: PoolOptions): Promise<{ cancelled: boolean }> {
   const total = ranges.reduce((n, r) => n + r.end - r.start, 0);
   const batchSize = options.batchSize ?? 8192;
   const queue = toBatches(ranges, batchSize);
-  const count = Math.max(1, Math.min(options.workers ?? defaultWorkerCount(), queue.length || 1));
+  const count = Math.max(1, Math.min(options.workers ?? options.supply?.size ?? defaultWorkerCount(), queue.length || 1));
   const create = options.createWorker ?? createTsWorker;
+  const storeMs = options.storeMs ?? 8;
+  /** Rows per part, adapted to the time parts take (a busy machine gets smaller parts). */
+  let partRows = 1024;
   /** Finished batches waiting to be stored; workers wait for their next batch while it holds this many. */
   const maxWaiting = count + 1;
   const started = performance.now();
@@ -76,7 +105,9 @@ export function runPool(job: SweepJob, ranges: Range[], options: PoolOptions): P
     const inFlight = new Map<number, { worker: Worker; batch: Range }>();
     /** Per worker, batches it holds (sent, not yet answered). */
     const holding = new Map<Worker, number>();
-    const waiting: { seq: number; columns: ResultColumns; size: number }[] = [];
+    /** Finished batches waiting to be stored (from `offset` on). */
+    const waiting: { seq: number; columns: ResultColumns; size: number; offset: number }[] = [];
+    const detach: (() => void)[] = [];
     let draining = false;
     let finished = false;
     let timer: ReturnType<typeof setInterval> | undefined;
@@ -104,8 +135,13 @@ export function runPool(job: SweepJob, ranges: Range[], options: PoolOptions): P
       waiting.length = 0;
       if (timer) clearInterval(timer);
       options.signal?.removeEventListener('abort', onAbort);
-      // Terminating interrupts a worker in the middle of a batch; nobody waits for what it held.
-      const stopped = Promise.all(workers.map((w) => w.terminate().catch(() => undefined)));
+      for (const off of detach) off();
+      // A normal end gives the workers back to the supply; otherwise terminating interrupts a worker in the middle
+      // of a batch, and nobody waits for what it held.
+      const keep = !error && !cancelled && options.supply;
+      if (keep) options.supply?.give(workers);
+      const stopped = keep ? Promise.resolve() : Promise.all(workers.map((w) => w.terminate().catch(() => undefined)));
+      if (!keep) options.supply?.refill();
       if (error) {
         void stopped.finally(() => reject(error));
         return;
@@ -131,6 +167,7 @@ export function runPool(job: SweepJob, ranges: Range[], options: PoolOptions): P
     }
     options.signal?.addEventListener('abort', onAbort);
     timer = setInterval(progress, options.progressMs ?? 100);
+    progress();
 
     const send = (worker: Worker, message: ToWorker): void => worker.postMessage(message);
     const dispatch = (worker: Worker): void => {
@@ -151,16 +188,26 @@ export function runPool(job: SweepJob, ranges: Range[], options: PoolOptions): P
     const drain = (): void => {
       draining = false;
       if (finished) return;
-      const next = waiting.shift();
+      const next = waiting[0];
       if (!next) return;
+      const rows = Math.min(next.size - next.offset, partRows);
+      const whole = next.offset === 0 && rows === next.size;
+      const part = whole ? next.columns : sliceColumns(next.columns, next.offset, next.offset + rows);
+      const t0 = performance.now();
       try {
-        options.onResult(next.columns);
+        options.onResult(part);
       } catch (error) {
         finish(error as Error);
         return;
       }
-      partial.delete(next.seq);
-      done += next.size;
+      const ms = performance.now() - t0;
+      if (ms > 0.5) partRows = Math.round(Math.min(16384, Math.max(256, (partRows + (rows * storeMs) / ms) / 2)));
+      next.offset += rows;
+      done += rows;
+      if (next.offset >= next.size) {
+        waiting.shift();
+        partial.delete(next.seq);
+      } else partial.set(next.seq, next.size - next.offset);
       if (finished) return; // onResult may have cancelled
       feed();
       if (waiting.length > 0) schedule();
@@ -172,11 +219,12 @@ export function runPool(job: SweepJob, ranges: Range[], options: PoolOptions): P
       setImmediate(drain);
     };
 
+    const borrowed = options.supply ? options.supply.take(count) : [];
     for (let i = 0; i < count; i++) {
-      const worker = create();
+      const worker = borrowed[i] ?? create();
       workers.push(worker);
       holding.set(worker, 0);
-      worker.on('message', (message: FromWorker) => {
+      const onMessage = (message: FromWorker): void => {
         if (finished) return;
         switch (message.type) {
           case 'ready':
@@ -190,8 +238,9 @@ export function runPool(job: SweepJob, ranges: Range[], options: PoolOptions): P
             inFlight.delete(message.seq);
             holding.set(worker, (holding.get(worker) ?? 1) - 1);
             // Counted as analysed while it waits to be stored.
-            partial.set(message.seq, message.end - message.start);
-            waiting.push({ seq: message.seq, columns: message.columns, size: message.end - message.start });
+            const size = message.end - message.start;
+            partial.set(message.seq, size);
+            waiting.push({ seq: message.seq, columns: message.columns, size, offset: 0 });
             schedule();
             dispatch(worker);
             return;
@@ -203,10 +252,20 @@ export function runPool(job: SweepJob, ranges: Range[], options: PoolOptions): P
             return;
           }
         }
-      });
-      worker.on('error', (error) => finish(new SweepWorkerError(`sweep worker crashed: ${error.message}`)));
-      worker.on('exit', (code) => {
+      };
+      const onError = (error: Error): void => finish(new SweepWorkerError(`sweep worker crashed: ${error.message}`));
+      const onExit = (code: number): void => {
         if (!finished) finish(new SweepWorkerError(`sweep worker exited unexpectedly (code ${code})`));
+      };
+      worker.on('message', onMessage);
+      worker.on('error', onError);
+      worker.on('exit', onExit);
+      worker.ref();
+      detach.push(() => {
+        worker.off('message', onMessage);
+        worker.off('error', onError);
+        worker.off('exit', onExit);
+        worker.unref();
       });
       send(worker, { type: 'init', seq: ++seq, job });
     }
