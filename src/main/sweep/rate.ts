@@ -17,12 +17,12 @@ export class RateWindow {
     }
   }
 
-  /** Work per second over the window; 0 until two samples at least 50 ms apart have come in. */
-  rate(): number {
+  /** Work per second over the window; 0 until the samples span `minMs` (work arrives in lumps: one lump is no rate). */
+  rate(minMs = 300): number {
     const n = this.times.length;
     if (n < 2) return 0;
     const dt = this.times[n - 1] - this.times[0];
-    if (dt < 50) return 0;
+    if (dt < minMs) return 0;
     return ((this.counts[n - 1] - this.counts[0]) / dt) * 1000;
   }
 }

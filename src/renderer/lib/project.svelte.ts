@@ -12,6 +12,7 @@ import type {
   SessionListEntry,
   SessionView,
   SpaceSize,
+  SweepFinishedEvent,
   SweepProgressEvent,
 } from '../../shared/api';
 import { DEFAULT_GRID_LIMIT, type Client, type SweepSpec } from '../../shared/sweep/types';
@@ -289,7 +290,11 @@ export class Project {
     api.on('sweep.progress', (p) => {
       if (p.session === this.running) this.progress = p;
     });
-    api.on('sweep.finished', (e) => void this.finished(e.session, e.status, e.error, e.configs, e.total));
+    api.on('sweep.finished', (e) => {
+      // A short sweep can end before the reply to its start arrives: kept until then.
+      if (e.session !== this.running) this.endedEarly.set(e.session, e);
+      void this.finished(e);
+    });
     const saved = this.load();
     await this.apply(saved ?? sampleProject());
   }
@@ -475,9 +480,7 @@ export class Project {
         graph: this.model.graph as unknown as Record<string, unknown>,
         ...(name ? { name } : {}),
       });
-      this.running = started.session;
-      this.cancelling = false;
-      this.progress = { session: started.session, done: 0, total: started.total, rate: 0, etaS: null, elapsedS: 0 };
+      this.started(started.session, started.total);
       await this.refreshSessions();
     } catch (error) {
       this.runError = errorText(error);
@@ -499,9 +502,7 @@ export class Project {
     this.notice = null;
     try {
       const started = await api.invoke('sessions.resume', { name });
-      this.running = started.session;
-      this.cancelling = false;
-      this.progress = { session: started.session, done: 0, total: started.total, rate: 0, etaS: null, elapsedS: 0 };
+      this.started(started.session, started.total);
     } catch (error) {
       this.runError = errorText(error);
     }
@@ -512,7 +513,7 @@ export class Project {
    * user is still on the Sweep view (where Run was pressed); anywhere else the note offers them, and the user is
    * not pulled away from what they are doing.
    */
-  private async finished(session: string, status: string, error?: string, configs?: number, total?: number): Promise<void> {
+  private async finished({ session, status, error, configs, total }: SweepFinishedEvent): Promise<void> {
     if (session !== this.running) return;
     this.running = null;
     this.cancelling = false;
@@ -529,6 +530,19 @@ export class Project {
     await this.refreshSessions();
     if (status === 'failed') return;
     if (this.view === 'sweep') await this.openSession(session, { show: true, restore: false });
+  }
+
+  /** Ends of runs that came before their start was answered (see `started`). */
+  private readonly endedEarly = new Map<string, SweepFinishedEvent>();
+
+  /** A run has started: progress from now on, and its end if that already came. */
+  private started(session: string, total: number): void {
+    this.running = session;
+    this.cancelling = false;
+    this.progress = { session, done: 0, total, rate: 0, etaS: null, elapsedS: 0 };
+    const ended = this.endedEarly.get(session);
+    this.endedEarly.clear();
+    if (ended) void this.finished(ended);
   }
 
   async refreshSessions(): Promise<void> {

@@ -1,5 +1,6 @@
 // One configuration of a model, analysed: the numbers behind `frontier analyze` and every sweep point.
 import type { DeviceProfile } from '../devices';
+import { UsageError } from '../cli/valueList';
 import { applyChannelEdits, isPruned, type ChannelEdits } from '../model/edit';
 import type { ModelGraph } from '../model/types';
 import {
@@ -95,7 +96,7 @@ export function prepareModel(base: ModelGraph, accuracy?: AccuracyModel | null):
 
 export function checkHeadroom(headroom: number): void {
   if (!Number.isFinite(headroom) || headroom < 0 || headroom >= 1) {
-    throw new Error(`headroom must be a fraction in [0, 1) of the device SRAM (e.g. 0.1), got ${headroom}`);
+    throw new UsageError(`headroom must be a fraction in [0, 1) of the device SRAM (e.g. 0.1), got ${headroom}`);
   }
 }
 
@@ -137,7 +138,7 @@ export function analyze(base: ModelGraph | PreparedModel, request: AnalysisReque
       precisionsUsed: figures.precisionsUsed,
       macsFraction: prepared.baseCounts.macs > 0 ? counts.macs / prepared.baseCounts.macs : 1,
     };
-    if (model.kind === 'penalties') validateAccuracyModel(model);
+    validateAccuracyModel(model);
     const estimate =
       model.kind === 'penalties'
         ? penaltyAccuracy(model, input)
