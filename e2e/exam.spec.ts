@@ -62,6 +62,7 @@ test('the exam, from a blank project to the exported CSV', async ({ app }) => {
     await page.mouse.move(ring.x + ring.width / 2, ring.y + ring.height / 2);
     await expect(latency.getByTestId('plot-tooltip')).toContainText('INT8');
   }
+  await page.mouse.move(5, 5);
   await screenshot(page, 'results');
   const session = (await page.getByTestId('results-title').textContent())?.trim() ?? '';
 

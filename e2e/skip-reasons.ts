@@ -18,8 +18,9 @@ export default class SkipReasons implements Reporter {
 
   onEnd(_result: FullResult): void {
     for (const [reason, tests] of this.skipped) {
+      const files = [...new Set(tests.map((t) => t.split(' › ')[0]))];
       console.log(`\n  ${tests.length} skipped ${reason}`);
-      for (const title of tests) console.log(`    - ${title}`);
+      console.log(`    (${files.join(', ')})`);
     }
   }
 

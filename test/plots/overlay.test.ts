@@ -89,7 +89,7 @@ describe('constraints', () => {
     ]);
     expect(same.map((c) => [c.testid, c.label, c.members])).toEqual([
       ['limit-sram-esp32', 'SRAM 320 KiB: esp32, rp2040', ['limit-sram-rp2040']],
-      ['limit-sram-exam-mcu', 'SRAM exam-mcu 520 KiB', undefined],
+      ['limit-sram-exam-mcu', 'SRAM 520 KiB: exam-mcu', undefined],
     ]);
   });
 
@@ -132,21 +132,35 @@ describe('overlay markup', () => {
   it('draws the deadlines, the front, the axes and the legend', () => {
     const { under, over } = latency();
     expect(under).toContain('data-testid="grid"');
-    // The front and the hatching lie under the points; the hatching is drawn once, from the first deadline.
+    // The front lies under the points.
     expect(under).toContain('data-testid="front"');
     expect(over).not.toContain('data-testid="front"');
-    expect(under.match(/hatch-late/g)?.length).toBe(2); // the pattern's id and its one use
-    expect(under).toMatch(/<rect data-kind="deadline"[^>]*style="fill:url\(#p1-hatch-late\)"/);
     expect(over).toMatch(/data-testid="deadline-client1" data-kind="deadline" data-value="0.2"><path/);
     expect(over).toContain('>client1 ≤ 200 ms<');
     expect(over).toContain('>client2 ≤ 500 ms<');
-    expect(over.match(/>late</g)?.length).toBe(1);
+    // A client with a 30 s deadline is not late beyond 500 ms: nothing is hatched "late" for everyone in view.
+    expect(under).not.toMatch(/<rect data-kind="deadline"/);
+    expect(over).not.toContain('>late<');
     // 30 s is off the scale: kept, as a label at the right edge.
     expect(over).toContain('data-testid="deadline-far" data-kind="deadline" data-value="30" data-offscale="right"');
     expect(over).toContain('>latency (ms)<');
     expect(over).toContain('>accuracy (%)<');
     expect(over).toContain('>INT8<');
     expect(over).toContain('>no-fit<');
+  });
+
+  it('hatches and names once what is late for every client: beyond the last deadline', () => {
+    const d = buildPlotData(tinyTable(), { x: 'latency', include: [0.2, 0.5] });
+    const { x, y } = plotScales(d, frame);
+    const constraints = deadlineConstraints([
+      { name: 'client1', seconds: 0.2 },
+      { name: 'client2', seconds: 0.5 },
+    ]);
+    const { under, over } = overlayLayers({ id: 'p2', frame, x, y, plot: d, constraints, theme: LIGHT_THEME });
+    expect(under.match(/hatch-late/g)?.length).toBe(2); // the pattern's id and its one use
+    const rect = /<rect data-kind="deadline" x="([\d.]+)"[^>]*style="fill:url\(#p2-hatch-late\)"/.exec(under);
+    expect(Number(rect?.[1])).toBeCloseTo(x(0.5), 0);
+    expect(over.match(/>late</g)?.length).toBe(1);
   });
 
   it('keeps many deadline labels and the region label apart', () => {

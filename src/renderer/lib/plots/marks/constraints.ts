@@ -1,9 +1,9 @@
 // Constraint rules: a vertical line where a constraint bites, labelled, with the far side hatched. Deadlines on the
 // latency plot ("client1 ≤ 200 ms", the late side), memory limits on the memory plot ("SRAM 520 KiB", the side
 // that does not fit). Constraints with the same value share one line and one label ("client1, client2 ≤ 200 ms";
-// "SRAM 256 KiB: esp32, rp2040"). Labels are laid out in rows so none overlaps another; the far side of each kind
-// is hatched once (from its first line to the edge) and named once. A constraint outside the view keeps its
-// element, as a label at the edge it lies beyond.
+// "SRAM 320 KiB: esp32, stm32f746"). Labels are laid out in rows so none overlaps another. Of each kind, the side
+// beyond the last line — late for every client, too big for every device — is hatched once and named once. A
+// constraint outside the view keeps its element, as a label at the edge it lies beyond.
 import { duration, kib } from '../../../../shared/format';
 import { esc, type OverlayTheme } from '../palette';
 import { innerBottom, innerLeft, innerRight, innerTop, r1, type Frame, type Scale } from '../scales';
@@ -89,7 +89,7 @@ export function limitConstraints(limits: readonly Limit[]): Constraint[] {
       // "SRAM esp32" and "SRAM rp2040" at the same size: "SRAM 256 KiB: esp32, rp2040".
       const devices = group.map((l) => l.device).filter((d): d is string => d !== undefined);
       const label =
-        group.length > 1 && devices.length === group.length
+        several && devices.length === group.length
           ? `${kind === 'sram' ? 'SRAM' : 'flash'} ${kibShort(first.bytes)}: ${devices.join(', ')}`
           : `${first.label} ${kibShort(first.bytes)}`;
       out.push({
@@ -185,29 +185,21 @@ export function constraintMarks({ constraints, x, frame, theme, id }: Constraint
     Math.min(8, maxRows),
   );
 
-  // The far side of each kind, hatched once from its leftmost line (or the whole view when that lies to the left).
+  // Beyond the last line of each kind, hatched and named once.
   let hatch = '<g data-testid="constraint-hatch">';
   const regions: string[] = [];
   for (const kind of ['deadline', 'sram', 'flash'] as const) {
-    const ofKind = placed.filter((p) => p.c.kind === kind && p.offscale !== 'right');
-    if (ofKind.length === 0) continue;
-    const from = Math.max(x0, Math.min(...ofKind.map((p) => p.px)));
-    if (x1 - from > 0.5) {
-      hatch += `<rect data-kind="${kind}" x="${r1(from)}" y="${r1(y0)}" width="${r1(x1 - from)}" height="${r1(y1 - y0)}" style="fill:url(#${hatchId(id, kind)})"/>`;
-    }
-    // Named once: beyond the last line (late for everyone), else in the widest stretch between lines.
-    const edges = [...new Set(ofKind.map((p) => Math.max(x0, p.px)))].sort((a, b) => a - b);
-    edges.push(x1);
-    let best = { from: edges[edges.length - 2], to: x1 };
-    if (best.to - best.from < 40) {
-      for (let i = 0; i + 1 < edges.length; i++) if (edges[i + 1] - edges[i] > best.to - best.from) best = { from: edges[i], to: edges[i + 1] };
-    }
+    const ofKind = placed.filter((p) => p.c.kind === kind);
+    if (ofKind.length === 0 || ofKind.some((p) => p.offscale === 'right')) continue;
+    const from = Math.max(x0, ...ofKind.map((p) => p.px));
+    if (x1 - from <= 0.5) continue;
+    hatch += `<rect data-kind="${kind}" x="${r1(from)}" y="${r1(y0)}" width="${r1(x1 - from)}" height="${r1(y1 - y0)}" style="fill:url(#${hatchId(id, kind)})"/>`;
     const region = ofKind[0].c.region;
-    if (best.to - best.from >= Math.min(40, labelWidth(region) + 8)) {
+    if (x1 - from >= labelWidth(region) + 8) {
       const colour = kind === 'deadline' ? theme.fg : theme.danger;
       const ry = r1(y1 - 6 - regions.length * ROW);
       regions.push(
-        `<text data-testid="region-${kind}" x="${r1((best.from + best.to) / 2)}" y="${ry}" text-anchor="middle" style="fill:${colour};fill-opacity:0.75;${text}">${esc(region)}</text>`,
+        `<text data-testid="region-${kind}" x="${r1((from + x1) / 2)}" y="${ry}" text-anchor="middle" style="fill:${colour};fill-opacity:0.75;${text};${halo}">${esc(region)}</text>`,
       );
     }
   }
