@@ -22,7 +22,7 @@ describe('binary bodies', () => {
     expect(holdsTypedArrays(value)).toBe(true);
     expect(holdsTypedArrays({ a: [1, 2], b: { c: 'x' } })).toBe(false);
     const body = encodeBinary(value);
-    const copy = body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength);
+    const copy = body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength) as ArrayBuffer;
     const back = decodeBinary(copy) as typeof value;
     expect(back.result.session).toBe('exam ✓');
     expect(back.result.idx).toBeInstanceOf(Uint32Array);
@@ -44,7 +44,7 @@ describe('binary bodies', () => {
   it('refuses what is not such a body, or points outside itself', () => {
     expect(() => decodeBinary(new TextEncoder().encode('{"ok":true}').buffer)).toThrow(/not a Frontier binary body/);
     const body = encodeBinary({ a: Float64Array.from([1, 2, 3]) });
-    const cut = body.buffer.slice(0, body.byteLength - 8);
+    const cut = body.buffer.slice(0, body.byteLength - 8) as ArrayBuffer;
     expect(() => decodeBinary(cut)).toThrow(/points outside itself/);
   });
 });
