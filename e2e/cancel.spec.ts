@@ -54,6 +54,8 @@ test('cancel a large sweep', async ({ app }) => {
   await expect(progress).toHaveCount(0);
   await expect(page.getByTestId('cancel')).toHaveCount(0);
   await expect(page.getByTestId('session-status')).toContainText(`cancelled · ${kept.toLocaleString('en-US')} of 262,144 configurations`);
+  expect(kept).toBeGreaterThan(0);
+  await expect(page.getByTestId('pareto-plot-latency')).toHaveAttribute('data-session', 'stopped');
   const points = Number(await page.getByTestId('pareto-plot-latency').getAttribute('data-points'));
   expect(points).toBeGreaterThan(0);
   await page.waitForTimeout(1000);

@@ -113,6 +113,14 @@ window.__bench = {
       .observe({ type: 'longtask', buffered: false });
     new MutationObserver(() => w.__progress.push(performance.now()))
       .observe(document.body, { subtree: true, attributes: true, attributeFilter: ['data-elapsed'] });
+    // When the sweep itself ended: its progress bar went away.
+    w.__finishedAt = null;
+    let seen = false;
+    new MutationObserver(() => {
+      const bar = document.querySelector('[data-testid="progress"]');
+      if (bar) seen = true;
+      else if (seen && w.__finishedAt === null) w.__finishedAt = performance.now();
+    }).observe(document.body, { subtree: true, childList: true });
   },
 };`;
 
@@ -221,6 +229,7 @@ async function main(): Promise<void> {
         __bench: { until: (f: () => boolean, s: number, l: number) => Promise<number>; drawn: (s: string) => boolean };
         __tasks: { start: number; duration: number }[];
         __progress: number[];
+        __finishedAt: number | null;
       };
       const started = performance.now();
       (document.querySelector('[data-testid="run-sweep"]') as HTMLButtonElement).click();
@@ -231,7 +240,11 @@ async function main(): Promise<void> {
         let gap = 0;
         for (let i = 1; i < marks.length; i++) gap = Math.max(gap, marks[i] - marks[i - 1]);
         const longest = w.__tasks.filter((t) => t.start >= started).reduce((m, t) => Math.max(m, t.duration), 0);
-        return { ms, updates: progress.length, gap, longest };
+        const ended = w.__finishedAt ?? performance.now();
+        const longestDuringSweep = w.__tasks
+          .filter((t) => t.start >= started && t.start < ended)
+          .reduce((m, t) => Math.max(m, t.duration), 0);
+        return { ms, sweepMs: ended - started, updates: progress.length, gap, longest, longestDuringSweep };
       });
     }),
   );
@@ -284,9 +297,9 @@ async function main(): Promise<void> {
   log(`canvas draw of the point cloud:    median ${median(draws).toFixed(1)} ms, max ${Math.max(...draws).toFixed(1)} ms (target ≤ 250 ms)`);
   log(`redraw, resize → next frame:       median ${median(frames).toFixed(1)} ms`);
   log(`hover lookup:                      median ${median(lookups).toFixed(3)} ms, p95 ${p95(lookups).toFixed(3)} ms over ${lookups.length} moves (target ≤ 16 ms)`);
-  log(`sweep of 262,144 from the UI:      ${(sweep.ms / 1000).toFixed(1)} s from Run to its session drawn (${points262k.toLocaleString('en-US')} points per plot)`);
+  log(`sweep of 262,144 from the UI:      ${(sweep.sweepMs / 1000).toFixed(1)} s to its end, ${(sweep.ms / 1000).toFixed(1)} s from Run to its session drawn (${points262k.toLocaleString('en-US')} points per plot)`);
   log(`  progress updates:                ${sweep.updates}, longest gap ${sweep.gap.toFixed(0)} ms (target ≤ 250 ms)`);
-  log(`  longest main-thread task:        ${sweep.longest.toFixed(0)} ms (target ≤ 100 ms; tasks under 50 ms are not reported by the browser)`);
+  log(`  longest main-thread task:        ${sweep.longest.toFixed(0)} ms from Run until drawn, ${sweep.longestDuringSweep.toFixed(0)} ms while it ran (target ≤ 100 ms; the browser reports tasks over 50 ms only)`);
   log(`open 262,144 session → drawn:      ${openMs.toFixed(0)} ms (target ≤ 1000 ms)`);
   log(`sort its table by latency:         ${sortMs.toFixed(0)} ms (target ≤ 150 ms)`);
   log(`cancel at ${cancel.at.toLocaleString('en-US')} → stopped:        ${cancel.ms.toFixed(0)} ms, ${kept.toLocaleString('en-US')} configurations kept (target ≤ 250 ms)`);
@@ -301,6 +314,7 @@ async function main(): Promise<void> {
       hoverLookupP95Ms: Number(p95(lookups).toFixed(3)),
       sweepProgressUpdates: sweep.updates,
       progressIntervalMaxMs: Math.round(sweep.gap),
+      longestTaskDuringSweepMs: Math.round(sweep.longestDuringSweep),
       longestTaskMs: Math.round(sweep.longest),
       openSessionMs: Math.round(openMs),
       sortMs: Math.round(sortMs),
