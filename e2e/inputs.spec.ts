@@ -101,6 +101,9 @@ test('device and accuracy fields are checked as typed; a bad value is a 4xx, not
   expect(headroom.status, JSON.stringify(headroom.body)).toBe(400);
   const size = await callApi(app, 'sweep.size', { spec: { model: 'exam-cnn', devices: ['exam-mcu'], headroom: -0.5 }, graph });
   expect(size.status, JSON.stringify(size.body)).toBe(400);
+  const device = await callApi(app, 'devices.save', { profile: { id: 'mine', name: 'Mine', sramBytes: -1 } });
+  expect(device.status, JSON.stringify(device.body)).toBe(400);
+  expect(device.body.error?.message).toContain('sramBytes must be a positive number of bytes, got -1');
 });
 
 test('a precision without a penalty is flagged, in the inputs and on its results', async ({ app }) => {

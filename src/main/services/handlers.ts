@@ -6,7 +6,7 @@ import { analyze, FRONTIER_VERSION } from '../../shared/analysis/analyze';
 import { PrecisionError } from '../../shared/analysis/precision';
 import type { ApiErrorPayload, EventName, Events, Method, Params, Result } from '../../shared/api';
 import { UsageError } from '../../shared/cli/valueList';
-import { parseDeviceProfile } from '../../shared/deviceProfile';
+import { DeviceProfileError, parseDeviceProfile } from '../../shared/deviceProfile';
 import { BUILTIN_DEVICES, findBuiltinDevice, withWeightsIn, type DeviceProfile } from '../../shared/devices';
 import { prunableLayers, editableLayers } from '../../shared/model/edit';
 import { graphToNative, nativeToGraph } from '../../shared/model/native';
@@ -37,7 +37,7 @@ export interface Services {
 export function errorPayload(error: unknown): ApiErrorPayload {
   const message = error instanceof Error ? error.message : String(error);
   if (error instanceof ValidationError) return { message, kind: 'invalid' };
-  if (error instanceof UsageError || error instanceof PrecisionError) return { message, kind: 'usage' };
+  if (error instanceof UsageError || error instanceof PrecisionError || error instanceof DeviceProfileError) return { message, kind: 'usage' };
   if (error instanceof ModelError) return { message, kind: 'model' };
   if (error instanceof StoreError) return { message, kind: 'store' };
   return { message, kind: 'internal' };
