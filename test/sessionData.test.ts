@@ -29,7 +29,7 @@ describe('session columns', () => {
     const db = openDatabase(join(mkdtempSync(join(tmpdir(), 'frontier-columns-')), 'f.db'));
     open.push(db);
     const store = new SessionStore(db);
-    const run = await startSweep(store, spec, { name: 'grid', workers: 1 });
+    const run = await startSweep(store, spec, { name: 'grid', workers: 1, keepFiguresUpTo: 1000 });
     const fromRun = new SessionCache(store);
     fromRun.remember(run);
     const warm = fromRun.columns('grid');
@@ -54,6 +54,11 @@ describe('session columns', () => {
     });
     // The summary is the one `show` computes.
     expect(fromRun.view('grid').summary).toEqual(sessionSummary(store, 'grid'));
+    // A run that did not keep its figures is read back instead.
+    const plain = await startSweep(store, spec, { name: 'plain', workers: 1 });
+    const later = new SessionCache(store);
+    later.remember(plain);
+    expect(later.columns('plain')).toEqual({ ...cold, session: 'plain' });
   });
 
   it('reads a session afresh once it has changed', async () => {
@@ -77,6 +82,8 @@ describe('session columns', () => {
     const { resumeSweep } = await import('../src/main/services/sweeps');
     await resumeSweep(store, 'partial', { workers: 1 });
     expect(cache.columns('partial').count).toBe(64 * 64 * 6);
+    // A session larger than what is kept is read each time, and still answered.
+    expect(new SessionCache(store, 100).columns('partial').count).toBe(64 * 64 * 6);
     store.renameSession('partial', 'whole');
     expect(cache.columns('whole').session).toBe('whole');
     expect(() => cache.columns('partial')).toThrow(/no session named "partial"/);

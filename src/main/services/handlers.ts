@@ -22,7 +22,7 @@ import { exportBundle, exportChosen, exportCsv, importBundle } from './exports';
 import { resultTable } from './results';
 import { createTsWorker, defaultWorkerCount } from '../sweep/pool';
 import { WorkerSupply } from '../sweep/supply';
-import { SessionCache } from './sessionData';
+import { DEFAULT_CACHED_ROWS, SessionCache } from './sessionData';
 import { sessionList, startResume, startSweep, type FinishedRun, type SweepOptions } from './sweeps';
 
 type Handlers = { [M in Method]: (params: Params<M>) => Promise<Result<M>> };
@@ -99,6 +99,7 @@ export function createServices(options: ServiceOptions): Services {
         signal: controller.signal,
         createWorker: options.createWorker,
         supply,
+        keepFiguresUpTo: DEFAULT_CACHED_ROWS,
         onStarted: (s) => {
           session = s.name;
           running.set(s.name, controller);

@@ -3,7 +3,8 @@
 // choosing for each client as long again; a session the app just ran is taken from the run's own figures, and a
 // session opened again (Results, then Sessions, a reload) is served from memory. An entry is used only while the
 // session's row still says the same (id, status, end time) and the session is not running: a resume, or another
-// process writing to it, makes it read afresh.
+// process writing to it, makes it read afresh. What is kept is bounded (about 70 bytes per configuration, at most
+// `maxRows` configurations in all); a larger session is read each time it is opened.
 import type { ResultColumnsView } from '../../shared/api';
 import { UsageError } from '../../shared/cli/valueList';
 import type { SweepSummary } from '../../shared/sweep/summary';
@@ -11,25 +12,28 @@ import type { SessionDetail, SessionStore } from '../store';
 import { channelsOf, type PreparedSweep } from './sweepJob';
 import { preparedForSession, summarize, SweepTable, type FinishedRun } from './sweeps';
 
+/** Configurations kept in all (about 300 MB at most). */
+export const DEFAULT_CACHED_ROWS = 4_194_304;
+
 interface Entry {
   key: string;
   name: string;
   /** The session as read when the entry was made. */
   detail: SessionDetail;
   prepared: PreparedSweep;
-  /** Every ordinal of the session (status 255 = not stored), for the summary. */
-  table: SweepTable;
   columns: ResultColumnsView;
   summary: SweepSummary | null;
 }
 
 const keyOf = (s: Pick<SessionDetail, 'id' | 'status' | 'finishedAt'>): string => `${s.id}|${s.status}|${s.finishedAt ?? ''}`;
 
+type TableWithSizes = SweepTable & { params: Float64Array; macs: Float64Array };
+
 /** The typed columns of the stored rows of `table` (ordinals with a status), with settings decoded per row. */
 export function columnsOf(
   name: string,
   prepared: PreparedSweep,
-  table: SweepTable,
+  table: TableWithSizes,
   flagsByOrdinal: ArrayLike<number>,
   messages: Map<number, string>,
 ): ResultColumnsView {
@@ -95,13 +99,20 @@ export function columnsOf(
   return out;
 }
 
+/** The figures the chooser needs, by ordinal, from a session's columns. */
+function tableOf(columns: ResultColumnsView, total: number): SweepTable {
+  const table = new SweepTable(total);
+  table.add({ ...columns, idx: columns.idx });
+  return table;
+}
+
 export class SessionCache {
   private readonly entries = new Map<number, Entry>();
 
   constructor(
     private readonly store: SessionStore,
-    /** Sessions kept (the most recently used). */
-    private readonly size = 2,
+    /** Configurations kept in all, over the sessions kept. */
+    private readonly maxRows = DEFAULT_CACHED_ROWS,
   ) {}
 
   columns(name: string): ResultColumnsView {
@@ -111,16 +122,19 @@ export class SessionCache {
   /** The session as read, its prepared sweep and its summary: what `sessions.get` answers. */
   view(name: string): { detail: SessionDetail; prepared: PreparedSweep; summary: SweepSummary } {
     const entry = this.entry(name);
-    entry.summary ??= summarize(this.store, entry.name, entry.prepared, entry.table);
+    entry.summary ??= summarize(this.store, entry.name, entry.prepared, tableOf(entry.columns, entry.detail.total));
     return { detail: entry.detail, prepared: entry.prepared, summary: entry.summary };
   }
 
-  /** Keeps a run that just ended, from its own figures (nothing is read back). */
+  /** Keeps a run that just ended, from its own figures (nothing is read back), when the run kept them. */
   remember(run: FinishedRun): void {
+    const { params, macs } = run.table;
+    if (!params || !macs) return;
     const session = this.store.getSession(run.name);
     if (!session || session.id !== run.id) return;
-    const columns = columnsOf(run.name, run.prepared, run.table, run.flags, this.store.readMessages(run.id));
-    this.put(run.id, { key: keyOf(session), name: run.name, detail: session, prepared: run.prepared, table: run.table, columns, summary: null });
+    const table = run.table as TableWithSizes;
+    const columns = columnsOf(run.name, run.prepared, table, run.flags, this.store.readMessages(run.id));
+    this.put(run.id, { key: keyOf(session), name: run.name, detail: session, prepared: run.prepared, columns, summary: null });
   }
 
   /** Drops what is kept of a session (renamed, deleted, replaced). */
@@ -139,9 +153,8 @@ export class SessionCache {
     }
     const session = this.store.getSession(name);
     if (!session) throw new UsageError(`no session named "${name}"`);
-    const key = keyOf(session);
     const prepared = preparedForSession(this.store, name);
-    const table = new SweepTable(session.total);
+    const table = new SweepTable(session.total, true) as TableWithSizes;
     const stored = this.store.readResultColumns(session.id, [
       'status',
       'accuracy',
@@ -156,17 +169,22 @@ export class SessionCache {
     const flags = new Uint8Array(session.total);
     for (let k = 0; k < stored.count; k++) flags[stored.idx[k]] = stored.flags[k];
     const columns = columnsOf(name, prepared, table, flags, this.store.readMessages(session.id));
-    const entry: Entry = { key, name, detail: session, prepared, table, columns, summary: null };
+    const entry: Entry = { key: keyOf(session), name, detail: session, prepared, columns, summary: null };
     this.put(session.id, entry);
     return entry;
   }
 
+  /** Keeps an entry (the most recent last), dropping the oldest while the rows kept exceed the budget. */
   private put(id: number, entry: Entry): void {
     this.entries.delete(id);
+    if (entry.columns.count > this.maxRows) return;
     this.entries.set(id, entry);
-    while (this.entries.size > this.size) {
-      const oldest = this.entries.keys().next().value as number;
+    let rows = 0;
+    for (const e of this.entries.values()) rows += e.columns.count;
+    for (const [oldest, e] of this.entries) {
+      if (rows <= this.maxRows) break;
       this.entries.delete(oldest);
+      rows -= e.columns.count;
     }
   }
 }

@@ -44,6 +44,9 @@ export interface SweepOptions {
   createWorker?: () => Worker;
   /** Ready workers to borrow (a long-running host keeps some). */
   supply?: WorkerSupply;
+  /** Keep every configuration's parameters and MACs in the run's table too (for the app to show the session from
+   * the run's own figures), up to this many configurations. */
+  keepFiguresUpTo?: number;
   /** Called as soon as the work has stopped (finished or cancelled), before the fronts are written: the moment
    * to tell the user. */
   onStopped?: (run: { status: 'complete' | 'cancelled'; configs: number; total: number }) => void;
@@ -67,17 +70,21 @@ export class SweepTable {
   readonly latency: Float64Array;
   readonly totalBytes: Float64Array;
   readonly sramBytes: Float64Array;
-  readonly params: Float64Array;
-  readonly macs: Float64Array;
+  /** Parameters and MACs too, when asked for (what the app shows besides the fronts' figures). */
+  readonly params: Float64Array | null;
+  readonly macs: Float64Array | null;
 
-  constructor(readonly total: number) {
+  constructor(
+    readonly total: number,
+    sizes = false,
+  ) {
     this.status = new Uint8Array(total).fill(255);
     this.accuracy = new Float64Array(total);
     this.latency = new Float64Array(total);
     this.totalBytes = new Float64Array(total);
     this.sramBytes = new Float64Array(total);
-    this.params = new Float64Array(total);
-    this.macs = new Float64Array(total);
+    this.params = sizes ? new Float64Array(total) : null;
+    this.macs = sizes ? new Float64Array(total) : null;
   }
 
   add(
@@ -93,11 +100,12 @@ export class SweepTable {
       this.totalBytes[i] = c.totalBytes[k];
       this.sramBytes[i] = c.sramBytes[k];
     }
-    if (c.params && c.macs) {
+    const { params, macs } = this;
+    if (params && macs && c.params && c.macs) {
       for (let k = 0; k < n; k++) {
         const i = c.idx[k];
-        this.params[i] = c.params[k];
-        this.macs[i] = c.macs[k];
+        params[i] = c.params[k];
+        macs[i] = c.macs[k];
       }
     }
   }
@@ -148,7 +156,7 @@ export async function startSweep(store: SessionStore, spec: SweepSpec, options: 
     clients: spec.clients,
     replace: options.replace,
   });
-  const table = new SweepTable(prepared.space.total);
+  const table = new SweepTable(prepared.space.total, prepared.space.total <= (options.keepFiguresUpTo ?? 0));
   return execute(store, id, name, prepared, table, options);
 }
 
@@ -171,8 +179,10 @@ export async function startResume(store: SessionStore, name: string, options: Sw
   if (prepared.space.total !== session.total) {
     throw new Error(`session "${name}": the stored spec now gives ${prepared.space.total} configurations, not ${session.total}`);
   }
-  const table = new SweepTable(session.total);
-  table.add({ ...store.readResultColumns(session.id, ['status', 'accuracy', 'latencyS', 'totalBytes', 'sramBytes', 'params', 'macs']) });
+  const sizes = session.total <= (options.keepFiguresUpTo ?? 0);
+  const table = new SweepTable(session.total, sizes);
+  const columns = ['status', 'accuracy', 'latencyS', 'totalBytes', 'sramBytes'] as const;
+  table.add({ ...store.readResultColumns(session.id, sizes ? [...columns, 'params', 'macs'] : [...columns]) });
   store.markRunning(session.id);
   return execute(store, session.id, name, prepared, table, options);
 }
