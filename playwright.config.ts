@@ -9,7 +9,7 @@ export default defineConfig({
   expect: { timeout: 15_000 },
   fullyParallel: false,
   workers: 1,
-  reporter: [['list']],
+  reporter: [['list'], ['./e2e/skip-reasons.ts']],
   outputDir: 'test-results',
   use: { viewport: { width: 1440, height: 960 }, actionTimeout: 15_000 },
   projects: [

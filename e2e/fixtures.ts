@@ -10,7 +10,11 @@ import { _electron } from '@playwright/test';
 import { CHROMIUM_FLAGS, electronBinary, findChromium } from './browser';
 
 export const root = join(import.meta.dirname, '..');
-export const screenshotDir = join(root, 'docs', 'screenshots');
+/** Screenshots go to an ignored folder, so a test run leaves the work tree as it was; `npm run screenshots` sets
+ * FRONTIER_SCREENSHOTS=docs/screenshots to refresh the README's. */
+export const screenshotDir = process.env.FRONTIER_SCREENSHOTS
+  ? join(root, process.env.FRONTIER_SCREENSHOTS)
+  : join(root, 'test-results', 'screenshots');
 
 export interface App {
   page: Page;
@@ -89,3 +93,23 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 }
 
 export const readText = (path: string): string => readFileSync(path, 'utf8');
+
+/** Runs the sweep set up on the Sweep view under `name` and waits for its results. */
+export async function runSweep(page: Page, name: string, options: { timeout?: number } = {}): Promise<void> {
+  await page.getByTestId('nav-sweep').click();
+  await page.getByTestId('session-name').fill(name);
+  await expect(page.getByTestId('run-sweep')).toBeEnabled();
+  await page.getByTestId('run-sweep').click();
+  await expect(page.getByTestId('results-title')).toHaveText(name, { timeout: options.timeout ?? 60_000 });
+  await expect(page.getByTestId('session-status')).toContainText(/complete|cancelled/, { timeout: options.timeout ?? 60_000 });
+}
+
+/** Calls a method of the web host directly (as any HTTP client could), returning the status and the parsed body. */
+export async function callApi(app: App, method: string, params: unknown): Promise<{ status: number; body: { ok: boolean; error?: { message: string; kind: string }; result?: unknown } }> {
+  const response = await fetch(`http://127.0.0.1:${app.port}/api/${method}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', 'X-Frontier-Token': app.token ?? '' },
+    body: JSON.stringify(params),
+  });
+  return { status: response.status, body: (await response.json()) as never };
+}

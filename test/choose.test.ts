@@ -135,7 +135,7 @@ describe('bestForClient: nearest miss', () => {
     expect(r.nearestMiss?.candidate.idx).toBe(7);
     expect(r.nearestMiss?.missBy.latencyS).toBeCloseTo(0.04, 12);
     expect(r.nearestMiss?.violation).toBeCloseTo(0.2, 12);
-    expect(r.nearestMiss?.reason).toBe('the fastest feasible configuration (#7 on m) takes 0.24 s, 0.04 s over the 0.2 s deadline');
+    expect(r.nearestMiss?.reason).toBe('the fastest feasible configuration (#7 on m) takes 240 ms, 40.0 ms over the 200 ms deadline');
   });
 
   it('weighs latency overshoot, accuracy shortfall and memory overshoot, each relative to its limit', () => {
@@ -159,7 +159,7 @@ describe('bestForClient: nearest miss', () => {
     const r3 = bestForClient(c, [both]);
     expect(r3.nearestMiss?.violation).toBeCloseTo(0.25 + 0.05 / 0.9, 12);
     expect(r3.nearestMiss?.reason).toBe(
-      'the nearest configuration (#5 on mcu) takes 0.25 s, 0.05 s over the 0.2 s deadline; reaches 85.0 %, 5 percentage points below the 90.0 % minimum',
+      'the nearest configuration (#5 on mcu) takes 250 ms, 50.0 ms over the 200 ms deadline; reaches 85.0 %, 5 percentage points below the 90.0 % minimum',
     );
   });
 
@@ -232,7 +232,7 @@ describe('the exam: two clients on eight configurations', () => {
     expect(r.best).toBeNull();
     expect(r.nearestMiss?.candidate).toBe(named(8, 8, 'int8'));
     expect(r.nearestMiss?.reason).toBe(
-      `the fastest feasible configuration (#${named(8, 8, 'int8').idx} on exam-mcu) takes 0.0827 s, 0.0327 s over the 0.05 s deadline`,
+      `the fastest feasible configuration (#${named(8, 8, 'int8').idx} on exam-mcu) takes 82.7 ms, 32.7 ms over the 50.0 ms deadline`,
     );
   });
 

@@ -26,14 +26,24 @@ describe('compareFronts', () => {
     expect(back.verdict).toBe('a-better');
   });
 
-  it('normalises both hypervolumes over the union of the fronts', () => {
+  it('normalises both hypervolumes over the union of the fronts, measured from a tenth beyond the worst', () => {
     const r = compareFronts(a, b);
-    expect(r.bounds).toEqual({ accuracy: [0.85, 0.9], latency: [0.08, 0.4879728], memory: [149275, 345219] });
+    expect(r.bounds.accuracy[0]).toBeCloseTo(0.845, 12);
+    expect(r.bounds.accuracy[1]).toBe(0.9);
+    expect(r.bounds.latency[0]).toBe(0.08);
+    expect(r.bounds.latency[1]).toBeCloseTo(0.4879728 + 0.04079728, 12);
+    expect(r.bounds.memory).toEqual([149275, 345219 + 19594.4]);
     expect(r.hypervolumeA).toBeCloseTo(hypervolume(a.map((p) => ({ accuracy: p.accuracy, latency: p.latencyS, memory: p.totalBytes })), r.bounds), 12);
     expect(r.hypervolumeB).toBeGreaterThan(r.hypervolumeA);
-    // By hand: B's 8/8 point is (0.2, 1, 1) normalised, 16/32 is (1, 0, 0): volume 0.2. A's 8/8 is (0, ~0.99, 1): 0.
-    expect(r.hypervolumeB).toBeCloseTo(0.2, 12);
-    expect(r.hypervolumeA).toBeCloseTo(0, 12);
+    // By hand, with each axis scaled to [0, 1] (1 = best) and 1/11 the margin's share of the widened range:
+    // B's 8/8 point is (3/11, 1, 1) and its 16/32 point (1, 1/11, 1/11): 3/11 + 1/121 − 3/11 · 1/121.
+    expect(r.hypervolumeB).toBeCloseTo(3 / 11 + 1 / 121 - 3 / 1331, 12);
+    // A's 8/8 point is (1/11, ~0.995, 1): no longer 0 for lying on the worst accuracy of both fronts.
+    expect(r.hypervolumeA).toBeGreaterThan(0.09);
+    // Identical fronts score the same, above 0.
+    const same = compareFronts(a, a);
+    expect(same.hypervolumeA).toBe(same.hypervolumeB);
+    expect(same.hypervolumeA).toBeGreaterThan(0);
   });
 
   it('calls identical fronts the same and incomparable ones mixed', () => {

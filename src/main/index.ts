@@ -192,7 +192,7 @@ function createWindow(): BrowserWindow {
 function startServices(): Services | null {
   try {
     const dbPath = resolveDbPath();
-    return createServices({ dbPath, createWorker: createSweepWorker });
+    return createServices({ dbPath, createWorker: createSweepWorker, warmWorkers: true });
   } catch (error) {
     const message = (error as Error).message ?? String(error);
     const abi = /NODE_MODULE_VERSION|was compiled against a different Node\.js version/.test(message);

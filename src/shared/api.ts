@@ -164,6 +164,41 @@ export interface ResultTable {
   messages: Record<string, string>;
 }
 
+/**
+ * A session's results as typed columns, one entry per stored configuration in idx order: what the app draws and
+ * sorts. Typed arrays cross Electron IPC as they are and the web host as one binary body (src/shared/binary.ts),
+ * so a session of hundreds of thousands of configurations arrives without building objects per row.
+ */
+export interface ResultColumnsView {
+  session: string;
+  count: number;
+  idx: Uint32Array;
+  /** 0 ok, 1 no-fit, 2 unsupported, 3 error. */
+  status: Uint8Array;
+  /** Fractions; NaN = no estimate. */
+  accuracy: Float64Array;
+  /** Seconds; NaN = the device cannot run it. */
+  latencyS: Float64Array;
+  totalBytes: Float64Array;
+  sramBytes: Float64Array;
+  params: Float64Array;
+  macs: Float64Array;
+  /** FRONT_3D | FRONT_LATENCY | FRONT_MEMORY bits. */
+  flags: Uint8Array;
+  /** Index into `precisions` / `devices`. */
+  precision: Uint8Array;
+  device: Uint16Array;
+  precisions: string[];
+  devices: string[];
+  /** Per device: the factors of its latency band (predicted × lowFactor … × highFactor). */
+  deviceBands?: LatencyBandFactors[];
+  /** Editable layers, and for each a column of channel counts. */
+  layers: string[];
+  channels: Uint32Array[];
+  /** idx → message for configurations that failed analysis. */
+  messages: Record<string, string>;
+}
+
 export interface SessionSide {
   session: string;
   model: string;
@@ -228,6 +263,7 @@ export interface Api {
   'sessions.list': { params: Record<string, never>; result: SessionListEntry[] };
   'sessions.get': { params: { name: string }; result: SessionView };
   'sessions.results': { params: { name: string }; result: ResultTable };
+  'sessions.columns': { params: { name: string }; result: ResultColumnsView };
   'sessions.rename': { params: { name: string; newName: string }; result: null };
   'sessions.delete': { params: { name: string }; result: null };
   'sessions.resume': { params: { name: string }; result: { session: string; total: number } };
@@ -260,6 +296,9 @@ export interface SweepFinishedEvent {
   session: string;
   status: string;
   error?: string;
+  /** Configurations stored and in the design space, when the run got as far as its session row. */
+  configs?: number;
+  total?: number;
 }
 
 /** Event name → payload, pushed from the services to every UI. */
@@ -343,6 +382,7 @@ export const PARAMS: { [M in Method]: Schema<Params<M>> } = {
   'sessions.list': none as Schema<Record<string, never>>,
   'sessions.get': v.object({ name }),
   'sessions.results': v.object({ name }),
+  'sessions.columns': v.object({ name }),
   'sessions.rename': v.object({ name, newName: name }),
   'sessions.delete': v.object({ name }),
   'sessions.resume': v.object({ name }),

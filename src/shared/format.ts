@@ -30,11 +30,17 @@ export const kibLabel = (bytes: number): string => `${kib(bytes)} KiB`;
 /** Whole numbers with thousands separators: 91203 → "91,203". */
 export const count = (n: number): string => (Number.isFinite(n) ? group(wholeDigits(n)) : NOT_A_FIGURE);
 
-/** Millions with two decimals: 39037824 → "39.04 M". */
+/** Groups the whole part of a decimal string in thousands: "1137.48" → "1,137.48". */
+const grouped = (text: string): string => {
+  const [whole, decimals] = text.split('.');
+  return decimals === undefined ? group(whole) : `${group(whole)}.${decimals}`;
+};
+
+/** Millions with two decimals, thousands grouped: 39037824 → "39.04 M", 1137476000 → "1,137.48 M". */
 export const millions = (n: number): string => {
   if (!Number.isFinite(n)) return `${NOT_A_FIGURE} M`;
   const m = n / 1e6;
-  return Math.abs(m) < 1e21 ? `${m.toFixed(2)} M` : `${group(wholeDigits(m))} M`;
+  return Math.abs(m) < 1e21 ? `${grouped(m.toFixed(2))} M` : `${group(wholeDigits(m))} M`;
 };
 
 /** Seconds below 1 s as milliseconds (82.7 ms), above as seconds with 3 decimals (3.904 s). */
@@ -44,7 +50,7 @@ export function duration(seconds: number | null): string {
     const ms = seconds * 1000;
     return `${ms < 10 ? ms.toFixed(2) : ms < 100 ? ms.toFixed(1) : ms.toFixed(0)} ms`;
   }
-  return seconds < 1e21 ? `${seconds.toFixed(3)} s` : `${group(wholeDigits(seconds))} s`;
+  return seconds < 1e21 ? `${grouped(seconds.toFixed(3))} s` : `${group(wholeDigits(seconds))} s`;
 }
 
 /** A fraction as a percentage with one decimal: 0.85 → "85.0 %". */

@@ -1,7 +1,7 @@
 import { scaleLinear } from 'd3';
 import { describe, expect, it } from 'vitest';
 import { axisTicks } from '../../src/renderer/lib/plots/marks/axis';
-import { deadlineConstraints, kibShort, limitConstraints, secondsLabel } from '../../src/renderer/lib/plots/marks/constraints';
+import { deadlineConstraints, kibShort, labelWidth, limitConstraints, secondsLabel, stackRows } from '../../src/renderer/lib/plots/marks/constraints';
 import { stepPath } from '../../src/renderer/lib/plots/marks/front';
 import { buildPlotData } from '../../src/renderer/lib/plots/model';
 import { overlayLayers, overlayRings, standaloneSvg, xAxis } from '../../src/renderer/lib/plots/overlay-svg';
@@ -53,11 +53,23 @@ describe('axes', () => {
 
 describe('constraints', () => {
   it('labels deadlines and limits', () => {
-    expect(secondsLabel(0.2)).toBe('0.2 s');
+    expect(secondsLabel(0.2)).toBe('200 ms');
+    expect(secondsLabel(1.5)).toBe('1.500 s');
     expect(kibShort(520 * K)).toBe('520 KiB');
     expect(kibShort(145.78 * K)).toBe('145.78 KiB');
     expect(deadlineConstraints([{ name: 'client1', seconds: 0.2 }])).toEqual([
-      { testid: 'deadline-client1', kind: 'deadline', label: 'client1 ≤ 0.2 s', value: 0.2, region: 'late' },
+      { testid: 'deadline-client1', kind: 'deadline', label: 'client1 ≤ 200 ms', value: 0.2, region: 'late' },
+    ]);
+    // Clients with the same deadline share one line and one label.
+    expect(
+      deadlineConstraints([
+        { name: 'a', seconds: 0.2 },
+        { name: 'b', seconds: 0.5 },
+        { name: 'c', seconds: 0.2 },
+      ]),
+    ).toEqual([
+      { testid: 'deadline-a', kind: 'deadline', label: 'a, c ≤ 200 ms', value: 0.2, region: 'late', members: ['deadline-c'] },
+      { testid: 'deadline-b', kind: 'deadline', label: 'b ≤ 500 ms', value: 0.5, region: 'late' },
     ]);
     expect(limitConstraints([{ label: 'SRAM', bytes: 520 * K }, { label: 'flash', bytes: 2048 * K }]).map((c) => [c.testid, c.label])).toEqual([
       ['limit-sram', 'SRAM 520 KiB'],
@@ -69,8 +81,41 @@ describe('constraints', () => {
         { label: 'SRAM esp32', bytes: 320 * K, device: 'esp32' },
       ]).map((c) => c.testid),
     ).toEqual(['limit-sram-exam-mcu', 'limit-sram-esp32']);
+    // Devices with the same SRAM: one line, one label naming them.
+    const same = limitConstraints([
+      { label: 'SRAM esp32', bytes: 320 * K, device: 'esp32' },
+      { label: 'SRAM rp2040', bytes: 320 * K, device: 'rp2040' },
+      { label: 'SRAM exam-mcu', bytes: 520 * K, device: 'exam-mcu' },
+    ]);
+    expect(same.map((c) => [c.testid, c.label, c.members])).toEqual([
+      ['limit-sram-esp32', 'SRAM 320 KiB: esp32, rp2040', ['limit-sram-rp2040']],
+      ['limit-sram-exam-mcu', 'SRAM 520 KiB: exam-mcu', undefined],
+    ]);
+  });
+
+  it('stacks labels in rows so that none overlaps another', () => {
+    const rows = stackRows(
+      [
+        { x0: 0, x1: 100 },
+        { x0: 50, x1: 150 },
+        { x0: 160, x1: 200 },
+        { x0: 90, x1: 120 },
+      ],
+      4,
+    );
+    expect(rows).toEqual([0, 1, 0, 2]);
   });
 });
+
+/** Text boxes of the labels in a markup string, estimated as the layout does. */
+function labelBoxes(markup: string): { x0: number; x1: number; y: number; text: string }[] {
+  return [...markup.matchAll(/<text(?: data-testid="[^"]*")? x="([\d.-]+)" y="([\d.-]+)" text-anchor="(start|end|middle)"[^>]*>([^<]*)<\/text>/g)].map((m) => {
+    const x = Number(m[1]);
+    const w = labelWidth(m[4].replace(/&[a-z]+;/g, '&'));
+    const x0 = m[3] === 'start' ? x : m[3] === 'end' ? x - w : x - w / 2;
+    return { x0, x1: x0 + w, y: Number(m[2]), text: m[4] };
+  });
+}
 
 describe('overlay markup', () => {
   const latency = () => {
@@ -87,17 +132,54 @@ describe('overlay markup', () => {
   it('draws the deadlines, the front, the axes and the legend', () => {
     const { under, over } = latency();
     expect(under).toContain('data-testid="grid"');
-    expect(over).toContain('data-testid="front"');
-    expect(over).toMatch(/data-testid="deadline-client1" data-kind="deadline" data-value="0.2"><rect[^>]*style="fill:url\(#p1-hatch-late\)"/);
-    expect(over).toContain('>client1 ≤ 0.2 s<');
-    expect(over).toContain('>client2 ≤ 0.5 s<');
-    expect(over).toContain('>late<');
+    // The front lies under the points.
+    expect(under).toContain('data-testid="front"');
+    expect(over).not.toContain('data-testid="front"');
+    expect(over).toMatch(/data-testid="deadline-client1" data-kind="deadline" data-value="0.2"><path/);
+    expect(over).toContain('>client1 ≤ 200 ms<');
+    expect(over).toContain('>client2 ≤ 500 ms<');
+    // A client with a 30 s deadline is not late beyond 500 ms: nothing is hatched "late" for everyone in view.
+    expect(under).not.toMatch(/<rect data-kind="deadline"/);
+    expect(over).not.toContain('>late<');
     // 30 s is off the scale: kept, as a label at the right edge.
     expect(over).toContain('data-testid="deadline-far" data-kind="deadline" data-value="30" data-offscale="right"');
     expect(over).toContain('>latency (ms)<');
     expect(over).toContain('>accuracy (%)<');
     expect(over).toContain('>INT8<');
     expect(over).toContain('>no-fit<');
+  });
+
+  it('hatches and names once what is late for every client: beyond the last deadline', () => {
+    const d = buildPlotData(tinyTable(), { x: 'latency', include: [0.2, 0.5] });
+    const { x, y } = plotScales(d, frame);
+    const constraints = deadlineConstraints([
+      { name: 'client1', seconds: 0.2 },
+      { name: 'client2', seconds: 0.5 },
+    ]);
+    const { under, over } = overlayLayers({ id: 'p2', frame, x, y, plot: d, constraints, theme: LIGHT_THEME });
+    expect(under.match(/hatch-late/g)?.length).toBe(2); // the pattern's id and its one use
+    const rect = /<rect data-kind="deadline" x="([\d.]+)"[^>]*style="fill:url\(#p2-hatch-late\)"/.exec(under);
+    expect(Number(rect?.[1])).toBeCloseTo(x(0.5), 0);
+    expect(over.match(/>late</g)?.length).toBe(1);
+  });
+
+  it('keeps many deadline labels and the region label apart', () => {
+    const d = buildPlotData(tinyTable(), { x: 'latency' });
+    const { x, y } = plotScales(d, frame);
+    const deadlines = deadlineConstraints(
+      ['alpha', 'bravo', 'charlie', 'delta', 'echo'].map((name, i) => ({ name, seconds: 0.1 + i * 0.02 })),
+    );
+    const { over } = overlayLayers({ id: 'q', frame, x, y, plot: d, constraints: deadlines, theme: LIGHT_THEME });
+    const boxes = labelBoxes(over).filter((b) => /≤|^late$/.test(b.text));
+    expect(boxes).toHaveLength(6);
+    for (let i = 0; i < boxes.length; i++) {
+      for (let j = i + 1; j < boxes.length; j++) {
+        const a = boxes[i];
+        const b = boxes[j];
+        const apart = a.y !== b.y || a.x1 <= b.x0 || b.x1 <= a.x0;
+        expect(apart, `${a.text} / ${b.text}`).toBe(true);
+      }
+    }
   });
 
   it('is deterministic', () => {
@@ -109,14 +191,15 @@ describe('overlay markup', () => {
     const { x, y } = plotScales(d, frame);
     const { over } = overlayLayers({ id: 'p', frame, x, y, plot: d, constraints: deadlineConstraints([{ name: 'a<b & "c"', seconds: 0.3 }]) });
     expect(over).toContain('data-testid="deadline-a&lt;b &amp; &quot;c&quot;"');
-    expect(over).toContain('a&lt;b &amp; &quot;c&quot; ≤ 0.3 s');
+    expect(over).toContain('a&lt;b &amp; &quot;c&quot; ≤ 300 ms');
   });
 
   it('shades beyond the SRAM limit on the memory plot', () => {
     const d = buildPlotData(tinyTable(), { x: 'memory', include: [520 * K] });
     const { x, y } = plotScales(d, frame);
-    const { over } = overlayLayers({ id: 'm', frame, x, y, plot: d, constraints: limitConstraints([{ label: 'SRAM', bytes: 520 * K }]), theme: LIGHT_THEME });
-    expect(over).toMatch(/data-testid="limit-sram" data-kind="sram" data-value="532480"><rect[^>]*fill:url\(#m-hatch-fit\)/);
+    const { under, over } = overlayLayers({ id: 'm', frame, x, y, plot: d, constraints: limitConstraints([{ label: 'SRAM', bytes: 520 * K }]), theme: LIGHT_THEME });
+    expect(over).toMatch(/data-testid="limit-sram" data-kind="sram" data-value="532480"><path/);
+    expect(under).toMatch(/<rect data-kind="sram"[^>]*fill:url\(#m-hatch-fit\)/);
     expect(over).toContain('>SRAM 520 KiB<');
     expect(over).toContain('>does not fit<');
     expect(over).toContain('>memory (KiB)<');

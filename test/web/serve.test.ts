@@ -70,6 +70,39 @@ describe('frontier serve', () => {
     expect(stderr).toContain('stopped');
   });
 
+  it.each([
+    ['without a display', { DISPLAY: '', WAYLAND_DISPLAY: '' }, /could not open a browser \(there is no display here\)/],
+    ['without xdg-open', { DISPLAY: ':99', WAYLAND_DISPLAY: '' }, /could not open a browser \(xdg-open is not installed\)/],
+  ])('--open %s says so and prints the address to open', async (_what, display, reason) => {
+    if (process.platform === 'darwin' || process.platform === 'win32') return;
+    const child = spawn(process.execPath, [join(root, 'bin', 'frontier.mjs'), 'serve', '--open', '--port', '0', '--db', join(dir, 'o.db')], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      // An empty PATH: no opener can be found.
+      env: { ...process.env, ...display, PATH: dir },
+    });
+    let stderr = '';
+    child.stderr.setEncoding('utf8');
+    const exited = new Promise((resolve) => child.on('exit', resolve));
+    try {
+      const url = await new Promise<string>((resolve) => createInterface({ input: child.stdout }).once('line', resolve));
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no word about the browser: ${stderr}`)), 20_000);
+        child.stderr.on('data', (chunk: string) => {
+          stderr += chunk;
+          if (reason.test(stderr) && stderr.includes(url)) {
+            clearTimeout(timer);
+            resolve();
+          }
+        });
+      });
+      expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=/);
+    } finally {
+      child.kill('SIGTERM');
+      await exited;
+    }
+  });
+
   it('rejects a bad --port as a usage error (exit 2)', async () => {
     const child = spawn(process.execPath, [join(root, 'bin', 'frontier.mjs'), 'serve', '--port', 'http', '--db', join(dir, 'x.db')], {
       cwd: root,

@@ -8,6 +8,11 @@ import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { METHODS, type EventName, type Events, type Method } from '../../src/shared/api';
 import { createServices, type Services } from '../../src/main/services/handlers';
+import { runSweep } from '../../src/main/services/sweeps';
+import { openDatabase, SessionStore } from '../../src/main/store';
+import type { ResultColumnsView } from '../../src/shared/api';
+import { BINARY_MIME, decodeBinary } from '../../src/shared/binary';
+import { defaultSpec } from '../../src/shared/sweep/specFile';
 import { UsageError } from '../../src/shared/cli/valueList';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -534,5 +539,29 @@ describe('web host (real services)', () => {
     const error = JSON.parse(missing.body);
     expect(error.ok).toBe(false);
     expect(error.error.message).toContain('no-such-session');
+  });
+
+  it("a session's columns come as one binary body of typed arrays; the JSON table says the same", async () => {
+    const other = openDatabase(join(root, 'frontier.db'));
+    try {
+      await runSweep(new SessionStore(other), { ...defaultSpec('exam-cnn'), devices: ['exam-mcu'], channels: { conv1: ['8', '16'] } }, { name: 'cols', workers: 1 });
+    } finally {
+      other.close();
+    }
+    const response = await fetch(`http://127.0.0.1:${host.port}/api/sessions.columns`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${host.token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ name: 'cols' }),
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe(BINARY_MIME);
+    const body = decodeBinary(await response.arrayBuffer()) as { ok: boolean; result: ResultColumnsView };
+    expect(body.ok).toBe(true);
+    expect(body.result.idx).toBeInstanceOf(Uint32Array);
+    expect(body.result.count).toBe(2);
+    const json = JSON.parse((await callApi(host.port, host.token, 'sessions.results', { name: 'cols' })).body).result;
+    expect(json.idx).toEqual(Array.from(body.result.idx));
+    expect(json.totalBytes).toEqual(Array.from(body.result.totalBytes));
+    expect(json.channels).toEqual(body.result.channels.map((c) => Array.from(c)));
   });
 });

@@ -25,21 +25,39 @@ function portFlag(value: string | undefined): number {
   return n;
 }
 
-/** Opens the URL in the default browser when there is one; any failure is ignored (the URL is printed anyway). */
-export function openBrowser(url: string): void {
+/**
+ * Opens the URL in the default browser. Resolves with null once a browser is on its way, or with why none could be
+ * opened (no display, no opener, the opener failed) so the caller can say so and point at the URL.
+ */
+export function openBrowser(url: string, env: NodeJS.ProcessEnv = process.env): Promise<string | null> {
+  const linux = process.platform !== 'darwin' && process.platform !== 'win32';
+  if (linux && !env.DISPLAY && !env.WAYLAND_DISPLAY) return Promise.resolve('there is no display here');
   const [command, args]: [string, string[]] =
     process.platform === 'darwin'
       ? ['open', [url]]
       : process.platform === 'win32'
         ? ['cmd', ['/c', 'start', '""', url]]
         : ['xdg-open', [url]];
-  try {
-    const child = spawn(command, args, { stdio: 'ignore', detached: true, windowsHide: true });
-    child.on('error', () => {});
-    child.unref();
-  } catch {
-    // No browser to open: the user has the URL.
-  }
+  return new Promise((resolve) => {
+    let settled = false;
+    const settle = (reason: string | null): void => {
+      if (settled) return;
+      settled = true;
+      resolve(reason);
+    };
+    try {
+      const child = spawn(command, args, { stdio: 'ignore', detached: true, windowsHide: true, env });
+      child.on('error', (error: NodeJS.ErrnoException) =>
+        settle(error.code === 'ENOENT' ? `${command} is not installed` : `${command} failed: ${error.message}`),
+      );
+      child.on('exit', (code) => settle(code === 0 ? null : `${command} found no browser (exit code ${code})`));
+      child.unref();
+      // An opener still running after a few seconds has handed the URL to a browser.
+      setTimeout(() => settle(null), 3000).unref();
+    } catch (error) {
+      settle(`${command} failed: ${(error as Error).message}`);
+    }
+  });
 }
 
 /** Resolves with the signal's name at the first SIGINT or SIGTERM. */
@@ -64,6 +82,7 @@ export async function serveCommand(argv: string[], io: Io): Promise<number> {
   const services = createServices({
     dbPath: resolveDbPath(args.strings.get('db')),
     parseModel: (base64, name, options) => parser.parseModel(base64, name, options),
+    warmWorkers: true,
   });
   let host;
   try {
@@ -82,7 +101,11 @@ export async function serveCommand(argv: string[], io: Io): Promise<number> {
     io.err(`frontier serve: the UI is not built (no ${join(RENDERER_DIR, 'index.html')}): run \`npm run build\``);
   }
   io.err(`frontier serve: serving ${services.dbPath} on 127.0.0.1:${host.port}; press Ctrl-C to stop`);
-  if (args.bools.has('open')) openBrowser(host.url);
+  if (args.bools.has('open')) {
+    void openBrowser(host.url).then((reason) => {
+      if (reason) io.err(`frontier serve: could not open a browser (${reason}); open this address in yours:\n  ${host.url}`);
+    });
+  }
 
   const signal = await stopped;
   try {

@@ -20,9 +20,12 @@ import { errorPayload } from './errorPayload';
 import { compareSessions } from './compare';
 import { exportArtifact, exportBundle, exportChosen, exportCsv, importBundle } from './exports';
 import { resultTable } from './results';
-import { resumeSweep, runSweep, sessionList, sessionSummary, preparedForSession, type SweepOptions } from './sweeps';
 import { calibrateInApp, runtimeEntries } from './calibration';
 import { expandRuntimes, resolveRuntime, splitCombinedId, withRuntime } from '../../shared/latency/runtimes';
+import { createTsWorker, defaultWorkerCount } from '../sweep/pool';
+import { WorkerSupply } from '../sweep/supply';
+import { DEFAULT_CACHED_ROWS, SessionCache } from './sessionData';
+import { sessionList, startResume, startSweep, type FinishedRun, type SweepOptions } from './sweeps';
 
 export { errorPayload } from './errorPayload';
 
@@ -62,6 +65,8 @@ export interface ServicesOptions {
    * host passes one that runs in a worker thread, so a large upload never holds its event loop.
    */
   parseModel?: (base64: string, name: string, options?: ImportOptions) => Promise<ModelGraph>;
+  /** Start sweep workers now and keep them ready between sweeps (the app and the web host: a Run starts at once). */
+  warmWorkers?: boolean;
 }
 
 const parseModelHere = async (base64: string, name: string, options?: ImportOptions): Promise<ModelGraph> =>
@@ -74,6 +79,8 @@ export function createServices(options: ServicesOptions): Services {
   const userDevices = new UserDevices(db);
   const events = emitter();
   const running = new Map<string, AbortController>();
+  const cache = new SessionCache(store);
+  const supply = options.warmWorkers ? new WorkerSupply(options.createWorker ?? createTsWorker, defaultWorkerCount()) : undefined;
 
   const device = (id: string): DeviceProfile => {
     const combined = findBuiltinDevice(id) || userDevices.get(id) ? null : splitCombinedId(id);
@@ -88,7 +95,7 @@ export function createServices(options: ServicesOptions): Services {
 
   /** Starts a sweep (or a resume) in the background; resolves once its session row exists. */
   const launch = (
-    start: (options: SweepOptions) => Promise<unknown>,
+    start: (options: SweepOptions) => Promise<FinishedRun>,
   ): Promise<{ session: string; total: number }> =>
     new Promise((resolve, reject) => {
       const controller = new AbortController();
@@ -97,21 +104,27 @@ export function createServices(options: ServicesOptions): Services {
       start({
         signal: controller.signal,
         createWorker: options.createWorker,
+        supply,
+        keepFiguresUpTo: DEFAULT_CACHED_ROWS,
         onStarted: (s) => {
           session = s.name;
           running.set(s.name, controller);
           resolve({ session: s.name, total: s.total });
         },
+        // Said as soon as the work stops, so a cancel shows at once; fronts and the session row follow.
+        onStopped: (run) => {
+          if (session) events.emit('sweep.finished', { session, status: run.status, configs: run.configs, total: run.total });
+        },
         onProgress: (p) => {
           const now = performance.now();
-          if (session === null || (now - lastProgress < 200 && p.done < p.total)) return;
+          if (session === null || (now - lastProgress < 80 && p.done < p.total)) return;
           lastProgress = now;
           events.emit('sweep.progress', { session, ...p });
         },
       })
-        .then((summary) => {
-          const status = (summary as { status: string }).status;
-          if (session) events.emit('sweep.finished', { session, status });
+        .then((run) => {
+          // The session, as the run's own figures give it, for the app to open next.
+          cache.remember(run);
         })
         .catch((error: unknown) => {
           if (session === null) reject(error);
@@ -210,7 +223,7 @@ export function createServices(options: ServicesOptions): Services {
       const parsed = parseSweepSpec(spec, 'sweep');
       const model = parseGraph(graph);
       const profiles = parsed.devices.map(device);
-      return launch((o) => runSweep(store, parsed, { ...o, name, replace, graph: model, profiles }));
+      return launch((o) => startSweep(store, parsed, { ...o, name, replace, graph: model, profiles }));
     },
     'sweep.cancel': async ({ session }) => {
       const controller = running.get(session);
@@ -219,29 +232,30 @@ export function createServices(options: ServicesOptions): Services {
     },
     'sessions.list': async () => sessionList(store),
     'sessions.get': async ({ name }) => {
-      const session = store.getSession(name);
-      if (!session) throw new UsageError(`no session named "${name}"`);
-      const prepared = preparedForSession(store, name);
+      const { detail, prepared, summary } = cache.view(name);
       return {
-        summary: sessionSummary(store, name),
-        spec: session.spec,
+        summary,
+        spec: detail.spec,
         graph: graphToNative(prepared.graph),
         devices: prepared.devices,
-        clients: session.clients,
-        created: session.created,
+        clients: detail.clients,
+        created: detail.created,
       };
     },
-    'sessions.results': async ({ name }) => resultTable(store, name),
+    'sessions.results': async ({ name }) => resultTable(cache.columns(name)),
+    'sessions.columns': async ({ name }) => cache.columns(name),
     'sessions.rename': async ({ name, newName }) => {
       store.renameSession(name, newName);
+      cache.forget(name);
       return null;
     },
     'sessions.delete': async ({ name }) => {
       if (!store.getSession(name)) throw new UsageError(`no session named "${name}"`);
       store.deleteSession(name);
+      cache.forget(name);
       return null;
     },
-    'sessions.resume': async ({ name }) => launch((o) => resumeSweep(store, name, o)),
+    'sessions.resume': async ({ name }) => launch((o) => startResume(store, name, o)),
     'sessions.compare': async ({ a, b }) => compareSessions(store, a, b),
     'export.csv': async ({ name, front }) => ({
       fileName: `${name}${front ? '-front' : ''}.csv`,
@@ -271,6 +285,7 @@ export function createServices(options: ServicesOptions): Services {
     events: { on: events.on },
     close: () => {
       for (const controller of running.values()) controller.abort();
+      void supply?.close();
       db.close();
     },
     dbPath: options.dbPath,

@@ -23,6 +23,7 @@ import type { SessionListEntry } from '../../shared/api';
 import type { ClientOutcome, ResultEntry, SweepSummary } from '../../shared/sweep/summary';
 export type { ClientOutcome, ResultEntry, SweepSummary };
 import { runPool, type Progress, type Range } from '../sweep/pool';
+import type { WorkerSupply } from '../sweep/supply';
 import { resolveDevice } from './resolve';
 import { describeConfiguration, prepareFrom, prepareSweep, type PreparedSweep } from './sweepJob';
 
@@ -43,25 +44,55 @@ export interface SweepOptions {
   profiles?: DeviceProfile[];
   /** How worker threads are made (the Electron build bundles its worker). */
   createWorker?: () => Worker;
+  /** Ready workers to borrow (a long-running host keeps some). */
+  supply?: WorkerSupply;
+  /** Keep every configuration's parameters and MACs in the run's table too (for the app to show the session from
+   * the run's own figures), up to this many configurations. */
+  keepFiguresUpTo?: number;
+  /** Called as soon as the work has stopped (finished or cancelled), before the fronts are written: the moment
+   * to tell the user. */
+  onStopped?: (run: { status: 'complete' | 'cancelled'; configs: number; total: number }) => void;
+}
+
+/** A run that has ended, as the session row now records it, with the figures of every configuration stored. */
+export interface FinishedRun {
+  id: number;
+  name: string;
+  status: 'complete' | 'cancelled';
+  prepared: PreparedSweep;
+  table: SweepTable;
+  /** FRONT_* bits per ordinal, as written to the store. */
+  flags: Uint8Array;
 }
 
 /** The figures of every stored configuration, indexed by ordinal; status 255 = not stored. */
-class SweepTable {
+export class SweepTable {
   readonly status: Uint8Array;
   readonly accuracy: Float64Array;
   readonly latency: Float64Array;
   readonly totalBytes: Float64Array;
   readonly sramBytes: Float64Array;
+  /** Parameters and MACs too, when asked for (what the app shows besides the fronts' figures). */
+  readonly params: Float64Array | null;
+  readonly macs: Float64Array | null;
 
-  constructor(readonly total: number) {
+  constructor(
+    readonly total: number,
+    sizes = false,
+  ) {
     this.status = new Uint8Array(total).fill(255);
     this.accuracy = new Float64Array(total);
     this.latency = new Float64Array(total);
     this.totalBytes = new Float64Array(total);
     this.sramBytes = new Float64Array(total);
+    this.params = sizes ? new Float64Array(total) : null;
+    this.macs = sizes ? new Float64Array(total) : null;
   }
 
-  add(c: Pick<ResultColumns, 'idx' | 'status' | 'accuracy' | 'latencyS' | 'totalBytes' | 'sramBytes' | 'count'>): void {
+  add(
+    c: Pick<ResultColumns, 'idx' | 'status' | 'accuracy' | 'latencyS' | 'totalBytes' | 'sramBytes' | 'count'> &
+      Partial<Pick<ResultColumns, 'params' | 'macs'>>,
+  ): void {
     const n = c.count ?? c.idx.length;
     for (let k = 0; k < n; k++) {
       const i = c.idx[k];
@@ -70,6 +101,14 @@ class SweepTable {
       this.latency[i] = c.latencyS[k];
       this.totalBytes[i] = c.totalBytes[k];
       this.sramBytes[i] = c.sramBytes[k];
+    }
+    const { params, macs } = this;
+    if (params && macs && c.params && c.macs) {
+      for (let k = 0; k < n; k++) {
+        const i = c.idx[k];
+        params[i] = c.params[k];
+        macs[i] = c.macs[k];
+      }
     }
   }
 
@@ -95,7 +134,14 @@ function defaultName(model: string): string {
   return `${model}-${now.getFullYear()}${pad(now.getMonth() + 1)}${pad(now.getDate())}-${pad(now.getHours())}${pad(now.getMinutes())}${pad(now.getSeconds())}`;
 }
 
+/** Runs a sweep and summarises it (the best configuration per client, the front, in full). */
 export async function runSweep(store: SessionStore, spec: SweepSpec, options: SweepOptions = {}): Promise<SweepSummary> {
+  const run = await startSweep(store, spec, options);
+  return summarize(store, run.name, run.prepared, run.table);
+}
+
+/** Runs a sweep to its end (or its cancel) without summarising it: what the app does, which summarises on demand. */
+export async function startSweep(store: SessionStore, spec: SweepSpec, options: SweepOptions = {}): Promise<FinishedRun> {
   const prepared = options.graph
     ? prepareFrom(spec, options.graph, options.profiles ?? spec.devices.map(resolveDevice))
     : await prepareSweep(spec);
@@ -112,11 +158,17 @@ export async function runSweep(store: SessionStore, spec: SweepSpec, options: Sw
     clients: spec.clients,
     replace: options.replace,
   });
-  const table = new SweepTable(prepared.space.total);
+  const table = new SweepTable(prepared.space.total, prepared.space.total <= (options.keepFiguresUpTo ?? 0));
   return execute(store, id, name, prepared, table, options);
 }
 
 export async function resumeSweep(store: SessionStore, name: string, options: SweepOptions = {}): Promise<SweepSummary> {
+  const run = await startResume(store, name, options);
+  return summarize(store, run.name, run.prepared, run.table);
+}
+
+/** Finishes an interrupted or cancelled sweep without summarising it. */
+export async function startResume(store: SessionStore, name: string, options: SweepOptions = {}): Promise<FinishedRun> {
   const session = store.getSession(name);
   if (!session) throw new UsageError(`no session named "${name}"`);
   if (session.status === 'complete') throw new UsageError(`session "${name}" is already complete`);
@@ -129,8 +181,10 @@ export async function resumeSweep(store: SessionStore, name: string, options: Sw
   if (prepared.space.total !== session.total) {
     throw new Error(`session "${name}": the stored spec now gives ${prepared.space.total} configurations, not ${session.total}`);
   }
-  const table = new SweepTable(session.total);
-  table.add({ ...store.readResultColumns(session.id, ['status', 'accuracy', 'latencyS', 'totalBytes', 'sramBytes']) });
+  const sizes = session.total <= (options.keepFiguresUpTo ?? 0);
+  const table = new SweepTable(session.total, sizes);
+  const columns = ['status', 'accuracy', 'latencyS', 'totalBytes', 'sramBytes'] as const;
+  table.add({ ...store.readResultColumns(session.id, sizes ? [...columns, 'params', 'macs'] : [...columns]) });
   store.markRunning(session.id);
   return execute(store, session.id, name, prepared, table, options);
 }
@@ -142,7 +196,7 @@ async function execute(
   prepared: PreparedSweep,
   table: SweepTable,
   options: SweepOptions,
-): Promise<SweepSummary> {
+): Promise<FinishedRun> {
   options.onStarted?.({ name, total: prepared.space.total, id });
   const started = performance.now();
   let outcome: { cancelled: boolean };
@@ -153,6 +207,7 @@ async function execute(
       signal: options.signal,
       onProgress: options.onProgress,
       createWorker: options.createWorker,
+      supply: options.supply,
       onResult: (columns) => {
         store.insertResultColumns(id, columns);
         table.add(columns);
@@ -162,11 +217,18 @@ async function execute(
     store.finishSession(id, 'failed', { elapsedS: (performance.now() - started) / 1000, error: (error as Error).message });
     throw error;
   }
-  writeFronts(store, id, table);
-  store.finishSession(id, outcome.cancelled ? 'cancelled' : 'complete', {
-    elapsedS: (performance.now() - started) / 1000,
-  });
-  return summarize(store, name, prepared, table);
+  const status = outcome.cancelled ? 'cancelled' : 'complete';
+  if (options.onStopped) {
+    let configs = 0;
+    for (let i = 0; i < table.total; i++) if (table.status[i] !== 255) configs++;
+    options.onStopped({ status, configs, total: table.total });
+    // Let that word go out (and a cancel's reply) before the fronts are written; no request is handled before
+    // they are, so nobody sees the session without them.
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  const flags = writeFronts(store, id, table);
+  store.finishSession(id, status, { elapsedS: (performance.now() - started) / 1000 });
+  return { id, name, status, prepared, table, flags };
 }
 
 const OK = CONFIG_STATUSES.indexOf('ok');
@@ -235,7 +297,7 @@ function candidates(prepared: PreparedSweep, table: SweepTable): Candidate[] {
   return out;
 }
 
-function summarize(store: SessionStore, name: string, prepared: PreparedSweep, table: SweepTable): SweepSummary {
+export function summarize(store: SessionStore, name: string, prepared: PreparedSweep, table: SweepTable): SweepSummary {
   const session = store.getSession(name);
   if (!session) throw new Error(`session "${name}" vanished`);
   let configs = 0;

@@ -324,6 +324,7 @@ export class SessionStore {
          ORDER BY s.created_at, s.id`,
       ),
       countResults: p('SELECT count(*) FROM results WHERE session_id = ?').pluck(),
+      sessionState: p('SELECT id, status, finished_at AS finishedAt FROM sessions WHERE name = ?'),
       sessionClients: p(
         'SELECT name, deadline_s, min_accuracy, device FROM clients WHERE session_id = ? ORDER BY position',
       ),
@@ -532,6 +533,14 @@ export class SessionStore {
       model: r.model,
       devices: r.devices ? (JSON.parse(r.devices) as string[]) : [],
     }));
+  }
+
+  /**
+   * A session's id, status and end time, without counting its rows: enough to tell whether it changed since it was
+   * last read (a session that is not running changes only by a resume, which changes its status and end time).
+   */
+  sessionState(name: string): { id: number; status: SessionStatus; finishedAt: string | null } | undefined {
+    return this.st.sessionState.get(name) as { id: number; status: SessionStatus; finishedAt: string | null } | undefined;
   }
 
   /** One session with its spec, clients and device profiles (after the same liveness check); undefined if absent. */

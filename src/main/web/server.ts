@@ -6,6 +6,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo, Socket } from 'node:net';
 import path from 'node:path';
 import { EVENT_NAMES, isMethod, type ApiErrorPayload, type Method } from '../../shared/api';
+import { BINARY_MIME, encodeBinary, holdsTypedArrays } from '../../shared/binary';
 import { errorPayload } from '../services/errorPayload';
 import type { Services } from '../services/handlers';
 import { ParseWorkers } from './parseWorkers';
@@ -93,6 +94,12 @@ function sendJson(res: ServerResponse, status: number, value: unknown, extra: Re
     'Cache-Control': 'no-store',
     ...extra,
   });
+  res.end(body);
+}
+
+/** A result holding typed arrays (result columns), as one binary body (src/shared/binary.ts). */
+function sendBinary(res: ServerResponse, body: Uint8Array): void {
+  res.writeHead(200, { 'Content-Type': BINARY_MIME, 'Content-Length': body.length, 'Cache-Control': 'no-store' });
   res.end(body);
 }
 
@@ -202,7 +209,9 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       return;
     }
     if (res.destroyed) return;
-    sendJson(res, 200, { ok: true, result: result === undefined ? null : result });
+    const envelope = { ok: true, result: result === undefined ? null : result };
+    if (holdsTypedArrays(result)) sendBinary(res, encodeBinary(envelope));
+    else sendJson(res, 200, envelope);
   }
 
   function openEventStream(req: IncomingMessage, res: ServerResponse): void {

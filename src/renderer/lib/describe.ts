@@ -1,5 +1,5 @@
 // Words for configurations, shared by cards, tooltips, tables and reports.
-import type { ResultTable, SessionView } from '../../shared/api';
+import type { SessionView } from '../../shared/api';
 import type { ResultEntry } from '../../shared/sweep/summary';
 import type { SweepSpec } from '../../shared/sweep/types';
 import { precisionLabel } from '../../shared/analysis/precision';
@@ -17,8 +17,16 @@ export function configLabel(entry: Pick<ResultEntry, 'channels' | 'precision'>, 
   return [...parts, precisionLabel(entry.precision)].join(' / ');
 }
 
+/** The columns a row label reads (typed columns or a JSON ResultTable). */
+export interface LabelTable {
+  layers: readonly string[];
+  channels: readonly ArrayLike<number>[];
+  precisions: readonly string[];
+  precision: ArrayLike<number>;
+}
+
 /** The same label for row k of a result table. */
-export function rowLabel(table: ResultTable, k: number, layers: string[]): string {
+export function rowLabel(table: LabelTable, k: number, layers: string[]): string {
   const channels: Record<string, number> = {};
   table.layers.forEach((l, i) => (channels[l] = table.channels[i][k]));
   return configLabel({ channels, precision: table.precisions[table.precision[k]] }, layers);

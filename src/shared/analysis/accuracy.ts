@@ -47,6 +47,7 @@ export interface AccuracyEstimate {
 /** Floating-point sums like 0.93 − 0.05 − 0.03 are rounded to 12 decimals so 0.85 stays 0.85. */
 export const tidy = (x: number): number => Math.round(x * 1e12) / 1e12;
 
+/** A bad value in an accuracy model is a usage error (the user's input), never a failure of Frontier. */
 export function checkFraction(what: string, value: number): void {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > 1) {
     throw new UsageError(`${what} must be a fraction between 0 and 1 (e.g. 0.93), got ${JSON.stringify(value) ?? String(value)}`);
@@ -58,14 +59,14 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 /** Checks an accuracy model that may have come from outside (a file, the app, the database) field by field. */
 export function validateAccuracyModel(model: AccuracyModel): void {
   const m = model as unknown;
-  if (!isRecord(m)) throw new UsageError('an accuracy model must be an object');
+  if (!isRecord(m)) throw new UsageError('the accuracy model must be an object');
   if (m.kind !== 'penalties' && m.kind !== 'calibrated') {
-    throw new UsageError(`accuracy model kind must be penalties or calibrated, got ${JSON.stringify(m.kind) ?? 'nothing'}`);
+    throw new UsageError(`the accuracy model's kind must be penalties or calibrated, got ${JSON.stringify(m.kind) ?? 'nothing'}`);
   }
-  if (m.metric !== undefined && typeof m.metric !== 'string') throw new UsageError('accuracy model metric must be a name');
+  if (m.metric !== undefined && typeof m.metric !== 'string') throw new UsageError('the accuracy metric must be a name');
   if (model.kind === 'penalties') {
     checkFraction('base accuracy', model.base);
-    if (!isRecord(model.penalties)) throw new UsageError('accuracy model penalties must be an object of name → fraction');
+    if (!isRecord(model.penalties)) throw new UsageError('the penalties must be an object of name → fraction');
     for (const [name, penalty] of Object.entries(model.penalties)) {
       if (name !== 'pruned') parsePrecision(name);
       checkFraction(`penalty ${name}`, penalty);
@@ -76,9 +77,8 @@ export function validateAccuracyModel(model: AccuracyModel): void {
     throw new UsageError('a calibrated accuracy model needs at least one measured point');
   }
   model.points.forEach((p, i) => {
-    if (!isRecord(p) || typeof p.precision !== 'string') {
-      throw new UsageError(`calibration point ${i + 1} needs "precision" (a name) and "value" (a fraction)`);
-    }
+    if (!isRecord(p)) throw new UsageError(`calibration point ${i + 1} must be an object`);
+    if (typeof p.precision !== 'string') throw new UsageError(`calibration point ${i + 1} needs a precision (fp32, int8…)`);
     for (const key of ['channels', 'prune'] as const) {
       const edits = p[key] as unknown;
       if (edits === undefined || edits === null) continue;

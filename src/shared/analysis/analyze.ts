@@ -179,7 +179,7 @@ export function analyze(base: ModelGraph | PreparedModel, request: AnalysisReque
       precisionsUsed: figures.precisionsUsed,
       macsFraction: prepared.baseCounts.macs > 0 ? counts.macs / prepared.baseCounts.macs : 1,
     };
-    if (model.kind === 'penalties') validateAccuracyModel(model);
+    validateAccuracyModel(model);
     const estimate =
       model.kind === 'penalties'
         ? penaltyAccuracy(model, input)

@@ -1,5 +1,5 @@
 // The best configuration for each client, and when none qualifies, the one that comes closest and by how much.
-import { kibLabel, percent } from '../format';
+import { duration, kibLabel, percent } from '../format';
 import type { Client, ConfigStatus } from './types';
 
 /** One analysed configuration on one device, as the chooser needs it. */
@@ -139,7 +139,8 @@ export function violation(client: Client, c: Candidate): { violation: number; mi
 }
 
 /** Seconds with 4 significant figures, without float noise: 0.03999999999999998 → "0.04 s". */
-const seconds = (s: number) => `${Number(s.toPrecision(4))} s`;
+/** Times as the app shows them: ms below a second ("82.7 ms"), s above ("3.904 s"). */
+const seconds = (s: number) => duration(s);
 /** Percentage points: 0.05 → "5 points". */
 const points = (fraction: number) => `${Number((fraction * 100).toPrecision(4))} percentage points`;
 

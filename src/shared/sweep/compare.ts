@@ -20,7 +20,11 @@ export interface FrontComparison {
   /** Hypervolume of each front in the unit cube normalised by `bounds` (see `hypervolume`). */
   hypervolumeA: number;
   hypervolumeB: number;
-  /** Bounds over the union of both fronts: the one normalisation both hypervolumes use. */
+  /**
+   * The box both hypervolumes are measured in: from the best value of either front on each axis to a tenth of the
+   * range beyond the worst (the reference point). The margin lets every front point count: measured from the worst
+   * values themselves, a point worst on any one axis would add nothing, and a valid front could score 0.
+   */
   bounds: ObjectiveBounds;
   /** True when some point has no accuracy: accuracy then takes no part, in dominance nor in the hypervolume. */
   accuracyIgnored: boolean;
@@ -29,6 +33,19 @@ export interface FrontComparison {
    * the same figures; `mixed`: each has points the other lacks or beats.
    */
   verdict: 'same' | 'a-better' | 'b-better' | 'mixed';
+}
+
+/** The share of each axis's range the reference point lies beyond the worst value. */
+export const REFERENCE_MARGIN = 0.1;
+
+/** Bounds pushed a margin beyond their worst end: lower accuracy, higher latency and memory. */
+function withMargin(b: ObjectiveBounds): ObjectiveBounds {
+  const span = ([lo, hi]: readonly [number, number]): number => (hi > lo ? (hi - lo) * REFERENCE_MARGIN : 0);
+  return {
+    accuracy: [b.accuracy[0] - span(b.accuracy), b.accuracy[1]],
+    latency: [b.latency[0], b.latency[1] + span(b.latency)],
+    memory: [b.memory[0], b.memory[1] + span(b.memory)],
+  };
 }
 
 /** q dominates p: no worse anywhere, strictly better somewhere (equal figures do not dominate). */
@@ -66,7 +83,7 @@ export function compareFronts(a: readonly FrontPoint[], b: readonly FrontPoint[]
   });
   const pa = a.map(asObjective);
   const pb = b.map(asObjective);
-  const bounds = objectiveBounds([...pa, ...pb]);
+  const bounds = withMargin(objectiveBounds([...pa, ...pb]));
   const aDominatedByB = dominatedBy(a, b, useAccuracy);
   const bDominatedByA = dominatedBy(b, a, useAccuracy);
 

@@ -1,6 +1,7 @@
 // The web host's transport: POST /api/<method> with the per-run token, server-sent events for progress.
 import type { ApiErrorPayload, EventName, Events, FrontierBridge, Method, Params, Result } from '../../../shared/api';
 import { EVENT_NAMES } from '../../../shared/api';
+import { BINARY_MIME, decodeBinary } from '../../../shared/binary';
 
 export class ApiError extends Error {
   constructor(
@@ -33,7 +34,8 @@ export function webBridge(location: Location): FrontierBridge {
         headers: { 'Content-Type': 'application/json', 'X-Frontier-Token': token },
         body: JSON.stringify(params),
       });
-      const body = (await response.json().catch(() => null)) as
+      const binary = (response.headers.get('Content-Type') ?? '').startsWith(BINARY_MIME);
+      const body = (binary ? decodeBinary(await response.arrayBuffer()) : await response.json().catch(() => null)) as
         | { ok: true; result: Result<M> }
         | { ok: false; error: ApiErrorPayload }
         | null;

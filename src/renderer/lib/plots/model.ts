@@ -5,8 +5,21 @@
 // category (front, dominated, no-fit, excluded), a colour index (its precision's family) and a position in data
 // units; `order` lists the drawable rows grouped into style batches, in drawing order (no-fit underneath, then
 // dominated, the front on top), so a renderer sets a style once per batch.
-import type { ResultTable } from '../../../shared/api';
 import { FRONT_LATENCY, FRONT_MEMORY, paretoFlags } from '../../../shared/pareto';
+
+/** The columns a plot reads: a session's typed ResultColumnsView (NaN = unknown) or a JSON ResultTable (null). */
+export interface PlotTable {
+  count: number;
+  idx: ArrayLike<number>;
+  status: ArrayLike<number>;
+  accuracy: ArrayLike<number | null>;
+  latencyS: ArrayLike<number | null>;
+  totalBytes: ArrayLike<number>;
+  sramBytes: ArrayLike<number>;
+  flags: ArrayLike<number>;
+  precision: ArrayLike<number>;
+  precisions: readonly string[];
+}
 
 export type XObjective = 'latency' | 'memory';
 /** Which memory figure the memory plot uses: parameters + peak activations, or what the device's SRAM must hold. */
@@ -94,9 +107,13 @@ export interface PlotData {
   rowOf: (idx: number) => number;
 }
 
-/** Decides log x: a positive range wider than two decades. */
-export function shouldUseLog(min: number, max: number): boolean {
-  return min > 0 && Number.isFinite(max) && max / min > 100;
+/** Log x for latency beyond two decades; for memory already beyond a factor of 20, where a linear axis crowds the
+ * small configurations (the ones that fit) into its first few pixels. */
+export const LOG_RATIO: Record<XObjective, number> = { latency: 100, memory: 20 };
+
+/** Decides log x: a positive range wider than `ratio` (max / min). */
+export function shouldUseLog(min: number, max: number, ratio = LOG_RATIO.latency): boolean {
+  return min > 0 && Number.isFinite(max) && max / min > ratio;
 }
 
 /**
@@ -123,7 +140,7 @@ export function paddedDomain(min: number, max: number, { log = false, pad = 0.04
 }
 
 /** The x column of a plot, as numbers with NaN for unknown. */
-function xColumn(table: ResultTable, x: XObjective, memory: MemoryColumn): Float64Array {
+function xColumn(table: PlotTable, x: XObjective, memory: MemoryColumn): Float64Array {
   const n = table.count;
   const out = new Float64Array(n);
   if (x === 'latency') {
@@ -143,7 +160,7 @@ function xColumn(table: ResultTable, x: XObjective, memory: MemoryColumn): Float
 }
 
 /** Builds the plot data of a table. */
-export function buildPlotData(table: ResultTable, options: PlotOptions): PlotData {
+export function buildPlotData(table: PlotTable, options: PlotOptions): PlotData {
   const { x, memory = 'total', log = 'auto', include = [], reach = 3, pad = 0.04 } = options;
   const n = table.count;
   const xs = xColumn(table, x, memory);
@@ -278,7 +295,7 @@ export function buildPlotData(table: ResultTable, options: PlotOptions): PlotDat
     if (yv < yMin) yMin = yv;
     if (yv > yMax) yMax = yv;
   }
-  const xLog = log === 'auto' ? drawn > 0 && shouldUseLog(xMin, xMax) : log && (drawn === 0 || xMin > 0);
+  const xLog = log === 'auto' ? drawn > 0 && shouldUseLog(xMin, xMax, LOG_RATIO[x]) : log && (drawn === 0 || xMin > 0);
   if (drawn > 0) {
     const lo = xMin;
     const hi = xMax;
@@ -325,7 +342,7 @@ export function buildPlotData(table: ResultTable, options: PlotOptions): PlotDat
 }
 
 /** idx → row: binary search when idx ascends (as a session's results are stored), else a Map built on first use. */
-export function rowLookup(idx: readonly number[]): (idx: number) => number {
+export function rowLookup(idx: ArrayLike<number>): (idx: number) => number {
   let ascending = true;
   for (let i = 1; i < idx.length && ascending; i++) if (!(idx[i] > idx[i - 1])) ascending = false;
   if (ascending) {

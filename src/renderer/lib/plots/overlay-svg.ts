@@ -1,9 +1,10 @@
-// The SVG layers of a Pareto plot, as markup: under the canvas the gridlines; over it the constraint rules with
-// their hatched far side, the front's step line, the axes, the legend and the hover / selection rings. Pure and
+// The SVG layers of a Pareto plot, as markup: under the canvas the gridlines, the hatched far side of the
+// constraints and the front's step line (so the points sit on top of it); over it the constraint rules and their
+// labels, the axes, the legend and the hover / selection rings. Pure and
 // deterministic (coordinates rounded to 0.1 px), so the same markup serves the live plot, the SVG and PNG
 // exports, and the tests.
 import { axisX, axisY } from './marks/axis';
-import { constraintRules, hatchId, type Constraint } from './marks/constraints';
+import { constraintMarks, hatchId, type Constraint } from './marks/constraints';
 import { frontLine } from './marks/front';
 import { grid } from './marks/grid';
 import { legend } from './marks/legend';
@@ -64,11 +65,14 @@ function defs(id: string, frame: Frame, theme: OverlayTheme): string {
 
 export function overlayLayers({ id, frame, x, y, plot, constraints = [], theme = CSS_THEME }: OverlayOptions): OverlayLayers {
   const ax = xAxis(plot, x);
-  const under = grid({ x, y, frame, xFactor: ax.factor, yFactor: 100, theme, noY: !plot.hasAccuracy });
-  const over =
+  const marks = constraintMarks({ constraints, x, frame, theme, id });
+  const under =
     defs(id, frame, theme) +
-    `<g clip-path="url(#${clipId(id)})">${constraintRules({ constraints, x, frame, theme, id })}</g>` +
-    frontLine({ step: plot.step, x, y, theme, clipId: clipId(id) }) +
+    grid({ x, y, frame, xFactor: ax.factor, yFactor: 100, theme, noY: !plot.hasAccuracy }) +
+    marks.hatch +
+    frontLine({ step: plot.step, x, y, theme, clipId: clipId(id) });
+  const over =
+    `<g clip-path="url(#${clipId(id)})">${marks.rules}</g>` +
     axisX({ scale: x, frame, factor: ax.factor, label: ax.label, theme }) +
     axisY({ scale: y, frame, factor: 100, label: yAxisLabel(plot.hasAccuracy), theme, bare: !plot.hasAccuracy }) +
     legend({ keys: plot.colorsPresent, noFit: plot.counts.infeasible > 0, frame, theme });

@@ -1,6 +1,6 @@
 // What the tooltip says about one configuration: its settings and its figures, formatted as everywhere else.
-import type { ResultTable } from '../../../shared/api';
 import { count, duration, kibLabel, millions, percent } from '../../../shared/format';
+import type { LatencyBandFactors } from '../../../shared/latency/model';
 import { CATEGORY_NAMES, EXCLUDED } from './model';
 
 export interface PointDescription {
@@ -15,16 +15,41 @@ export interface PointDescription {
 
 const STATUS_WORDS = ['ok', 'does not fit', 'unsupported', 'error'];
 
+/** The columns a tooltip reads: a session's typed columns (NaN = unknown) or a JSON ResultTable (null). */
+export interface TooltipTable {
+  session: string;
+  idx: ArrayLike<number>;
+  status: ArrayLike<number>;
+  accuracy: ArrayLike<number | null>;
+  latencyS: ArrayLike<number | null>;
+  totalBytes: ArrayLike<number>;
+  sramBytes: ArrayLike<number>;
+  params: ArrayLike<number>;
+  macs: ArrayLike<number>;
+  precision: ArrayLike<number>;
+  device: ArrayLike<number>;
+  precisions: readonly string[];
+  devices: readonly string[];
+  /** Per device: the factors of its latency band. */
+  deviceBands?: readonly LatencyBandFactors[];
+  layers: readonly string[];
+  channels: readonly ArrayLike<number>[];
+  messages: Record<string, string>;
+}
+
+/** A figure or null: NaN and absent values are unknown. */
+const known = (v: number | null | undefined): number | null => (v === null || v === undefined || Number.isNaN(v) ? null : v);
+
 /** The latency with the band its device's profile earned: "14.7 ms (13.5–16.0 ms, 80 %)". */
-function latencyWithBand(table: ResultTable, row: number): string {
-  const latency = table.latencyS[row] ?? null;
+function latencyWithBand(table: TooltipTable, row: number): string {
+  const latency = known(table.latencyS[row]);
   const band = table.deviceBands?.[table.device[row]];
   if (latency === null || !band || band.highFactor <= band.lowFactor) return duration(latency);
   return `${duration(latency)} (${duration(latency * band.lowFactor)}–${duration(latency * band.highFactor)}, 80 %)`;
 }
 
 /** Describes row `row` of `table`; `category` (from the plot data) tells front from dominated. */
-export function describePoint(table: ResultTable, row: number, category?: number): PointDescription {
+export function describePoint(table: TooltipTable, row: number, category?: number): PointDescription {
   const idx = table.idx[row];
   const settings = table.layers.map((layer, l) => `${layer} ${table.channels[l]?.[row] ?? '?'}`);
   const precision = table.precisions[table.precision[row]] ?? '?';
@@ -32,7 +57,7 @@ export function describePoint(table: ResultTable, row: number, category?: number
   const accuracy = table.accuracy[row];
   const lines: [string, string][] = [
     ['device', table.devices[table.device[row]] ?? '?'],
-    ['accuracy', accuracy === null || accuracy === undefined ? '—' : percent(accuracy)],
+    ['accuracy', percent(known(accuracy))],
     ['latency', latencyWithBand(table, row)],
     ['memory', kibLabel(table.totalBytes[row])],
     ['SRAM', kibLabel(table.sramBytes[row])],

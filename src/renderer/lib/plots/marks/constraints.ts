@@ -1,7 +1,10 @@
 // Constraint rules: a vertical line where a constraint bites, labelled, with the far side hatched. Deadlines on the
-// latency plot ("client1 ≤ 0.2 s", the late side), memory limits on the memory plot ("SRAM 520 KiB", the side that
-// does not fit). A constraint outside the view keeps its element, as a label at the edge it lies beyond.
-import { kib, tidySig } from '../../../../shared/format';
+// latency plot ("client1 ≤ 200 ms", the late side), memory limits on the memory plot ("SRAM 520 KiB", the side
+// that does not fit). Constraints with the same value share one line and one label ("client1, client2 ≤ 200 ms";
+// "SRAM 320 KiB: esp32, stm32f746"). Labels are laid out in rows so none overlaps another. Of each kind, the side
+// beyond the last line — late for every client, too big for every device — is hatched once and named once. A
+// constraint outside the view keeps its element, as a label at the edge it lies beyond.
+import { duration, kib } from '../../../../shared/format';
 import { esc, type OverlayTheme } from '../palette';
 import { innerBottom, innerLeft, innerRight, innerTop, r1, type Frame, type Scale } from '../scales';
 
@@ -21,6 +24,7 @@ export interface Limit {
 }
 
 export interface Constraint {
+  /** Test id of the line's element; `members` hold the test ids of the others sharing it. */
   testid: string;
   kind: 'deadline' | 'sram' | 'flash';
   /** The line's label. */
@@ -29,10 +33,12 @@ export interface Constraint {
   value: number;
   /** Words for the far side. */
   region: string;
+  /** Test ids of further constraints with the same kind and value, drawn as this one. */
+  members?: string[];
 }
 
-/** Seconds as a short figure: 0.2 → "0.2 s". */
-export const secondsLabel = (seconds: number): string => `${tidySig(seconds)} s`;
+/** Seconds as the app shows them everywhere: "200 ms" below a second, "1.500 s" above. */
+export const secondsLabel = (seconds: number): string => duration(seconds);
 
 /** Whole KiB without decimals (520 KiB), otherwise two decimals (145.78 KiB). */
 export const kibShort = (bytes: number): string =>
@@ -44,23 +50,61 @@ const slug = (s: string): string =>
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-|-$/g, '') || 'x';
 
+/** Groups items by equal value, keeping the order of first appearance. */
+function byValue<T>(items: readonly T[], value: (item: T) => number): T[][] {
+  const groups = new Map<number, T[]>();
+  for (const item of items) {
+    const v = value(item);
+    const group = groups.get(v);
+    if (group) group.push(item);
+    else groups.set(v, [item]);
+  }
+  return [...groups.values()];
+}
+
 export function deadlineConstraints(deadlines: readonly Deadline[]): Constraint[] {
-  return deadlines
-    .filter((d) => Number.isFinite(d.seconds) && d.seconds > 0)
-    .map((d) => ({ testid: `deadline-${d.name}`, kind: 'deadline' as const, label: `${d.name} ≤ ${secondsLabel(d.seconds)}`, value: d.seconds, region: 'late' }));
+  const valid = deadlines.filter((d) => Number.isFinite(d.seconds) && d.seconds > 0);
+  return byValue(valid, (d) => d.seconds).map((group) => ({
+    testid: `deadline-${group[0].name}`,
+    kind: 'deadline' as const,
+    label: `${group.map((d) => d.name).join(', ')} ≤ ${secondsLabel(group[0].seconds)}`,
+    value: group[0].seconds,
+    region: 'late',
+    ...(group.length > 1 ? { members: group.slice(1).map((d) => `deadline-${d.name}`) } : {}),
+  }));
 }
 
 /** Test ids: `limit-sram` / `limit-flash` when the plot has one limit of that kind, else `limit-sram-<device>`. */
 export function limitConstraints(limits: readonly Limit[]): Constraint[] {
-  const kinds = limits.map((l) => l.kind ?? (/flash/i.test(l.label) ? 'flash' : 'sram'));
-  return limits
-    .map((l, k) => {
-      const kind = kinds[k];
-      const several = kinds.filter((c) => c === kind).length > 1;
-      const testid = several ? `limit-${kind}-${slug(l.device ?? l.label)}` : `limit-${kind}`;
-      return { testid, kind, label: `${l.label} ${kibShort(l.bytes)}`, value: l.bytes, region: 'does not fit' };
-    })
-    .filter((c) => Number.isFinite(c.value) && c.value > 0);
+  const withKind = limits
+    .map((l) => ({ ...l, kind: l.kind ?? (/flash/i.test(l.label) ? ('flash' as const) : ('sram' as const)) }))
+    .filter((l) => Number.isFinite(l.bytes) && l.bytes > 0);
+  const out: Constraint[] = [];
+  for (const kind of ['sram', 'flash'] as const) {
+    const ofKind = withKind.filter((l) => l.kind === kind);
+    const several = ofKind.length > 1;
+    const testid = (l: Limit): string => (several ? `limit-${kind}-${slug(l.device ?? l.label)}` : `limit-${kind}`);
+    for (const group of byValue(ofKind, (l) => l.bytes)) {
+      const first = group[0];
+      // "SRAM esp32" and "SRAM rp2040" at the same size: "SRAM 256 KiB: esp32, rp2040".
+      const devices = group.map((l) => l.device).filter((d): d is string => d !== undefined);
+      const label =
+        several && devices.length === group.length
+          ? `${kind === 'sram' ? 'SRAM' : 'flash'} ${kibShort(first.bytes)}: ${devices.join(', ')}`
+          : `${first.label} ${kibShort(first.bytes)}`;
+      out.push({
+        testid: testid(first),
+        kind,
+        label,
+        value: first.bytes,
+        region: 'does not fit',
+        ...(group.length > 1 ? { members: group.slice(1).map(testid) } : {}),
+      });
+    }
+  }
+  // In the order the limits were given (first appearance of each value).
+  const position = (c: Constraint): number => withKind.findIndex((l) => l.kind === c.kind && l.bytes === c.value);
+  return out.sort((a, b) => position(a) - position(b));
 }
 
 interface ConstraintOptions {
@@ -75,7 +119,39 @@ interface ConstraintOptions {
 /** Ids of the two hatch patterns the overlay defines. */
 export const hatchId = (id: string, kind: Constraint['kind']): string => `${id}-hatch-${kind === 'deadline' ? 'late' : 'fit'}`;
 
-export function constraintRules({ constraints, x, frame, theme, id }: ConstraintOptions): string {
+/** Approximate advance of the 11 px label font, for laying out without measuring. */
+export const labelWidth = (text: string): number => 6.2 * [...text].length;
+
+const ROW = 13;
+const GAP = 6;
+
+/** Places boxes [x0, x1] in the first row where they overlap nothing already there; returns each one's row. */
+export function stackRows(boxes: readonly { x0: number; x1: number }[], maxRows: number): number[] {
+  const rows: { x0: number; x1: number }[][] = [];
+  return boxes.map((b) => {
+    for (let r = 0; r < maxRows; r++) {
+      const row = (rows[r] ??= []);
+      if (row.every((o) => b.x1 + GAP <= o.x0 || b.x0 >= o.x1 + GAP)) {
+        row.push(b);
+        return r;
+      }
+    }
+    // More labels than rows: the least crowded row takes it.
+    let best = 0;
+    for (let r = 1; r < maxRows; r++) if ((rows[r]?.length ?? 0) < (rows[best]?.length ?? 0)) best = r;
+    (rows[best] ??= []).push(b);
+    return best;
+  });
+}
+
+export interface ConstraintMarks {
+  /** The hatched far sides, under the points. */
+  hatch: string;
+  /** Lines and labels, over the points. */
+  rules: string;
+}
+
+export function constraintMarks({ constraints, x, frame, theme, id }: ConstraintOptions): ConstraintMarks {
   const x0 = innerLeft(frame);
   const x1 = innerRight(frame);
   const y0 = innerTop(frame);
@@ -85,40 +161,68 @@ export function constraintRules({ constraints, x, frame, theme, id }: Constraint
     .sort((a, b) => a.c.value - b.c.value || a.k - b.k)
     .map(({ c }) => c);
   const text = `font-family:${theme.font};font-size:11px;font-variant-numeric:tabular-nums`;
-  const parts: string[] = ['<g data-testid="constraints">'];
-  sorted.forEach((c, row) => {
-    const colour = c.kind === 'deadline' ? theme.fg : theme.danger;
+  // A halo in the background colour keeps a label readable where it crosses another line or the front.
+  const halo = `paint-order:stroke;stroke:${theme.bg};stroke-width:3px;stroke-linejoin:round`;
+
+  // Where each line is and where its label goes.
+  const placed = sorted.map((c) => {
     const px = x(c.value);
-    const ly = r1(y0 + 12 + (row % 3) * 13);
-    const ry = r1(y1 - 6 - (row % 3) * 13);
-    const attrs = `data-testid="${esc(c.testid)}" data-kind="${c.kind}" data-value="${c.value}"`;
-    const hatch = `fill:url(#${hatchId(id, c.kind)})`;
-    if (!(px <= x1)) {
-      parts.push(
-        `<g ${attrs} data-offscale="right"><text x="${r1(x1 - 4)}" y="${ly}" text-anchor="end" style="fill:${colour};${text}">${esc(c.label)} →</text></g>`,
-      );
-      return;
-    }
-    if (!(px >= x0)) {
-      parts.push(
-        `<g ${attrs} data-offscale="left"><rect x="${r1(x0)}" y="${r1(y0)}" width="${r1(x1 - x0)}" height="${r1(y1 - y0)}" style="${hatch}"/>` +
-          `<text x="${r1(x0 + 4)}" y="${ly}" style="fill:${colour};${text}">← ${esc(c.label)}</text></g>`,
-      );
-      return;
-    }
-    const right = x1 - px >= 96;
-    const labelX = right ? r1(px + 4) : r1(px - 4);
-    const anchor = right ? 'start' : 'end';
-    let g = `<g ${attrs}>`;
-    if (x1 - px > 0.5) g += `<rect x="${r1(px)}" y="${r1(y0)}" width="${r1(x1 - px)}" height="${r1(y1 - y0)}" style="${hatch}"/>`;
-    g += `<path d="M${r1(px)},${r1(y0)}V${r1(y1)}" style="fill:none;stroke:${colour};stroke-width:1.25${c.kind === 'deadline' ? ';stroke-dasharray:4 3' : ''}"/>`;
-    g += `<text x="${labelX}" y="${ly}" text-anchor="${anchor}" style="fill:${colour};${text}">${esc(c.label)}</text>`;
-    if (x1 - px >= 40) {
-      g += `<text x="${r1((px + x1) / 2)}" y="${ry}" text-anchor="middle" style="fill:${colour};fill-opacity:0.75;${text}">${esc(c.region)}</text>`;
-    }
-    g += '</g>';
-    parts.push(g);
+    const offscale = !(px <= x1) ? 'right' : !(px >= x0) ? 'left' : null;
+    const shown = offscale === 'right' ? `${c.label} →` : offscale === 'left' ? `← ${c.label}` : c.label;
+    const w = labelWidth(shown);
+    let anchor: 'start' | 'end';
+    let lx: number;
+    if (offscale === 'right') [anchor, lx] = ['end', x1 - 4];
+    else if (offscale === 'left') [anchor, lx] = ['start', x0 + 4];
+    else if (px + 4 + w <= x1) [anchor, lx] = ['start', px + 4];
+    else [anchor, lx] = ['end', px - 4];
+    const box = anchor === 'start' ? { x0: lx, x1: lx + w } : { x0: lx - w, x1: lx };
+    return { c, px, offscale, shown, anchor, lx, box };
   });
-  parts.push('</g>');
-  return parts.join('');
+  const maxRows = Math.max(1, Math.floor((y1 - y0 - 24) / ROW));
+  const rows = stackRows(
+    placed.map((p) => p.box),
+    Math.min(8, maxRows),
+  );
+
+  // Beyond the last line of each kind, hatched and named once.
+  let hatch = '<g data-testid="constraint-hatch">';
+  const regions: string[] = [];
+  for (const kind of ['deadline', 'sram', 'flash'] as const) {
+    const ofKind = placed.filter((p) => p.c.kind === kind);
+    if (ofKind.length === 0 || ofKind.some((p) => p.offscale === 'right')) continue;
+    const from = Math.max(x0, ...ofKind.map((p) => p.px));
+    if (x1 - from <= 0.5) continue;
+    hatch += `<rect data-kind="${kind}" x="${r1(from)}" y="${r1(y0)}" width="${r1(x1 - from)}" height="${r1(y1 - y0)}" style="fill:url(#${hatchId(id, kind)})"/>`;
+    const region = ofKind[0].c.region;
+    if (x1 - from >= labelWidth(region) + 8) {
+      const colour = kind === 'deadline' ? theme.fg : theme.danger;
+      const ry = r1(y1 - 6 - regions.length * ROW);
+      regions.push(
+        `<text data-testid="region-${kind}" x="${r1((from + x1) / 2)}" y="${ry}" text-anchor="middle" style="fill:${colour};fill-opacity:0.75;${text};${halo}">${esc(region)}</text>`,
+      );
+    }
+  }
+  hatch += '</g>';
+
+  const parts: string[] = ['<g data-testid="constraints">'];
+  placed.forEach((p, k) => {
+    const { c } = p;
+    const colour = c.kind === 'deadline' ? theme.fg : theme.danger;
+    const ly = r1(y0 + 12 + rows[k] * ROW);
+    const attrs = `data-testid="${esc(c.testid)}" data-kind="${c.kind}" data-value="${c.value}"`;
+    // Further constraints on this line get their own (nested) element around the shared label.
+    let label = `<text x="${r1(p.lx)}" y="${ly}" text-anchor="${p.anchor}" style="fill:${colour};${text};${halo}">${esc(p.shown)}</text>`;
+    for (const member of [...(c.members ?? [])].reverse()) label = `<g data-testid="${esc(member)}">${label}</g>`;
+    if (p.offscale) {
+      parts.push(`<g ${attrs} data-offscale="${p.offscale}">${label}</g>`);
+      return;
+    }
+    const dash = c.kind === 'deadline' ? ';stroke-dasharray:4 3' : '';
+    parts.push(
+      `<g ${attrs}><path d="M${r1(p.px)},${r1(y0)}V${r1(y1)}" style="fill:none;stroke:${colour};stroke-width:1.25${dash}"/>${label}</g>`,
+    );
+  });
+  parts.push(...regions, '</g>');
+  return { hatch, rules: parts.join('') };
 }
