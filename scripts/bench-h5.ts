@@ -7,7 +7,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadModelFile, parseModelBytes } from '../src/main/import/loadModelFile';
+import { loadHdf5, loadModelFile, parseModelBytes } from '../src/main/import/loadModelFile';
 import { analyze } from '../src/shared/analysis/analyze';
 import { kerasToGraph } from '../src/shared/model/keras';
 import { kerasH5Bytes } from '../test/import/writers/kerasH5';
@@ -28,6 +28,7 @@ try {
   const loadS = seconds(start);
 
   const bytes = readFileSync(file);
+  await loadHdf5();
   const before = process.memoryUsage().arrayBuffers;
   start = performance.now();
   const graph = parseModelBytes(bytes, file);

@@ -1,14 +1,17 @@
 // Fuzz: seeded, mutated and truncated Keras .h5 files through the importer and the analysis. Each one imports with
 // finite figures, or fails with a ModelError that names the file and the problem; none crashes or runs long.
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { analyze } from '../../src/shared/analysis/analyze';
-import { parseModelBytes } from '../../src/main/import/loadModelFile';
+import { parseModelBytes, loadHdf5 } from '../../src/main/import/loadModelFile';
 import { h5FuzzCases, h5FuzzSeeds } from './h5Cases';
 
 const SEED = 20261126;
 const CASES = 2000;
 /** An import takes milliseconds; a case this slow is a hang in the making. */
 const CASE_LIMIT_MS = 2000;
+
+
+beforeAll(loadHdf5);
 
 describe('Keras .h5 fuzz', () => {
   it(`${CASES} seeded cases: imported with finite figures or refused naming the file`, async () => {

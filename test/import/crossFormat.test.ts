@@ -1,6 +1,6 @@
 // One architecture, five files: Keras JSON, Keras .h5, TFLite, ONNX and Frontier's own format give identical
 // parameters, MACs and activation figures under every memory model, and the same TFLM header.
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { analyze } from '../../src/shared/analysis/analyze';
 import { MEMORY_MODELS } from '../../src/shared/analysis/memory';
 import { configurationArtifact } from '../../src/shared/export/artifacts';
@@ -9,7 +9,7 @@ import { kerasToGraph } from '../../src/shared/model/keras';
 import { graphToNative } from '../../src/shared/model/native';
 import { PRESETS } from '../../src/shared/presets';
 import type { ModelGraph } from '../../src/shared/model/types';
-import { parseModelBytes } from '../../src/main/import/loadModelFile';
+import { parseModelBytes, loadHdf5 } from '../../src/main/import/loadModelFile';
 import { graphToTflite } from './tflite/writer';
 import { kerasH5Bytes } from './writers/kerasH5';
 import { graphToOnnx } from '../onnx/writer';
@@ -30,6 +30,9 @@ const figures = (graph: ModelGraph): unknown[] =>
     const r = analyze(graph, { precision: 'int8', biasMode: 'int32', memoryModel });
     return [memoryModel, r.params, r.paramBytes, r.macs, r.peakActivationBytes];
   });
+
+
+beforeAll(loadHdf5);
 
 describe('the same architecture in every format', () => {
   for (const preset of PRESETS) {

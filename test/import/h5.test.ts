@@ -2,12 +2,12 @@
 // Keras JSON and the preset.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { analyze } from '../../src/shared/analysis/analyze';
 import { MEMORY_MODELS } from '../../src/shared/analysis/memory';
 import { kerasToGraph } from '../../src/shared/model/keras';
 import { findPreset } from '../../src/shared/presets';
-import { parseModelBytes } from '../../src/main/import/loadModelFile';
+import { parseModelBytes, loadHdf5 } from '../../src/main/import/loadModelFile';
 import type { ModelGraph } from '../../src/shared/model/types';
 import { kerasH5Bytes } from './writers/kerasH5';
 
@@ -32,6 +32,9 @@ const figures = (graph: ModelGraph, memoryModel: (typeof MEMORY_MODELS)[number])
   const r = analyze(graph, { precision: 'int8', memoryModel });
   return [r.params, r.frameworkParams, r.macs, r.paramBytes, r.peakActivationBytes];
 };
+
+
+beforeAll(loadHdf5);
 
 describe('Keras .h5', () => {
   it('reads the exam CNN: the architecture of its model_config, the format, the stored weight bytes', async () => {

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync, mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   FIXTURE_DIR,
   examCnn,
@@ -15,7 +15,7 @@ import {
   vgg16,
   writeFixtures,
 } from '../../scripts/make-keras-fixtures';
-import { loadModelFile, parseModelBytes } from '../../src/main/import/loadModelFile';
+import { loadModelFile, parseModelBytes, loadHdf5 } from '../../src/main/import/loadModelFile';
 import { zipArchive } from '../support/zip';
 import { kerasToGraph } from '../../src/shared/model/keras';
 import { graphToNative } from '../../src/shared/model/native';
@@ -121,6 +121,9 @@ const byName = (graph: ModelGraph, name: string): Layer => {
 };
 
 // ---------------------------------------------------------------------------------------------
+
+
+beforeAll(loadHdf5);
 
 describe('committed fixtures', () => {
   it('match what scripts/make-keras-fixtures.ts writes', () => {

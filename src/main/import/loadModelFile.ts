@@ -15,7 +15,9 @@ import { nativeToGraph } from '../../shared/model/native';
 import type { ImportOptions } from '../../shared/model/importOptions';
 import { ModelError, type ModelFormat, type ModelGraph } from '../../shared/model/types';
 import { FileReadError, MIB, readRegularFile } from '../services/regularFile';
-import { isHdf5, parseKerasH5, parseKerasH5File } from './h5/kerasH5';
+import { isHdf5, loadHdf5, parseKerasH5, parseKerasH5File } from './h5/kerasH5';
+
+export { loadHdf5 };
 import { isZip, listArchive, MAX_CONFIG_BYTES, readArchiveEntry } from './kerasArchive';
 import { looksLikeOnnx, onnxToGraph } from './onnx';
 import { isTflite, parseTflite } from './tflite';
@@ -34,11 +36,20 @@ export async function loadModelFile(path: string, options: ImportOptions = {}): 
     throw new ModelError(`${path}: cannot read the model file: ${why}`);
   }
   // The HDF5 library reads what it needs from the file itself.
-  if (isHdf5(bytes)) return withFileNameOnError(path, () => parseKerasH5File(path, path));
+  if (isHdf5(bytes)) {
+    await loadHdf5();
+    return withFileNameOnError(path, () => parseKerasH5File(path, path));
+  }
   return parseModelBytes(bytes, path, options);
 }
 
-/** Parses a model file's bytes; `fileName` is used to name the file in errors. */
+/** As parseModelBytes, loading what the format needs first (the HDF5 library for .h5 files). */
+export async function readModelBytes(bytes: Buffer, fileName: string, options: ImportOptions = {}): Promise<ModelGraph> {
+  if (isHdf5(bytes)) await loadHdf5();
+  return parseModelBytes(bytes, fileName, options);
+}
+
+/** Parses a model file's bytes; `fileName` is used to name the file in errors. An .h5 file needs loadHdf5() first. */
 export function parseModelBytes(bytes: Buffer, fileName: string, options: ImportOptions = {}): ModelGraph {
   return withFileNameOnError(fileName, () => parseBytes(bytes, fileName, options));
 }

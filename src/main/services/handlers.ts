@@ -14,7 +14,7 @@ import type { ImportOptions } from '../../shared/model/importOptions';
 import { PRESETS, findPreset } from '../../shared/presets';
 import { buildSpace, spaceContext } from '../../shared/sweep/space';
 import { parseSweepSpec } from '../../shared/sweep/specFile';
-import { parseModelBytes } from '../import/loadModelFile';
+import { readModelBytes } from '../import/loadModelFile';
 import { LATEST_SCHEMA_VERSION, openDatabase, SessionStore, UserDevices } from '../store';
 import { errorPayload } from './errorPayload';
 import { compareSessions } from './compare';
@@ -70,7 +70,7 @@ export interface ServicesOptions {
 }
 
 const parseModelHere = async (base64: string, name: string, options?: ImportOptions): Promise<ModelGraph> =>
-  parseModelBytes(Buffer.from(base64, 'base64'), name, options);
+  readModelBytes(Buffer.from(base64, 'base64'), name, options);
 
 export function createServices(options: ServicesOptions): Services {
   const parseModel = options.parseModel ?? parseModelHere;

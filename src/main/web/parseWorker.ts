@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { parentPort } from 'node:worker_threads';
 import type { Method } from '../../shared/api';
 import { errorPayload } from '../services/errorPayload';
-import { parseModelBytes } from '../import/loadModelFile';
+import { readModelBytes } from '../import/loadModelFile';
 import { parseRequestBody } from './requestBody';
 import { UPLOAD_HANDLE_PREFIX, type ToParseWorker } from './parseProtocol';
 
@@ -42,7 +42,7 @@ function takeUpload(base64: string): Buffer {
 const port = parentPort;
 if (!port) throw new Error('the parse worker must run in a worker thread');
 
-port.on('message', (message: ToParseWorker) => {
+port.on('message', async (message: ToParseWorker) => {
   if (message.type === 'body') {
     const parsed = parseRequestBody(message.method as Method, new Uint8Array(message.bytes));
     const file = parsed.ok && message.method === 'model.load' ? (parsed.params as { file?: { base64: string } }).file : undefined;
@@ -51,7 +51,7 @@ port.on('message', (message: ToParseWorker) => {
     return;
   }
   try {
-    const graph = parseModelBytes(takeUpload(message.base64), message.name, message.options);
+    const graph = await readModelBytes(takeUpload(message.base64), message.name, message.options);
     port.postMessage({ id: message.id, type: 'model', ok: true, graph });
   } catch (error) {
     port.postMessage({ id: message.id, type: 'model', ok: false, error: errorPayload(error) });

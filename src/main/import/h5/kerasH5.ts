@@ -9,13 +9,31 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import h5wasm, { Dataset, Group } from 'h5wasm/node';
+import type { Group as H5Group } from 'h5wasm/node';
 import { countModel } from '../../../shared/analysis/counts';
 import { kerasLayoutOf, kerasToGraph } from '../../../shared/model/keras';
 import { ModelError, type ModelGraph } from '../../../shared/model/types';
 
-const hdf5 = await h5wasm.ready;
-hdf5.activate_throwing_error_handler();
+type H5 = typeof import('h5wasm/node').default;
+
+/**
+ * The HDF5 library, loaded on first use: starting it costs about two seconds and a large WebAssembly memory, which
+ * only an .h5 file should pay for.
+ */
+let h5: H5 | null = null;
+
+export async function loadHdf5(): Promise<void> {
+  if (h5) return;
+  const library = (await import('h5wasm/node')).default;
+  const module = await library.ready;
+  module.activate_throwing_error_handler();
+  h5 = library;
+}
+
+function hdf5(): H5 {
+  if (!h5) throw new Error('the HDF5 reader is not loaded (loadHdf5() must run first)');
+  return h5;
+}
 
 const HDF5_SIGNATURE = Buffer.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]);
 
@@ -57,7 +75,8 @@ interface StoredWeights {
   floatBits: number;
 }
 
-function storedWeights(root: Group, fileName: string): StoredWeights | null {
+function storedWeights(root: H5Group, fileName: string): StoredWeights | null {
+  const { Dataset, Group } = hdf5();
   const weights = root.keys().includes('model_weights') ? root.get('model_weights') : null;
   if (!(weights instanceof Group)) return null;
   const result: StoredWeights = { elements: new Map(), bytes: 0, floatBits: 0 };
@@ -90,9 +109,10 @@ function storedWeights(root: Group, fileName: string): StoredWeights | null {
   return result;
 }
 
-/** Reads a Keras `.h5` file at `path` (`fileName` names it in errors), reading only its metadata. */
+/** Reads a Keras `.h5` file at `path` (`fileName` names it in errors), reading only its metadata (after loadHdf5). */
 export function parseKerasH5File(path: string, fileName: string): ModelGraph {
-  const file = readHdf5(fileName, 'its superblock', () => new h5wasm.File(path, 'r'));
+  const library = hdf5();
+  const file = readHdf5(fileName, 'its superblock', () => new library.File(path, 'r'));
   try {
     return fromFile(file, fileName);
   } finally {
@@ -112,7 +132,7 @@ export function parseKerasH5(bytes: Uint8Array, fileName: string): ModelGraph {
   }
 }
 
-function fromFile(root: Group, fileName: string): ModelGraph {
+function fromFile(root: H5Group, fileName: string): ModelGraph {
   const config = readHdf5(fileName, 'its attributes', () => text(root.attrs.model_config?.value));
   if (config === null) {
     const weightsOnly = readHdf5(fileName, 'its groups', () => root.keys().includes('model_weights') || 'layer_names' in root.attrs);
