@@ -74,7 +74,7 @@ describe('fuzzing the importers', () => {
   it(`${CASES_PER_FORMAT.toLocaleString('en-US')} seeded cases per format: no crash, no hang, no absurd success`, { timeout: 300_000 }, async () => {
     const formats = await loadFormats();
     const names = formats.map((f) => f.name);
-    expect(names).toEqual(expect.arrayContaining(['frontier-model', 'keras-archive', 'keras-json', 'tfjs']));
+    expect(names).toEqual(expect.arrayContaining(['frontier-model', 'keras-archive', 'keras-h5', 'keras-json', 'onnx', 'tflite', 'tfjs']));
     const cases: Case[] = [];
     for (let index = 0; index < CASES_PER_FORMAT; index++) for (const format of names) cases.push({ format, index });
     expect(cases.length).toBeGreaterThanOrEqual(10_000);

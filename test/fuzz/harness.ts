@@ -280,7 +280,8 @@ export function runCase(bytes: Uint8Array, fileName: string): Outcome {
     return { kind: 'refused', message: error.message };
   }
   const reports: AnalysisReport[] = [];
-  for (const request of [{}, { precision: 'int8', memoryModel: 'liveness' as const }]) {
+  const requests = [{}, { precision: 'int8', memoryModel: 'liveness' as const }, { memoryModel: 'arena' as const, inPlaceDepthwise: true }];
+  for (const request of requests) {
     try {
       reports.push(analyze(graph, request));
     } catch (error) {

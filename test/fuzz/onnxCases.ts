@@ -14,7 +14,15 @@ export interface FuzzCase {
 }
 
 /** The valid models mutations start from. */
+let seedModels: { name: string; bytes: Uint8Array }[] | null = null;
+
+/** Valid models ONNX Runtime runs, built once. */
 export function onnxSeedModels(): { name: string; bytes: Uint8Array }[] {
+  seedModels ??= buildSeedModels();
+  return seedModels;
+}
+
+function buildSeedModels(): { name: string; bytes: Uint8Array }[] {
   const preset = (id: string) => (PRESETS.find((p) => p.id === id) as (typeof PRESETS)[number]).build();
   const seeds = [
     { name: 'kws-fp32', bytes: graphToOnnx(preset('mlperf-kws')) },
@@ -173,7 +181,7 @@ export function* onnxFuzzCases(seed: number, count: number): Generator<FuzzCase>
   const seeds = onnxSeedModels();
   const rng = random(seed);
   for (let i = 0; i < count; i++) {
-    const base = seeds[i % seeds.length];
+    const base = seeds[Math.floor(rng() * seeds.length)];
     const r = rng();
     let mutated: { kind: string; bytes: Uint8Array };
     if (r < 0.5) mutated = byteMutation(rng, base.bytes);

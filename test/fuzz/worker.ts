@@ -2,6 +2,7 @@
 // tell which case hung or blew the heap when this thread stops answering or dies.
 import { parentPort } from 'node:worker_threads';
 import { getHeapStatistics } from 'node:v8';
+import { loadHdf5 } from '../../src/main/import/loadModelFile';
 import { caseSeed, loadFormats, rngFor, runCase, type Outcome } from './harness';
 
 export interface FuzzTask {
@@ -19,6 +20,8 @@ if (!port) throw new Error('the fuzz worker must run in a worker thread');
 
 port.once('message', async (task: FuzzTask) => {
   const formats = new Map((await loadFormats()).map((f) => [f.name, f]));
+  // .h5 files need the HDF5 library, which loads asynchronously once; the importer itself is synchronous.
+  if (task.cases.some((c) => c.format === 'keras-h5')) await loadHdf5();
   for (const { format, index } of task.cases) {
     const generator = formats.get(format);
     if (!generator) throw new Error(`no fuzz format named ${format}`);
