@@ -8,7 +8,7 @@ import { FileReadError, readRegularFile } from '../services/regularFile';
 export const MAX_MODEL_FILE_BYTES = 150_000_000;
 
 export const MODEL_FILE_FILTERS = [
-  { name: 'Models (.keras, .json)', extensions: ['keras', 'json'] },
+  { name: 'Models (.tflite, .onnx, .h5, .keras, .json)', extensions: ['tflite', 'onnx', 'h5', 'hdf5', 'keras', 'json'] },
   { name: 'All files', extensions: ['*'] },
 ];
 

@@ -48,6 +48,8 @@ interface SavedProject {
   biasMode: BiasMode;
   /** Where weights live: as each device profile says, or SRAM / flash on every device. */
   weightsIn?: 'sram' | 'flash';
+  /** Depthwise convolutions run in place (every memory model). */
+  inPlaceDepthwise?: boolean;
   clients: Client[];
   accuracy: AccuracyModel | null;
   dims: SweepDims;
@@ -165,6 +167,7 @@ export class Project {
   headroom = $state(0);
   biasMode = $state<BiasMode>('weight');
   weightsIn = $state<'sram' | 'flash' | undefined>(undefined);
+  inPlaceDepthwise = $state(false);
   clients = $state<Client[]>([]);
   accuracy = $state<AccuracyModel | null>(null);
   dims = $state<SweepDims>(blankProject().dims);
@@ -249,6 +252,7 @@ export class Project {
       biasMode: this.biasMode,
       headroom: this.headroom,
       ...(this.weightsIn ? { weightsIn: this.weightsIn } : {}),
+      ...(this.inPlaceDepthwise ? { inPlaceDepthwise: true } : {}),
       accuracy: this.accuracy ? JSON.parse(JSON.stringify(this.accuracy)) : null,
       clients: this.clients.map((c) => ({ ...c })),
       strategy: this.dims.strategy,
@@ -332,6 +336,7 @@ export class Project {
       headroom: this.headroom,
       biasMode: this.biasMode,
       weightsIn: this.weightsIn,
+      inPlaceDepthwise: this.inPlaceDepthwise,
       clients: this.clients,
       accuracy: this.accuracy,
       dims: this.dims,
@@ -353,6 +358,7 @@ export class Project {
     this.headroom = saved.headroom;
     this.biasMode = saved.biasMode;
     this.weightsIn = saved.weightsIn;
+    this.inPlaceDepthwise = saved.inPlaceDepthwise ?? false;
     this.clients = saved.clients;
     this.accuracy = saved.accuracy;
     this.dims = saved.dims;
@@ -392,6 +398,7 @@ export class Project {
       const changed = previous !== null && previous.graph.name !== model.graph.name;
       if (!options.keepEdits && changed) this.resetForModel(previous.graph.name, model);
       else if (!options.keepEdits) this.channels = {};
+      if (!options.keepEdits) this.adoptFileSettings(model);
       await this.analyze();
     } catch (error) {
       this.modelError = errorText(error);
@@ -425,6 +432,21 @@ export class Project {
     this.modelChange = { from, to: model.graph.name, kept, reset, undo };
   }
 
+  /**
+   * A file is analysed at the precision it stores, with biases as it stores them (an int8 TFLite file: int8, int32
+   * biases), and its precision joins the sweep's; presets and Keras files store fp32 and change nothing.
+   */
+  private adoptFileSettings(model: LoadedModel): void {
+    const stored = model.graph.source?.precision;
+    if (!stored) return;
+    this.precision = stored;
+    if (model.graph.source?.biasMode) this.biasMode = model.graph.source.biasMode;
+    if (!this.dims.precisions.includes(stored)) {
+      this.dims = { ...this.dims, precisions: [...this.dims.precisions, stored] };
+      if (this.modelChange) this.modelChange = { ...this.modelChange, kept: [...this.modelChange.kept, `and added ${stored.toUpperCase()}, the precision the file stores`] };
+    }
+  }
+
   /** Puts back what the last change of model reset (the settings that name layers only where the layer exists). */
   undoModelChange(): void {
     const change = this.modelChange;
@@ -454,6 +476,7 @@ export class Project {
         biasMode: this.biasMode,
         accuracy: this.accuracy,
         ...(this.weightsIn ? { weightsIn: this.weightsIn } : {}),
+        ...(this.inPlaceDepthwise ? { inPlaceDepthwise: true } : {}),
       });
     } catch (error) {
       this.analysisError = errorText(error);
@@ -625,6 +648,7 @@ export class Project {
     this.headroom = spec.headroom;
     this.biasMode = spec.biasMode;
     this.weightsIn = spec.weightsIn;
+    this.inPlaceDepthwise = spec.inPlaceDepthwise ?? false;
     this.clients = spec.clients.map((c) => ({ ...c }));
     this.accuracy = spec.accuracy ? JSON.parse(JSON.stringify(spec.accuracy)) : null;
     this.dims = {
