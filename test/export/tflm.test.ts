@@ -12,7 +12,12 @@ import { tflmOperators } from '../../src/shared/export/tflmOps';
 import { GraphBuilder } from '../../src/shared/presets/builder';
 import { findPreset, PRESETS } from '../../src/shared/presets';
 import type { ModelGraph } from '../../src/shared/model/types';
-import { parseModelBytes } from '../../src/main/import/loadModelFile';
+import { loadHdf5, parseModelBytes } from '../../src/main/import/loadModelFile';
+import { graphToKerasJson } from '../../src/shared/export/kerasJson';
+import { kerasToGraph } from '../../src/shared/model/keras';
+import { graphToTflite } from '../import/tflite/writer';
+import { kerasH5Bytes } from '../import/writers/kerasH5';
+import { graphToOnnx } from '../onnx/writer';
 
 const preset = (id: string): ModelGraph => (findPreset(id) as { build(): ModelGraph }).build();
 const includeDir = join(import.meta.dirname, '..', 'fixtures', 'tflm');
@@ -146,5 +151,37 @@ describe('TFLM header', () => {
     const y = b.activation('sig', x, 'sigmoid');
     x = b.globalAveragePool2d('gap', b.add('sum', [x, y]));
     expect(tflmOperators(b.build(x))).toEqual(['AddPad', 'AddConv2D', 'AddLogistic', 'AddAdd', 'AddMean']);
+  });
+});
+
+describe('TFLM header of imported formats', () => {
+  it('compiles for models read from TFLite, ONNX and Keras .h5, with the same operators and arena as the preset', async () => {
+    await loadHdf5();
+    const base = preset('mlperf-ic');
+    const keras = JSON.stringify(graphToKerasJson(base));
+    const files: [string, Buffer][] = [
+      ['ic.tflite', Buffer.from(graphToTflite(base, { precision: 'int8' }))],
+      ['ic.onnx', Buffer.from(graphToOnnx(base, { precision: 'int8', weights: 'zeros' }))],
+      ['ic.h5', await kerasH5Bytes(keras, kerasToGraph(JSON.parse(keras), 'ic'))],
+    ];
+    const body = (text: string): string => text.split('\n').filter((l) => l.startsWith('constexpr') || l.includes('resolver.')).join('\n');
+    const configuration = { precision: 'int8', biasMode: 'int32' as const, device: STM32F746 };
+    const expected = body(configurationArtifact('tflm', { base, configuration, origin: 'preset' }));
+    for (const [name, bytes] of files) {
+      const header = configurationArtifact('tflm', { base: parseModelBytes(bytes, name), configuration, origin: name });
+      expect([name, compile(header)]).toEqual([name, '']);
+      expect([name, body(header)]).toEqual([name, expected]);
+    }
+  });
+});
+
+describe('operators the file names', () => {
+  it('a TFLite SQUEEZE read as a Reshape registers AddSqueeze', () => {
+    const b = new GraphBuilder('squeezed');
+    let x = b.input('in', [1, 1, 8]);
+    x = b.reshape('sq', x, [8]);
+    const g = b.build(b.dense('fc', x, { units: 2 }));
+    (g.layers.find((l) => l.name === 'sq') as { sourceOp?: string }).sourceOp = 'SQUEEZE';
+    expect(tflmOperators(g)).toEqual(['AddSqueeze', 'AddFullyConnected']);
   });
 });
