@@ -51,11 +51,13 @@ try {
     const loadS = seconds(start);
 
     const bytes = readFileSync(file);
+    // Collected first, so what the import leaves in array buffers is what it added (run with --expose-gc).
     global.gc?.();
     const before = process.memoryUsage().arrayBuffers;
     start = performance.now();
     const graph = parseModelBytes(bytes, file);
     const parseS = seconds(start);
+    global.gc?.();
     const extraArrayBytes = process.memoryUsage().arrayBuffers - before;
     if (loaded.layers.length !== graph.layers.length) throw new Error(`${format}: the two imports differ`);
     const r = analyze(graph);
