@@ -11,6 +11,7 @@ import { parseModelBytes } from '../../src/main/import/loadModelFile';
 import { analyze, type AnalysisReport } from '../../src/shared/analysis/analyze';
 import { UsageError } from '../../src/shared/cli/valueList';
 import { ModelError } from '../../src/shared/model/types';
+import { mulberry32 } from '../../src/shared/sweep/space';
 
 export type Rng = () => number;
 
@@ -23,17 +24,8 @@ export interface FuzzFormat {
   generate(rng: Rng): Uint8Array;
 }
 
-/** A small, fast, seedable PRNG (mulberry32). */
-export function rngFor(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small, fast, seedable PRNG: the sweep's own (mulberry32). */
+export const rngFor = (seed: number): Rng => mulberry32(seed);
 
 /** The seed of case `index` of a format: independent of how cases are split between workers. */
 export function caseSeed(format: string, index: number, base: number): number {

@@ -2,6 +2,7 @@
 // the Frontier-graph writer beside it, the fuzz cases and the large-model benchmark.
 import onnxProto from 'onnx-proto';
 import type { onnx as OnnxTypes } from 'onnx-proto';
+import { mulberry32 } from '../../src/shared/sweep/space';
 
 export const onnx = onnxProto.onnx;
 export type ModelProtoInit = OnnxTypes.IModelProto;
@@ -33,17 +34,8 @@ export type Dim = number | string;
 
 const BYTES: Record<number, number> = { [DT.FLOAT]: 4, [DT.UINT8]: 1, [DT.INT8]: 1, [DT.INT32]: 4, [DT.INT64]: 8, [DT.FLOAT16]: 2 };
 
-/** Deterministic pseudo-random numbers in [0, 1) (mulberry32). */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic pseudo-random numbers in [0, 1): the sweep's own generator (mulberry32). */
+export const random = (seed: number): (() => number) => mulberry32(seed);
 
 /** Little-endian bytes of values in an ONNX data type. */
 export function rawBytes(values: ArrayLike<number>, type: number): Uint8Array {

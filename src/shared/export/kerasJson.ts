@@ -51,6 +51,15 @@ function kerasNames(graph: ModelGraph): Map<string, string> {
   return names;
 }
 
+/** A convolution's window, as every Keras convolution spells it. */
+const window = (layer: Extract<Layer, { kernel: unknown; dilation: unknown }>): Json => ({
+  kernel_size: layer.kernel,
+  strides: layer.strides,
+  padding: layer.padding,
+  data_format: 'channels_last',
+  dilation_rate: layer.dilation,
+});
+
 /** The Keras layers for one Frontier layer: usually one, sometimes a helper before or after it. */
 function toKeras(layer: Layer, name: string, inputs: string[], inShape: number[] | undefined): KerasLayer[] {
   const one = (className: string, config: Json): KerasLayer[] => [{ className, name, config, inputs }];
@@ -71,45 +80,19 @@ function toKeras(layer: Layer, name: string, inputs: string[], inShape: number[]
     case 'Conv2D':
       return withActivation(
         'Conv2D',
-        {
-          filters: layer.filters,
-          kernel_size: layer.kernel,
-          strides: layer.strides,
-          padding: layer.padding,
-          data_format: 'channels_last',
-          dilation_rate: layer.dilation,
-          groups: layer.groups,
-          use_bias: layer.useBias,
-        },
+        { filters: layer.filters, ...window(layer), groups: layer.groups, use_bias: layer.useBias },
         layer.activation,
       );
     case 'DepthwiseConv2D':
       return withActivation(
         'DepthwiseConv2D',
-        {
-          kernel_size: layer.kernel,
-          strides: layer.strides,
-          padding: layer.padding,
-          data_format: 'channels_last',
-          dilation_rate: layer.dilation,
-          depth_multiplier: layer.depthMultiplier,
-          use_bias: layer.useBias,
-        },
+        { ...window(layer), depth_multiplier: layer.depthMultiplier, use_bias: layer.useBias },
         layer.activation,
       );
     case 'SeparableConv2D':
       return withActivation(
         'SeparableConv2D',
-        {
-          filters: layer.filters,
-          kernel_size: layer.kernel,
-          strides: layer.strides,
-          padding: layer.padding,
-          data_format: 'channels_last',
-          dilation_rate: layer.dilation,
-          depth_multiplier: layer.depthMultiplier,
-          use_bias: layer.useBias,
-        },
+        { filters: layer.filters, ...window(layer), depth_multiplier: layer.depthMultiplier, use_bias: layer.useBias },
         layer.activation,
       );
     case 'Dense': {

@@ -6,20 +6,22 @@
 // units; `order` lists the drawable rows grouped into style batches, in drawing order (no-fit underneath, then
 // dominated, the front on top), so a renderer sets a style once per batch.
 import { FRONT_LATENCY, FRONT_MEMORY, paretoFlags } from '../../../shared/pareto';
+import type { ResultColumnsLike } from '../results/columns';
 
-/** The columns a plot reads: a session's typed ResultColumnsView (NaN = unknown) or a JSON ResultTable (null). */
-export interface PlotTable {
-  count: number;
-  idx: ArrayLike<number>;
-  status: ArrayLike<number>;
-  accuracy: ArrayLike<number | null>;
-  latencyS: ArrayLike<number | null>;
-  totalBytes: ArrayLike<number>;
-  sramBytes: ArrayLike<number>;
-  flags: ArrayLike<number>;
-  precision: ArrayLike<number>;
-  precisions: readonly string[];
-}
+/** The columns a plot reads (see ResultColumnsLike). */
+export type PlotTable = Pick<
+  ResultColumnsLike,
+  'count'
+  | 'idx'
+  | 'status'
+  | 'accuracy'
+  | 'latencyS'
+  | 'totalBytes'
+  | 'sramBytes'
+  | 'flags'
+  | 'precision'
+  | 'precisions'
+>;
 
 export type XObjective = 'latency' | 'memory';
 /** Which memory figure the memory plot uses: parameters + peak activations, or what the device's SRAM must hold. */

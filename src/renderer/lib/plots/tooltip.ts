@@ -1,7 +1,7 @@
 // What the tooltip says about one configuration: its settings and its figures, formatted as everywhere else.
 import { count, duration, kibLabel, millions, percent } from '../../../shared/format';
-import type { LatencyBandFactors } from '../../../shared/latency/model';
 import { CATEGORY_NAMES, EXCLUDED } from './model';
+import type { ResultColumnsLike } from '../results/columns';
 
 export interface PointDescription {
   idx: number;
@@ -15,27 +15,27 @@ export interface PointDescription {
 
 const STATUS_WORDS = ['ok', 'does not fit', 'unsupported', 'error'];
 
-/** The columns a tooltip reads: a session's typed columns (NaN = unknown) or a JSON ResultTable (null). */
-export interface TooltipTable {
-  session: string;
-  idx: ArrayLike<number>;
-  status: ArrayLike<number>;
-  accuracy: ArrayLike<number | null>;
-  latencyS: ArrayLike<number | null>;
-  totalBytes: ArrayLike<number>;
-  sramBytes: ArrayLike<number>;
-  params: ArrayLike<number>;
-  macs: ArrayLike<number>;
-  precision: ArrayLike<number>;
-  device: ArrayLike<number>;
-  precisions: readonly string[];
-  devices: readonly string[];
-  /** Per device: the factors of its latency band. */
-  deviceBands?: readonly LatencyBandFactors[];
-  layers: readonly string[];
-  channels: readonly ArrayLike<number>[];
-  messages: Record<string, string>;
-}
+/** The columns a tooltip reads (see ResultColumnsLike). */
+export type TooltipTable = Pick<
+  ResultColumnsLike,
+  'session'
+  | 'idx'
+  | 'status'
+  | 'accuracy'
+  | 'latencyS'
+  | 'totalBytes'
+  | 'sramBytes'
+  | 'params'
+  | 'macs'
+  | 'precision'
+  | 'device'
+  | 'precisions'
+  | 'devices'
+  | 'deviceBands'
+  | 'layers'
+  | 'channels'
+  | 'messages'
+>;
 
 /** A figure or null: NaN and absent values are unknown. */
 const known = (v: number | null | undefined): number | null => (v === null || v === undefined || Number.isNaN(v) ? null : v);

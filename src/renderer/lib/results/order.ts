@@ -2,6 +2,7 @@
 // by one column, ties in idx order, unknown values (no latency, no accuracy) last in either direction. Sorting is a
 // stable LSD radix sort on the keys' bits: a quarter of a million rows in a few milliseconds, whatever the column.
 import { FRONT_3D } from '../../../shared/sweep/types';
+import type { ResultColumnsLike } from './columns';
 
 export type SortKey = 'config' | 'precision' | 'device' | 'params' | 'memory' | 'sram' | 'macs' | 'latency' | 'accuracy' | 'status';
 export const SORT_KEYS: readonly SortKey[] = ['config', 'precision', 'device', 'params', 'memory', 'sram', 'macs', 'latency', 'accuracy', 'status'];
@@ -16,22 +17,23 @@ export interface RowSort {
   descending: boolean;
 }
 
-/** The columns ordering needs (a ResultColumnsView or a ResultTable). */
-export interface OrderTable {
-  count: number;
-  status: ArrayLike<number>;
-  flags: ArrayLike<number>;
-  accuracy: ArrayLike<number | null>;
-  latencyS: ArrayLike<number | null>;
-  totalBytes: ArrayLike<number>;
-  sramBytes: ArrayLike<number>;
-  params: ArrayLike<number>;
-  macs: ArrayLike<number>;
-  precision: ArrayLike<number>;
-  device: ArrayLike<number>;
-  precisions: readonly string[];
-  devices: readonly string[];
-}
+/** The columns ordering needs (see ResultColumnsLike). */
+export type OrderTable = Pick<
+  ResultColumnsLike,
+  'count'
+  | 'status'
+  | 'flags'
+  | 'accuracy'
+  | 'latencyS'
+  | 'totalBytes'
+  | 'sramBytes'
+  | 'params'
+  | 'macs'
+  | 'precision'
+  | 'device'
+  | 'precisions'
+  | 'devices'
+>;
 
 function filtered(table: OrderTable, filter: RowFilter): Uint32Array {
   const n = table.count;
