@@ -90,4 +90,12 @@ describe('frontier sweep FILE.tflite', () => {
     expect(summary.pareto.length).toBeGreaterThan(0);
     expect(summary.pareto.every((p) => p.params <= 210706)).toBe(true);
   });
+
+  it('sweeps the file at the precision it stores, with its int32 biases, unless told otherwise', () => {
+    const summary = frontierJson<{ pareto: { precision: string; paramBytes: number; channels: Record<string, number> }[] }>(
+      ['sweep', model('person_detect.tflite'), '--device', 'stm32f746', '--session', 'as-stored'],
+      { FRONTIER_DB: join(dir, 'sweep.db') },
+    );
+    expect(summary.pareto.map((p) => [p.precision, p.paramBytes])).toEqual([['int8', 218_920]]);
+  });
 });
