@@ -60,12 +60,15 @@ export async function sweepCommand(argv: string[], io: Io): Promise<number> {
   if (args.positionals.length > 1) throw new UsageError(`sweep takes one model\nusage: ${SWEEP_USAGE}`);
   const given = new Set<string>();
   const spec = specFromArgs(args, args.positionals[0], given);
-  if (!findPreset(spec.model)) adoptFileSettings(spec, (await resolveModel(spec.model, spec.import)).source, given);
+  // A file is read once: for the settings it stores, and then for the sweep.
+  const graph = findPreset(spec.model) ? undefined : await resolveModel(spec.model, spec.import);
+  if (graph) adoptFileSettings(spec, graph.source, given);
   return runReported(args.strings.get('db'), args.bools.has('json'), io, (store, options) =>
     runSweep(store, spec, {
       ...options,
       name: args.strings.get('session'),
       replace: args.bools.has('replace'),
+      graph,
       workers: boundedInteger('workers', args.strings.get('workers'), 1, MAX_WORKERS),
       batchSize: boundedInteger('batch-size', args.strings.get('batch-size'), 1, MAX_BATCH_SIZE),
       onStarted: (s) => io.err(`session ${s.name}: ${s.total.toLocaleString('en-US')} configurations`),

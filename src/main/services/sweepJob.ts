@@ -65,8 +65,9 @@ export function prepareFrom(spec: SweepSpec, graph: ModelGraph, given: DevicePro
   return { spec, graph, devices: profiles, ctx, space, job, groupOf };
 }
 
-export async function prepareSweep(spec: SweepSpec): Promise<PreparedSweep> {
-  const graph = await resolveModel(spec.model, spec.import);
+/** Resolves the spec's model (unless it is already loaded) and devices. */
+export async function prepareSweep(spec: SweepSpec, loaded?: ModelGraph): Promise<PreparedSweep> {
+  const graph = loaded ?? (await resolveModel(spec.model, spec.import));
   const profiles = spec.devices.map(resolveDevice);
   if (profiles.length === 0) throw new UsageError('a sweep needs at least one device (--device)');
   return prepareFrom(spec, graph, profiles);

@@ -24,7 +24,6 @@ import type { ClientOutcome, ResultEntry, SweepSummary } from '../../shared/swee
 export type { ClientOutcome, ResultEntry, SweepSummary };
 import { runPool, type Progress, type Range } from '../sweep/pool';
 import type { WorkerSupply } from '../sweep/supply';
-import { resolveDevice } from './resolve';
 import { describeConfiguration, prepareFrom, prepareSweep, type PreparedSweep } from './sweepJob';
 
 export interface SweepOptions {
@@ -142,9 +141,8 @@ export async function runSweep(store: SessionStore, spec: SweepSpec, options: Sw
 
 /** Runs a sweep to its end (or its cancel) without summarising it: what the app does, which summarises on demand. */
 export async function startSweep(store: SessionStore, spec: SweepSpec, options: SweepOptions = {}): Promise<FinishedRun> {
-  const prepared = options.graph
-    ? prepareFrom(spec, options.graph, options.profiles ?? spec.devices.map(resolveDevice))
-    : await prepareSweep(spec);
+  const prepared =
+    options.graph && options.profiles ? prepareFrom(spec, options.graph, options.profiles) : await prepareSweep(spec, options.graph);
   const name = (options.name ?? defaultName(prepared.graph.name)).trim();
   if (name === '') throw new UsageError('the session name is empty');
   const modelId = store.upsertModel(prepared.graph);
