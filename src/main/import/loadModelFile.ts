@@ -14,7 +14,7 @@ import { kerasLayoutOf, kerasToGraph } from '../../shared/model/keras';
 import { nativeToGraph } from '../../shared/model/native';
 import type { ImportOptions } from '../../shared/model/importOptions';
 import { ModelError, type ModelFormat, type ModelGraph } from '../../shared/model/types';
-import { FileReadError, MIB, readRegularFile } from '../services/regularFile';
+import { FileReadError, MIB, readRegularFile, readRegularFileHead } from '../services/regularFile';
 import { isHdf5, loadHdf5, parseKerasH5, parseKerasH5File } from './h5/kerasH5';
 
 export { loadHdf5 };
@@ -28,19 +28,20 @@ export const MAX_MODEL_FILE_BYTES = 1024 * MIB;
 export const MAX_JSON_MODEL_BYTES = MAX_CONFIG_BYTES;
 
 export async function loadModelFile(path: string, options: ImportOptions = {}): Promise<ModelGraph> {
-  let bytes: Buffer;
-  try {
-    bytes = readRegularFile(path, MAX_MODEL_FILE_BYTES);
-  } catch (err) {
-    const why = err instanceof FileReadError ? err.reason : (err as Error).message;
-    throw new ModelError(`${path}: cannot read the model file: ${why}`);
-  }
-  // The HDF5 library reads what it needs from the file itself.
-  if (isHdf5(bytes)) {
+  const read = <T>(how: () => T): T => {
+    try {
+      return how();
+    } catch (err) {
+      const why = err instanceof FileReadError ? err.reason : (err as Error).message;
+      throw new ModelError(`${path}: cannot read the model file: ${why}`);
+    }
+  };
+  // The HDF5 library reads what it needs from the file itself: only the signature is read here.
+  if (isHdf5(read(() => readRegularFileHead(path, MAX_MODEL_FILE_BYTES, 8)))) {
     await loadHdf5();
     return withFileNameOnError(path, () => parseKerasH5File(path, path));
   }
-  return parseModelBytes(bytes, path, options);
+  return parseModelBytes(read(() => readRegularFile(path, MAX_MODEL_FILE_BYTES)), path, options);
 }
 
 /** As parseModelBytes, loading what the format needs first (the HDF5 library for .h5 files). */

@@ -44,6 +44,31 @@ function reasonOf(error: NodeJS.ErrnoException): string {
 
 /** The whole content of a regular file of at most `maxBytes`; anything else is refused at once. */
 export function readRegularFile(path: string, maxBytes: number): Buffer {
+  return withRegularFile(path, maxBytes, (fd, size) => {
+    // Read to the end, not to the size stat gave: a file that grows meanwhile is still cut at the limit.
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(Math.min(Math.max(size - total, 64 * 1024), maxBytes + 1 - total) || 1);
+      const got = readSync(fd, chunk, 0, chunk.length, null);
+      if (got === 0) break;
+      total += got;
+      if (total > maxBytes) throw new FileReadError(path, `it is more than the limit of ${mib(maxBytes)}`);
+      chunks.push(got === chunk.length ? chunk : chunk.subarray(0, got));
+    }
+    return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total);
+  });
+}
+
+/** The first `count` bytes (or fewer) of a regular file of at most `maxBytes`, checked as readRegularFile checks. */
+export function readRegularFileHead(path: string, maxBytes: number, count: number): Buffer {
+  return withRegularFile(path, maxBytes, (fd) => {
+    const head = Buffer.alloc(count);
+    return head.subarray(0, readSync(fd, head, 0, count, 0));
+  });
+}
+
+function withRegularFile<T>(path: string, maxBytes: number, read: (fd: number, size: number) => T): T {
   let fd: number;
   try {
     // O_NONBLOCK: opening a FIFO must not wait for a writer. It changes nothing for a regular file.
@@ -57,18 +82,7 @@ export function readRegularFile(path: string, maxBytes: number): Buffer {
     if (stat.size > maxBytes) {
       throw new FileReadError(path, `it is ${stat.size.toLocaleString('en-US')} bytes, more than the limit of ${mib(maxBytes)}`);
     }
-    // Read to the end, not to the size stat gave: a file that grows meanwhile is still cut at the limit.
-    const chunks: Buffer[] = [];
-    let total = 0;
-    for (;;) {
-      const chunk = Buffer.allocUnsafe(Math.min(Math.max(stat.size - total, 64 * 1024), maxBytes + 1 - total) || 1);
-      const got = readSync(fd, chunk, 0, chunk.length, null);
-      if (got === 0) break;
-      total += got;
-      if (total > maxBytes) throw new FileReadError(path, `it is more than the limit of ${mib(maxBytes)}`);
-      chunks.push(got === chunk.length ? chunk : chunk.subarray(0, got));
-    }
-    return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total);
+    return read(fd, stat.size);
   } catch (error) {
     if (error instanceof FileReadError) throw error;
     throw new FileReadError(path, reasonOf(error as NodeJS.ErrnoException));
