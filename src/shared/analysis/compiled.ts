@@ -12,7 +12,8 @@ import { isChannelLayer, outputChannelsOf, type Layer, type ModelGraph } from '.
 import { inputDepth } from './counts';
 import { calibratedAccuracy, penaltyAccuracy, type AccuracyModel, type CalibrationCurves } from './accuracy';
 import type { BiasMode } from './evaluate';
-import { arenaPlan, inPlaceSteps, type MemoryLayout, type MemoryModel } from './memory';
+import { greedyPlan } from './arena';
+import { arenaBufferSizes, arenaLifetimes, inPlaceSteps, type ArenaLifetimes, type MemoryModel } from './memory';
 import { BITS, isInteger, parsePrecision, type Precision } from './precision';
 import { tidySig } from '../format';
 import { inferenceSeconds, layerSeconds } from '../latency/model';
@@ -177,19 +178,18 @@ export class CompiledModel {
           sizes.set(l.name, { layer: index.get(plan.tensorOf.get(l.name) as string) as number, mid: false });
         }
       });
-      this.arenaSizes = [...sizes];
-      this.arenaLayout = {
+      this.arenaSizeOf = sizes;
+      this.arenaLifetimes = arenaLifetimes({
         inputs: plan.inputs.map((l) => l.name),
         steps: stepNames.map((step) => ({ ...step, scratchBytes: 0 })),
         outputs: plan.outputs,
-        bytes: new Map(),
         tflm: {
           steps: plan.tflm.steps.map((step) => ({ ...step, scratchBytes: 0 })),
           outputs: plan.tflm.outputs,
           order: base.source?.tensorOrder,
         },
         inPlace: depthwise,
-      };
+      });
     }
 
     this.baseChannels = new Map(
@@ -216,8 +216,9 @@ export class CompiledModel {
   private readonly bnOp: boolean[];
   /** Per memory step: 1 when it runs in place (see `inPlaceSteps`). */
   private readonly stepInPlace: Uint8Array;
-  private arenaSizes: [string, { layer: number; mid: boolean }][] = [];
-  private arenaLayout: MemoryLayout | null = null;
+  /** Under the arena model: where each TFLM buffer's size comes from, and the buffers' lifetimes (fixed). */
+  private arenaSizeOf = new Map<string, { layer: number; mid: boolean }>();
+  private arenaLifetimes: ArenaLifetimes | null = null;
   /** Per layer: the tensors (layer indices) its operator reads; empty for layers that are not operators. */
   private readonly opInputs: number[][];
 
@@ -464,12 +465,11 @@ export class CompiledModel {
         return best;
       }
       case 'arena': {
-        const layout = this.arenaLayout as MemoryLayout;
-        const sizes = layout.bytes as Map<string, number>;
-        for (const [name, { layer, mid }] of this.arenaSizes) {
-          sizes.set(name, mid ? this.scratchBytes(layer, precision) : bytes[layer]);
-        }
-        return arenaPlan(layout).bytes;
+        const sizeOf = (name: string): number => {
+          const from = this.arenaSizeOf.get(name);
+          return !from ? 0 : from.mid ? this.scratchBytes(from.layer, precision) : bytes[from.layer];
+        };
+        return greedyPlan(arenaBufferSizes(this.arenaLifetimes as ArenaLifetimes, sizeOf).filter((b) => b.size > 0)).size;
       }
     }
   }

@@ -108,21 +108,31 @@ export function inPlaceSteps(steps: readonly MemoryStep[], outputs: readonly str
   );
 }
 
-/** TFLM's arena plan of a layout's tensors (see arena.ts for the rules). */
-export function arenaPlan(layout: MemoryLayout): ArenaPlan {
+/**
+ * The buffers of a layout's arena plan and when each is alive, in tensor order: fixed by the graph's structure,
+ * whatever the configuration's sizes (the sweep computes them once and re-plans with new sizes).
+ */
+export interface ArenaLifetimes {
+  /** Per buffer: the tensors it holds (several when steps run in place), its first and last scope. */
+  buffers: { tensors: string[]; first: number; last: number }[];
+  /** Bytes of buffers that are not tensors (a step's temporary), by buffer name. */
+  fixedBytes: ReadonlyMap<string, number>;
+  /** Step names in order (index + 1 = the scope). */
+  steps: string[];
+}
+
+export function arenaLifetimes(layout: Omit<MemoryLayout, 'bytes'>): ArenaLifetimes {
   const tflm = layout.tflm ?? { steps: layout.steps, outputs: layout.outputs };
   const steps = tflm.steps;
   const inPlace = inPlaceSteps(steps, tflm.outputs, layout.inPlace);
-  // Buffers by tensor: lifetimes in allocation scopes (inputs 0, step i → i + 1, outputs to the end).
+  // Lifetimes in allocation scopes: inputs 0, step i → i + 1, outputs to the end.
   const lastScope = steps.length;
-  const life = new Map<string, { first: number; last: number; bytes: number }>();
+  const life = new Map<string, { tensors: string[]; first: number; last: number }>();
+  const fixedBytes = new Map<string, number>();
   const touch = (name: string, scope: number, create: boolean): void => {
     const entry = life.get(name);
-    if (!entry || create) {
-      life.set(name, { first: scope, last: scope, bytes: entry?.bytes ?? sizeOf(layout, name) });
-    } else {
-      entry.last = Math.max(entry.last, scope);
-    }
+    if (!entry || create) life.set(name, { tensors: entry?.tensors ?? [name], first: scope, last: scope });
+    else entry.last = Math.max(entry.last, scope);
   };
   for (const name of layout.inputs) touch(name, 0, true);
   // A tensor written in place shares its input's buffer: one buffer, the larger size, both lifetimes.
@@ -133,41 +143,59 @@ export function arenaPlan(layout: MemoryLayout): ArenaPlan {
     if (inPlace[i]) {
       const host = bufferOf(step.inputs[0]);
       sharedWith.set(step.output, host);
-      const entry = life.get(host) ?? { first: scope, last: scope, bytes: 0 };
-      entry.bytes = Math.max(entry.bytes, sizeOf(layout, step.output));
+      const entry = life.get(host) ?? { tensors: [host], first: scope, last: scope };
+      entry.tensors.push(step.output);
       entry.last = Math.max(entry.last, scope);
       life.set(host, entry);
     } else {
       touch(step.output, scope, true);
     }
     for (const name of step.inputs) touch(bufferOf(name), scope, false);
-    if (step.scratchBytes > 0) life.set(`${step.output}/scratch`, { first: scope, last: scope, bytes: step.scratchBytes });
+    if (step.scratchBytes > 0) {
+      const scratch = `${step.output}/scratch`;
+      life.set(scratch, { tensors: [scratch], first: scope, last: scope });
+      fixedBytes.set(scratch, step.scratchBytes);
+    }
   });
   for (const name of tflm.outputs) touch(bufferOf(name), lastScope, false);
 
-  const rank = new Map((tflm.order ?? []).map((name, i) => [name, i]));
-  const names = [...life.keys()].filter((name) => (life.get(name) as { bytes: number }).bytes > 0);
   // Tensor order: the file's where it gives one, then execution order (Map insertion order) for the rest.
+  const rank = new Map((tflm.order ?? []).map((name, i) => [name, i]));
+  const names = [...life.keys()];
   const position = new Map(names.map((name, i) => [name, i]));
-  names.sort((a, b) => (rank.get(a) ?? rank.size + (position.get(a) as number)) - (rank.get(b) ?? rank.size + (position.get(b) as number)));
-  const buffers: ArenaBuffer[] = names.map((name) => {
-    const entry = life.get(name) as { first: number; last: number; bytes: number };
-    return { size: alignArena(entry.bytes), first: entry.first, last: entry.last };
-  });
+  const key = (name: string): number => rank.get(name) ?? rank.size + (position.get(name) as number);
+  names.sort((a, b) => key(a) - key(b));
+  return { buffers: names.map((name) => life.get(name) as ArenaLifetimes['buffers'][number]), fixedBytes, steps: steps.map((s) => s.output) };
+}
+
+/** The aligned size of every buffer of `lifetimes` for the given tensor sizes (0 for an empty buffer). */
+export function arenaBufferSizes(lifetimes: ArenaLifetimes, sizeOf: (tensor: string) => number): ArenaBuffer[] {
+  return lifetimes.buffers.map((b) => ({
+    size: alignArena(lifetimes.fixedBytes.get(b.tensors[0]) ?? Math.max(...b.tensors.map(sizeOf))),
+    first: b.first,
+    last: b.last,
+  }));
+}
+
+/** TFLM's arena plan of a layout's tensors (see arena.ts for the rules). */
+export function arenaPlan(layout: MemoryLayout): ArenaPlan {
+  const lifetimes = arenaLifetimes(layout);
+  const sized = arenaBufferSizes(lifetimes, (name) => sizeOf(layout, name));
+  // Empty buffers take no place (TFLM plans only tensors with bytes).
+  const kept = sized.flatMap((b, i) => (b.size > 0 ? [i] : []));
+  const buffers = kept.map((i) => sized[i]);
   const plan = greedyPlan(buffers);
-  const joined = (name: string): string =>
-    [name, ...[...sharedWith].filter(([, host]) => host === name).map(([tensor]) => tensor)].join(' = ');
   return {
     bytes: plan.size,
     livenessBoundBytes: livenessBound(buffers),
-    buffers: names.map((name, i) => ({
-      tensor: joined(name),
-      offset: plan.offsets[i],
-      size: buffers[i].size,
-      first: buffers[i].first,
-      last: buffers[i].last,
+    buffers: kept.map((i, k) => ({
+      tensor: lifetimes.buffers[i].tensors.join(' = '),
+      offset: plan.offsets[k],
+      size: buffers[k].size,
+      first: buffers[k].first,
+      last: buffers[k].last,
     })),
-    steps: steps.map((step) => step.output),
+    steps: lifetimes.steps,
   };
 }
 
