@@ -163,7 +163,7 @@ export function evaluate(counts: ModelCounts, settings: EvaluationSettings): Fig
  * The tensors of one configuration and the steps that read and write them, for the memory models. `bytes` holds the
  * bytes of every allocating layer; TFLM's extra buffers (RESHAPE copies, separable halves) are sized from it.
  */
-export function memoryLayout(
+function memoryLayout(
   counts: ModelCounts,
   bytes: ReadonlyMap<string, number>,
   settings: Pick<EvaluationSettings, 'precision' | 'layerPrecisions' | 'filePrecisions' | 'inPlaceDepthwise' | 'tensorOrder'>,
