@@ -10,4 +10,6 @@ flatc --ts -o "$dir/generated" "$dir/schema/tflite_subset.fbs"
 # flatc imports the union helpers into every table with a union field; the project compiles with noUnusedLocals.
 sed -i 's/^import { BuiltinOptions, unionToBuiltinOptions, unionListToBuiltinOptions } from/import { BuiltinOptions } from/' \
   "$dir/generated/tflite/operator.ts"
+sed -i 's/^import { QuantizationDetails, unionToQuantizationDetails, unionListToQuantizationDetails } from/import { QuantizationDetails } from/' \
+  "$dir/generated/tflite/quantization-parameters.ts"
 echo "generated $(find "$dir/generated" -name '*.ts' | wc -l) files in $dir/generated with $(flatc --version)"

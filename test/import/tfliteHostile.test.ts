@@ -10,6 +10,7 @@ import { Operator } from '../../src/main/import/tflite/generated/tflite/operator
 import { OperatorCode } from '../../src/main/import/tflite/generated/tflite/operator-code';
 import { SubGraph } from '../../src/main/import/tflite/generated/tflite/sub-graph';
 import { Tensor } from '../../src/main/import/tflite/generated/tflite/tensor';
+import { createTensor } from './tflite/writer';
 import { TensorType } from '../../src/main/import/tflite/generated/tflite/tensor-type';
 import { analyze } from '../../src/shared/analysis/analyze';
 import { ModelError, type ModelGraph } from '../../src/shared/model/types';
@@ -82,7 +83,7 @@ describe('damaged TensorFlow Lite files', () => {
     // One tensor with a 4 KB name, listed 50,000 times: 200 KB of file, 200 MB of names to decode.
     const b = new Builder(1 << 20);
     const empty = TflBuffer.createBuffer(b, 0, 0n, 0n);
-    const tensor = Tensor.createTensor(b, Tensor.createShapeVector(b, [1, 4]), TensorType.FLOAT32, 0, b.createString('x'.repeat(4096)));
+    const tensor = createTensor(b, Tensor.createShapeVector(b, [1, 4]), TensorType.FLOAT32, 0, b.createString('x'.repeat(4096)));
     const op = Operator.createOperator(b, 0, Operator.createInputsVector(b, [0]), Operator.createOutputsVector(b, [0]), 0, 0);
     const graph = SubGraph.createSubGraph(
       b,

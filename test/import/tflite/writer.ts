@@ -424,7 +424,7 @@ function build(plan: TflitePlan, externalOffsets: number[] | null): Uint8Array {
     return TflBuffer.createBuffer(b, data, 0n, 0n);
   });
   const tensors = plan.tensors.map((t) =>
-    Tensor.createTensor(b, Tensor.createShapeVector(b, t.shape), t.type, t.buffer, t.name === null ? 0 : b.createString(t.name)),
+    createTensor(b, Tensor.createShapeVector(b, t.shape), t.type, t.buffer, t.name === null ? 0 : b.createString(t.name)),
   );
   const codes: { builtin: number; custom?: string }[] = [];
   const codeIndex = (op: PlanOperator): number => {
@@ -512,4 +512,15 @@ export function reverseActivationOrder(plan: TflitePlan): TflitePlan {
     to[k] = reversed[j];
   });
   return renumberTensors(plan, to);
+}
+
+/** A Tensor table (flatc writes no one-call constructor for a table with a table-valued field). */
+export function createTensor(b: Builder, shape: number, type: number, buffer: number, name: number, quantization = 0): number {
+  Tensor.startTensor(b);
+  Tensor.addShape(b, shape);
+  Tensor.addType(b, type);
+  Tensor.addBuffer(b, buffer);
+  if (name) Tensor.addName(b, name);
+  if (quantization) Tensor.addQuantization(b, quantization);
+  return Tensor.endTensor(b);
 }

@@ -2,6 +2,7 @@
 
 import * as flatbuffers from 'flatbuffers';
 
+import { QuantizationParameters } from '../tflite/quantization-parameters';
 import { TensorType } from '../tflite/tensor-type';
 
 
@@ -55,8 +56,13 @@ name(optionalEncoding?:any):string|Uint8Array|null {
   return offset ? this.bb!.__string(this.bb_pos + offset, optionalEncoding) : null;
 }
 
+quantization(obj?:QuantizationParameters):QuantizationParameters|null {
+  const offset = this.bb!.__offset(this.bb_pos, 12);
+  return offset ? (obj || new QuantizationParameters()).__init(this.bb!.__indirect(this.bb_pos + offset), this.bb!) : null;
+}
+
 static startTensor(builder:flatbuffers.Builder) {
-  builder.startObject(4);
+  builder.startObject(5);
 }
 
 static addShape(builder:flatbuffers.Builder, shapeOffset:flatbuffers.Offset) {
@@ -92,17 +98,13 @@ static addName(builder:flatbuffers.Builder, nameOffset:flatbuffers.Offset) {
   builder.addFieldOffset(3, nameOffset, 0);
 }
 
+static addQuantization(builder:flatbuffers.Builder, quantizationOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(4, quantizationOffset, 0);
+}
+
 static endTensor(builder:flatbuffers.Builder):flatbuffers.Offset {
   const offset = builder.endObject();
   return offset;
 }
 
-static createTensor(builder:flatbuffers.Builder, shapeOffset:flatbuffers.Offset, type:TensorType, buffer:number, nameOffset:flatbuffers.Offset):flatbuffers.Offset {
-  Tensor.startTensor(builder);
-  Tensor.addShape(builder, shapeOffset);
-  Tensor.addType(builder, type);
-  Tensor.addBuffer(builder, buffer);
-  Tensor.addName(builder, nameOffset);
-  return Tensor.endTensor(builder);
-}
 }
