@@ -87,6 +87,27 @@ export function tfliteToGraph(bytes: Uint8Array, fileName: string, modelName: st
   return new Converter(file, readGraph(file), fileName, modelName, options).convert();
 }
 
+/** Where each layer's weights and output lie in the file: what the engine reads to run it. */
+export interface TfliteBindings {
+  graph: ModelGraph;
+  file: TfliteOperators;
+  tensors: TfliteGraph;
+  /** Compute layer → its filter and bias tensors. */
+  weights: Map<string, { kernel: TfliteTensor; bias: TfliteTensor | null }>;
+  /** Add / Multiply layer → its constant operand. */
+  constants: Map<string, TfliteTensor>;
+  /** Layer → the tensor it writes (model inputs included). */
+  outputs: Map<string, number>;
+}
+
+export function tfliteBindings(bytes: Uint8Array, fileName: string, modelName: string, options: ImportOptions = {}): TfliteBindings {
+  const file = readOperators(bytes, fileName);
+  const tensors = readGraph(file);
+  const converter = new Converter(file, tensors, fileName, modelName, options);
+  const graph = converter.convert();
+  return { graph, file, tensors, ...converter.bindings() };
+}
+
 interface ComputeOperands {
   op: string;
   kernel: TfliteTensor;
@@ -102,6 +123,7 @@ class Converter {
   /** Allocating layer → its tensor and the operator that writes it (for the checks and precisions). */
   private readonly written = new Map<string, { tensor: number; op: string }>();
   private readonly compute = new Map<string, ComputeOperands>();
+  private readonly constantOperands = new Map<string, TfliteTensor>();
   /** Outputs of DEQUANTIZE operators on constants: weights stored in another format (float16 models). */
   private readonly constantAlias = new Map<number, number>();
   private readonly used = new Set<string>();
@@ -115,6 +137,16 @@ class Converter {
     private readonly modelName: string,
     private readonly options: ImportOptions,
   ) {}
+
+  bindings(): Pick<TfliteBindings, 'weights' | 'constants' | 'outputs'> {
+    const outputs = new Map<string, number>();
+    for (const [layer, { tensor }] of this.written) outputs.set(layer, tensor);
+    return { weights: this.compute, constants: this.constantOperands, outputs };
+  }
+
+  recordConstantOperand(layer: string, tensor: TfliteTensor): void {
+    this.constantOperands.set(layer, tensor);
+  }
 
   fail(message: string, layer?: string): never {
     throw new ModelError(`${this.fileName}: ${message}`, layer);
@@ -694,7 +726,9 @@ class OperatorMapper {
         : this.options(BuiltinOptions.MulOptions, () => new MulOptions(), false);
     const fused = this.c.fusedActivation(o?.fusedActivationFunction() ?? ActivationFunctionType.NONE, this.label);
     const constantOperand = variable.length < this.inputs.length;
-    this.c.addLayer(this.out, this.label, { type, ...(constantOperand ? { constantOperand } : {}) }, sources, fused);
+    const layer = this.c.addLayer(this.out, this.label, { type, ...(constantOperand ? { constantOperand } : {}) }, sources, fused);
+    const constant = this.inputs.find((t) => this.c.isConstantTensor(t));
+    if (constant !== undefined) this.c.recordConstantOperand(layer, this.c.constant(constant, this.label, 'its constant operand'));
   }
 
   private concatenation(): void {

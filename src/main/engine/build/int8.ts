@@ -1,0 +1,364 @@
+// An int8 model as the ONNX graph Frontier runs, computing exactly what TensorFlow Lite Micro's reference kernels
+// compute: integer convolutions and matrix products (ConvInteger, MatMulInteger), then TFLM's requantization in
+// int64 arithmetic (src/main/engine/onnx/integer.ts), with every constant — multipliers, shifts, clamps, tables —
+// derived as TFLM derives it from the same scales and zero points.
+import type { ActivationQuantization, LayerWeights, ModelWeights, WeightTensor } from '../../../shared/engine/weights';
+import {
+  activationRangeInt8,
+  quantizeMultiplier,
+  rdbp,
+  softmaxExpTable,
+  softmaxParams,
+  SOFTMAX_ACCUMULATION_BITS,
+} from '../../../shared/engine/fixedPoint';
+import { deployPlan, type DeployedOp } from '../../../shared/model/deploy';
+import { inferShapes } from '../../../shared/model/shapes';
+import { ModelError, type Layer, type ModelGraph } from '../../../shared/model/types';
+import { attr, DT, OnnxBuilder } from '../onnx/builder';
+import { IntegerOps } from '../onnx/integer';
+import { isImage, Layout, samePads, type GraphTensor } from './layout';
+
+export interface IoTensor {
+  /** The ONNX value's name. */
+  name: string;
+  /** The graph layer it belongs to. */
+  layer: string;
+  /** Frontier's shape (channels-last, no batch). */
+  shape: number[];
+  type: 'int8' | 'float32';
+  quantization?: ActivationQuantization;
+}
+
+export interface BuiltGraph {
+  model: Uint8Array;
+  inputs: IoTensor[];
+  outputs: IoTensor[];
+}
+
+const f32 = Math.fround;
+
+export function buildInt8Graph(graph: ModelGraph, weights: ModelWeights): BuiltGraph {
+  return new Int8Lowering(graph, weights).build();
+}
+
+class Int8Lowering {
+  private readonly b = new OnnxBuilder('frontier-int8', 13);
+  private readonly ops = new IntegerOps(this.b);
+  private readonly layout: Layout;
+  private readonly shapes: Map<string, number[]>;
+  private readonly plan: ReturnType<typeof deployPlan>;
+  /** Tensor owner (a layer name) → its ONNX value (int8, internal layout). */
+  private readonly tensors = new Map<string, GraphTensor>();
+
+  constructor(
+    private readonly graph: ModelGraph,
+    private readonly weights: ModelWeights,
+  ) {
+    this.layout = new Layout(this.b, weights.flattenOrder);
+    this.shapes = inferShapes(graph);
+    this.plan = deployPlan(graph);
+  }
+
+  private fail(layer: string, message: string): never {
+    throw new ModelError(`layer ${layer}: ${message}`, layer);
+  }
+
+  private quant(owner: string): ActivationQuantization {
+    const q = this.weights.activations?.[owner];
+    if (!q) this.fail(owner, 'its output has no int8 scale and zero point (calibrate the model, or run it as stored)');
+    return q;
+  }
+
+  /** The int8 value a layer reads as its `index`-th input, in the shape that input has. */
+  private read(layer: Layer, index = 0): { name: string; shape: number[]; q: ActivationQuantization } {
+    const source = layer.inputs[index];
+    const owner = this.plan.tensorOf.get(source) as string;
+    const t = this.tensors.get(owner);
+    if (!t) this.fail(layer.name, `reads ${source} before it is computed`);
+    const shape = this.shapes.get(source) as number[];
+    return { name: this.layout.view(t, shape), shape, q: this.quant(owner) };
+  }
+
+  private layerWeights(layer: Layer): LayerWeights {
+    const w = this.weights.layers[layer.name];
+    if (!w) this.fail(layer.name, 'has no weights');
+    return w;
+  }
+
+  private int8Kernel(layer: string, t: WeightTensor | undefined, what: string): { data: Int8Array; scales: number[] } {
+    if (!t || !(t.data instanceof Int8Array) || !t.quantization) this.fail(layer, `its ${what} is not int8 with a scale`);
+    const q = t.quantization;
+    if (q.zeroPoint.some((z) => z !== 0)) this.fail(layer, `its ${what} has a non-zero zero point; int8 weights are symmetric`);
+    return { data: t.data, scales: Array.from(q.scale, f32) };
+  }
+
+  private bias(layer: string, w: LayerWeights, channels: number): number[] {
+    if (!w.bias) return new Array<number>(channels).fill(0);
+    if (!(w.bias.data instanceof Int32Array)) this.fail(layer, 'its bias is not int32');
+    return Array.from(w.bias.data);
+  }
+
+  /** TFLM's requantization of int32 accumulators (held in int64) to int8, with the op's fused activation. */
+  private requantize(acc: string, multipliers: number[], shifts: number[], out: ActivationQuantization, activation: string, dims?: number[]): string {
+    const scaled = this.ops.multiplyByQuantizedMultiplier(acc, multipliers, shifts, dims);
+    const [lo, hi] = activationRangeInt8(activation, out.scale, out.zeroPoint);
+    const shifted = this.ops.add(scaled, this.ops.constant([out.zeroPoint]));
+    return this.ops.cast(this.ops.clip(shifted, lo, hi), DT.INT8, 'q');
+  }
+
+  build(): BuiltGraph {
+    const inputs: IoTensor[] = [];
+    for (const layer of this.plan.inputs) {
+      const shape = this.shapes.get(layer.name) as number[];
+      const q = this.quant(layer.name);
+      this.b.input(layer.name, ['N', ...shape], DT.INT8);
+      inputs.push({ name: layer.name, layer: layer.name, shape, type: 'int8', quantization: q });
+      this.tensors.set(layer.name, { name: this.layout.input(layer.name, shape), shape });
+    }
+    for (const op of this.plan.ops) {
+      const name = this.lower(op);
+      this.tensors.set(op.layer.name, { name, shape: this.shapes.get(op.layer.name) as number[] });
+    }
+    const outputs: IoTensor[] = [];
+    for (const layerName of this.graph.outputs) {
+      const owner = this.plan.tensorOf.get(layerName) as string;
+      const shape = this.shapes.get(layerName) as number[];
+      const viewed = this.layout.view(this.tensors.get(owner) as GraphTensor, shape);
+      const last = this.layout.output({ name: viewed, shape });
+      const name = this.b.node('Identity', [last], [this.b.fresh(`${layerName}:output`)]);
+      this.b.output(name, ['N', ...shape], DT.INT8);
+      outputs.push({ name, layer: layerName, shape, type: 'int8', quantization: this.quant(owner) });
+    }
+    return { model: this.b.bytes(), inputs, outputs };
+  }
+
+  private lower(op: DeployedOp): string {
+    const { layer } = op;
+    switch (layer.type) {
+      case 'Conv2D':
+      case 'DepthwiseConv2D':
+        return this.conv(op, layer);
+      case 'Dense':
+        return this.dense(op, layer);
+      case 'AveragePooling2D':
+        return this.averagePool(op, layer);
+      case 'MaxPooling2D':
+        return this.maxPool(op, layer);
+      case 'Activation':
+        if (layer.activation === 'softmax') return this.softmax(layer);
+        return this.fail(layer.name, `an int8 ${layer.activation} operation is not supported yet`);
+      case 'Add':
+        return this.add(op, layer);
+      case 'Concatenate':
+        return this.concatenate(layer);
+      case 'ZeroPadding2D':
+        return this.pad(layer);
+      default:
+        return this.fail(layer.name, `${layer.type} is not supported in int8 runs yet`);
+    }
+  }
+
+  private conv(op: DeployedOp, layer: Extract<Layer, { type: 'Conv2D' | 'DepthwiseConv2D' }>): string {
+    const x = this.read(layer);
+    const out = this.quant(layer.name);
+    const w = this.layerWeights(layer);
+    const { data, scales } = this.int8Kernel(layer.name, w.kernel, 'filter');
+    const shape = (w.kernel as WeightTensor).shape;
+    const channels = shape[0];
+    const groups = layer.type === 'DepthwiseConv2D' ? x.shape[2] : layer.groups;
+    const [top, bottom] = layer.padding === 'same' ? samePads(x.shape[0], layer.kernel[0], layer.strides[0], layer.dilation[0]) : [0, 0];
+    const [left, right] = layer.padding === 'same' ? samePads(x.shape[1], layer.kernel[1], layer.strides[1], layer.dilation[1]) : [0, 0];
+    const kernel = this.b.rawInitializer(this.b.fresh(`${layer.name}.kernel`), shape, new Uint8Array(data.buffer, data.byteOffset, data.length), DT.INT8);
+    const zero = this.b.constant(`${layer.name}.x_zero_point`, [x.q.zeroPoint], DT.INT8, []);
+    // ConvInteger pads with the input's zero point: padding contributes nothing, as in TFLM.
+    const acc = this.b.node('ConvInteger', [x.name, kernel, zero], [this.b.fresh(`${layer.name}/acc`)], {
+      kernel_shape: attr.ints(layer.kernel),
+      strides: attr.ints(layer.strides),
+      dilations: attr.ints(layer.dilation),
+      group: attr.int(groups),
+      pads: attr.ints([top, left, bottom, right]),
+    });
+    const dims = [1, channels, 1, 1];
+    const withBias = this.ops.add(this.ops.cast(acc, DT.INT64), this.ops.constant(this.bias(layer.name, w, channels), dims));
+    const perChannel = scales.length > 1;
+    const real = Array.from({ length: perChannel ? channels : 1 }, (_, c) => (f32(x.q.scale) * scales[perChannel ? c : 0]) / f32(out.scale));
+    const m = real.map(quantizeMultiplier);
+    return this.requantize(withBias, m.map((v) => v.multiplier), m.map((v) => v.shift), out, op.activation, perChannel ? dims : undefined);
+  }
+
+  private dense(op: DeployedOp, layer: Extract<Layer, { type: 'Dense' }>): string {
+    const source = this.read(layer);
+    const w = this.layerWeights(layer);
+    const { data, scales } = this.int8Kernel(layer.name, w.kernel, 'weights');
+    const [units, depth] = (w.kernel as WeightTensor).shape;
+    if (source.shape.length !== 1 && !layer.flattenInput) this.fail(layer.name, 'an int8 Dense layer on a tensor of rank above 1 is not supported yet');
+    const owner = this.plan.tensorOf.get(layer.inputs[0]) as string;
+    const x = this.layout.view(this.tensors.get(owner) as GraphTensor, [depth]);
+    const out = this.quant(layer.name);
+    // [units, depth] → [depth, units] for x · W
+    const transposed = new Int8Array(data.length);
+    for (let u = 0; u < units; u++) for (let d = 0; d < depth; d++) transposed[d * units + u] = data[u * depth + d];
+    const matrix = this.b.rawInitializer(this.b.fresh(`${layer.name}.kernel`), [depth, units], new Uint8Array(transposed.buffer), DT.INT8);
+    const zero = this.b.constant(`${layer.name}.x_zero_point`, [source.q.zeroPoint], DT.INT8, []);
+    const acc = this.b.node('MatMulInteger', [x, matrix, zero], [this.b.fresh(`${layer.name}/acc`)]);
+    const withBias = this.ops.add(this.ops.cast(acc, DT.INT64), this.ops.constant(this.bias(layer.name, w, units), [units]));
+    const perChannel = scales.length > 1;
+    const real = Array.from({ length: perChannel ? units : 1 }, (_, c) => (f32(source.q.scale) * scales[perChannel ? c : 0]) / f32(out.scale));
+    const m = real.map(quantizeMultiplier);
+    return this.requantize(withBias, m.map((v) => v.multiplier), m.map((v) => v.shift), out, op.activation, perChannel ? [units] : undefined);
+  }
+
+  private samePoolParams(layer: Layer, x: { shape: number[] }, pool: [number, number], strides: [number, number], padding: 'same' | 'valid') {
+    const [top, bottom] = padding === 'same' ? samePads(x.shape[0], pool[0], strides[0], 1) : [0, 0];
+    const [left, right] = padding === 'same' ? samePads(x.shape[1], pool[1], strides[1], 1) : [0, 0];
+    const out = this.shapes.get(layer.name) as number[];
+    return { top, bottom, left, right, out };
+  }
+
+  private checkSameQuantization(layer: Layer, x: ActivationQuantization): ActivationQuantization {
+    const out = this.quant(layer.name);
+    if (f32(out.scale) !== f32(x.scale) || out.zeroPoint !== x.zeroPoint) {
+      this.fail(layer.name, `its output scale and zero point (${out.scale}, ${out.zeroPoint}) differ from its input's (${x.scale}, ${x.zeroPoint}); TFLM requires them equal`);
+    }
+    return out;
+  }
+
+  private averagePool(op: DeployedOp, layer: Extract<Layer, { type: 'AveragePooling2D' }>): string {
+    const x = this.read(layer);
+    const out = this.checkSameQuantization(layer, x.q);
+    const { top, bottom, left, right, out: outShape } = this.samePoolParams(layer, x, layer.pool, layer.strides, layer.padding);
+    const channels = x.shape[2];
+    const [kh, kw] = layer.pool;
+    // Window sums, exact in float32 (at most kh·kw·128 in magnitude), then TFLM's rounding division by the number of
+    // input values each window covers.
+    const asFloat = this.ops.cast(x.name, DT.FLOAT, 'xf');
+    const ones = this.b.initializer(this.b.fresh(`${layer.name}.ones`), [channels, 1, kh, kw], new Float32Array(channels * kh * kw).fill(1));
+    const sums = this.b.node('Conv', [asFloat, ones], [this.b.fresh(`${layer.name}/sum`)], {
+      kernel_shape: attr.ints(layer.pool),
+      strides: attr.ints(layer.strides),
+      group: attr.int(channels),
+      pads: attr.ints([top, left, bottom, right]),
+    });
+    const acc = this.ops.cast(sums, DT.INT64, 'acc');
+    const [H, W] = x.shape;
+    const [Ho, Wo] = outShape;
+    const counts: number[] = [];
+    for (let oy = 0; oy < Ho; oy++) {
+      for (let ox = 0; ox < Wo; ox++) {
+        const y0 = oy * layer.strides[0] - top;
+        const x0 = ox * layer.strides[1] - left;
+        const rows = Math.min(kh, H - y0) - Math.max(0, -y0);
+        const cols = Math.min(kw, W - x0) - Math.max(0, -x0);
+        counts.push(rows * cols);
+      }
+    }
+    const n = this.ops.constant(counts, [1, 1, Ho, Wo]);
+    const half = this.ops.constant(counts.map((c) => Math.floor(c / 2)), [1, 1, Ho, Wo]);
+    // acc > 0 ? (acc + n/2) / n : (acc − n/2) / n, with C's truncating division
+    const sign = this.ops.sub(this.ops.mul(this.ops.indicator('Greater', acc, this.ops.constant([0])), this.ops.constant([2])), this.ops.constant([1]));
+    const rounded = this.ops.div(this.ops.add(acc, this.ops.mul(half, sign)), n, 'avg');
+    const [lo, hi] = activationRangeInt8(op.activation, out.scale, out.zeroPoint);
+    return this.ops.cast(this.ops.clip(rounded, lo, hi), DT.INT8, 'q');
+  }
+
+  private maxPool(op: DeployedOp, layer: Extract<Layer, { type: 'MaxPooling2D' }>): string {
+    const x = this.read(layer);
+    const out = this.checkSameQuantization(layer, x.q);
+    const { top, bottom, left, right } = this.samePoolParams(layer, x, layer.pool, layer.strides, layer.padding);
+    let y = this.b.node('MaxPool', [x.name], [this.b.fresh(`${layer.name}/max`)], {
+      kernel_shape: attr.ints(layer.pool),
+      strides: attr.ints(layer.strides),
+      pads: attr.ints([top, left, bottom, right]),
+    });
+    const [lo, hi] = activationRangeInt8(op.activation, out.scale, out.zeroPoint);
+    if (lo > -128 || hi < 127) y = this.ops.cast(this.ops.clip(this.ops.cast(y, DT.INT64), lo, hi), DT.INT8, 'q');
+    return y;
+  }
+
+  /** TFLM's reference int8 softmax (gemmlowp fixed point) along the last axis. */
+  private softmax(layer: Layer): string {
+    const x = this.read(layer);
+    const out = this.quant(layer.name);
+    if (out.zeroPoint !== -128 || f32(out.scale) !== 1 / 256) {
+      this.fail(layer.name, `an int8 softmax writes scale 1/256 and zero point −128 (TFLM refuses others); this one has ${out.scale}, ${out.zeroPoint}`);
+    }
+    if (isImage(x.shape)) this.fail(layer.name, 'an int8 softmax over an image tensor is not supported yet');
+    const ops = this.ops;
+    const params = softmaxParams(f32(x.q.scale));
+    const { exp, included } = softmaxExpTable(params);
+    const xs = ops.cast(x.name, DT.INT64);
+    const max = this.b.node('ReduceMax', [xs], [this.b.fresh(`${layer.name}/max`)], { axes: attr.ints([-1]), keepdims: attr.int(1) });
+    const diff = ops.sub(max, xs, 'diff');
+    const gather = (table: number[]): string => this.b.node('Gather', [ops.constant(table), diff], [this.b.fresh(`${layer.name}/lut`)]);
+    const terms = gather(exp.map((e, k) => (included[k] ? rdbp(e, SOFTMAX_ACCUMULATION_BITS) : 0)));
+    const axes = this.b.constant('axes', [-1], DT.INT64, [1]);
+    const sum = this.b.node('ReduceSum', [terms, axes], [this.b.fresh(`${layer.name}/sum`)], { keepdims: attr.int(1) });
+    // GetReciprocal: headroom = count of leading zeros of the (positive) sum = #{j < 32 : sum < 2^j}
+    const powers = Array.from({ length: 32 }, (_, j) => 2 ** j);
+    const unsqueezed = this.b.node('Unsqueeze', [sum, axes], [this.b.fresh(`${layer.name}/sum1`)]);
+    const below = ops.indicator('Less', unsqueezed, ops.constant(powers));
+    const headroom = this.b.node('ReduceSum', [below, axes], [this.b.fresh(`${layer.name}/clz`)], { keepdims: attr.int(0) });
+    const pow2 = ops.constant(Array.from({ length: 40 }, (_, j) => 2 ** j));
+    const power = (e: string): string => this.b.node('Gather', [pow2, e], [this.b.fresh(`${layer.name}/pow`)]);
+    const shifted = ops.sub(ops.mul(sum, power(headroom)), ops.constant([2 ** 31]));
+    // gemmlowp's one_over_one_plus_x_for_x_in_0_1 (the operand is non-negative here)
+    const half = ops.div(ops.add(shifted, ops.constant([2 ** 31])), ops.constant([2]));
+    let r = ops.add(ops.constant([1515870810]), ops.srdhm(half, ops.constant([-1010580540])));
+    for (let i = 0; i < 3; i++) {
+      const oneMinus = ops.sub(ops.constant([2 ** 29]), ops.srdhm(half, r));
+      r = ops.add(r, ops.saturatingShiftLeft(ops.srdhm(r, oneMinus), 2));
+    }
+    const scale = ops.saturatingShiftLeft(r, 1);
+    // exponent = bits over unit + 31 − 8 = (12 − headroom) + 23
+    const exponent = ops.sub(ops.constant([SOFTMAX_ACCUMULATION_BITS + 23]), headroom);
+    const pow = power(exponent);
+    const halfMask = ops.div(ops.sub(pow, ops.constant([1])), ops.constant([2]));
+    const unsat = ops.rdbp(ops.srdhm(scale, gather(exp)), pow, halfMask);
+    const inside = gather(included.map((v) => (v ? 1 : 0)));
+    // Outside diff_min the output is the minimum, −128.
+    const value = ops.sub(ops.mul(inside, ops.clip(unsat, 0, 255)), ops.constant([128]));
+    return ops.cast(value, DT.INT8, 'q');
+  }
+
+  /** TFLM's int8 ADD: both inputs rescaled to a common scale with 20 bits of headroom, summed, requantized. */
+  private add(op: DeployedOp, layer: Extract<Layer, { type: 'Add' }>): string {
+    if (layer.inputs.length !== 2 || layer.constantOperand) this.fail(layer.name, 'an int8 Add of other than two layer inputs is not supported yet');
+    const a = this.read(layer, 0);
+    const c = this.read(layer, 1);
+    const out = this.quant(layer.name);
+    const leftShift = 20;
+    const twiceMax = 2 * Math.max(f32(a.q.scale), f32(c.q.scale));
+    const m1 = quantizeMultiplier(f32(a.q.scale) / twiceMax);
+    const m2 = quantizeMultiplier(f32(c.q.scale) / twiceMax);
+    const mo = quantizeMultiplier(twiceMax / (2 ** leftShift * f32(out.scale)));
+    const ops = this.ops;
+    const scaled = (t: { name: string; q: ActivationQuantization }, m: { multiplier: number; shift: number }): string => {
+      const centred = ops.sub(ops.cast(t.name, DT.INT64), ops.constant([t.q.zeroPoint]));
+      return ops.multiplyByQuantizedMultiplier(ops.mul(centred, ops.constant([2 ** leftShift])), [m.multiplier], [m.shift]);
+    };
+    const sum = ops.add(scaled(a, m1), scaled(c, m2));
+    return this.requantize(sum, [mo.multiplier], [mo.shift], out, op.activation);
+  }
+
+  private concatenate(layer: Extract<Layer, { type: 'Concatenate' }>): string {
+    const parts = layer.inputs.map((_, i) => this.read(layer, i));
+    const out = this.quant(layer.name);
+    for (const p of parts) {
+      if (f32(p.q.scale) !== f32(out.scale) || p.q.zeroPoint !== out.zeroPoint) {
+        this.fail(layer.name, 'its inputs and output must share one scale and zero point in an int8 model (as TFLite writes them)');
+      }
+    }
+    const rank = (this.shapes.get(layer.name) as number[]).length;
+    const axis = rank === 3 ? [2, 3, 1][layer.axis] : layer.axis + 1;
+    return this.b.node('Concat', parts.map((p) => p.name), [this.b.fresh(`${layer.name}/concat`)], { axis: attr.int(axis) });
+  }
+
+  private pad(layer: Extract<Layer, { type: 'ZeroPadding2D' }>): string {
+    const x = this.read(layer);
+    const out = this.checkSameQuantization(layer, x.q);
+    const [[t, bt], [l, r]] = layer.padding;
+    const pads = this.b.constant('pads', [0, 0, t, l, 0, 0, bt, r], DT.INT64, [8]);
+    const value = this.b.constant('pad_value', [out.zeroPoint], DT.INT8, []);
+    return this.b.node('Pad', [x.name, pads, value], [this.b.fresh(`${layer.name}/pad`)]);
+  }
+}
