@@ -223,7 +223,7 @@ class Int8Lowering {
     return out;
   }
 
-  private averagePool(op: DeployedOp, layer: Extract<Layer, { type: 'AveragePooling2D' }>): string {
+  private averagePool(op: DeployedOp, layer: Extract<Layer, { type: 'MaxPooling2D' | 'AveragePooling2D' }>): string {
     const x = this.read(layer);
     const out = this.checkSameQuantization(layer, x.q);
     const { top, bottom, left, right, out: outShape } = this.samePoolParams(layer, x, layer.pool, layer.strides, layer.padding);
@@ -261,7 +261,7 @@ class Int8Lowering {
     return this.ops.cast(this.ops.clip(rounded, lo, hi), DT.INT8, 'q');
   }
 
-  private maxPool(op: DeployedOp, layer: Extract<Layer, { type: 'MaxPooling2D' }>): string {
+  private maxPool(op: DeployedOp, layer: Extract<Layer, { type: 'MaxPooling2D' | 'AveragePooling2D' }>): string {
     const x = this.read(layer);
     const out = this.checkSameQuantization(layer, x.q);
     const { top, bottom, left, right } = this.samePoolParams(layer, x, layer.pool, layer.strides, layer.padding);
