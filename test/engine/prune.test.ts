@@ -352,6 +352,55 @@ describe('int8 weights', () => {
   });
 });
 
+describe('a Dense that flattens its input itself (TFLite FULLY_CONNECTED)', () => {
+  for (const order of ['hwc', 'chw'] as const) {
+    it(`reads the kept positions in the source's order (${order})`, () => {
+      const b = new GraphBuilder('fc');
+      const c = b.conv2d('c', b.input('in', [3, 2, 2]), { filters: 4, kernel: 1 });
+      b.layer('fc', [c], { type: 'Dense', units: 3, useBias: true, activation: 'linear', flattenInput: true } as LayerSpec);
+      const base = b.build();
+      const w = randomWeights(base, 17, { flattenOrder: order });
+      const { edited, kept, pruned } = run(base, { channels: { c: 2, fc: 2 } }, w);
+      const L = w.layers;
+      const keepC = topK(all(4).map((f) => rowNorm(L.c.kernel!, f, all(2), 'l1')), 2);
+      // c's output is 3×2×4: 6 positions of 4 channels.
+      const positions = all(6);
+      const cols = order === 'hwc' ? positions.flatMap((p) => keepC.map((ch) => p * 4 + ch)) : keepC.flatMap((ch) => positions.map((p) => ch * 6 + p));
+      const keepFc = topK(all(3).map((u) => rowNorm(L.fc.kernel!, u, cols, 'l1')), 2);
+      expect(kept.get('fc')).toEqual(keepFc);
+      expectSlice(pruned.layers.fc.kernel, [2, 12], L.fc.kernel!, ([u, j]) => [keepFc[u], cols[j]]);
+      checkAgainstAnalysis(edited, pruned);
+    });
+  }
+});
+
+describe('int8 depthwise and per-tensor kernels', () => {
+  it('a depthwise kernel loses its scales with its channels; a per-tensor scale stays', () => {
+    const b = new GraphBuilder('dw8');
+    const p = b.conv2d('p', b.input('in', [4, 4, 2]), { filters: 3, kernel: 1, useBias: false });
+    b.depthwiseConv2d('dw', p, { kernel: 3, useBias: false });
+    const base = b.build();
+    const pKernel: WeightTensor = {
+      shape: [3, 2, 1, 1],
+      data: Int8Array.from([1, 1, 9, 9, 5, 5]),
+      quantization: { scale: Float64Array.from([0.5]), zeroPoint: Int32Array.from([0]) },
+    };
+    const dwKernel: WeightTensor = {
+      shape: [3, 1, 3, 3],
+      data: Int8Array.from(all(27).map((i) => i - 13)),
+      quantization: { scale: Float64Array.from([0.1, 0.2, 0.3]), zeroPoint: Int32Array.from([0, 1, 2]), axis: 0 },
+    };
+    const w: ModelWeights = { flattenOrder: 'hwc', layers: { p: { kernel: pKernel }, dw: { kernel: dwKernel } } };
+    const { edited, kept, pruned } = run(base, { channels: { p: 2 } }, w);
+    expect(kept.get('p')).toEqual([1, 2]);
+    expect(pruned.layers.p.kernel!.quantization).toBe(pKernel.quantization);
+    expectSlice(pruned.layers.dw.kernel, [2, 1, 3, 3], dwKernel, ([c, , y, x]) => [c + 1, 0, y, x]);
+    expect([...pruned.layers.dw.kernel!.quantization!.scale]).toEqual([0.2, 0.3]);
+    expect([...pruned.layers.dw.kernel!.quantization!.zeroPoint]).toEqual([1, 2]);
+    checkAgainstAnalysis(edited, pruned);
+  });
+});
+
 // ---- hand-computed cases ----
 
 function oneByOne(name: string, rows: number[][]): WeightTensor {
@@ -495,6 +544,15 @@ describe('constants, pass-through and errors', () => {
     expect(() => pruneWeights(base, edited, w, new Map([['a', [2, 1]]]))).toThrow(/a: kept indices must be distinct, ascending/);
     expect(() => pruneWeights(base, edited, w, new Map())).toThrow(/a: the edit cuts it from 4 to 2 channels, but no kept indices are given/);
     expect(() => pruneWeights(base, edited, w, new Map([['a', [0, 1]], ['a_bn', [0, 2]]]))).toThrow(/a_bn: the kept indices given for it are not those that follow/);
+  });
+
+  it('refuses to prune through an operator that moves channels it cannot follow', () => {
+    const b = new GraphBuilder('opaque');
+    const c = b.conv2d('c', b.input('in', [2, 2, 1]), { filters: 3, kernel: 1 });
+    b.layer('svdf', [c], { type: 'Opaque', op: 'SVDF', outputShape: [4] } as LayerSpec);
+    const base = b.build();
+    const edited = applyChannelEdits(base, { channels: { c: 2 } }).graph;
+    expect(() => selectChannels(base, edited, randomWeights(base, 1), 'l1')).toThrow(/svdf: the unknown operator SVDF reads a pruned tensor/);
   });
 
   it('an unpruned model keeps every tensor as it is', () => {
