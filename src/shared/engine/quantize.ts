@@ -4,7 +4,7 @@
 // TFLM requires: pooling, reshape and concatenation keep their input's; softmax and logistic write 1/256 and −128,
 // tanh 1/128 and 0. BatchNormalization is folded into the layer before it first (as deployed).
 import { roundHalfAway } from './fixedPoint';
-import { realValues } from './realValues';
+import { realValues } from './tensorOps';
 import { deployPlan, type DeployPlan } from '../model/deploy';
 import { isComputeLayer, ModelError, type Layer, type ModelGraph } from '../model/types';
 import { sizeOf, type ActivationQuantization, type LayerWeights, type ModelWeights, type WeightTensor } from './weights';
@@ -32,26 +32,26 @@ export function activationQuantization(min: number, max: number): ActivationQuan
 
 /** Folds a BatchNormalization into the kernel and bias of the layer before it: w·γ/σ, (b − μ)·γ/σ + β. */
 export function foldBatchNorm(compute: LayerWeights, bn: LayerWeights, channels: number, kernelAxis: number): LayerWeights {
-  const gamma = bn.gamma ? realValues(bn.gamma) : new Float32Array(channels).fill(1);
-  const beta = bn.beta ? realValues(bn.beta) : new Float32Array(channels);
+  const gamma = bn.gamma ? realValues(bn.gamma, 'gamma') : new Float32Array(channels).fill(1);
+  const beta = bn.beta ? realValues(bn.beta, 'beta') : new Float32Array(channels);
   if (!bn.mean || !bn.variance) throw new ModelError('a BatchNormalization without its moving mean and variance cannot be folded');
-  const mean = realValues(bn.mean);
-  const variance = realValues(bn.variance);
+  const mean = realValues(bn.mean, 'moving mean');
+  const variance = realValues(bn.variance, 'moving variance');
   const eps = bn.epsilon ?? 1e-3;
   const factor = Float64Array.from({ length: channels }, (_, c) => gamma[c] / Math.sqrt(variance[c] + eps));
   const kernel = compute.kernel as WeightTensor;
-  const k = realValues(kernel);
+  const k = realValues(kernel, 'kernel');
   const folded = new Float32Array(k.length);
   const inner = sizeOf(kernel.shape.slice(kernelAxis + 1));
   for (let i = 0; i < k.length; i++) folded[i] = k[i] * factor[Math.floor(i / inner) % channels];
-  const b = compute.bias ? realValues(compute.bias) : new Float32Array(channels);
+  const b = compute.bias ? realValues(compute.bias, 'bias') : new Float32Array(channels);
   const bias = Float32Array.from({ length: channels }, (_, c) => (b[c] - mean[c]) * factor[c] + beta[c]);
   return { ...compute, kernel: { shape: kernel.shape, data: folded }, bias: { shape: [channels], data: bias } };
 }
 
 /** Symmetric per-output-channel quantization of a float kernel (axis 0) to `bits` (8: ±127, 4: ±7). */
 export function quantizeKernel(t: WeightTensor, bits: 8 | 4): WeightTensor {
-  const values = realValues(t);
+  const values = realValues(t, t.source ?? 'kernel');
   const channels = t.shape[0];
   const inner = values.length / channels;
   const qmax = bits === 8 ? 127 : 7;
@@ -71,7 +71,7 @@ export function quantizeKernel(t: WeightTensor, bits: 8 | 4): WeightTensor {
 
 /** An int32 bias at scale s_input · s_weight[c]. */
 export function quantizeBias(bias: WeightTensor | undefined, channels: number, inputScale: number, weightScales: Float64Array): WeightTensor {
-  const b = bias ? realValues(bias) : new Float32Array(channels);
+  const b = bias ? realValues(bias, 'bias') : new Float32Array(channels);
   const scale = new Float64Array(channels);
   const data = new Int32Array(channels);
   for (let c = 0; c < channels; c++) {

@@ -4,6 +4,7 @@
 import { roundToFloat16 } from '../../../shared/engine/float16';
 import type { LayerWeights, ModelWeights, WeightTensor } from '../../../shared/engine/weights';
 import { sizeOf } from '../../../shared/engine/weights';
+import { realValues } from '../../../shared/engine/tensorOps';
 import { topologicalOrder } from '../../../shared/model/graph';
 import { inferShapes } from '../../../shared/model/shapes';
 import { ModelError, type ActivationName, type Layer, type ModelGraph } from '../../../shared/model/types';
@@ -13,29 +14,12 @@ import { isImage, Layout, samePads, type GraphTensor } from './layout';
 
 export interface FloatOptions {
   fp16?: boolean;
+  /** Layers whose values are also graph outputs, in the graph's internal layout (for calibration). */
+  probes?: string[];
 }
 
 export function buildFloatGraph(graph: ModelGraph, weights: ModelWeights, options: FloatOptions = {}): BuiltGraph {
   return new FloatLowering(graph, weights, options).build();
-}
-
-/** Real values of a weight tensor: float as is, integer ones dequantized (scale × (q − zero point)). */
-export function realValues(t: WeightTensor): Float32Array {
-  if (t.data instanceof Float32Array) return t.data;
-  const q = t.quantization;
-  if (!q) return Float32Array.from(t.data);
-  const out = new Float32Array(t.data.length);
-  if (q.axis === undefined || q.scale.length === 1) {
-    for (let i = 0; i < out.length; i++) out[i] = q.scale[0] * (t.data[i] - q.zeroPoint[0]);
-    return out;
-  }
-  const channels = t.shape[q.axis];
-  const inner = sizeOf(t.shape.slice(q.axis + 1));
-  for (let i = 0; i < out.length; i++) {
-    const c = Math.floor(i / inner) % channels;
-    out[i] = q.scale[c] * (t.data[i] - q.zeroPoint[c]);
-  }
-  return out;
 }
 
 const UNARY: Partial<Record<ActivationName, string>> = {
@@ -82,8 +66,8 @@ class FloatLowering {
   }
 
   private constant(layer: string, role: string, t: WeightTensor, shape: number[] = t.shape): string {
-    let values = realValues(t);
-    if (this.options.fp16) values = Float32Array.from(values, roundToFloat16);
+    const real = realValues(t, `layer ${layer}: its ${role}`);
+    const values = this.options.fp16 ? Float32Array.from(real, roundToFloat16) : Float32Array.from(real);
     return this.b.initializer(this.b.fresh(`${layer}.${role}`), shape, values);
   }
 
@@ -115,6 +99,13 @@ class FloatLowering {
       const value = this.lower(layer);
       // A pass-through keeps its input's value (and its shape, which views convert from).
       this.tensors.set(layer.name, value === null ? (this.tensors.get(layer.inputs[0]) as GraphTensor) : { name: this.stored(value), shape });
+    }
+    for (const layerName of this.options.probes ?? []) {
+      const t = this.tensors.get(layerName);
+      if (!t) this.fail(layerName, 'is not a layer of the model');
+      const name = this.b.node('Identity', [t.name], [this.b.fresh(`${layerName}:probe`)]);
+      this.b.output(name, undefined, DT.FLOAT);
+      outputs.push({ name, layer: layerName, shape: t.shape, type: 'float32', probe: true });
     }
     for (const layerName of this.graph.outputs) {
       const t = this.tensors.get(layerName) as GraphTensor;
@@ -216,7 +207,7 @@ class FloatLowering {
         const channelsFirst = !flat && isImage(inShape);
         if (channelsFirst) x = this.layout.toChannelsLast(x);
         // x · Wᵀ: the kernel is stored [units, depth]
-        const k = realValues(w.kernel);
+        const k = realValues(w.kernel, `layer ${name}: its kernel`);
         const transposed = new Float32Array(k.length);
         for (let u = 0; u < units; u++) for (let d = 0; d < depth; d++) transposed[d * units + u] = k[u * depth + d];
         let y = this.node('MatMul', [x, this.constant(name, 'kernel', { shape: [depth, units], data: transposed })], name);

@@ -27,6 +27,8 @@ export interface IoTensor {
   shape: number[];
   type: 'int8' | 'float32';
   quantization?: ActivationQuantization;
+  /** A calibration probe: a layer's value in the graph's internal layout, not a model output. */
+  probe?: boolean;
 }
 
 export interface BuiltGraph {
