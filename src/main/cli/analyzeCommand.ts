@@ -7,7 +7,7 @@ import { trainingMemory, OPTIMIZERS } from '../../shared/analysis/training';
 import { countModel } from '../../shared/analysis/counts';
 import { withWeightsIn, type DeviceProfile } from '../../shared/devices';
 import { resolveRuntime, withRuntime } from '../../shared/latency/runtimes';
-import { CHANNEL_BOUNDS, expandNumbers, parseNamedLists, RATIO_BOUNDS, UsageError, type NumericBounds } from '../../shared/cli/valueList';
+import { CHANNEL_BOUNDS, RATIO_BOUNDS, UsageError } from '../../shared/cli/valueList';
 import { count, duration, kibLabel, millions, percent } from '../../shared/format';
 import { applyChannelEdits } from '../../shared/model/edit';
 import { formatShape } from '../../shared/model/shapes';
@@ -19,6 +19,7 @@ import { ANALYSIS_FLAGS, readAnalysisFlags } from './analysisFlags';
 import { boundedInteger, choiceFlag, parseArgs } from './args';
 import type { Io } from './io';
 import { renderTable } from './table';
+import { singleValues } from './singleValues';
 
 export const ANALYZE_USAGE = `frontier analyze <preset|file> [--device <id|file>] [--runtime ID] [--precision fp32|fp16|int8|int4|wXaY]
     [--channels name=N,…] [--prune name=ratio,…] [--memory largest-tensor|layer-io|liveness]
@@ -45,19 +46,6 @@ const FLAGS = {
   out: 'string',
   force: 'bool',
 } as const;
-
-/** `--channels a=8,b=16` → {a: 8, b: 16}; one value per layer in `analyze`. */
-function singleValues(flag: string, occurrences: string[] | undefined, integer: boolean, bounds: NumericBounds): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const [name, items] of parseNamedLists(flag, occurrences ?? [])) {
-    const values = expandNumbers(`--${flag} ${name}`, items, integer, bounds);
-    if (values.length !== 1) {
-      throw new UsageError(`--${flag} ${name}: analyze takes one value per layer (use sweep for several)`);
-    }
-    out[name] = values[0];
-  }
-  return out;
-}
 
 /** `--runtime ID`: the board under a built-in runtime; analyze takes one (a sweep takes several). */
 function withRuntimeFlag(board: DeviceProfile, value: string | undefined): DeviceProfile {

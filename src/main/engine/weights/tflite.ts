@@ -116,7 +116,12 @@ export function readTfliteModel(bytes: Uint8Array, fileName: string, modelName: 
     } else {
       entry.kernel = k; // FULLY_CONNECTED: [units, inputs] already
     }
-    if (bias) entry.bias = read(bias, name, 'bias');
+    if (bias) {
+      const b = read(bias, name, 'bias');
+      // A bias is one vector: its scales run along its only axis, whatever dimension the file names.
+      if (b.quantization && b.quantization.scale.length > 1) b.quantization = { ...b.quantization, axis: 0 };
+      entry.bias = b;
+    }
     layers[name] = entry;
   }
   for (const [name, t] of bound.constants) {

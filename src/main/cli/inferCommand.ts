@@ -1,0 +1,109 @@
+// `frontier infer`: one configuration of a model run on the samples of a .npy file, outputs written as .npy.
+import { CHANNEL_BOUNDS, RATIO_BOUNDS, UsageError } from '../../shared/cli/valueList';
+import { parseNpz } from '../../shared/engine/npz';
+import type { NpyArray } from '../../shared/engine/npy';
+import { readNpyFile, writeNpyFile } from '../engine/npyFile';
+import { inferModel, type InputArrays } from '../engine/infer';
+import { loadRunnableModel } from '../engine/load';
+import { readRegularFile } from '../services/regularFile';
+import { checkExportTarget } from '../services/exportTarget';
+import { readAnalysisFlags, ANALYSIS_FLAGS } from './analysisFlags';
+import { choiceFlag, parseArgs } from './args';
+import { singleValues } from './singleValues';
+import type { Io } from './io';
+
+export const INFER_USAGE = `frontier infer <model file> --input X.npy | --input NAME=X.npy … --out Y.npy | --out NAME=Y.npy …
+    [--raw] [--channels name=N,…] [--prune name=ratio,…] [--prune-criterion l1|l2] [--precision P]
+    [--layer-precision name=P,…] [--calibration-data DATA.npy|DATA.npz] [--recalibrate] [--force] [--json]`;
+
+const FLAGS = {
+  ...ANALYSIS_FLAGS,
+  input: 'repeat',
+  out: 'repeat',
+  raw: 'bool',
+  channels: 'repeat',
+  prune: 'repeat',
+  'prune-criterion': 'string',
+  precision: 'string',
+  'calibration-data': 'string',
+  recalibrate: 'bool',
+  force: 'bool',
+  json: 'bool',
+} as const;
+
+/** The largest data file read whole (.npz); .npy files are read with their own bound. */
+const MAX_NPZ_BYTES = 1024 * 1024 * 1024;
+
+/** `NAME=FILE` or `FILE`. A Windows drive letter or a path with `=` in it can be given as `./…`. */
+function named(value: string): { name?: string; file: string } {
+  const eq = value.indexOf('=');
+  if (eq > 0 && !value.slice(0, eq).includes('/')) return { name: value.slice(0, eq), file: value.slice(eq + 1) };
+  return { file: value };
+}
+
+/** A data file's samples: a .npy array, or the `x` array of an .npz (or its only one). */
+export function readSamples(file: string): NpyArray {
+  if (file.toLowerCase().endsWith('.npz')) {
+    const arrays = parseNpz(readRegularFile(file, MAX_NPZ_BYTES), file);
+    const keys = Object.keys(arrays);
+    const key = keys.includes('x') ? 'x' : keys.length === 1 ? keys[0] : undefined;
+    if (key === undefined) throw new UsageError(`${file}: holds ${keys.join(', ')}; name the samples "x" or keep one array`);
+    return arrays[key];
+  }
+  return readNpyFile(file);
+}
+
+export async function inferCommand(argv: string[], io: Io): Promise<number> {
+  const args = parseArgs('infer', argv, FLAGS);
+  if (args.positionals.length !== 1) throw new UsageError(`infer needs one model file\nusage: ${INFER_USAGE}`);
+  const flags = readAnalysisFlags(args);
+  const inputs = args.repeats.get('input') ?? [];
+  if (inputs.length === 0) throw new UsageError('infer needs --input X.npy (the samples to run)');
+  const outs = (args.repeats.get('out') ?? []).map(named);
+  if (outs.length === 0) throw new UsageError('infer needs --out Y.npy (where the outputs go)');
+  const force = args.bools.has('force');
+  const config = {
+    channels: singleValues('channels', args.repeats.get('channels'), true, CHANNEL_BOUNDS),
+    prune: singleValues('prune', args.repeats.get('prune'), false, RATIO_BOUNDS),
+    precision: args.strings.get('precision'),
+    layerPrecisions: flags.layerPrecisions,
+    pruneCriterion: choiceFlag(args, 'prune-criterion', ['l1', 'l2'] as const),
+    recalibrate: args.bools.has('recalibrate'),
+  };
+  // Targets are checked before the run, so that a refused one costs nothing.
+  for (const out of outs) checkExportTarget(out.file, { database: null, force });
+  const model = await loadRunnableModel(args.positionals[0], flags.importOptions);
+  const arrays: InputArrays = inputs.map(named).map(({ name, file }) => ({ name, file, array: readSamples(file) }));
+  const calibrationFile = args.strings.get('calibration-data');
+  const calibration = calibrationFile === undefined ? undefined : [{ file: calibrationFile, array: readSamples(calibrationFile) }];
+  const result = await inferModel(model, config, arrays, { raw: args.bools.has('raw'), calibration });
+
+  const byName = new Map(result.outputs.map((o) => [o.layer, o.array]));
+  if (outs.length === 1 && outs[0].name === undefined) {
+    if (result.outputs.length !== 1) {
+      throw new UsageError(`the model has ${result.outputs.length} outputs (${result.outputs.map((o) => o.layer).join(', ')}): give --out NAME=Y.npy for each`);
+    }
+    writeNpyFile(outs[0].file, result.outputs[0].array);
+  } else {
+    for (const out of outs) {
+      const array = out.name === undefined ? undefined : byName.get(out.name);
+      if (!array) throw new UsageError(`--out ${out.name ?? out.file}: name one of the model's outputs (${[...byName.keys()].join(', ')}) as NAME=Y.npy`);
+      writeNpyFile(out.file, array);
+    }
+  }
+  const first = result.outputs[0].array;
+  const summary = {
+    samples: result.samples,
+    seconds: result.seconds,
+    samplesPerSecond: result.seconds > 0 ? result.samples / result.seconds : null,
+    precision: result.precision,
+    params: result.params,
+    outputShape: first.shape.slice(1),
+    outputType: first.dtype,
+    notes: result.notes,
+  };
+  if (args.bools.has('json')) io.out(JSON.stringify(summary, null, 2));
+  for (const note of result.notes) io.err(`note: ${note}`);
+  io.err(`${result.samples} samples in ${result.seconds.toFixed(3)} s (${summary.samplesPerSecond === null ? '—' : Math.round(summary.samplesPerSecond).toLocaleString('en-US')} samples/s), ${result.precision.toUpperCase()}`);
+  return 0;
+}
