@@ -218,3 +218,51 @@ export function softmaxInt8Row(row: ArrayLike<number>, params: SoftmaxParams): n
   }
   return out;
 }
+
+// ---- Element-wise int8 operators: a table of all 256 input codes ----
+
+/** TFLM's int8 RELU / RELU6 (ReluQuantized): rescale to the output, then clamp to the activation's range. */
+export function reluTableInt8(activation: 'relu' | 'relu6', input: { scale: number; zeroPoint: number }, output: { scale: number; zeroPoint: number }): number[] {
+  const { multiplier, shift } = quantizeMultiplier(Math.fround(input.scale) / Math.fround(output.scale));
+  const [lo, hi] = activationRangeInt8(activation, output.scale, output.zeroPoint);
+  return Array.from({ length: 256 }, (_, k) => {
+    const value = output.zeroPoint + multiplyByQuantizedMultiplier(k - 128 - input.zeroPoint, multiplier, shift);
+    return Math.max(lo, Math.min(hi, value));
+  });
+}
+
+/** gemmlowp's logistic on a raw value with `integerBits` integer bits; result raw Q0.31. */
+function logisticFixed(a: number, integerBits: number): number {
+  if (a === 0) return 1 << 30;
+  const positive = a > 0;
+  const abs = positive ? a : -a;
+  const onPositive = oneOverOnePlusX(expOnNegativeValues(-abs, integerBits));
+  return positive ? onPositive : INT32_MAX - onPositive;
+}
+
+/** TFLM's int8 LOGISTIC (output scale 1/256, zero point −128) for every input code. */
+export function logisticTableInt8(input: { scale: number; zeroPoint: number }): number[] {
+  const inputIntegerBits = 4;
+  const real = Math.fround(input.scale) * 2 ** (31 - inputIntegerBits);
+  // TFLM takes frexp directly here (no renormalisation of a rounded-up significand).
+  let shift = Math.floor(Math.log2(real)) + 1;
+  let q = real / 2 ** shift;
+  while (q >= 1) {
+    q /= 2;
+    shift++;
+  }
+  while (q < 0.5) {
+    q *= 2;
+    shift--;
+  }
+  const multiplier = roundHalfAway(q * 2 ** 31);
+  const radius = Math.floor(((2 ** inputIntegerBits - 1) * 2 ** (31 - inputIntegerBits)) / 2 ** shift);
+  return Array.from({ length: 256 }, (_, k) => {
+    const x = k - 128 - input.zeroPoint;
+    if (x <= -radius) return -128;
+    if (x >= radius) return 127;
+    const inQ4 = multiplyByQuantizedMultiplier(x, multiplier, shift);
+    const out = rdbp(logisticFixed(inQ4, inputIntegerBits), 31 - 8);
+    return Math.max(-128, Math.min(127, out - 128));
+  });
+}

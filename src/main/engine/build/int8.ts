@@ -5,7 +5,9 @@
 import type { ActivationQuantization, LayerWeights, ModelWeights, WeightTensor } from '../../../shared/engine/weights';
 import {
   activationRangeInt8,
+  logisticTableInt8,
   quantizeMultiplier,
+  reluTableInt8,
   rdbp,
   softmaxExpTable,
   softmaxParams,
@@ -147,10 +149,13 @@ class Int8Lowering {
       case 'MaxPooling2D':
         return this.maxPool(op, layer);
       case 'Activation':
-        if (layer.activation === 'softmax') return this.softmax(layer);
-        return this.fail(layer.name, `an int8 ${layer.activation} operation is not supported yet`);
+        return this.activation(layer);
       case 'Add':
         return this.add(op, layer);
+      case 'Multiply':
+        return this.multiply(op, layer);
+      case 'GlobalAveragePooling2D':
+        return this.mean(layer);
       case 'Concatenate':
         return this.concatenate(layer);
       case 'ZeroPadding2D':
@@ -274,6 +279,56 @@ class Int8Lowering {
     });
     const [lo, hi] = activationRangeInt8(op.activation, out.scale, out.zeroPoint);
     if (lo > -128 || hi < 127) y = this.ops.cast(this.ops.clip(this.ops.cast(y, DT.INT64), lo, hi), DT.INT8, 'q');
+    return y;
+  }
+
+  /** An int8 activation of its own: softmax, or a table of its 256 input codes as TFLM computes them. */
+  private activation(layer: Extract<Layer, { type: 'Activation' }>): string {
+    if (layer.activation === 'softmax') return this.softmax(layer);
+    const x = this.read(layer);
+    const out = this.quant(layer.name);
+    let table: number[];
+    if (layer.activation === 'sigmoid') {
+      if (out.zeroPoint !== -128 || f32(out.scale) !== 1 / 256) {
+        this.fail(layer.name, `an int8 logistic writes scale 1/256 and zero point −128 (TFLM refuses others); this one has ${out.scale}, ${out.zeroPoint}`);
+      }
+      table = logisticTableInt8(x.q);
+    } else if (layer.activation === 'relu' || layer.activation === 'relu6') {
+      table = reluTableInt8(layer.activation, x.q, out);
+    } else {
+      return this.fail(layer.name, `an int8 ${layer.activation} operation is not supported yet`);
+    }
+    const lut = this.b.constant(`${layer.name}.table`, table, DT.INT8, [256]);
+    const index = this.ops.add(this.ops.cast(x.name, DT.INT64), this.ops.constant([128]), 'code');
+    return this.b.node('Gather', [lut, index], [this.b.fresh(`${layer.name}/lut`)]);
+  }
+
+  /** TFLM's int8 MUL: (x₁ − z₁)(x₂ − z₂) rescaled by s₁s₂ / s_out. */
+  private multiply(op: DeployedOp, layer: Extract<Layer, { type: 'Multiply' }>): string {
+    if (layer.inputs.length !== 2 || layer.constantOperand) this.fail(layer.name, 'an int8 Multiply of other than two layer inputs is not supported yet');
+    const a = this.read(layer, 0);
+    const c = this.read(layer, 1);
+    const out = this.quant(layer.name);
+    const ops = this.ops;
+    const centred = (t: { name: string; q: ActivationQuantization }): string => ops.sub(ops.cast(t.name, DT.INT64), ops.constant([t.q.zeroPoint]));
+    const m = quantizeMultiplier((f32(a.q.scale) * f32(c.q.scale)) / f32(out.scale));
+    return this.requantize(ops.mul(centred(a), centred(c)), [m.multiplier], [m.shift], out, op.activation);
+  }
+
+  /** TFLM's int8 MEAN over height and width: an integer sum, then a multiplier that also divides by the count. */
+  private mean(layer: Extract<Layer, { type: 'GlobalAveragePooling2D' | 'GlobalMaxPooling2D' }>): string {
+    const x = this.read(layer);
+    const out = this.quant(layer.name);
+    const n = x.shape[0] * x.shape[1];
+    const base = quantizeMultiplier(f32(x.q.scale) / f32(out.scale));
+    // 63 − clz64(n) is ⌊log2 n⌋
+    const shift = Math.min(Math.floor(Math.log2(n)), 32, 31 + base.shift);
+    const multiplier = Number((BigInt(base.multiplier) << BigInt(shift)) / BigInt(n));
+    const axes = this.b.constant('axes', [2, 3], DT.INT64, [2]);
+    const sum = this.b.node('ReduceSum', [this.ops.cast(x.name, DT.INT64), axes], [this.b.fresh(`${layer.name}/sum`)], { keepdims: attr.int(1) });
+    const centred = this.ops.sub(sum, this.ops.constant([x.q.zeroPoint * n]));
+    let y = this.requantize(centred, [multiplier], [base.shift - shift], out, 'linear');
+    if (!layer.keepDims) y = this.b.node('Flatten', [y], [this.b.fresh(`${layer.name}/flat`)], { axis: attr.int(1) });
     return y;
   }
 
