@@ -54,8 +54,8 @@ export interface LayerWeights {
   /** Gemm's factors of the product and of the bias (1 when absent). */
   alpha?: number;
   beta?: number;
-  /** QLinearConv, QLinearMatMul, QGemm: the integer kernel's scale and zero point, and the input's. */
-  qlinear?: { weight: QuantParams; input: QuantParams };
+  /** QLinearConv, QLinearMatMul, QGemm: the integer kernel's scale and zero point, and the input's (when constants). */
+  qlinear?: { weight?: QuantParams; input?: QuantParams };
 }
 
 /** A scale and zero point as a quantized operator or a QuantizeLinear reads them. */
@@ -75,7 +75,8 @@ export interface ConstantOperand {
   constantFirst: boolean;
   /** The activation's ONNX shape and layout, to put the constant in Frontier's channels-last order. */
   activation: Value;
-  /** QLinearAdd / QLinearMul: the constant's scale and zero point. */
+  /** QLinearAdd / QLinearMul: the constant is stored as integers, with this scale and zero point (when constants). */
+  integer: boolean;
   quantization?: QuantParams;
 }
 

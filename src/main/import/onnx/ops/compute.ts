@@ -30,9 +30,14 @@ export function qlinearConv(c: Converter, ctx: NodeContext): void {
   recordQLinear(c, ctx, 0, 1, 6);
 }
 
-/** The scale and zero point a quantized operator reads at `i` and `i + 1`. */
-export function quantParams(c: Converter, ctx: NodeContext, i: number, what: string): QuantParams {
-  return { scale: c.constant(ctx, i, `${what} scale`), zeroPoint: c.optionalConstant(ctx, i + 1, `${what} zero point`), where: ctx.where };
+/**
+ * The scale and zero point a quantized operator reads at `i` and `i + 1`, when they are constants. Only recorded
+ * for the engine's weight reader (which says so when it needs them and they are not): the analysis does not ask.
+ */
+export function quantParams(c: Converter, ctx: NodeContext, i: number): QuantParams | undefined {
+  const scale = c.constants.get(ctx.node.input[i] ?? '');
+  if (!scale) return undefined;
+  return { scale, zeroPoint: c.constants.get(ctx.node.input[i + 1] ?? ''), where: ctx.where };
 }
 
 /**
@@ -47,12 +52,14 @@ export function recordQLinear(c: Converter, ctx: NodeContext, x: number, xScale:
 /** The scale a quantized operator reads its input `x` with; an activation keeps the first scale given to it. */
 export function recordInputScale(c: Converter, ctx: NodeContext, x: number, scale: number): void {
   const input = c.values.get(ctx.node.input[x] ?? '');
-  if (input && !c.activationScales.has(input.layer)) c.activationScales.set(input.layer, quantParams(c, ctx, scale, 'input'));
+  const params = quantParams(c, ctx, scale);
+  if (input && params && !c.activationScales.has(input.layer)) c.activationScales.set(input.layer, params);
 }
 
 export function recordOutputScale(c: Converter, ctx: NodeContext, scale: number): void {
   const output = c.values.get(ctx.node.output[0] ?? '');
-  if (output) c.activationScales.set(output.layer, quantParams(c, ctx, scale, 'output'));
+  const params = quantParams(c, ctx, scale);
+  if (output && params) c.activationScales.set(output.layer, params);
 }
 
 /** The format a QLinear operator writes: its output zero point's type (uint8 when absent). */
@@ -100,7 +107,7 @@ function convolution(c: Converter, ctx: NodeContext, at: ConvOperands): void {
       : { type: 'Conv2D', ...common, filters, groups: group };
   const out = c.addLayer(ctx, spec, [source], { format: at.format ?? source.format });
   checkSpatial(ctx, out, window);
-  const qlinear = at.scales ? { input: quantParams(c, ctx, at.scales.x, 'input'), weight: quantParams(c, ctx, at.scales.w, 'weight') } : undefined;
+  const qlinear = at.scales ? { input: quantParams(c, ctx, at.scales.x), weight: quantParams(c, ctx, at.scales.w) } : undefined;
   c.weights.set(out.layer, { where: ctx.where, kernel: w, bias, ...(qlinear ? { qlinear } : {}) });
 }
 
@@ -155,7 +162,7 @@ function generalProduct(
       throw new ModelError(`${ctx.where}: bias C (${showShape(bias.dims)}) does not broadcast to ${units} outputs`);
     }
   }
-  const qlinear = at.scales ? { input: quantParams(c, ctx, at.scales.a, 'input A'), weight: quantParams(c, ctx, at.scales.b, 'weight B') } : undefined;
+  const qlinear = at.scales ? { input: quantParams(c, ctx, at.scales.a), weight: quantParams(c, ctx, at.scales.b) } : undefined;
   dense(c, ctx, { ...a, batchAxis: 0 }, w, units, bias, at.format ?? a.format, { inputsFirst: !transB, alpha, beta, ...(qlinear ? { qlinear } : {}) });
 }
 
@@ -189,7 +196,7 @@ function matrixProduct(c: Converter, ctx: NodeContext, ai: number, bi: number, f
   if (w.dims[0] !== features) {
     throw new ModelError(`${ctx.where}: weight B (${showShape(w.dims)}) needs ${w.dims[0]} input features, A has ${features}`);
   }
-  const qlinear = format ? { input: quantParams(c, ctx, ai + 1, 'input A'), weight: quantParams(c, ctx, bi + 1, 'weight B') } : undefined;
+  const qlinear = format ? { input: quantParams(c, ctx, ai + 1), weight: quantParams(c, ctx, bi + 1) } : undefined;
   dense(c, ctx, a, w, w.dims[1], undefined, format ?? a.format, { inputsFirst: true, ...(qlinear ? { qlinear } : {}) });
 }
 

@@ -130,7 +130,8 @@ export function binary(
     value: k,
     constantFirst: kIndex < xIndex,
     activation: x,
-    ...(format ? { quantization: quantParams(c, ctx, kIndex + 1, 'constant') } : {}),
+    integer: format !== undefined,
+    quantization: format ? quantParams(c, ctx, kIndex + 1) : undefined,
   });
 }
 

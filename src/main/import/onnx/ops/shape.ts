@@ -30,8 +30,9 @@ function reshapeTo(c: Converter, ctx: NodeContext, x: Value, dims: number[], fla
     ? ({ type: 'Flatten' } as const)
     : ({ type: 'Reshape', targetShape: shape.length === 1 ? [-1] : shape } as const);
   const out = c.addLayer(ctx, spec, [x], { layout });
-  // The order the values of an image take in a vector (the source's flatten order, for the weights after it).
-  if (shape.length === 1 && x.shape.length >= 2) c.flattens.set(out.layer, x.layout);
+  // The order the values of an image take in a vector (the source's flatten order, for the weights after it);
+  // with one position per channel both orders are the same.
+  if (shape.length === 1 && x.shape.length >= 2 && product(x.shape.slice(0, -1)) > 1) c.flattens.set(out.layer, x.layout);
 }
 
 export function flatten(c: Converter, ctx: NodeContext): void {
