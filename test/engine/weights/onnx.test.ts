@@ -153,14 +153,38 @@ describe('float ONNX weights', () => {
     b.initializer('k2', [2, 3, 4], full);
     b.node('Add', ['k2', 'm'], ['a'], {}, 'shift');
     b.initializer('k3', [1], [1.5]);
-    b.node('Sub', ['a', 'k3'], ['y'], {}, 'minus');
+    b.node('Sub', ['a', 'k3'], ['s'], {}, 'minus');
+    b.initializer('k4', [4], [2, 4, 0.5, 8]);
+    b.node('Div', ['s', 'k4'], ['y'], {}, 'divide');
     b.output('y', [1, 2, 3, 4]);
-    const { weights } = read(b.bytes());
+    const bytes = b.bytes();
+    const { weights } = read(bytes);
     expectTensor(weights.layers.scale.constant, [1, 1, 2], (_h, _w, c) => perChannel[c]);
     // [C, H, W] in the file, [H, W, C] here.
     expectTensor(weights.layers.shift.constant, [3, 4, 2], (h, w, c) => full[(c * 3 + h) * 4 + w]);
     // x − 1.5 runs as x + (−1.5).
     expectTensor(weights.layers.minus.constant, [1, 1, 1], () => -1.5);
+    // ÷ k runs as × 1/k; k varies along the width here.
+    expectTensor(weights.layers.divide.constant, [1, 4, 1], (_h, w) => [0.5, 0.25, 2, 0.125][w]);
+
+    const reversed = new OnnxBuilder('reversed');
+    reversed.input('x', [1, 2, 3, 4]);
+    reversed.initializer('k', [1], [1]);
+    reversed.node('Sub', ['k', 'x'], ['y'], {}, 'one_minus');
+    reversed.output('y', [1, 2, 3, 4]);
+    expect(() => read(reversed.bytes())).toThrow(/node one_minus \(Sub\): computes constant − activation, which the engine cannot run as an Add/);
+  });
+
+  it('reads a weight given by a Constant node, naming it so', () => {
+    const b = new OnnxBuilder('constnode');
+    b.input('x', ['N', 3]);
+    const w = seeded(45, 6);
+    b.node('Constant', [], ['w'], { value: attr.tensor({ dims: [3, 2], dataType: DT.FLOAT, floatData: w }) }, 'w_const');
+    b.node('MatMul', ['x', 'w'], ['y'], {}, 'fc');
+    b.output('y', ['N', 2]);
+    const kernel = read(b.bytes()).weights.layers.fc.kernel;
+    expectTensor(kernel, [2, 3], (u, i) => w[i * 2 + u]);
+    expect(kernel?.source).toBe('the value of Constant w');
   });
 
   it('reads float_data, double_data, int64_data and float16 initializers (raw and int32_data)', () => {
@@ -201,6 +225,8 @@ describe('float ONNX weights', () => {
     b.node('Conv', ['x', 'bad.weight'], ['y'], {}, 'conv');
     b.output('y', [1, 4, 4, 4]);
     const bytes = b.bytes();
+    // The import (what analyze and sweep read) never looks at the values.
+    expect(() => onnxToGraph(bytes, 'model.onnx')).not.toThrow();
     expect(() => read(bytes)).toThrow(/model\.onnx: layer conv: its kernel \(initializer bad\.weight\) holds NaN at index 5/);
 
     const h = new OnnxBuilder('inf');
@@ -312,6 +338,25 @@ describe('quantized ONNX weights', () => {
     expectTensor(kernel, [4, 3], (u, i) => q[i * 4 + u]);
     expect(kernel.quantization?.axis).toBe(0);
     expect([...(kernel.quantization?.scale ?? [])]).toEqual([0.1, 0.2, 0.3, 0.4].map(Math.fround));
+  });
+
+  it('int4 weights (two per byte, the low nibble first) are int8 data in −8…7 with their scales', () => {
+    const b = new OnnxBuilder('int4', 21);
+    b.input('x', [1, 2, 4, 4]);
+    const q = ints(95, 3 * 2, -8, 7);
+    const packed = new Uint8Array(3);
+    q.forEach((v, i) => (packed[i >> 1] |= (v & 0x0f) << (i % 2 === 0 ? 0 : 4)));
+    b.rawInitializer('w_q', [3, 2, 1, 1], packed, 22);
+    b.initializer('w_s', [3], [0.5, 0.25, 0.125]);
+    b.rawInitializer('w_z', [3], new Uint8Array([0x10, 0x0f]), 22);
+    b.node('DequantizeLinear', ['w_q', 'w_s', 'w_z'], ['w'], { axis: attr.int(0) }, 'w_dq');
+    b.node('Conv', ['x', 'w'], ['y'], {}, 'conv');
+    b.output('y', [1, 3, 4, 4]);
+    const kernel = read(b.bytes()).weights.layers.conv.kernel as WeightTensor;
+    expect(kernel.data).toBeInstanceOf(Int8Array);
+    expectTensor(kernel, [3, 2, 1, 1], (o, i) => q[o * 2 + i]);
+    expect([...(kernel.quantization?.zeroPoint ?? [])]).toEqual([0, 1, -1]);
+    expect(kernel.quantization?.axis).toBe(0);
   });
 
   it('a float weight quantized when the model loads (QuantizeLinear → DequantizeLinear) is read as int8', () => {

@@ -280,14 +280,16 @@ class WeightReader {
       raw = this.quantizeFloat(from, q, k.dataType, what);
     } else if (k.tensor) {
       const v = this.tensors.values(k.tensor, what);
-      raw = { ...v, source: k.storageKey };
+      // A Constant node's value has its output's name; an initializer is not produced by any node.
+      const kind = this.converter.producer.has(k.storageKey) ? 'the value of Constant' : 'initializer';
+      raw = { ...v, source: `${kind} ${k.storageKey}` };
     } else if (k.values) {
       // Known values (a Constant node's value_ints, folded arithmetic): integers when a DequantizeLinear reads them.
       const shift = shiftOf(k.dataType);
       const narrow = [T.INT8, T.UINT8, INT4, UINT4].includes(k.dataType);
       const shifted = k.values.map((v) => v - shift);
       const data = !dequantize ? Float32Array.from(k.values) : narrow ? Int8Array.from(shifted) : Int32Array.from(shifted);
-      raw = { dims: [...k.dims], data, shift: dequantize ? shift : 0, source: k.name };
+      raw = { dims: [...k.dims], data, shift: dequantize ? shift : 0, source: `the constant ${k.name}` };
     } else {
       throw new ModelError(`${what}: the values of ${k.name} are computed by the graph in a way the engine does not read`);
     }
@@ -376,7 +378,7 @@ class WeightReader {
       shape: raw.dims,
       data: raw.data,
       ...(raw.quantization ? { quantization: raw.quantization } : {}),
-      source: `initializer ${raw.source}`,
+      source: raw.source,
     };
     try {
       checkFinite(tensor, layer, role);

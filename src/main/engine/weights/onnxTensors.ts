@@ -10,6 +10,7 @@ import { onnx, type Int64, type TensorProto } from '../../import/onnx/proto';
 import { dataTypeName, tensorInfo } from '../../import/onnx/tensors';
 
 const T = onnx.TensorProto.DataType;
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 const UINT4 = 21;
 const INT4 = 22;
 
@@ -128,6 +129,8 @@ function fromBytes(bytes: Uint8Array, dataType: number, count: number, what: str
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   switch (dataType) {
     case T.FLOAT: {
+      // One copy of the bytes when the machine is little-endian (as ONNX stores them), element by element otherwise.
+      if (LITTLE_ENDIAN) return new Float32Array(copyOf(bytes, count * 4));
       const out = new Float32Array(count);
       for (let i = 0; i < count; i++) out[i] = view.getFloat32(i * 4, true);
       return out;
@@ -162,6 +165,7 @@ function fromBytes(bytes: Uint8Array, dataType: number, count: number, what: str
       return out;
     }
     case T.INT32: {
+      if (LITTLE_ENDIAN) return new Int32Array(copyOf(bytes, count * 4));
       const out = new Int32Array(count);
       for (let i = 0; i < count; i++) out[i] = view.getInt32(i * 4, true);
       return out;
@@ -175,6 +179,9 @@ function fromBytes(bytes: Uint8Array, dataType: number, count: number, what: str
       throw unsupported(dataType, what);
   }
 }
+
+/** A copy of the first `n` bytes in a buffer of their own (a Node Buffer's own slice would be a view). */
+const copyOf = (bytes: Uint8Array, n: number): ArrayBuffer => bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + n) as ArrayBuffer;
 
 /** Element `i` of packed 4-bit values (the low nibble first), signed, uint4 shifted by 8. */
 function nibble(byte: number, i: number, dataType: number): number {
