@@ -454,6 +454,27 @@ describe('whole models', () => {
     }
   });
 
+  it('QGemm with transB=0, per-column weight scales and a one-value int32 bias', () => {
+    const b = new OnnxBuilder('qgemm');
+    b.input('a', ['N', 3], DT.UINT8);
+    const s = scalar(b, 's', 0.5);
+    const zp = scalar(b, 'zp', 128, DT.UINT8);
+    const w = ints(121, 3 * 2, -100, 100);
+    b.initializer('w', [3, 2], w, DT.INT8);
+    b.initializer('ws', [2], [0.25, 0.125]);
+    b.initializer('wz', [2], [0, 0], DT.INT8);
+    b.initializer('c', [1], [9], DT.INT32);
+    b.node('QGemm', ['a', s, zp, 'w', 'ws', 'wz', 'c', s, zp], ['y'], {}, 'fc', 'com.microsoft');
+    b.output('y', ['N', 2], DT.UINT8);
+    const { weights } = read(b.bytes());
+    const fc = weights.layers.fc;
+    expectTensor(fc.kernel, [2, 3], (u, i) => w[i * 2 + u]);
+    expect(fc.kernel?.quantization?.axis).toBe(0);
+    expectTensor(fc.bias, [2], () => 9);
+    expect(fc.bias?.quantization).toEqual({ scale: new Float64Array([0.125, 0.0625]), zeroPoint: new Int32Array(2), axis: 0 });
+    expect(weights.activations).toEqual({ a: { scale: 0.5, zeroPoint: 0 }, fc: { scale: 0.5, zeroPoint: 0 } });
+  });
+
   describe.each(PRESETS.map((p) => [p.id, p] as const))('%s', (_id, preset) => {
     it.each(['fp32', 'int8'] as const)('%s: every layer with weights has them, in the counts the analysis gives', (precision) => {
       const bytes = graphToOnnx(preset.build(), { precision });

@@ -431,7 +431,9 @@ function scaleBy(raw: Raw, factor: number): Raw {
 function broadcastScalar(raw: Raw, n: number): Raw {
   const data = new (raw.data.constructor as new (n: number) => Raw['data'])(n).fill(raw.data[0]);
   const q = raw.quantization;
-  return { ...raw, dims: [n], data, ...(q ? { quantization: { scale: q.scale, zeroPoint: q.zeroPoint } } : {}) };
+  // Per-channel scales (a QGemm's weight scales times the input's) now run along the repeated values.
+  const axis = q && q.scale.length > 1 ? { axis: 0 } : {};
+  return { ...raw, dims: [n], data, ...(q ? { quantization: { scale: q.scale, zeroPoint: q.zeroPoint, ...axis } } : {}) };
 }
 
 /** The same values with other dimensions; a quantization axis follows the dimension it ran along. */
