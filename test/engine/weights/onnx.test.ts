@@ -4,6 +4,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import ort from 'onnxruntime-node';
 import { afterAll, describe, expect, it } from 'vitest';
 import { onnxToGraph } from '../../../src/main/import/onnx';
 import { readOnnxWeights } from '../../../src/main/engine/weights/onnx';
@@ -99,6 +100,81 @@ describe('float ONNX weights', () => {
     // The Dense kernel is units × inputs, the inputs in the NCHW flatten order (chw).
     expectTensor(weights.layers.fc.kernel, [5, 512], (u, i) => fc[u * 512 + i]);
     expectTensor(weights.layers.fc.bias, [5], (u) => fcb[u]);
+  });
+
+  it('the weights, read as the layout says, give the outputs ONNX Runtime computes from the file', async () => {
+    const b = new OnnxBuilder('judge');
+    const [H, W] = [5, 6];
+    b.input('x', [1, 3, H, W]);
+    b.initializer('c.w', [4, 3, 3, 3], seeded(131, 108, 0.5));
+    b.initializer('c.b', [4], seeded(132, 4));
+    b.node('Conv', ['x', 'c.w', 'c.b'], ['c'], { pads: attr.ints([1, 1, 1, 1]) }, 'conv');
+    b.initializer('bn.s', [4], seeded(133, 4));
+    b.initializer('bn.b', [4], seeded(134, 4));
+    b.initializer('bn.m', [4], seeded(135, 4));
+    b.initializer('bn.v', [4], seeded(136, 4).map((v) => Math.fround(Math.abs(v) + 0.25)));
+    b.node('BatchNormalization', ['c', 'bn.s', 'bn.b', 'bn.m', 'bn.v'], ['n'], { epsilon: attr.float(0.01) }, 'bn');
+    b.node('Relu', ['n'], ['r'], {}, 'relu');
+    b.initializer('dw.w', [8, 1, 3, 3], seeded(137, 72, 0.5));
+    b.initializer('dw.b', [8], seeded(138, 8));
+    b.node('Conv', ['r', 'dw.w', 'dw.b'], ['d'], { group: attr.int(4), pads: attr.ints([1, 1, 1, 1]) }, 'dw');
+    b.initializer('k', [1, 8, 1, 1], seeded(139, 8));
+    b.node('Mul', ['d', 'k'], ['m'], {}, 'mul');
+    b.node('Flatten', ['m'], ['f'], { axis: attr.int(1) }, 'flatten');
+    b.initializer('fc.w', [8 * H * W, 3], seeded(140, 8 * H * W * 3, 0.1));
+    b.initializer('fc.b', [3], seeded(141, 3));
+    b.node('Gemm', ['f', 'fc.w', 'fc.b'], ['y'], {}, 'fc');
+    b.output('y', [1, 3]);
+    const bytes = b.bytes();
+    const input = Float32Array.from(seeded(142, 3 * H * W));
+    const session = await ort.InferenceSession.create(bytes, { logSeverityLevel: 3 });
+    const result = await session.run({ x: new ort.Tensor('float32', input, [1, 3, H, W]) });
+    const expected = [...(result.y.data as Float32Array)];
+    await session.release();
+
+    const { weights } = read(bytes);
+    const L = weights.layers;
+    // Channels-last reference: x[h][w][c], each tensor a flat H×W×C array.
+    const hwc = (chw: ArrayLike<number>, c: number): number[] => Array.from({ length: H * W * c }, (_, i) => chw[(i % c) * H * W + Math.floor(i / c)]);
+    const conv = (x: number[], cin: number, k: WeightTensor, bias: WeightTensor, groups: number): number[] => {
+      const [o, per] = k.shape;
+      const out: number[] = [];
+      for (let h = 0; h < H; h++) {
+        for (let w = 0; w < W; w++) {
+          for (let f = 0; f < o; f++) {
+            const g = Math.floor(f / (o / groups));
+            let sum = bias.data[f];
+            for (let ci = 0; ci < per; ci++) {
+              for (let dy = 0; dy < 3; dy++) {
+                for (let dx = 0; dx < 3; dx++) {
+                  const [y, z] = [h + dy - 1, w + dx - 1];
+                  if (y < 0 || z < 0 || y >= H || z >= W) continue;
+                  sum += x[(y * W + z) * cin + g * per + ci] * k.data[((f * per + ci) * 3 + dy) * 3 + dx];
+                }
+              }
+            }
+            out.push(sum);
+          }
+        }
+      }
+      return out;
+    };
+    let t = conv(hwc(input, 3), 3, L.conv.kernel as WeightTensor, L.conv.bias as WeightTensor, 1);
+    const bn = L.bn;
+    t = t.map((v, i) => {
+      const c = i % 4;
+      const normal = (bn.gamma!.data[c] * (v - bn.mean!.data[c])) / Math.sqrt(bn.variance!.data[c] + (bn.epsilon as number)) + bn.beta!.data[c];
+      return Math.max(0, normal);
+    });
+    t = conv(t, 4, L.dw.kernel as WeightTensor, L.dw.bias as WeightTensor, 4);
+    const k = L.mul.constant as WeightTensor;
+    expect(k.shape).toEqual([1, 1, 8]);
+    t = t.map((v, i) => v * k.data[i % 8]);
+    expect(weights.flattenOrder).toBe('chw');
+    const flat = Array.from({ length: t.length }, (_, i) => t[(i % (H * W)) * 8 + Math.floor(i / (H * W))]);
+    const fc = L.fc;
+    const got = [0, 1, 2].map((u) => flat.reduce((sum, v, i) => sum + v * fc.kernel!.data[u * flat.length + i], fc.bias!.data[u]));
+    got.forEach((v, u) => expect(v).toBeCloseTo(expected[u], 4));
   });
 
   it('Gemm with transB=0 (alpha, beta), MatMul with its Add bias, and a transposed initializer become units × inputs', () => {
