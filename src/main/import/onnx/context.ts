@@ -25,18 +25,59 @@ export interface Constant {
   tensor?: TensorProto;
   /** Values already known (Constant attributes, folded shape arithmetic). */
   values?: number[];
-  /** A DequantizeLinear of a stored integer tensor: values are (q − zero point) × scale. */
-  dequantize?: { scale: Constant; zeroPoint?: Constant };
+  /**
+   * A DequantizeLinear of a stored integer tensor: values are (q − zero point) × scale, per tensor or along `axis` of
+   * a tensor of `dims` (the dimensions where the DequantizeLinear reads it).
+   */
+  dequantize?: { scale: Constant; zeroPoint?: Constant; axis: number; dims: number[] };
+  /** A Transpose of another constant: its values are `from`'s, permuted (then viewed with `dims`). */
+  permuted?: { from: Constant; perm: number[] };
+  /** A QuantizeLinear of a float constant (quantized when the model loads), along `axis` of `from`'s dimensions. */
+  quantizedBy?: { from: Constant; scale: Constant; zeroPoint?: Constant; axis: number };
   external: boolean;
 }
 
-/** The constants a compute or BatchNormalization layer reads, to check against Frontier's counts. */
+/**
+ * The constants a compute or BatchNormalization layer reads, to check against Frontier's counts, and what the
+ * engine's weight reader needs to put them in its layout. Only references: no value is read here.
+ */
 export interface LayerWeights {
   where: string;
   kernel?: Constant;
   bias?: Constant;
   /** BatchNormalization's scale, shift, mean and variance. */
   batchNorm?: Constant[];
+  /** BatchNormalization's epsilon. */
+  epsilon?: number;
+  /** The kernel is stored inputs × units (Gemm with transB=0, MatMul) rather than units × inputs. */
+  inputsFirst?: boolean;
+  /** Gemm's factors of the product and of the bias (1 when absent). */
+  alpha?: number;
+  beta?: number;
+  /** QLinearConv, QLinearMatMul, QGemm: the integer kernel's scale and zero point, and the input's (when constants). */
+  qlinear?: { weight?: QuantParams; input?: QuantParams };
+}
+
+/** A scale and zero point as a quantized operator or a QuantizeLinear reads them. */
+export interface QuantParams {
+  scale: Constant;
+  zeroPoint?: Constant;
+  /** The node that gives them, for messages. */
+  where: string;
+}
+
+/** An Add / Multiply (Sub, Div) of an activation and a constant. */
+export interface ConstantOperand {
+  where: string;
+  op: string;
+  value: Constant;
+  /** The constant is the first operand (k − x, k ÷ x). */
+  constantFirst: boolean;
+  /** The activation's ONNX shape and layout, to put the constant in Frontier's channels-last order. */
+  activation: Value;
+  /** QLinearAdd / QLinearMul: the constant is stored as integers, with this scale and zero point (when constants). */
+  integer: boolean;
+  quantization?: QuantParams;
 }
 
 /** One node being converted. */
@@ -62,6 +103,12 @@ export class Converter {
   /** Layers whose output a QuantizeLinear→DequantizeLinear pair stores at an integer format. */
   readonly quantized = new Map<string, NumberFormat>();
   readonly weights = new Map<string, LayerWeights>();
+  /** Constant operands of Add / Multiply layers, by layer. */
+  readonly operands = new Map<string, ConstantOperand>();
+  /** The scale and zero point each layer's output is stored with (QDQ pairs, QLinear operators), by layer. */
+  readonly activationScales = new Map<string, QuantParams>();
+  /** Flatten and Reshape layers that make a vector of a multi-dimensional tensor: that tensor's layout. */
+  readonly flattens = new Map<string, Layout>();
   /** Outputs of QuantizeLinear nodes read only by DequantizeLinear: the activation each pair leaves unchanged. */
   readonly pairs = new Map<string, Value>();
   readonly notes = new Set<string>();

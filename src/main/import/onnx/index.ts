@@ -18,6 +18,14 @@ import { dataTypeName, elementCount, numberFormatOf } from './tensors';
 export { looksLikeOnnx };
 
 export function onnxToGraph(bytes: Uint8Array, fileName: string, options: ImportOptions = {}): ModelGraph {
+  return convertOnnx(bytes, fileName, options).graph;
+}
+
+/**
+ * The conversion with what it kept on the way: the constants each layer reads (references into the decoded model,
+ * never read here) for the engine's weight reader, which converts the same bytes again when a run needs weights.
+ */
+export function convertOnnx(bytes: Uint8Array, fileName: string, options: ImportOptions = {}): { graph: ModelGraph; converter: Converter } {
   const model = decodeModel(bytes);
   const graph = graphOf(model);
   const nodes = graph.node as NodeProto[];
@@ -81,7 +89,7 @@ export function onnxToGraph(bytes: Uint8Array, fileName: string, options: Import
     storedWeightBytes: [...storage.values()].reduce((a, b) => a + b, 0),
     notes: [...c.notes],
   };
-  return result;
+  return { graph: result, converter: c };
 }
 
 /** Unknown operators are the first complaint: all of them, by name and count. */

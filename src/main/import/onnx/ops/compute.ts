@@ -2,7 +2,7 @@
 // QLinearConv and QLinearMatMul, and BatchNormalization.
 import type { NumberFormat } from '../../../../shared/analysis/precision';
 import { ModelError, type LayerSpec } from '../../../../shared/model/types';
-import type { Constant, Converter, NodeContext } from '../context';
+import type { Constant, Converter, LayerWeights, NodeContext, QuantParams } from '../context';
 import { showShape, type Value } from '../layout';
 import { onnx } from '../proto';
 import { numberFormatOf } from '../tensors';
@@ -15,6 +15,8 @@ interface ConvOperands {
   x: number;
   w: number;
   b: number;
+  /** QLinearConv: where the input's and the weight's scales sit (each followed by its zero point). */
+  scales?: { x: number; w: number };
   /** Output element format (QLinearConv writes integers). */
   format?: NumberFormat;
 }
@@ -24,7 +26,40 @@ export function conv(c: Converter, ctx: NodeContext): void {
 }
 
 export function qlinearConv(c: Converter, ctx: NodeContext): void {
-  convolution(c, ctx, { x: 0, w: 3, b: 8, format: quantizedOutput(c, ctx, 7) });
+  convolution(c, ctx, { x: 0, w: 3, b: 8, scales: { x: 1, w: 4 }, format: quantizedOutput(c, ctx, 7) });
+  recordQLinear(c, ctx, 0, 1, 6);
+}
+
+/**
+ * The scale and zero point a quantized operator reads at `i` and `i + 1`, when they are constants. Only recorded
+ * for the engine's weight reader (which says so when it needs them and they are not): the analysis does not ask.
+ */
+export function quantParams(c: Converter, ctx: NodeContext, i: number): QuantParams | undefined {
+  const scale = c.constants.get(ctx.node.input[i] ?? '');
+  if (!scale) return undefined;
+  return { scale, zeroPoint: c.constants.get(ctx.node.input[i + 1] ?? ''), where: ctx.where };
+}
+
+/**
+ * Records the scales a QLinear operator gives its input (at `xScale`) and its output (at `yScale`), for the
+ * engine's weight reader.
+ */
+export function recordQLinear(c: Converter, ctx: NodeContext, x: number, xScale: number, yScale: number | undefined): void {
+  recordInputScale(c, ctx, x, xScale);
+  if (yScale !== undefined) recordOutputScale(c, ctx, yScale);
+}
+
+/** The scale a quantized operator reads its input `x` with; an activation keeps the first scale given to it. */
+export function recordInputScale(c: Converter, ctx: NodeContext, x: number, scale: number): void {
+  const input = c.values.get(ctx.node.input[x] ?? '');
+  const params = quantParams(c, ctx, scale);
+  if (input && params && !c.activationScales.has(input.layer)) c.activationScales.set(input.layer, params);
+}
+
+export function recordOutputScale(c: Converter, ctx: NodeContext, scale: number): void {
+  const output = c.values.get(ctx.node.output[0] ?? '');
+  const params = quantParams(c, ctx, scale);
+  if (output && params) c.activationScales.set(output.layer, params);
 }
 
 /** The format a QLinear operator writes: its output zero point's type (uint8 when absent). */
@@ -72,7 +107,8 @@ function convolution(c: Converter, ctx: NodeContext, at: ConvOperands): void {
       : { type: 'Conv2D', ...common, filters, groups: group };
   const out = c.addLayer(ctx, spec, [source], { format: at.format ?? source.format });
   checkSpatial(ctx, out, window);
-  c.weights.set(out.layer, { where: ctx.where, kernel: w, bias });
+  const qlinear = at.scales ? { input: quantParams(c, ctx, at.scales.x), weight: quantParams(c, ctx, at.scales.w) } : undefined;
+  c.weights.set(out.layer, { where: ctx.where, kernel: w, bias, ...(qlinear ? { qlinear } : {}) });
 }
 
 /** Gemm: Y = alpha·A'·B' + beta·C, read as a Dense layer with A the activation and B the weights. */
@@ -83,14 +119,19 @@ export function gemm(c: Converter, ctx: NodeContext): void {
 /** ONNX Runtime's QGemm: Gemm on quantized A and B, with an int32 C; integer output when y_scale is given. */
 export function qgemm(c: Converter, ctx: NodeContext): void {
   const quantizedY = (ctx.node.input[7] ?? '') !== '';
-  generalProduct(c, ctx, { a: 0, b: 3, c: 6, format: quantizedY ? quantizedOutput(c, ctx, 8) : 'fp32' });
+  generalProduct(c, ctx, { a: 0, b: 3, c: 6, scales: { a: 1, b: 4 }, format: quantizedY ? quantizedOutput(c, ctx, 8) : 'fp32' });
+  recordQLinear(c, ctx, 0, 1, quantizedY ? 7 : undefined);
 }
 
-function generalProduct(c: Converter, ctx: NodeContext, at: { a: number; b: number; c: number; format?: NumberFormat }): void {
+function generalProduct(
+  c: Converter,
+  ctx: NodeContext,
+  at: { a: number; b: number; c: number; scales?: { a: number; b: number }; format?: NumberFormat },
+): void {
   const transA = ctx.attrs.int('transA', 0) !== 0;
   const transB = ctx.attrs.int('transB', 0) !== 0;
   const beta = ctx.attrs.float('beta', 1);
-  ctx.attrs.float('alpha', 1); // scales the product: no effect on shapes or counts
+  const alpha = ctx.attrs.float('alpha', 1); // scales the product: no effect on shapes or counts
   if (c.isConstant(ctx.node.input[at.a] ?? '') && !c.isConstant(ctx.node.input[at.b] ?? '')) {
     throw new ModelError(`${ctx.where}: the constant is A and the activation B; Frontier reads Gemm with the weights as B`);
   }
@@ -121,7 +162,8 @@ function generalProduct(c: Converter, ctx: NodeContext, at: { a: number; b: numb
       throw new ModelError(`${ctx.where}: bias C (${showShape(bias.dims)}) does not broadcast to ${units} outputs`);
     }
   }
-  dense(c, ctx, { ...a, batchAxis: 0 }, w, units, bias, at.format ?? a.format);
+  const qlinear = at.scales ? { input: quantParams(c, ctx, at.scales.a), weight: quantParams(c, ctx, at.scales.b) } : undefined;
+  dense(c, ctx, { ...a, batchAxis: 0 }, w, units, bias, at.format ?? a.format, { inputsFirst: !transB, alpha, beta, ...(qlinear ? { qlinear } : {}) });
 }
 
 export function matMul(c: Converter, ctx: NodeContext): void {
@@ -130,6 +172,7 @@ export function matMul(c: Converter, ctx: NodeContext): void {
 
 export function qlinearMatMul(c: Converter, ctx: NodeContext): void {
   matrixProduct(c, ctx, 0, 3, quantizedOutput(c, ctx, 7));
+  recordQLinear(c, ctx, 0, 1, 6);
 }
 
 function matrixProduct(c: Converter, ctx: NodeContext, ai: number, bi: number, format?: NumberFormat): void {
@@ -153,7 +196,8 @@ function matrixProduct(c: Converter, ctx: NodeContext, ai: number, bi: number, f
   if (w.dims[0] !== features) {
     throw new ModelError(`${ctx.where}: weight B (${showShape(w.dims)}) needs ${w.dims[0]} input features, A has ${features}`);
   }
-  dense(c, ctx, a, w, w.dims[1], undefined, format ?? a.format);
+  const qlinear = format ? { input: quantParams(c, ctx, ai + 1), weight: quantParams(c, ctx, bi + 1) } : undefined;
+  dense(c, ctx, a, w, w.dims[1], undefined, format ?? a.format, { inputsFirst: true, ...(qlinear ? { qlinear } : {}) });
 }
 
 function dense(
@@ -164,9 +208,10 @@ function dense(
   units: number,
   bias: Constant | undefined,
   format: NumberFormat,
+  layout: Pick<LayerWeights, 'inputsFirst' | 'alpha' | 'beta' | 'qlinear'>,
 ): void {
   const out = c.addLayer(ctx, { type: 'Dense', units, useBias: bias !== undefined, activation: 'linear' }, [a], { format });
-  c.weights.set(out.layer, { where: ctx.where, kernel: w, bias });
+  c.weights.set(out.layer, { where: ctx.where, kernel: w, bias, ...layout });
 }
 
 export function batchNormalization(c: Converter, ctx: NodeContext): void {
@@ -186,5 +231,5 @@ export function batchNormalization(c: Converter, ctx: NodeContext): void {
     throw new ModelError(`${ctx.where}: ${wrong.name} has ${wrong.count} values for ${channels} channels`);
   }
   const out = c.addLayer(ctx, { type: 'BatchNormalization', center: true, scale: true }, [x]);
-  c.weights.set(out.layer, { where: ctx.where, batchNorm: vectors });
+  c.weights.set(out.layer, { where: ctx.where, batchNorm: vectors, epsilon: ctx.attrs.float('epsilon', 1e-5) });
 }

@@ -115,6 +115,8 @@ export function foldConstantOp(c: Converter, ctx: NodeContext): boolean {
   let values: number[] | undefined;
   // A view keeps the order of the values: they stay readable from the same source.
   let keepsOrder = false;
+  // A Transpose that moves values: the engine's weight reader permutes the source's values.
+  let permuted: Constant['permuted'];
   const view = (): void => {
     values = data.values;
     keepsOrder = true;
@@ -159,6 +161,7 @@ export function foldConstantOp(c: Converter, ctx: NodeContext): boolean {
       outDims = perm.map((a) => dims[a]);
       // Values keep their order only when at most one dimension is not 1.
       if (dims.filter((d) => d !== 1).length <= 1) view();
+      else permuted = { from: data, perm };
       break;
     }
     case 'Concat': {
@@ -184,6 +187,7 @@ export function foldConstantOp(c: Converter, ctx: NodeContext): boolean {
     count: product(outDims),
     values,
     tensor: keepsOrder ? data.tensor : undefined,
+    ...(permuted ? { permuted } : {}),
   });
   return true;
 }

@@ -4,6 +4,7 @@ import type { ActivationName } from '../../../../shared/model/types';
 import { ModelError } from '../../../../shared/model/types';
 import type { Constant, Converter, NodeContext } from '../context';
 import { onnxShape, showShape, type Value } from '../layout';
+import { quantParams } from './compute';
 import { foldElementwise } from './constants';
 import { checkSpatial, requireImage, windowAttributes, windowInput } from './window';
 
@@ -122,7 +123,16 @@ export function binary(
       `${ctx.where}: the constant ${k.name} (${showShape(k.dims)}) broadcasts the ${showShape(onnxShape(x))} activation to another shape`,
     );
   }
-  c.addLayer(ctx, { type, constantOperand: true }, [x], { format });
+  const out = c.addLayer(ctx, { type, constantOperand: true }, [x], { format });
+  c.operands.set(out.layer, {
+    where: ctx.where,
+    op: ctx.node.opType,
+    value: k,
+    constantFirst: kIndex < xIndex,
+    activation: x,
+    integer: format !== undefined,
+    quantization: format ? quantParams(c, ctx, kIndex + 1) : undefined,
+  });
 }
 
 /** A bias vector added to a bias-less Dense or Conv whose only reader is this Add becomes that layer's bias. */

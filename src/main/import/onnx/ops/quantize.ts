@@ -7,6 +7,7 @@ import { ModelError } from '../../../../shared/model/types';
 import type { Converter, NodeContext } from '../context';
 import { onnx } from '../proto';
 import { dataTypeName, numberFormatOf } from '../tensors';
+import { recordInputScale } from './compute';
 
 const T = onnx.TensorProto.DataType;
 
@@ -22,11 +23,12 @@ export function quantizeLinear(c: Converter, ctx: NodeContext): void {
       `${ctx.where}: quantizes to ${dataTypeName(type)}; Frontier's integer formats are int8 and int4 (8-bit and 4-bit)`,
     );
   }
-  c.constant(ctx, 1, 'y_scale');
+  const scale = c.constant(ctx, 1, 'y_scale');
   const stored = c.constants.get(ctx.node.input[0] ?? '');
   if (stored) {
     // A float weight quantized when the model loads: deployed at the integer type, stored as the file holds it.
-    c.bindConstant(ctx, out, { ...stored, name: out, dataType: type, values: undefined, tensor: undefined, dequantize: undefined });
+    const quantizedBy = { from: stored, scale, zeroPoint, axis: ctx.attrs.int('axis', 1) };
+    c.bindConstant(ctx, out, { ...stored, name: out, dataType: type, values: undefined, tensor: undefined, dequantize: undefined, permuted: undefined, quantizedBy });
     return;
   }
   const x = c.input(ctx, 0);
@@ -37,6 +39,7 @@ export function quantizeLinear(c: Converter, ctx: NodeContext): void {
     readers.every((n) => n.opType === 'DequantizeLinear' && isDefaultDomain(n.domain) && n.input[0] === out);
   if (pair) {
     c.quantized.set(x.layer, format);
+    if (!c.activationScales.has(x.layer)) c.activationScales.set(x.layer, { scale, zeroPoint, where: ctx.where });
     c.pairs.set(out, x);
     c.producer.set(out, ctx.where);
     c.notes.add(
@@ -44,7 +47,8 @@ export function quantizeLinear(c: Converter, ctx: NodeContext): void {
     );
     return;
   }
-  c.addLayer(ctx, { type: 'Cast', to: format }, [x], { format });
+  const cast = c.addLayer(ctx, { type: 'Cast', to: format }, [x], { format });
+  c.activationScales.set(cast.layer, { scale, zeroPoint, where: ctx.where });
 }
 
 export function dequantizeLinear(c: Converter, ctx: NodeContext): void {
@@ -54,7 +58,8 @@ export function dequantizeLinear(c: Converter, ctx: NodeContext): void {
   if (stored) {
     const scale = c.constant(ctx, 1, 'x_scale');
     const zeroPoint = c.optionalConstant(ctx, 2, 'x_zero_point');
-    c.bindConstant(ctx, out, { ...stored, name: out, dequantize: { scale, zeroPoint } });
+    const dequantize = { scale, zeroPoint, axis: ctx.attrs.int('axis', 1), dims: stored.dims };
+    c.bindConstant(ctx, out, { ...stored, name: out, dequantize });
     return;
   }
   const paired = c.pairs.get(name);
@@ -63,6 +68,7 @@ export function dequantizeLinear(c: Converter, ctx: NodeContext): void {
     return;
   }
   const x = c.input(ctx, 0);
+  recordInputScale(c, ctx, 0, 1);
   if (c.layerByName.get(x.layer)?.type === 'Input') {
     // An integer model input read through DequantizeLinear: the operators after it read the input itself.
     c.bind(ctx, out, { ...x, format: 'fp32' });

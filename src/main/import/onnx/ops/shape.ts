@@ -6,7 +6,7 @@ import type { Converter, NodeContext } from '../context';
 import { frontierAxis, frontierShape, layoutForRank, normaliseAxis, onnxAxisOf, onnxShape, showShape, type Layout, type Value } from '../layout';
 import { elementCount } from '../tensors';
 import type { NumberFormat } from '../../../../shared/analysis/precision';
-import { quantizedOutput } from './compute';
+import { quantizedOutput, recordInputScale, recordOutputScale } from './compute';
 import { foldConstantOp } from './constants';
 
 const product = (dims: readonly number[]): number => dims.reduce((a, b) => a * b, 1);
@@ -29,7 +29,10 @@ function reshapeTo(c: Converter, ctx: NodeContext, x: Value, dims: number[], fla
   const spec = flatten
     ? ({ type: 'Flatten' } as const)
     : ({ type: 'Reshape', targetShape: shape.length === 1 ? [-1] : shape } as const);
-  c.addLayer(ctx, spec, [x], { layout });
+  const out = c.addLayer(ctx, spec, [x], { layout });
+  // The order the values of an image take in a vector (the source's flatten order, for the weights after it);
+  // with one position per channel both orders are the same.
+  if (shape.length === 1 && x.shape.length >= 2 && product(x.shape.slice(0, -1)) > 1) c.flattens.set(out.layer, x.layout);
 }
 
 export function flatten(c: Converter, ctx: NodeContext): void {
@@ -165,6 +168,8 @@ export function concat(c: Converter, ctx: NodeContext): void {
 export function qlinearConcat(c: Converter, ctx: NodeContext): void {
   const data = Array.from({ length: Math.floor((ctx.node.input.length - 2) / 3) }, (_, i) => 2 + 3 * i);
   join(c, ctx, data, quantizedOutput(c, ctx, 1));
+  for (const i of data) recordInputScale(c, ctx, i, i + 1);
+  recordOutputScale(c, ctx, 0);
 }
 
 function join(c: Converter, ctx: NodeContext, indices: number[], format?: NumberFormat): void {
