@@ -23,6 +23,7 @@ import {
   type KerasWeightValues,
 } from '../../support/kerasWeightFiles';
 import { graphToOnnx } from '../../onnx/writer';
+import { withDeclaredSize } from '../../support/zip';
 
 let dir: string;
 beforeAll(() => {
@@ -211,6 +212,15 @@ describe('Keras weights that do not fit the model', () => {
     const path = join(dir, 'bad-epsilon.h5');
     writeFileSync(path, await kerasH5WithWeights('keras3-h5', json, graph, seededKerasWeights(graph, 5)));
     await expect(readModelWeights(path, graph)).rejects.toThrow('layer "stem_bn" (BatchNormalization): epsilon must be a number ≥ 0, it is -1');
+  });
+
+  it('an archive whose weights declare a size their bytes cannot give is refused before inflating', async () => {
+    const { path, graph } = await write('keras3-archive', examCnn('sequential'));
+    const lying = join(dir, 'lying.keras');
+    writeFileSync(lying, withDeclaredSize(readFileSync(path), 'model.weights.h5', 0x7fffffff));
+    await expect(readModelWeights(lying, graph)).rejects.toThrow(
+      `${lying}: the archive is damaged: model.weights.h5 declares 2,147,483,647 bytes from`,
+    );
   });
 
   it('an archive whose model.weights.h5 is not HDF5 is reported as damaged, naming the file', async () => {

@@ -16,6 +16,23 @@ export const MAX_ARCHIVE_WEIGHTS_BYTES = 1024 * 1024 * 1024;
 
 const WEIGHTS_ENTRY = 'model.weights.h5';
 
+/** Deflate expands data at most about 1,032 times. */
+const MAX_DEFLATE_RATIO = 1032;
+
+/**
+ * The size the archive declares for the weights must be one its stored bytes can give: equal to them when stored,
+ * within deflate's ratio when deflated. Checked before anything is allocated or inflated.
+ */
+function checkDeclaredSize(entry: ArchiveEntry, fileName: string): void {
+  const possible = entry.method === 0 ? entry.size === entry.compressedSize : entry.size <= entry.compressedSize * MAX_DEFLATE_RATIO + 1024;
+  if (!possible) {
+    throw new ModelError(
+      `${fileName}: the archive is damaged: ${entry.name} declares ${entry.size.toLocaleString('en-US')} bytes from ` +
+        `${entry.compressedSize.toLocaleString('en-US')} ${entry.method === 0 ? 'stored' : 'compressed'} bytes`,
+    );
+  }
+}
+
 export async function readKerasArchiveWeights(bytes: Uint8Array, fileName: string, graph: ModelGraph): Promise<ModelWeights> {
   const inArchive = <T>(read: () => T): T => {
     try {
@@ -47,6 +64,7 @@ export async function readKerasArchiveWeights(bytes: Uint8Array, fileName: strin
         return kerasBatchNormEpsilons(json, `${fileName} (config.json)`);
       })
     : new Map<string, number>();
+  checkDeclaredSize(weightsEntry, fileName);
   const h5 = inArchive(() => readArchiveEntry(bytes, weightsEntry, MAX_ARCHIVE_WEIGHTS_BYTES));
   const library = await hdf5Library();
   const dir = mkdtempSync(join(tmpdir(), 'frontier-weights-'));
