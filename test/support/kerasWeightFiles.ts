@@ -2,9 +2,10 @@
 // - `keras2-h5`: tf.keras 2 `model.save("x.h5")`: model_weights/<layer>/<layer>/<weight>:0, named by weight_names;
 // - `keras3-h5`: Keras 3 `model.save("x.h5")`: the same groups, weight_names without `:0`, a DepthwiseConv2D's
 //   kernel called `kernel`;
-// - `keras3-archive`: Keras 3 `model.save("x.keras")`: model.weights.h5 with layers/<layer>/vars/0, 1, … (creation
-//   order) beside an optimizer's variables;
-// - `tfkeras-archive`: tf.keras 2.13–2.15 `.keras`: _layer_checkpoint_dependencies/<layer>/vars/0, 1, ….
+// - `keras3-archive`: Keras 3 `model.save("x.keras")`: model.weights.h5 with layers/<saveable>/vars/0, 1, …
+//   (creation order) beside an optimizer's variables, <saveable> being the layer's class in snake case numbered per
+//   class in the config's layer order (conv2d, conv2d_1, …), not the layer's name;
+// - `tfkeras-archive`: tf.keras 2.13–2.15 `.keras`: _layer_checkpoint_dependencies/<saveable>/vars/0, 1, ….
 // Weights are seeded random values (BatchNormalization variances positive).
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -55,6 +56,11 @@ export function seededKerasWeights(graph: ModelGraph, seed: number): KerasWeight
 export interface KerasFileOptions {
   /** Store the values as float64 (`<f8`) instead of float32. */
   float64?: boolean;
+  /**
+   * tf.keras archives: number a class's layers with weights 0, 2, 4, … (its `_layer_checkpoint_dependencies` listed
+   * each of them twice and the second was counted, then skipped).
+   */
+  doubledNumbering?: boolean;
   /** Leave a weight out (layer → role). */
   omit?: { layer: string; role: KerasRole };
 }
@@ -121,6 +127,28 @@ export async function kerasH5WithWeights(
   });
 }
 
+/** Keras's names for the classes' saveables (keras.src.utils.naming.to_snake_case of the class name). */
+const SNAKE_CASE: Record<string, string> = {
+  InputLayer: 'input_layer',
+  Conv2D: 'conv2d',
+  DepthwiseConv2D: 'depthwise_conv2d',
+  SeparableConv2D: 'separable_conv2d',
+  Dense: 'dense',
+  BatchNormalization: 'batch_normalization',
+  Activation: 'activation',
+  ReLU: 're_lu',
+  LeakyReLU: 'leaky_re_lu',
+  Softmax: 'softmax',
+  Add: 'add',
+  Concatenate: 'concatenate',
+  MaxPooling2D: 'max_pooling2d',
+  AveragePooling2D: 'average_pooling2d',
+  GlobalAveragePooling2D: 'global_average_pooling2d',
+  ZeroPadding2D: 'zero_padding2d',
+  Flatten: 'flatten',
+  Dropout: 'dropout',
+};
+
 /** A `.keras` archive (stored entries, as Keras writes them) whose model.weights.h5 numbers each layer's variables. */
 export async function kerasArchiveWithWeights(
   kind: 'keras3-archive' | 'tfkeras-archive',
@@ -133,11 +161,18 @@ export async function kerasArchiveWithWeights(
   const h5 = await hdf5Bytes((file) => {
     file.create_group('vars');
     const layers = file.create_group(container);
-    for (const layer of graph.layers) {
-      const vars = layers.create_group(layer.name).create_group('vars');
+    const used = new Map<string, number>();
+    const config = JSON.parse(configJson) as { config: { layers: { class_name: string; name?: string; config: { name: string } }[] } };
+    for (const entry of config.config.layers) {
+      const base = SNAKE_CASE[entry.class_name];
+      if (base === undefined) throw new Error(`no snake-case name for ${entry.class_name}`);
+      const layerName = entry.name ?? entry.config.name;
+      const n = used.get(base) ?? 0;
+      used.set(base, n + (options.doubledNumbering && values.has(layerName) ? 2 : 1));
+      const vars = layers.create_group(n === 0 ? base : `${base}_${n}`).create_group('vars');
       let i = 0;
-      for (const [role, tensor] of values.get(layer.name) ?? []) {
-        if (options.omit?.layer === layer.name && options.omit.role === role) continue;
+      for (const [role, tensor] of values.get(layerName) ?? []) {
+        if (options.omit?.layer === layerName && options.omit.role === role) continue;
         dataset(vars, String(i++), tensor, options);
       }
     }

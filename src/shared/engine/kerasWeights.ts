@@ -249,13 +249,8 @@ export const KERAS_BATCH_NORM_EPSILON = 1e-3;
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/**
- * The `epsilon` of every BatchNormalization layer in a Keras model config (any container the importer reads: a
- * `model.to_json()`, a `.keras` config.json, an .h5 `model_config`, a TensorFlow.js model.json), by layer name.
- * The graph keeps no epsilon (it changes no count), so the readers take it from the config. A value that is not a
- * number ≥ 0 is refused, naming the layer.
- */
-export function kerasBatchNormEpsilons(json: unknown, sourceName: string): Map<string, number> {
+/** The layer entries of a Keras model config, whichever container it arrived in (config order). */
+function configLayers(json: unknown): unknown[] {
   let model: unknown = json;
   if (isObj(model) && isObj(model.modelTopology)) {
     const topology = model.modelTopology;
@@ -272,6 +267,17 @@ export function kerasBatchNormEpsilons(json: unknown, sourceName: string): Map<s
   }
   const config = isObj(model) ? model.config : undefined;
   const layers = Array.isArray(config) ? config : isObj(config) && Array.isArray(config.layers) ? config.layers : [];
+  return layers;
+}
+
+/**
+ * The `epsilon` of every BatchNormalization layer in a Keras model config (any container the importer reads: a
+ * `model.to_json()`, a `.keras` config.json, an .h5 `model_config`, a TensorFlow.js model.json), by layer name.
+ * The graph keeps no epsilon (it changes no count), so the readers take it from the config. A value that is not a
+ * number ≥ 0 is refused, naming the layer.
+ */
+export function kerasBatchNormEpsilons(json: unknown, sourceName: string): Map<string, number> {
+  const layers = configLayers(json);
   const epsilons = new Map<string, number>();
   for (const raw of layers) {
     if (!isObj(raw) || raw.class_name !== 'BatchNormalization' || !isObj(raw.config)) continue;
@@ -287,4 +293,40 @@ export function kerasBatchNormEpsilons(json: unknown, sourceName: string): Map<s
     epsilons.set(name, value);
   }
   return epsilons;
+}
+
+/** Keras classes with variables among those Frontier reads. */
+const WEIGHTED_CLASSES = new Set(['Conv2D', 'Convolution2D', 'DepthwiseConv2D', 'SeparableConv2D', 'SeparableConvolution2D', 'Dense', 'BatchNormalization']);
+
+/**
+ * Where a `.keras` archive keeps each layer's variables: Keras (3, and tf.keras 2.13–2.15) does not use the layer's
+ * name but its class name in snake case, numbered per class in the model's layer order (`conv2d`, `conv2d_1`,
+ * `batch_normalization`, …), because layer names are often generated and differ between two builds of one model.
+ * By layer name.
+ *
+ * tf.keras walked `_layer_checkpoint_dependencies`, which lists a layer with weights twice (as `layer_with_weights-i`
+ * and as `layer-k`) and counted both before skipping the second: such files number a class's layers 0, 2, 4, …
+ * (`conv2d`, `conv2d_2`); `weightedTwice` gives that numbering.
+ */
+export function kerasSaveableNames(json: unknown, weightedTwice = false): Map<string, string> {
+  const used = new Map<string, number>();
+  const names = new Map<string, string>();
+  for (const raw of configLayers(json)) {
+    if (!isObj(raw) || typeof raw.class_name !== 'string') continue;
+    const layerName = typeof raw.name === 'string' ? raw.name : isObj(raw.config) ? raw.config.name : undefined;
+    const base = snakeCase(raw.class_name);
+    const seen = used.get(base) ?? 0;
+    used.set(base, seen + (weightedTwice && WEIGHTED_CLASSES.has(raw.class_name) ? 2 : 1));
+    if (typeof layerName === 'string') names.set(layerName, seen === 0 ? base : `${base}_${seen}`);
+  }
+  return names;
+}
+
+/** Keras's to_snake_case: `DepthwiseConv2D` → `depthwise_conv2d`, `BatchNormalization` → `batch_normalization`. */
+export function snakeCase(className: string): string {
+  return className
+    .replace(/\W+/g, '')
+    .replace(/(.)([A-Z][a-z]+)/g, '$1_$2')
+    .replace(/([a-z])([A-Z])/g, '$1_$2')
+    .toLowerCase();
 }

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { examCnn, modelJson, resnetMini, type ModelDef } from '../../../scripts/make-keras-fixtures';
-import type { KerasRole } from '../../../src/shared/engine/kerasWeights';
+import { kerasSaveableNames, snakeCase, type KerasRole } from '../../../src/shared/engine/kerasWeights';
 import type { ModelWeights, WeightTensor } from '../../../src/shared/engine/weights';
 import { kerasToGraph } from '../../../src/shared/model/keras';
 import { graphToNative } from '../../../src/shared/model/native';
@@ -151,6 +151,26 @@ describe('Keras weights in every layout', () => {
       expect(weights.layers.dense.kernel?.shape).toEqual([3, 30 * 30 * 32]);
     });
   }
+
+  it('an archive keeps layers under Keras\'s saveable names, numbered per class in config order', async () => {
+    expect(['InputLayer', 'Conv2D', 'DepthwiseConv2D', 'SeparableConv2D', 'BatchNormalization', 'ReLU', 'MaxPooling2D'].map(snakeCase)).toEqual([
+      'input_layer', 'conv2d', 'depthwise_conv2d', 'separable_conv2d', 'batch_normalization', 're_lu', 'max_pooling2d',
+    ]);
+    const names = kerasSaveableNames(JSON.parse(configJson(resnetMini('keras3'), 'keras3')));
+    expect([names.get('stem_conv'), names.get('res1_conv1'), names.get('res1_conv2'), names.get('res1_bn2'), names.get('branch_b')]).toEqual([
+      'conv2d', 'conv2d_1', 'conv2d_2', 'batch_normalization_2', 'separable_conv2d',
+    ]);
+    // A missing saveable is named as Keras lays it out.
+    const { path, graph } = await write('keras3-archive', resnetMini('keras3'), { omit: { layer: 'res1_conv2', role: 'kernel' } });
+    await expect(readModelWeights(path, graph)).rejects.toThrow('layers/conv2d_2/vars holds 0');
+  });
+
+  it("tf.keras archives whose numbering counted each weighted layer twice (conv2d, conv2d_2, …)", async () => {
+    expect(kerasSaveableNames(JSON.parse(configJson(resnetMini('keras2'), 'keras2')), true).get('res1_conv2')).toBe('conv2d_4');
+    const { path, values } = await write('tfkeras-archive', resnetMini('keras2'), { doubledNumbering: true });
+    const graph = await loadModelFile(path);
+    expectCanonical(await readModelWeights(path, graph), graph, values, { stem_bn: 0.01 });
+  });
 
   it('reads float64 datasets as float32', async () => {
     const { path, values } = await write('keras2-h5', resnetMini('keras2'), { float64: true });

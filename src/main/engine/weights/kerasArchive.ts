@@ -4,7 +4,6 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { kerasBatchNormEpsilons } from '../../../shared/engine/kerasWeights';
 import type { ModelWeights } from '../../../shared/engine/weights';
 import { ModelError, type ModelGraph } from '../../../shared/model/types';
 import { listArchive, MAX_CONFIG_BYTES, readArchiveEntry, type ArchiveEntry } from '../../import/kerasArchive';
@@ -52,18 +51,16 @@ export async function readKerasArchiveWeights(bytes: Uint8Array, fileName: strin
     );
   }
   const configEntry = find('config.json');
-  const epsilons = configEntry
-    ? inArchive(() => {
-        const text = Buffer.from(readArchiveEntry(bytes, configEntry, MAX_CONFIG_BYTES)).toString('utf8');
-        let json: unknown;
-        try {
-          json = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
-        } catch (err) {
-          throw new ModelError(`config.json is not valid JSON: ${(err as Error).message}`);
-        }
-        return kerasBatchNormEpsilons(json, `${fileName} (config.json)`);
-      })
-    : new Map<string, number>();
+  if (!configEntry) throw new ModelError(`${fileName}: the archive holds no config.json, so not a .keras model`);
+  // The config says where each layer's variables sit (and BatchNormalization's epsilons).
+  const config = inArchive(() => {
+    const text = Buffer.from(readArchiveEntry(bytes, configEntry, MAX_CONFIG_BYTES)).toString('utf8');
+    try {
+      return JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text) as unknown;
+    } catch (err) {
+      throw new ModelError(`config.json is not valid JSON: ${(err as Error).message}`);
+    }
+  });
   checkDeclaredSize(weightsEntry, fileName);
   const h5 = inArchive(() => readArchiveEntry(bytes, weightsEntry, MAX_ARCHIVE_WEIGHTS_BYTES));
   const library = await hdf5Library();
@@ -74,7 +71,7 @@ export async function readKerasArchiveWeights(bytes: Uint8Array, fileName: strin
     const source = `${fileName} (${WEIGHTS_ENTRY})`;
     const file = h5Read(source, 'its superblock', () => new library.File(path, 'r'));
     try {
-      return readKerasHdf5({ library, root: file, fileName: source, fileBytes: h5.length }, graph, epsilons);
+      return readKerasHdf5({ library, root: file, fileName: source, fileBytes: h5.length }, graph, config, `${fileName} (config.json)`);
     } finally {
       file.close();
     }

@@ -1,7 +1,6 @@
 // Weights of a Keras `.h5` file (`model.save("x.h5")`, Keras 2 or 3): the HDF5 library opens the file at its path and
 // reads only the datasets of the layers the graph has; BatchNormalization epsilons come from its `model_config`.
 import { statSync } from 'node:fs';
-import { kerasBatchNormEpsilons } from '../../../shared/engine/kerasWeights';
 import type { ModelWeights } from '../../../shared/engine/weights';
 import { ModelError, type ModelGraph } from '../../../shared/model/types';
 import { h5Read, h5Text, hdf5Library } from './hdf5';
@@ -13,20 +12,18 @@ export async function readKerasH5Weights(path: string, fileName: string, graph: 
   const file = h5Read(fileName, 'its superblock', () => new library.File(path, 'r'));
   try {
     const config = h5Read(fileName, 'its attributes', () => h5Text(file.attrs.model_config?.value));
-    return readKerasHdf5({ library, root: file, fileName, fileBytes }, graph, epsilonsOf(config, fileName));
+    return readKerasHdf5({ library, root: file, fileName, fileBytes }, graph, configOf(config, fileName), `${fileName} (model_config)`);
   } finally {
     file.close();
   }
 }
 
-/** BatchNormalization epsilons from the `model_config` attribute (none: Keras's default applies). */
-export function epsilonsOf(config: string | null, fileName: string): Map<string, number> {
-  if (config === null) return new Map();
-  let json: unknown;
+/** The `model_config` attribute as JSON (null when absent: Keras's defaults apply). */
+function configOf(config: string | null, fileName: string): unknown {
+  if (config === null) return null;
   try {
-    json = JSON.parse(config);
+    return JSON.parse(config) as unknown;
   } catch (err) {
     throw new ModelError(`${fileName}: its model_config attribute is not valid JSON: ${(err as Error).message}`);
   }
-  return kerasBatchNormEpsilons(json, `${fileName} (model_config)`);
 }

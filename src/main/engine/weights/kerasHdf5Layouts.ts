@@ -2,11 +2,16 @@
 // - by name (`model.save("x.h5")`, Keras 2 and Keras 3 alike): `model_weights/<layer>` lists its weights in the
 //   attribute `weight_names` (`conv1/kernel:0` in Keras 2, `conv1/kernel` in Keras 3), each a dataset at that path
 //   under the layer's group; a `save_weights()` file has the same groups at its root;
-// - by number (the model.weights.h5 inside a `.keras` archive): `layers/<layer>/vars/0`, `1`, … in the order the
-//   layer creates its variables (tf.keras 2.13–2.15 wrote `_layer_checkpoint_dependencies/<layer>/vars/…`).
+// - by number (the model.weights.h5 inside a `.keras` archive): `layers/<saveable>/vars/0`, `1`, … in the order the
+//   layer creates its variables, where <saveable> is the layer's class in snake case numbered per class in the
+//   model's layer order (`conv2d_1`: see kerasSaveableNames); tf.keras 2.13–2.15 wrote
+//   `_layer_checkpoint_dependencies/<saveable>/vars/…`.
+// Both take the model's config (for BatchNormalization epsilons and the numbering of saveables).
 import type { Dataset, Group } from 'h5wasm/node';
 import {
+  kerasBatchNormEpsilons,
   kerasLayerSpecs,
+  kerasSaveableNames,
   kerasToLayerWeights,
   matchKerasTensors,
   type KerasLayerSpec,
@@ -36,12 +41,17 @@ export interface Hdf5Source {
   fileBytes: number;
 }
 
-/** Every weighted layer of `graph` read from a Keras HDF5 weights file, in either layout. */
-export function readKerasHdf5(source: Hdf5Source, graph: ModelGraph, epsilons: Map<string, number>): ModelWeights {
+/**
+ * Every weighted layer of `graph` read from a Keras HDF5 weights file, in either layout. `config` is the model's
+ * Keras config (null when the file has none); `configName` names it in messages.
+ */
+export function readKerasHdf5(source: Hdf5Source, graph: ModelGraph, config: unknown, configName: string): ModelWeights {
   const { library, fileName, fileBytes } = source;
-  const locate = h5Read(fileName, 'its groups', () => layoutOf(source));
+  const epsilons = kerasBatchNormEpsilons(config, configName);
+  const specs = kerasLayerSpecs(graph);
+  const locate = h5Read(fileName, 'its groups', () => layoutOf(source, config, specs));
   const weights: ModelWeights = { layers: {}, flattenOrder: 'hwc' };
-  for (const spec of kerasLayerSpecs(graph)) {
+  for (const spec of specs) {
     const located = h5Read(fileName, `the weights of layer "${spec.layer.name}"`, () => locate(spec));
     const roles = matchKerasTensors(spec, located.stored, fileName, located.holder);
     const values: KerasValues = {};
@@ -58,7 +68,7 @@ export function readKerasHdf5(source: Hdf5Source, graph: ModelGraph, epsilons: M
   return weights;
 }
 
-function layoutOf(source: Hdf5Source): (spec: KerasLayerSpec) => Located {
+function layoutOf(source: Hdf5Source, config: unknown, specs: KerasLayerSpec[]): (spec: KerasLayerSpec) => Located {
   const { library, root, fileName } = source;
   const keys = root.keys();
   const isGroup = (entity: unknown): entity is Group => entity instanceof library.Group;
@@ -68,7 +78,11 @@ function layoutOf(source: Hdf5Source): (spec: KerasLayerSpec) => Located {
   }
   if ('layer_names' in root.attrs || 'layer_names0' in root.attrs) return (spec) => byName(source, root, '', spec);
   const container = VARS_CONTAINERS.find((name) => keys.includes(name) && isGroup(root.get(name)));
-  if (container !== undefined) return (spec) => byNumber(source, root.get(container) as Group, container, spec);
+  if (container !== undefined) {
+    const group = root.get(container) as Group;
+    const names = saveableNames(source, group, config, specs);
+    return (spec) => byNumber(source, group, container, names, spec);
+  }
   const shown = keys.length === 0 ? 'nothing' : keys.slice(0, 8).join(', ');
   throw new ModelError(
     `${fileName}: no Keras weights in this HDF5 file (no model_weights group, no layers/<name>/vars groups; it holds ${shown})`,
@@ -116,12 +130,39 @@ function datasetPaths(source: Hdf5Source, group: Group, prefix: string): string[
   return paths;
 }
 
-function byNumber(source: Hdf5Source, container: Group, prefix: string, spec: KerasLayerSpec): Located {
+/**
+ * Keras 3's numbering of saveables, or tf.keras's doubled one (see kerasSaveableNames), whichever the file follows:
+ * decided once for the whole file, by which one finds every weighted layer's group.
+ */
+function saveableNames(source: Hdf5Source, container: Group, config: unknown, specs: KerasLayerSpec[]): Map<string, string> {
+  const keys = new Set(container.keys());
+  const complete = (names: Map<string, string>): boolean =>
+    specs.every((s) => {
+      const name = names.get(s.layer.name);
+      return name !== undefined && keys.has(name) && childGroup(source, container, name) !== null;
+    });
+  const single = kerasSaveableNames(config);
+  if (complete(single)) return single;
+  const doubled = kerasSaveableNames(config, true);
+  return complete(doubled) ? doubled : single;
+}
+
+function byNumber(
+  source: Hdf5Source,
+  container: Group,
+  prefix: string,
+  saveables: Map<string, string>,
+  spec: KerasLayerSpec,
+): Located {
   const { library, fileName } = source;
   const name = spec.layer.name;
-  const layerGroup = childGroup(source, container, name);
+  const saveable = saveables.get(name);
+  if (saveable === undefined) {
+    throw new ModelError(`${fileName}: layer "${name}" is not in the model's config, so where its weights sit is unknown`, name);
+  }
+  const layerGroup = childGroup(source, container, saveable);
   const vars = layerGroup === null ? null : childGroup(source, layerGroup, 'vars');
-  const holder = join(prefix, name, 'vars');
+  const holder = join(prefix, saveable, 'vars');
   if (vars === null) {
     throw new ModelError(`${fileName}: layer "${name}" (${spec.layer.type}) has weights but the file holds no group ${holder}`, name);
   }
