@@ -128,7 +128,7 @@ export async function kerasH5WithWeights(
 }
 
 /** Keras's names for the classes' saveables (keras.src.utils.naming.to_snake_case of the class name). */
-const SNAKE_CASE: Record<string, string> = {
+export const SNAKE_CASE: Record<string, string> = {
   InputLayer: 'input_layer',
   Conv2D: 'conv2d',
   DepthwiseConv2D: 'depthwise_conv2d',

@@ -11,7 +11,7 @@ import type { WeightTensor } from '../../../src/shared/engine/weights';
 import type { Layer } from '../../../src/shared/model/types';
 import { readModelWeights } from '../../../src/main/engine/weights';
 import { loadModelFile } from '../../../src/main/import/loadModelFile';
-import { canonicalKernel, type KerasTensor } from '../../support/kerasWeightFiles';
+import { canonicalKernel, SNAKE_CASE, type KerasTensor } from '../../support/kerasWeightFiles';
 import { floatToHalf, saveTfjsModel, seededInput, tfjsPredict, TFJS_MODELS, type SaveOptions } from '../../support/tfjsModels';
 import { halfToFloat } from '../../../src/main/engine/weights/hdf5';
 
@@ -87,6 +87,39 @@ describe('TensorFlow.js layers models', () => {
       });
     }
   }
+
+  it("a conversion of a Keras 3 archive names weights by the archive's paths (layers/conv2d_1/vars/0)", async () => {
+    for (const builder of TFJS_MODELS) {
+      const { path } = await saveTfjsModel(builder.build(), nextDir(), { shards: 2 });
+      const graph = await loadModelFile(path);
+      const byName = await readModelWeights(path, graph);
+      const json = JSON.parse(readFileSync(path, 'utf8')) as {
+        modelTopology: { config: { layers: { class_name: string; config: { name: string } }[] } };
+        weightsManifest: { weights: { name: string }[] }[];
+      };
+      // Keras's saveable names (class in snake case, numbered per class) and its creation order of variables.
+      const saveable = new Map<string, string>();
+      const used = new Map<string, number>();
+      for (const { class_name, config } of json.modelTopology.config.layers) {
+        const base = SNAKE_CASE[class_name];
+        const n = used.get(base) ?? 0;
+        used.set(base, n + 1);
+        saveable.set(config.name, n === 0 ? base : `${base}_${n}`);
+      }
+      const order = ['kernel', 'depthwise_kernel', 'pointwise_kernel', 'bias', 'gamma', 'beta', 'moving_mean', 'moving_variance'];
+      const names = json.weightsManifest[0].weights.map((w) => w.name);
+      for (const w of json.weightsManifest[0].weights) {
+        const [layer, role] = w.name.split('/');
+        const siblings = names.filter((n) => n.startsWith(`${layer}/`)).map((n) => n.split('/')[1]);
+        siblings.sort((x, y) => order.indexOf(x) - order.indexOf(y));
+        w.name = `layers/${saveable.get(layer)}/vars/${siblings.indexOf(role)}`;
+      }
+      writeFileSync(path, JSON.stringify(json));
+      const numbered = await readModelWeights(path, graph);
+      const strip = (weights: typeof byName): unknown => JSON.parse(JSON.stringify(weights, (k, v) => (k === 'source' ? undefined : v)));
+      expect(strip(numbered), builder.name).toEqual(strip(byName));
+    }
+  });
 
   it('the quantized weights are the float weights within the quantization step', async () => {
     const model = TFJS_MODELS[0].build();

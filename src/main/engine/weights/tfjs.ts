@@ -3,6 +3,9 @@
 // are float32, or quantized by tensorflowjs_converter: `quantization: {dtype: "uint8" | "uint16", scale, min}`
 // (value = q × scale + min, as TensorFlow.js decodes it) or `{dtype: "float16"}`.
 //
+// Weights are found by name (`conv1/kernel`), or, in a conversion of a Keras 3 `.keras` archive, by the archive's
+// numbered paths (`layers/conv2d/vars/0`).
+//
 // Only the bytes of the weights the graph needs are read, each from where it lies in the shards; the shards' sizes
 // are checked against the manifest before anything is read. Shard paths must stay in model.json's folder.
 import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
@@ -10,8 +13,10 @@ import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import {
   kerasBatchNormEpsilons,
   kerasLayerSpecs,
+  kerasSaveableNames,
   kerasToLayerWeights,
   matchKerasTensors,
+  type KerasLayerSpec,
   type KerasValues,
   type StoredTensor,
 } from '../../../shared/engine/kerasWeights';
@@ -52,18 +57,11 @@ export async function readTfjsWeights(path: string, json: unknown, fileName: str
   const manifest = parseManifest(json, fileName);
   const epsilons = kerasBatchNormEpsilons(json, fileName);
   const specs = kerasLayerSpecs(graph);
-  // Which manifest weights belong to which layer: TensorFlow.js names them `<layer>/<weight>`.
-  const byLayer = new Map<string, ManifestWeight[]>();
-  for (const weight of manifest.weights) {
-    const parts = weight.name.split('/');
-    if (parts.length < 2) continue;
-    const layer = parts[parts.length - 2];
-    byLayer.set(layer, [...(byLayer.get(layer) ?? []), weight]);
-  }
+  const groups = weightsByLayer(manifest.weights, json, specs);
   const where = (w: ManifestWeight): string => `weight "${w.name}" of weightsManifest[${w.group}]`;
   const chosen = specs.map((spec) => {
-    const found = byLayer.get(spec.layer.name) ?? [];
-    const stored: StoredTensor[] = found.map((w) => ({ name: w.name, shape: w.shape, where: where(w) }));
+    const { weights: found, numbered } = groups(spec);
+    const stored: StoredTensor[] = found.map((w) => ({ name: numbered ? null : w.name, shape: w.shape, where: where(w) }));
     const roles = matchKerasTensors(spec, stored, fileName, 'weightsManifest');
     return { spec, found, roles };
   });
@@ -83,6 +81,42 @@ export async function readTfjsWeights(path: string, json: unknown, fileName: str
   } finally {
     shards.close();
   }
+}
+
+/** A Keras 3 conversion's weight name: `layers/conv2d_1/vars/0`, `_layer_checkpoint_dependencies/dense/vars/1`. */
+const NUMBERED = /(?:^|\/)([^/]+)\/vars\/(\d+)$/;
+
+/**
+ * The manifest's weights of each layer. TensorFlow.js and the converter from Keras 2 name them `<layer>/<weight>`;
+ * the converter from a `.keras` archive keeps the archive's paths (`layers/<saveable>/vars/<i>`), found as the
+ * archive reader finds them (kerasSaveableNames) and taken in their numbered order.
+ */
+function weightsByLayer(
+  weights: ManifestWeight[],
+  json: unknown,
+  specs: KerasLayerSpec[],
+): (spec: KerasLayerSpec) => { weights: ManifestWeight[]; numbered: boolean } {
+  const numbered = weights.length > 0 && weights.every((w) => NUMBERED.test(w.name));
+  const groups = new Map<string, ManifestWeight[]>();
+  for (const weight of weights) {
+    let key: string;
+    if (numbered) {
+      key = (NUMBERED.exec(weight.name) as RegExpExecArray)[1];
+    } else {
+      const parts = weight.name.split('/');
+      if (parts.length < 2) continue;
+      key = parts[parts.length - 2];
+    }
+    groups.set(key, [...(groups.get(key) ?? []), weight]);
+  }
+  if (!numbered) return (spec) => ({ weights: groups.get(spec.layer.name) ?? [], numbered });
+  const index = (w: ManifestWeight): number => Number((NUMBERED.exec(w.name) as RegExpExecArray)[2]);
+  for (const list of groups.values()) list.sort((a, b) => index(a) - index(b));
+  const complete = (names: Map<string, string>): boolean => specs.every((s) => groups.has(names.get(s.layer.name) ?? ''));
+  const single = kerasSaveableNames(json);
+  const doubled = kerasSaveableNames(json, true);
+  const names = complete(single) || !complete(doubled) ? single : doubled;
+  return (spec) => ({ weights: groups.get(names.get(spec.layer.name) ?? '') ?? [], numbered });
 }
 
 function parseManifest(json: unknown, fileName: string): Manifest {
