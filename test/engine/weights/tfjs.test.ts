@@ -197,6 +197,18 @@ describe('TensorFlow.js files that do not hold what they declare', () => {
     );
   });
 
+  it('a layer whose variables tf.keras scoped with a suffix (conv2d_10_1/kernel for conv2d_10) is still found', async () => {
+    const { path } = await saveTfjsModel(TFJS_MODELS[1].build(), nextDir());
+    const graph = await loadModelFile(path);
+    const before = await readModelWeights(path, graph);
+    const json = JSON.parse(readFileSync(path, 'utf8')) as Record<string, any>;
+    for (const w of json.weightsManifest[0].weights) w.name = w.name.replace(/^b\//, 'b_1/');
+    writeFileSync(path, JSON.stringify(json));
+    const after = await readModelWeights(path, graph);
+    expect(Array.from(after.layers.b.kernel?.data ?? [])).toEqual(Array.from(before.layers.b.kernel?.data ?? []));
+    expect(after.layers.b.bias?.source).toBe('b_1/bias');
+  });
+
   it('a missing weight names the layer and the file', async () => {
     const path = await saved((json) => {
       json.weightsManifest[0].weights = json.weightsManifest[0].weights.filter((x: { name: string }) => x.name !== 'b/bias');

@@ -109,7 +109,18 @@ function weightsByLayer(
     }
     groups.set(key, [...(groups.get(key) ?? []), weight]);
   }
-  if (!numbered) return (spec) => ({ weights: groups.get(spec.layer.name) ?? [], numbered });
+  if (!numbered) {
+    const layerNames = new Set(specs.map((s) => s.layer.name));
+    return (spec) => {
+      const name = spec.layer.name;
+      const exact = groups.get(name);
+      if (exact) return { weights: exact, numbered };
+      // tf.keras scopes the variables of a layer built twice in one session `<layer>_1/kernel` while the layer keeps
+      // its name; such a scope is taken when it is the only one and no layer has that name.
+      const scopes = [...groups.keys()].filter((k) => k.startsWith(`${name}_`) && /^\d+$/.test(k.slice(name.length + 1)) && !layerNames.has(k));
+      return { weights: scopes.length === 1 ? (groups.get(scopes[0]) as ManifestWeight[]) : [], numbered };
+    };
+  }
   const index = (w: ManifestWeight): number => Number((NUMBERED.exec(w.name) as RegExpExecArray)[2]);
   for (const list of groups.values()) list.sort((a, b) => index(a) - index(b));
   const complete = (names: Map<string, string>): boolean => specs.every((s) => groups.has(names.get(s.layer.name) ?? ''));
