@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { NpyError, npyHeaderBytes, parseNpy, parseNpyHeader, type NpyArray } from '../../src/shared/engine/npy';
-import { openNpyFile, readNpyFile, withNpyFile, writeNpyFile } from '../../src/main/engine/npyFile';
+import { openNpyFile, readNpyFile, readNpzFile, withNpyFile, writeNpyFile } from '../../src/main/engine/npyFile';
+import { parseNpz } from '../../src/shared/engine/npz';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'npy');
 const fixturePath = (name: string): string => join(FIXTURES, name);
@@ -125,6 +126,21 @@ describe('reading a chunk of samples at a time', () => {
     expect(reason(() => readNpyFile(path, { maxReadBytes: 95 }))).toBe(
       `${path}: the whole array would take 96 bytes, more than the limit of 95 bytes for one read`,
     );
+  });
+});
+
+describe('readNpzFile', () => {
+  it('reads the arrays asked for, within the limits', () => {
+    const path = fixturePath('deflated.npz');
+    expect(readNpzFile(path)).toEqual(parseNpz(fixture('deflated.npz'), 'd'));
+    expect(Object.keys(readNpzFile(path, { keys: ['y_test'] }))).toEqual(['y_test']);
+    expect(reason(() => readNpzFile(path, { maxFileBytes: 100 }))).toBe(
+      `${path}: it is 468 bytes, more than the limit of 100 bytes for an .npz archive`,
+    );
+    expect(reason(() => readNpzFile(path, { maxEntryBytes: 100 }))).toContain(
+      "its array 'x_test' declares 224 bytes once inflated, more than the limit of 100 bytes",
+    );
+    expect(reason(() => readNpzFile(dir))).toBe(`${dir}: it is a directory, not a regular file`);
   });
 });
 
