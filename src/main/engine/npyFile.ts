@@ -7,6 +7,7 @@
 // reader and writer when there is one.
 import { closeSync, constants, fstatSync, openSync, readSync, renameSync, statSync, unlinkSync, writeSync, type Stats } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { threadId } from 'node:worker_threads';
 import {
   NpyError,
   checkNpyArray,
@@ -251,6 +252,9 @@ export function readNpzFile(path: string, options: ReadNpzOptions = {}): Record<
   return parseNpz(bytes, path, options);
 }
 
+/** Writes made by this thread: with the process and thread ids, a temporary name no other write is using. */
+let writes = 0;
+
 /**
  * Writes an array as numpy's `np.save` would (format 1.0, C order, little-endian), a piece at a time from the array
  * itself. The file appears whole or not at all: the bytes go to a temporary file beside it, renamed over `path` at
@@ -264,7 +268,7 @@ export function writeNpyFile(path: string, array: NpyArray): void {
   } catch (error) {
     throw fsError(path, error);
   }
-  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
+  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.${threadId}.${++writes}.tmp`);
   let fd: number | undefined;
   let opened = false;
   try {
