@@ -3,11 +3,9 @@
 // is checked against the file before anything else is read or allocated. Only regular files are opened: a directory,
 // a FIFO or a device is refused at once, saying which (a FIFO or /dev/zero would block or never end).
 //
-// All of this module's file access is here, in one place, so that it can move onto the project's shared guarded
-// reader and writer when there is one.
-import { closeSync, constants, fstatSync, openSync, readSync, renameSync, statSync, unlinkSync, writeSync, type Stats } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
-import { threadId } from 'node:worker_threads';
+// All of the engine's .npy/.npz file access is here, in one place, so that reading can move onto the project's
+// shared guarded reader when there is one; writing already goes through its atomic writer.
+import { closeSync, constants, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
 import {
   NpyError,
   checkNpyArray,
@@ -21,6 +19,7 @@ import {
   type NpyHeader,
 } from '../../shared/engine/npy';
 import { parseNpz, type ParseNpzOptions } from '../../shared/engine/npz';
+import { writeFileAtomic } from '../services/atomicWrite';
 
 /** The most one read may bring into memory when the caller gives no limit: 1 GiB. */
 export const MAX_NPY_READ_BYTES = 1024 * 1024 * 1024;
@@ -73,8 +72,6 @@ function reasonOf(error: NodeJS.ErrnoException): string {
       return 'permission denied';
     case 'ENXIO':
       return 'it is a socket or a device without a reader, not a regular file';
-    case 'ENOSPC':
-      return 'no space left on the device';
     default:
       return error.message;
   }
@@ -252,13 +249,10 @@ export function readNpzFile(path: string, options: ReadNpzOptions = {}): Record<
   return parseNpz(bytes, path, options);
 }
 
-/** Writes made by this thread: with the process and thread ids, a temporary name no other write is using. */
-let writes = 0;
-
 /**
  * Writes an array as numpy's `np.save` would (format 1.0, C order, little-endian), a piece at a time from the array
- * itself. The file appears whole or not at all: the bytes go to a temporary file beside it, renamed over `path` at
- * the end. A directory, FIFO or device at `path` is refused (a FIFO would block the write).
+ * itself, through the project's atomic writer: the file appears whole or not at all, and a failure names the file.
+ * A directory, FIFO or device at `path` is refused first (a FIFO would block the write).
  */
 export function writeNpyFile(path: string, array: NpyArray): void {
   checkNpyArray(array);
@@ -268,29 +262,9 @@ export function writeNpyFile(path: string, array: NpyArray): void {
   } catch (error) {
     throw fsError(path, error);
   }
-  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.${threadId}.${++writes}.tmp`);
-  let fd: number | undefined;
-  let opened = false;
-  try {
-    fd = openSync(temporary, 'wx');
-    opened = true;
-    const write = (bytes: Uint8Array): void => {
-      for (let done = 0; done < bytes.length; ) done += writeSync(fd as number, bytes, done, bytes.length - done);
-    };
-    write(npyHeaderBytes(array.dtype, array.shape));
-    for (const chunk of npyDataChunks(array, 16 * 1024 * 1024)) write(chunk);
-    closeSync(fd);
-    fd = undefined;
-    renameSync(temporary, path);
-  } catch (error) {
-    const folderMissing = !opened && (error as NodeJS.ErrnoException).code === 'ENOENT';
-    if (fd !== undefined) closeSync(fd);
-    try {
-      unlinkSync(temporary);
-    } catch {
-      // Not created, or already gone: nothing to clean.
-    }
-    if (folderMissing) throw new NpyError(path, 'its folder does not exist; nothing was written');
-    throw fsError(path, error);
-  }
+  const asBuffer = (bytes: Uint8Array): Buffer => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length); // a view, not a copy
+  writeFileAtomic(path, (function* () {
+    yield asBuffer(npyHeaderBytes(array.dtype, array.shape));
+    for (const chunk of npyDataChunks(array, 16 * 1024 * 1024)) yield asBuffer(chunk);
+  })());
 }
