@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { NpyError, npyHeaderBytes, parseNpy, parseNpyHeader, type NpyArray } from '../../src/shared/engine/npy';
-import { openNpyFile, readNpyFile, withNpyFile, writeNpyFile } from '../../src/main/engine/npyFile';
+import { openNpyFile, readNpyFile, readNpzFile, withNpyFile, writeNpyFile } from '../../src/main/engine/npyFile';
+import { parseNpz } from '../../src/shared/engine/npz';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'npy');
 const fixturePath = (name: string): string => join(FIXTURES, name);
@@ -128,6 +129,21 @@ describe('reading a chunk of samples at a time', () => {
   });
 });
 
+describe('readNpzFile', () => {
+  it('reads the arrays asked for, within the limits', () => {
+    const path = fixturePath('deflated.npz');
+    expect(readNpzFile(path)).toEqual(parseNpz(fixture('deflated.npz'), 'd'));
+    expect(Object.keys(readNpzFile(path, { keys: ['y_test'] }))).toEqual(['y_test']);
+    expect(reason(() => readNpzFile(path, { maxFileBytes: 100 }))).toBe(
+      `${path}: it is 468 bytes, more than the limit of 100 bytes for an .npz archive`,
+    );
+    expect(reason(() => readNpzFile(path, { maxEntryBytes: 100 }))).toContain(
+      "its array 'x_test' declares 224 bytes once inflated, more than the limit of 100 bytes",
+    );
+    expect(reason(() => readNpzFile(dir))).toBe(`${dir}: it is a directory, not a regular file`);
+  });
+});
+
 describe('files that cannot be read are refused, naming the file and the problem', () => {
   it('a directory, a device, a FIFO, a missing file', () => {
     expect(reason(() => openNpyFile(dir))).toBe(`${dir}: it is a directory, not a regular file`);
@@ -181,8 +197,8 @@ describe('writeNpyFile', () => {
     expect(() => writeNpyFile(join(dir, 'bad.npy'), { dtype: 'int8', shape: [3], data: new Int8Array(2) })).toThrow(
       'writeNpy: shape (3,) holds 3 values, the data has 2',
     );
-    expect(reason(() => writeNpyFile(join(dir, 'missing', 'x.npy'), array))).toBe(
-      `${join(dir, 'missing', 'x.npy')}: its folder does not exist; nothing was written`,
+    expect(() => writeNpyFile(join(dir, 'missing', 'x.npy'), array)).toThrow(
+      `cannot write ${join(dir, 'missing', 'x.npy')}: its directory ${join(dir, 'missing')} does not exist`,
     );
     expect(readdirSync(dir).filter((n) => n.endsWith('.tmp') || n === 'bad.npy')).toEqual([]);
   });

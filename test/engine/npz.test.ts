@@ -32,12 +32,18 @@ const find = (bytes: Uint8Array, signature: number): number[] => {
   return at;
 };
 
-/** An archive (fflate, no zip64) whose one entry's declared uncompressed size is set to `size` in both headers. */
-function withDeclaredSize(size: number): Uint8Array {
-  const zip = zipSync({ 'x.npy': [writeNpy(x), { level: 9 }] });
+/** An archive (fflate, no zip64) of one entry, its declared uncompressed size and method set in both headers. */
+function withDeclaredSize(size: number, level: 0 | 9 = 9, method?: number): Uint8Array {
+  const zip = zipSync({ 'x.npy': [writeNpy(x), { level }] });
   const view = new DataView(zip.buffer);
-  for (const at of find(zip, 0x04034b50)) view.setUint32(at + 22, size, true);
-  for (const at of find(zip, 0x02014b50)) view.setUint32(at + 24, size, true);
+  for (const at of find(zip, 0x04034b50)) {
+    view.setUint32(at + 22, size, true);
+    if (method !== undefined) view.setUint16(at + 8, method, true);
+  }
+  for (const at of find(zip, 0x02014b50)) {
+    view.setUint32(at + 24, size, true);
+    if (method !== undefined) view.setUint16(at + 10, method, true);
+  }
   return zip;
 }
 
@@ -108,6 +114,23 @@ describe('errors name the archive and the problem', () => {
   it('an entry inflating to more than it declares (a zip bomb) is stopped', () => {
     expect(reason(() => parseNpz(withDeclaredSize(100), 'b.npz'))).toBe(
       "b.npz: the archive is damaged: 'x.npy' inflates to more than the 100 bytes its directory declares",
+    );
+  });
+
+  it('an entry declaring a size its compressed bytes cannot make, before allocating it', () => {
+    const compressed = zipSync({ 'x.npy': [writeNpy(x), { level: 9 }] });
+    const packed = new DataView(compressed.buffer).getUint32(find(compressed, 0x02014b50)[0] + 20, true);
+    expect(reason(() => parseNpz(withDeclaredSize(2 ** 31), 'b.npz', { maxEntryBytes: 2 ** 32 }))).toBe(
+      `b.npz: the archive is damaged: 'x.npy' declares 2,147,483,648 bytes from ${packed} bytes compressed, more than deflate can expand them to`,
+    );
+    expect(reason(() => parseNpz(withDeclaredSize(225, 0), 'b.npz'))).toBe(
+      "b.npz: the archive is damaged: 'x.npy' declares 225 bytes from 224 bytes stored, more than that",
+    );
+  });
+
+  it('a compression method other than stored and deflate', () => {
+    expect(reason(() => parseNpz(withDeclaredSize(224, 9, 12), 'b.npz'))).toBe(
+      "b.npz: its array 'x' uses compression method 12; only stored (0) and deflate (8) are read",
     );
   });
 

@@ -3,10 +3,9 @@
 // is checked against the file before anything else is read or allocated. Only regular files are opened: a directory,
 // a FIFO or a device is refused at once, saying which (a FIFO or /dev/zero would block or never end).
 //
-// All of this module's file access is here, in one place, so that it can move onto the project's shared guarded
-// reader and writer when there is one.
-import { closeSync, constants, fstatSync, openSync, readSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+// All of the engine's .npy/.npz file access is here, in one place, so that reading can move onto the project's
+// shared guarded reader when there is one; writing already goes through its atomic writer.
+import { closeSync, constants, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
 import {
   NpyError,
   checkNpyArray,
@@ -19,6 +18,8 @@ import {
   type NpyArray,
   type NpyHeader,
 } from '../../shared/engine/npy';
+import { parseNpz, type ParseNpzOptions } from '../../shared/engine/npz';
+import { writeFileAtomic } from '../services/atomicWrite';
 
 /** The most one read may bring into memory when the caller gives no limit: 1 GiB. */
 export const MAX_NPY_READ_BYTES = 1024 * 1024 * 1024;
@@ -52,7 +53,7 @@ export interface NpyFile {
 
 const bytesText = (n: number): string => `${n.toLocaleString('en-US')} byte${n === 1 ? '' : 's'}`;
 
-function kindOf(stat: ReturnType<typeof fstatSync>): string {
+function kindOf(stat: Stats): string {
   if (stat.isDirectory()) return 'a directory';
   if (stat.isCharacterDevice() || stat.isBlockDevice()) return 'a device';
   if (stat.isFIFO()) return 'a pipe (FIFO)';
@@ -71,8 +72,6 @@ function reasonOf(error: NodeJS.ErrnoException): string {
       return 'permission denied';
     case 'ENXIO':
       return 'it is a socket or a device without a reader, not a regular file';
-    case 'ENOSPC':
-      return 'no space left on the device';
     default:
       return error.message;
   }
@@ -94,15 +93,26 @@ function readFully(fd: number, path: string, into: Uint8Array, position: number)
   }
 }
 
+/** A regular file opened for reading, checked through its descriptor (so what is checked is what is read). */
+function openRegularFile(path: string): { fd: number; stat: Stats } {
+  // O_NONBLOCK: opening a FIFO must not wait for a writer. It changes nothing for a regular file.
+  const fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  const stat = fstatSync(fd);
+  if (!stat.isFile()) {
+    closeSync(fd);
+    throw new NpyError(path, `it is ${kindOf(stat)}, not a regular file`);
+  }
+  return { fd, stat };
+}
+
 /** Opens a `.npy` file and reads its header; the values are read when asked for. */
 export function openNpyFile(path: string, options: OpenNpyOptions = {}): NpyFile {
   const maxReadBytes = options.maxReadBytes ?? MAX_NPY_READ_BYTES;
   let fd: number | undefined;
   try {
-    // O_NONBLOCK: opening a FIFO must not wait for a writer. It changes nothing for a regular file.
-    fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
-    const stat = fstatSync(fd);
-    if (!stat.isFile()) throw new NpyError(path, `it is ${kindOf(stat)}, not a regular file`);
+    const opened = openRegularFile(path);
+    fd = opened.fd;
+    const stat = opened.stat;
     const head = new Uint8Array(Math.min(stat.size, 12));
     readFully(fd, path, head, 0);
     const headerSize = Math.min(npyHeaderSize(head, path), stat.size); // bounded by MAX_HEADER_BYTES
@@ -210,10 +220,39 @@ export function withNpyFile<T>(path: string, use: (file: NpyFile) => T, options:
 /** A whole `.npy` file, refused if its values are more than `maxReadBytes`. */
 export const readNpyFile = (path: string, options: OpenNpyOptions = {}): NpyArray => withNpyFile(path, (file) => file.readAll(), options);
 
+export interface ReadNpzOptions extends ParseNpzOptions {
+  /** The most the archive file may hold, in bytes; MAX_NPY_READ_BYTES when absent. */
+  maxFileBytes?: number;
+}
+
+/**
+ * The arrays of an `.npz` file (those in `keys`, or all), by key. The archive is read whole, within its limit, and
+ * each array inflated once within the entry limit (see parseNpz).
+ */
+export function readNpzFile(path: string, options: ReadNpzOptions = {}): Record<string, NpyArray> {
+  const maxFileBytes = options.maxFileBytes ?? MAX_NPY_READ_BYTES;
+  let bytes: Uint8Array;
+  try {
+    const { fd, stat } = openRegularFile(path);
+    try {
+      if (stat.size > maxFileBytes) {
+        throw new NpyError(path, `it is ${bytesText(stat.size)}, more than the limit of ${bytesText(maxFileBytes)} for an .npz archive`);
+      }
+      bytes = new Uint8Array(stat.size);
+      readFully(fd, path, bytes, 0);
+    } finally {
+      closeSync(fd);
+    }
+  } catch (error) {
+    throw fsError(path, error);
+  }
+  return parseNpz(bytes, path, options);
+}
+
 /**
  * Writes an array as numpy's `np.save` would (format 1.0, C order, little-endian), a piece at a time from the array
- * itself. The file appears whole or not at all: the bytes go to a temporary file beside it, renamed over `path` at
- * the end. A directory, FIFO or device at `path` is refused (a FIFO would block the write).
+ * itself, through the project's atomic writer: the file appears whole or not at all, and a failure names the file.
+ * A directory, FIFO or device at `path` is refused first (a FIFO would block the write).
  */
 export function writeNpyFile(path: string, array: NpyArray): void {
   checkNpyArray(array);
@@ -223,29 +262,9 @@ export function writeNpyFile(path: string, array: NpyArray): void {
   } catch (error) {
     throw fsError(path, error);
   }
-  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
-  let fd: number | undefined;
-  let opened = false;
-  try {
-    fd = openSync(temporary, 'wx');
-    opened = true;
-    const write = (bytes: Uint8Array): void => {
-      for (let done = 0; done < bytes.length; ) done += writeSync(fd as number, bytes, done, bytes.length - done);
-    };
-    write(npyHeaderBytes(array.dtype, array.shape));
-    for (const chunk of npyDataChunks(array, 16 * 1024 * 1024)) write(chunk);
-    closeSync(fd);
-    fd = undefined;
-    renameSync(temporary, path);
-  } catch (error) {
-    const folderMissing = !opened && (error as NodeJS.ErrnoException).code === 'ENOENT';
-    if (fd !== undefined) closeSync(fd);
-    try {
-      unlinkSync(temporary);
-    } catch {
-      // Not created, or already gone: nothing to clean.
-    }
-    if (folderMissing) throw new NpyError(path, 'its folder does not exist; nothing was written');
-    throw fsError(path, error);
-  }
+  const asBuffer = (bytes: Uint8Array): Buffer => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length); // a view, not a copy
+  writeFileAtomic(path, (function* () {
+    yield asBuffer(npyHeaderBytes(array.dtype, array.shape));
+    for (const chunk of npyDataChunks(array, 16 * 1024 * 1024)) yield asBuffer(chunk);
+  })());
 }

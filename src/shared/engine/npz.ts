@@ -3,8 +3,9 @@
 // module adds the bounds a data file from anywhere needs:
 // - the central directory is listed first; every entry's declared sizes are checked against the archive, and an
 //   entry declaring more than the limit is refused (saying both sizes) before anything is inflated;
-// - entries are inflated as a stream into one buffer of their declared size, stopped as soon as the output passes
-//   that size, whatever the archive claims: a zip bomb costs at most the limit;
+// - entries are inflated as a stream into one buffer of their declared size (which must be one the compressed bytes
+//   can make), stopped as soon as the output passes that size, whatever the archive claims: a zip bomb costs at
+//   most the limit;
 // - only the arrays asked for are inflated, and each array's values are then used where they lie (no second copy
 //   when the byte order allows).
 // Entries that are not `.npy` (np.load returns those as bytes) are left out.
@@ -15,6 +16,8 @@ import { NpyError, parseNpy, type NpyArray } from './npy';
 export const MAX_NPZ_ENTRY_BYTES = 1024 * 1024 * 1024;
 /** Archive bytes handed to the inflater at a time: one step's output is at most ~1,032 times this (deflate's limit). */
 const STEP_BYTES = 64 * 1024;
+/** Deflate expands at most ~1,032 times (258 bytes from 2 bits); an entry declaring more is damaged. */
+const MAX_DEFLATE_RATIO = 1032;
 /** The smallest central directory record: an archive of N bytes cannot list more than N / 46 entries. */
 const MIN_DIRECTORY_RECORD = 46;
 
@@ -33,6 +36,8 @@ interface Entry {
   size: number;
 }
 
+/** An entry's name for a message: quoted, control characters escaped, cut at 80 characters. */
+const nameText = (name: string): string => JSON.stringify(name.length > 80 ? `${name.slice(0, 80)}…` : name);
 const bytesText = (n: number): string => `${n.toLocaleString('en-US')} byte${n === 1 ? '' : 's'}`;
 const isZip = (b: Uint8Array): boolean => b.length >= 4 && b[0] === 0x50 && b[1] === 0x4b && ((b[2] === 3 && b[3] === 4) || (b[2] === 5 && b[3] === 6));
 
@@ -52,9 +57,9 @@ function listNpz(bytes: Uint8Array, file: string): Entry[] {
         listed++;
         if (listed > most) throw new NpyError(file, `the archive is damaged: its directory lists more entries than a ${bytesText(bytes.length)} file can hold`);
         if (!Number.isSafeInteger(entry.size) || entry.size > bytes.length || !Number.isSafeInteger(entry.originalSize)) {
-          throw new NpyError(file, `the archive is damaged: entry ${listed} of its directory ("${entry.name}") points outside the file`);
+          throw new NpyError(file, `the archive is damaged: entry ${listed} of its directory (${nameText(entry.name)}) points outside the file`);
         }
-        if (names.has(entry.name)) throw new NpyError(file, `the archive holds "${entry.name}" twice; which one is meant is unclear`);
+        if (names.has(entry.name)) throw new NpyError(file, `the archive holds ${nameText(entry.name)} twice; which one is meant is unclear`);
         names.add(entry.name);
         if (entry.name.endsWith('.npy')) {
           entries.push({
@@ -100,6 +105,14 @@ export function parseNpz(bytes: Uint8Array, file: string, options: ParseNpzOptio
     }
     if (entry.method !== 0 && entry.method !== 8) {
       throw new NpyError(file, `its array '${entry.key}' uses compression method ${entry.method}; only stored (0) and deflate (8) are read`);
+    }
+    // The buffer for an entry is its declared size: a size the compressed bytes cannot make is refused first.
+    const most = entry.method === 0 ? entry.compressedSize : entry.compressedSize * MAX_DEFLATE_RATIO + 64;
+    if (entry.size > most) {
+      throw new NpyError(
+        file,
+        `the archive is damaged: '${entry.name}' declares ${bytesText(entry.size)} from ${bytesText(entry.compressedSize)} ${entry.method === 0 ? 'stored' : 'compressed'}, more than ${entry.method === 0 ? 'that' : 'deflate can expand them to'}`,
+      );
     }
   }
   const contents = inflate(bytes, file, wanted);
