@@ -4,10 +4,12 @@ import type { ModelWeights } from '../../shared/engine/weights';
 import type { ImportOptions } from '../../shared/model/importOptions';
 import { ModelError, type ModelGraph } from '../../shared/model/types';
 import { findPreset } from '../../shared/presets';
+import { loadModelFile, MAX_MODEL_FILE_BYTES } from '../import/loadModelFile';
 import { isTflite } from '../import/tflite/reader';
-import { MAX_MODEL_FILE_BYTES } from '../import/loadModelFile';
-import { readRegularFile } from '../services/regularFile';
+import { readRegularFileHead } from '../services/regularFile';
+import { readModelWeights } from './weights';
 import { readTfliteModel } from './weights/tflite';
+import { readRegularFile } from '../services/regularFile';
 
 export interface RunnableModel {
   graph: ModelGraph;
@@ -20,8 +22,11 @@ export async function loadRunnableModel(ref: string, options: ImportOptions = {}
   if (findPreset(ref)) {
     throw new ModelError(`${ref} is a preset: an architecture without weights, which cannot be run; give a model file with weights (.tflite, .onnx, .h5, .keras, or a TensorFlow.js model.json)`);
   }
-  const bytes = readRegularFile(ref, MAX_MODEL_FILE_BYTES);
-  const name = basename(ref, extname(ref)) || 'model';
-  if (isTflite(bytes)) return { ...readTfliteModel(bytes, ref, name, options), file: ref };
-  throw new ModelError(`${ref}: running this kind of model file is not supported yet`);
+  // A TFLite file gives its graph and its tensors' data in one reading.
+  if (isTflite(readRegularFileHead(ref, MAX_MODEL_FILE_BYTES, 8))) {
+    const name = basename(ref, extname(ref)) || 'model';
+    return { ...readTfliteModel(readRegularFile(ref, MAX_MODEL_FILE_BYTES), ref, name, options), file: ref };
+  }
+  const graph = await loadModelFile(ref, options);
+  return { graph, weights: await readModelWeights(ref, graph, ref, options), file: ref };
 }

@@ -13,9 +13,13 @@ import { FileReadError, readRegularFile, readRegularFileHead } from '../../servi
 import { readKerasArchiveWeights } from './kerasArchive';
 import { readKerasH5Weights } from './kerasH5';
 import { readTfjsWeights } from './tfjs';
+import { readOnnxWeights } from './onnx';
+import { readTfliteModel } from './tflite';
+import type { ImportOptions } from '../../../shared/model/importOptions';
+import { dirname, resolve } from 'node:path';
 
 /** Reads the weights of the model file at `path` for `graph`; `fileName` names the file in errors (the path by default). */
-export async function readModelWeights(path: string, graph: ModelGraph, fileName: string = path): Promise<ModelWeights> {
+export async function readModelWeights(path: string, graph: ModelGraph, fileName: string = path, importOptions: ImportOptions = {}): Promise<ModelWeights> {
   const read = <T>(how: () => T): T => {
     try {
       return how();
@@ -29,8 +33,8 @@ export async function readModelWeights(path: string, graph: ModelGraph, fileName
   const bytes = read(() => readRegularFile(path, MAX_MODEL_FILE_BYTES));
   if (bytes.length === 0) throw new ModelError(`${fileName}: the file is empty`);
   if (isZip(bytes)) return readKerasArchiveWeights(bytes, fileName, graph);
-  if (isTflite(bytes)) throw notYet(fileName, 'a TensorFlow Lite model');
-  if (looksLikeOnnx(bytes)) throw notYet(fileName, 'an ONNX model');
+  if (isTflite(bytes)) return readTfliteModel(bytes, fileName, graph.name, importOptions).weights;
+  if (looksLikeOnnx(bytes)) return readOnnxWeights(bytes, graph, fileName, { directory: dirname(resolve(path)), importOptions });
   const json = parseJson(bytes, fileName);
   const object = typeof json === 'object' && json !== null && !Array.isArray(json) ? (json as Record<string, unknown>) : {};
   if (object.format === 'frontier-model') {
@@ -42,9 +46,6 @@ export async function readModelWeights(path: string, graph: ModelGraph, fileName
       'save the model with model.save("model.keras") or model.save("model.h5")',
   );
 }
-
-const notYet = (fileName: string, what: string): ModelError =>
-  new ModelError(`${fileName}: reading the weights of ${what} is not yet supported`);
 
 function parseJson(bytes: Buffer, fileName: string): unknown {
   if (bytes.length > MAX_JSON_MODEL_BYTES) {
