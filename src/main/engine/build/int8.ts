@@ -186,7 +186,7 @@ class Int8Lowering {
       pads: attr.ints([top, left, bottom, right]),
     });
     const dims = [1, channels, 1, 1];
-    const withBias = this.ops.add(this.ops.cast(acc, DT.INT64), this.ops.constant(this.bias(layer.name, w, channels), dims));
+    const withBias = this.ops.add(this.ops.cast(acc, DT.INT64), this.ops.constant(this.bias(layer.name, w, channels), dims, `${layer.name}.bias`));
     const perChannel = scales.length > 1;
     const real = Array.from({ length: perChannel ? channels : 1 }, (_, c) => (f32(x.q.scale) * scales[perChannel ? c : 0]) / f32(out.scale));
     const m = real.map(quantizeMultiplier);
@@ -208,7 +208,7 @@ class Int8Lowering {
     const matrix = this.b.rawInitializer(this.b.fresh(`${layer.name}.kernel`), [depth, units], new Uint8Array(transposed.buffer), DT.INT8);
     const zero = this.b.constant(`${layer.name}.x_zero_point`, [source.q.zeroPoint], DT.INT8, []);
     const acc = this.b.node('MatMulInteger', [x, matrix, zero], [this.b.fresh(`${layer.name}/acc`)]);
-    const withBias = this.ops.add(this.ops.cast(acc, DT.INT64), this.ops.constant(this.bias(layer.name, w, units), [units]));
+    const withBias = this.ops.add(this.ops.cast(acc, DT.INT64), this.ops.constant(this.bias(layer.name, w, units), [units], `${layer.name}.bias`));
     const perChannel = scales.length > 1;
     const real = Array.from({ length: perChannel ? units : 1 }, (_, c) => (f32(source.q.scale) * scales[perChannel ? c : 0]) / f32(out.scale));
     const m = real.map(quantizeMultiplier);

@@ -10,7 +10,7 @@ export class IntegerOps {
   constructor(private readonly b: OnnxBuilder) {}
 
   /** An int64 constant, [values.length] or `dims`; scalars are shared. */
-  constant(values: readonly number[], dims?: number[]): string {
+  constant(values: readonly number[], dims?: number[], prefix = 'i64'): string {
     const shape = dims ?? (values.length === 1 ? [] : [values.length]);
     if (shape.length === 0) {
       const key = String(values[0]);
@@ -20,7 +20,7 @@ export class IntegerOps {
       this.scalars.set(key, name);
       return name;
     }
-    return this.b.constant('i64', [...values], DT.INT64, shape);
+    return this.b.constant(prefix, [...values], DT.INT64, shape);
   }
 
   private op(type: string, inputs: string[], prefix: string, attrs: Parameters<OnnxBuilder['node']>[3] = {}): string {
