@@ -92,15 +92,55 @@ export class IntegerOps {
   }
 
   /**
-   * TFLite's MultiplyByQuantizedMultiplier (double rounding) with constant multipliers and shifts, one or one per
-   * channel (`dims` places them on the channel axis).
+   * TFLite's MultiplyByQuantizedMultiplier (double rounding) of int32 values held in int64, with constant
+   * multipliers and shifts (one, or one per channel: `dims` places them on the channel axis), plus `add` (a constant
+   * per channel, e.g. the output zero point). `bias` is added to x first, folded into the constants (and the constant named after it).
+   *
+   * Both roundings in few operations, exactly: srdhm(x, M) = ⌊(x·M + 2^30) / 2^31⌋ for every sign (gemmlowp's nudge
+   * and truncation amount to that), computed as a truncating division of a non-negative number (2^62 added, which
+   * x·M > −2^62 keeps positive); rdbp(h, e) rounds half away from zero = ⌊(h + 2^(e−1) − [h < 0]) / 2^e⌋, again on a
+   * non-negative numerator (2^32 added) whose offset is taken back in `add`.
    */
-  multiplyByQuantizedMultiplier(x: string, multipliers: readonly number[], shifts: readonly number[], dims?: number[]): string {
-    const left = shifts.map((s) => (s > 0 ? s : 0));
-    const right = shifts.map((s) => (s > 0 ? 0 : -s));
-    let shifted = x;
-    if (left.some((s) => s > 0)) shifted = this.mul(x, this.constant(left.map((s) => 2 ** s), dims), 'shifted');
-    const high = this.srdhm(shifted, this.constant([...multipliers], dims));
-    return this.rdbpConst(high, right, dims);
+  requantize(x: string, multipliers: readonly number[], shifts: readonly number[], add: readonly number[], dims?: number[], bias?: { values: readonly number[]; name: string }): string {
+    const n = Math.max(multipliers.length, add.length, bias?.values.length ?? 1);
+    const at = <T>(values: readonly T[], i: number): T => values[values.length === 1 ? 0 : i];
+    const M: bigint[] = [];
+    const C1: bigint[] = [];
+    const E: bigint[] = [];
+    const C2: bigint[] = [];
+    const A: bigint[] = [];
+    for (let i = 0; i < n; i++) {
+      const shift = at(shifts, i);
+      const left = shift > 0 ? shift : 0;
+      const right = shift > 0 ? 0 : -shift;
+      const m = BigInt(at(multipliers, i)) << BigInt(left);
+      M.push(m);
+      C1.push(BigInt(bias ? at(bias.values, i) : 0) * m + (1n << 30n) + (1n << 62n));
+      E.push(1n << BigInt(right));
+      C2.push((right > 0 ? 1n << BigInt(right - 1) : 0n) + (1n << 31n));
+      A.push(BigInt(at(add, i)) - (1n << BigInt(32 - right)));
+    }
+    const shape = n === 1 ? [] : dims;
+    const big = (values: bigint[], prefix: string): string => this.bigConstant(values, shape, prefix);
+    // t = h + 2^31 ≥ 0, h = srdhm(x, M)
+    // The bias rides in the offset, which then bears its name.
+    const t = this.div(this.add(this.mul(x, big(M, 'multiplier')), big(C1, bias?.name ?? 'offset')), this.constant([2 ** 31]), 'high');
+    // ⌊(h + 2^(e−1) − [h < 0] + 2^32) / 2^e⌋ = rdbp(h, e) + 2^(32−e) for e ≥ 1; h + 2^32 for e = 0
+    let numerator = this.add(t, big(C2, 'half'));
+    if (E.some((e) => e > 1n)) {
+      let negative = this.indicator('Less', t, this.constant([2 ** 31]));
+      if (E.some((e) => e === 1n)) negative = this.mul(negative, big(E.map((e) => (e > 1n ? 1n : 0n)), 'rounds'));
+      numerator = this.sub(numerator, negative);
+    }
+    const rounded = E.every((e) => e === 1n) ? numerator : this.div(numerator, big(E, 'power'), 'rounded');
+    return this.add(rounded, big(A, 'zero_point'), 'requantized');
+  }
+
+  private bigConstant(values: bigint[], dims: number[] | undefined, prefix: string): string {
+    const shape = dims ?? (values.length === 1 ? [] : [values.length]);
+    const bytes = new Uint8Array(values.length * 8);
+    const view = new DataView(bytes.buffer);
+    values.forEach((v, i) => view.setBigInt64(8 * i, v, true));
+    return this.b.rawInitializer(this.b.fresh(prefix), shape, bytes, DT.INT64);
   }
 }
