@@ -20,6 +20,17 @@ describe('documentation links', () => {
     }
   });
 
+  it('keeps the README a front page: at most 16 KB, the two commands first, every page of docs/ linked', () => {
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    expect(Buffer.byteLength(readme)).toBeLessThanOrEqual(16 * 1024);
+    const start = readme.split('\n').slice(0, 6).join('\n');
+    expect(start).toContain('npm start');
+    expect(start).toContain('npm test');
+    const linked = new Set(links(readme).map((href) => href.split('#')[0]));
+    const pages = readdirSync(join(root, 'docs')).filter((f) => f.endsWith('.md'));
+    expect(pages.filter((page) => !linked.has(`docs/${page}`))).toEqual([]);
+  });
+
   it('keeps the worked example in docs/, linked from the README', () => {
     expect(readFileSync(join(root, 'docs', 'exam-cnn.md'), 'utf8')).toContain('1,348.51 KB');
     expect(links(readFileSync(join(root, 'README.md'), 'utf8'))).toContain('docs/exam-cnn.md');

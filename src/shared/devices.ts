@@ -1,10 +1,11 @@
 // Device profiles: memory, where weights live, throughput per precision, and a source for every figure.
-import type { LatencyBandFactors, LatencyModel } from './latency/model';
+// A profile carries the latency model's data (its types, from latency/modelTypes.ts), never the model's code: the
+// latency model reads profiles, so the two would otherwise import each other.
+import type { ComputeKind } from './analysis/computeKind';
+import type { LatencyBandFactors, LatencyModel } from './latency/modelTypes';
 import type { RuntimeRef } from './latency/runtimeRef';
 
-/** Layer kinds whose speed differs on real kernels; a profile's efficiency scales the throughput for that kind. */
-export type ComputeKind = 'conv' | 'depthwise' | 'separable' | 'dense';
-export const COMPUTE_KINDS: readonly ComputeKind[] = ['conv', 'depthwise', 'separable', 'dense'];
+export { COMPUTE_KINDS, type ComputeKind } from './analysis/computeKind';
 
 export interface DeviceProfile {
   id: string;

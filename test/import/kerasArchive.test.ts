@@ -3,7 +3,7 @@
 // is "damaged" and says where.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { crc32 } from 'node:zlib';
+import { crc32, deflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { FIXTURE_DIR } from '../../scripts/make-keras-fixtures';
 import { isZip, listArchive, MAX_CONFIG_BYTES, readArchiveEntry } from '../../src/main/import/kerasArchive';
@@ -95,6 +95,53 @@ function zip64Archive(name: string, data: Buffer): Buffer {
   return Buffer.concat([localPart, cdPart, eocd64, locator, eocd]);
 }
 
+/**
+ * One deflated entry as Python's zipfile writes an entry over 2 GiB into an archive that is otherwise small: ZIP64
+ * extra fields in the local header and the central directory (32-bit sizes set to 0xFFFFFFFF) but no ZIP64 end
+ * record. `declared` is the uncompressed size it claims.
+ */
+function pythonLargeEntry(name: string, deflated: Buffer, declared: number, crc = 0): Buffer {
+  const nameBytes = Buffer.from(name);
+  const local = Buffer.alloc(30 + 20);
+  local.writeUInt32LE(0x04034b50, 0);
+  local.writeUInt16LE(45, 4);
+  local.writeUInt16LE(8, 8);
+  local.writeUInt32LE(crc, 14);
+  local.writeUInt32LE(0xffffffff, 18);
+  local.writeUInt32LE(0xffffffff, 22);
+  local.writeUInt16LE(nameBytes.length, 26);
+  local.writeUInt16LE(20, 28);
+  local.writeUInt16LE(1, 30);
+  local.writeUInt16LE(16, 32);
+  local.writeBigUInt64LE(BigInt(declared), 34);
+  local.writeBigUInt64LE(BigInt(deflated.length), 42);
+  const localPart = Buffer.concat([local.subarray(0, 30), nameBytes, local.subarray(30), deflated]);
+
+  const cd = Buffer.alloc(46 + 20);
+  cd.writeUInt32LE(0x02014b50, 0);
+  cd.writeUInt16LE(45, 4);
+  cd.writeUInt16LE(45, 6);
+  cd.writeUInt16LE(8, 10);
+  cd.writeUInt32LE(crc, 16);
+  cd.writeUInt32LE(0xffffffff, 20);
+  cd.writeUInt32LE(0xffffffff, 24);
+  cd.writeUInt16LE(nameBytes.length, 28);
+  cd.writeUInt16LE(20, 30);
+  cd.writeUInt16LE(1, 46);
+  cd.writeUInt16LE(16, 48);
+  cd.writeBigUInt64LE(BigInt(declared), 50);
+  cd.writeBigUInt64LE(BigInt(deflated.length), 58);
+  const cdPart = Buffer.concat([cd.subarray(0, 46), nameBytes, cd.subarray(46)]);
+
+  const eocd = Buffer.alloc(22);
+  eocd.writeUInt32LE(0x06054b50, 0);
+  eocd.writeUInt16LE(1, 8);
+  eocd.writeUInt16LE(1, 10);
+  eocd.writeUInt32LE(cdPart.length, 12);
+  eocd.writeUInt32LE(localPart.length, 16);
+  return Buffer.concat([localPart, cdPart, eocd]);
+}
+
 describe('reading archives', () => {
   const files = [
     { name: 'config.json', data: Buffer.from('{"class_name": "Sequential"}'.repeat(50)) },
@@ -153,6 +200,23 @@ describe('ZIP bombs', () => {
     expect(err.message).toBe(
       'config.json expands beyond the 1 MiB limit for a model config; refused without inflating it further (a ZIP bomb?)',
     );
+  });
+
+  it('refuses a config.json declaring 3 GiB (over 2^31, read unsigned) as larger than the limit, not as damaged', () => {
+    const GiB3 = 3 * 2 ** 30;
+    const expected = `bomb.keras: config.json expands to 3,221,225,472 bytes (its declared size), beyond the 64 MiB limit for a model config; refused without inflating it further (a ZIP bomb?)`;
+    // As Python's zipfile writes it: the sizes in ZIP64 extra fields, the archive itself not ZIP64.
+    const python = pythonLargeEntry('config.json', deflateRawSync(json), GiB3);
+    expect(listArchive(python)).toEqual([{ name: 'config.json', method: 8, compressedSize: expect.any(Number), size: GiB3 }]);
+    expect(errorOf(() => parseModelBytes(python, 'bomb.keras')).message).toBe(expected);
+    // And in the 32-bit fields themselves.
+    expect(errorOf(() => parseModelBytes(withDeclaredSize(bomb, 'config.json', GiB3), 'bomb.keras')).message).toBe(expected);
+  });
+
+  it('reads a small entry whose sizes are in a ZIP64 extra field of a non-ZIP64 archive', () => {
+    const text = Buffer.from('{"class_name": "Sequential"}');
+    const zip = pythonLargeEntry('config.json', deflateRawSync(text), text.length, crc32(text) >>> 0);
+    expect(read(zip, 'config.json').toString()).toBe(text.toString());
   });
 
   it('refuses a .keras whose config.json inflates beyond 64 MiB, naming the file', () => {

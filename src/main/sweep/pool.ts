@@ -8,7 +8,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { ResultColumns, SweepJob } from '../../shared/sweep/batch';
 import type { FromWorker, ToWorker } from './protocol';
-import { RateWindow } from './rate';
+import { ProgressEstimate } from './estimate';
 import type { WorkerSupply } from './supply';
 
 export interface Progress {
@@ -16,7 +16,7 @@ export interface Progress {
   total: number;
   /** Configurations per second, over the last few seconds of work (the workers' start-up left out). */
   rate: number;
-  /** Seconds left at that rate, or null until there is a rate to go by. */
+  /** Seconds left, or null until the rate is steady (see estimate.ts). */
   etaS: number | null;
   elapsedS: number;
 }
@@ -95,7 +95,7 @@ export function runPool(job: SweepJob, ranges: Range[], options: PoolOptions): P
   /** Finished batches waiting to be stored; workers wait for their next batch while it holds this many. */
   const maxWaiting = count + 1;
   const started = performance.now();
-  const rates = new RateWindow();
+  const estimate = new ProgressEstimate();
   let done = 0;
   const partial = new Map<number, number>();
   let seq = 0;
@@ -121,12 +121,13 @@ export function runPool(job: SweepJob, ranges: Range[], options: PoolOptions): P
       if (!options.onProgress) return;
       const now = analysed();
       const at = performance.now();
-      rates.add(at, now);
-      const recent = rates.rate();
+      estimate.add(at, now);
+      const recent = estimate.rate();
       const elapsedS = (at - started) / 1000;
-      // Until the window has a rate, the average since the start (start-up included) is shown, without an ETA.
+      // Until the window has a rate, the average since the start (start-up included) is shown; the time left waits
+      // for a steady rate.
       const rate = recent > 0 ? recent : elapsedS > 0 ? now / elapsedS : 0;
-      const etaS = now >= total ? 0 : recent > 0 ? (total - now) / recent : null;
+      const etaS = now >= total ? 0 : estimate.secondsLeft(total);
       options.onProgress({ done: now, total, rate, etaS, elapsedS });
     };
     const finish = (error: Error | null, cancelled = false): void => {

@@ -1,5 +1,5 @@
 // Precision-independent counts of a (possibly edited) model: parameters, MACs and tensor sizes per layer.
-import type { ComputeKind } from '../devices';
+import type { ComputeKind } from './computeKind';
 import { deployPlan, type DeployPlan, type LayerRole } from '../model/deploy';
 import { topologicalOrder } from '../model/graph';
 import { inferShapes, type ShapeMap } from '../model/shapes';

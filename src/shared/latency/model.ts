@@ -5,50 +5,14 @@
 //   perOpS + Σ rate[kind] × MACs[kind] + rate.element × elements read (MAC-less operators)
 // at the rates of the operator's precision, plus `perInferenceS` once. Either way a precision the profile has no
 // rate for is unsupported there.
-import type { ComputeKind, DeviceProfile } from '../devices';
+import type { ComputeKind } from '../analysis/computeKind';
+import type { DeviceProfile } from '../devices';
 import { tidySig } from '../format';
-import { opSeconds, opWork, type PrecisionRates } from './work';
+import type { LatencyBand, LatencyBandFactors } from './modelTypes';
+import { opSeconds, opWork } from './work';
 import { FITTED } from './runtimes.generated';
 
-/**
- * The spread of measured ÷ predicted latency a profile earned, as a central 80 % interval: the truth lies in
- * [predicted × lowFactor, predicted × highFactor] four times out of five.
- */
-export interface LatencyBandFactors {
-  lowFactor: number;
-  highFactor: number;
-  /** Where the spread comes from, in words (leave-one-out of a calibration, cross-validation on public data…). */
-  basis: string;
-}
-
-/** A predicted latency's band in seconds. */
-export interface LatencyBand {
-  low: number;
-  high: number;
-  basis: string;
-}
-
-export interface LatencyModel {
-  /** Precision name → seconds per unit of work. A precision missing here is unsupported. */
-  rates: Record<string, PrecisionRates>;
-  /** Seconds per operator invocation (dispatch, requantisation set-up, loop entry). */
-  perOpS: number;
-  /** Seconds per inference (invoke overhead, input/output copies). */
-  perInferenceS: number;
-  band: LatencyBandFactors;
-  /** How the figures were obtained: fitted to measurements, transferred from another board, estimated. */
-  basis: string;
-  /** For a calibrated model: the measurements it was fitted to (its source). */
-  measurements?: MeasurementRecord[];
-}
-
-export interface MeasurementRecord {
-  model: string;
-  channels?: Record<string, number>;
-  prune?: Record<string, number>;
-  precision: string;
-  latencyS: number;
-}
+export type { LatencyBand, LatencyBandFactors, LatencyModel, MeasurementRecord } from './modelTypes';
 
 /** z of the 90th percentile of a normal: a ±1.2816 σ log band holds 80 % of log-normal errors. */
 export const BAND_Z = 1.2815515655446004;

@@ -5,7 +5,7 @@
 import { ModelError } from '../../../../shared/model/types';
 import type { Constant, Converter, NodeContext } from '../context';
 import { onnxShape, normaliseAxis } from '../layout';
-import { resolveReshape } from './shape';
+import { resolveReshape } from '../reshapeTarget';
 import { onnx, type TensorProto } from '../proto';
 import { elementCount, MAX_READ_VALUES, tensorInfo } from '../tensors';
 

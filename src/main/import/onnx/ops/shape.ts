@@ -4,10 +4,10 @@
 import { ModelError } from '../../../../shared/model/types';
 import type { Converter, NodeContext } from '../context';
 import { frontierAxis, frontierShape, layoutForRank, normaliseAxis, onnxAxisOf, onnxShape, showShape, type Layout, type Value } from '../layout';
-import { elementCount } from '../tensors';
 import type { NumberFormat } from '../../../../shared/analysis/precision';
 import { quantizedOutput, recordInputScale, recordOutputScale } from './compute';
 import { foldConstantOp } from './constants';
+import { resolveReshape } from '../reshapeTarget';
 
 const product = (dims: readonly number[]): number => dims.reduce((a, b) => a * b, 1);
 
@@ -44,33 +44,6 @@ export function flatten(c: Converter, ctx: NodeContext): void {
   if (axis < 0 || axis > dims.length) throw new ModelError(`${ctx.where}: axis ${raw} is outside a ${dims.length}-D tensor`);
   const out = [product(dims.slice(0, axis)), product(dims.slice(axis))];
   reshapeTo(c, ctx, x, out, axis === 1 || (axis === 0 && x.batch === 1));
-}
-
-/** Resolves a Reshape target (0 copies the input's dimension unless allowzero, one −1 takes the rest). */
-export function resolveReshape(input: readonly number[], target: readonly number[], allowZero: boolean, where: string): number[] {
-  const out = target.map((d, i) => {
-    if (d === 0 && !allowZero) {
-      if (i >= input.length) throw new ModelError(`${where}: target dimension ${i + 1} is 0 (copy) but the input has ${input.length} dimensions`);
-      return input[i];
-    }
-    return d;
-  });
-  const unknown = out.filter((d) => d === -1).length;
-  if (unknown > 1 || out.some((d) => d < -1 || !Number.isInteger(d))) {
-    throw new ModelError(`${where}: target shape [${target.join(', ')}] is not a shape (at most one −1, no other negatives)`);
-  }
-  const total = product(input);
-  const known = product(out.filter((d) => d !== -1));
-  if (unknown === 1) {
-    if (known === 0 || total % known !== 0) {
-      throw new ModelError(`${where}: cannot reshape ${showShape(input)} (${total} values) to [${target.join(', ')}]`);
-    }
-    out[out.indexOf(-1)] = total / known;
-  } else if (known !== total) {
-    throw new ModelError(`${where}: cannot reshape ${showShape(input)} (${total} values) to ${showShape(out)} (${known} values)`);
-  }
-  elementCount(out, where);
-  return out;
 }
 
 export function reshape(c: Converter, ctx: NodeContext): void {
