@@ -111,9 +111,8 @@ class Int8Lowering {
    * activation, stored as uint8 codes + 128.
    */
   private requantize(acc: string, multipliers: number[], shifts: number[], out: ActivationQuantization, activation: string, dims?: number[], bias?: { values: number[]; name: string }): string {
-    const scaled = this.ops.requantize(acc, multipliers, shifts, [out.zeroPoint + 128], dims, bias);
     const [lo, hi] = activationRangeInt8(activation, out.scale, out.zeroPoint);
-    return this.ops.cast(this.ops.clip(scaled, lo + 128, hi + 128), DT.UINT8, 'q');
+    return this.ops.requantize(acc, multipliers, shifts, [out.zeroPoint + 128], [lo + 128, hi + 128], dims, bias);
   }
 
   /** int8 values as the graph's uint8 codes: the bits with the sign flipped (q + 128). */
@@ -410,7 +409,8 @@ class Int8Lowering {
     const ops = this.ops;
     const scaled = (t: { name: string; q: ActivationQuantization }, m: { multiplier: number; shift: number }): string => {
       const centred = ops.sub(ops.cast(t.name, DT.INT64), ops.constant([t.q.zeroPoint + 128]));
-      return ops.requantize(ops.mul(centred, ops.constant([2 ** leftShift])), [m.multiplier], [m.shift], [0]);
+      // MultiplyByQuantizedMultiplierSmallerThanOneExp: the multiplier is below one, so its shift is ≤ 0.
+      return ops.rdbpConst(ops.srdhm(ops.mul(centred, ops.constant([2 ** leftShift])), ops.constant([m.multiplier])), [-m.shift]);
     };
     const sum = ops.add(scaled(a, m1), scaled(c, m2));
     return this.requantize(sum, [mo.multiplier], [mo.shift], out, op.activation);

@@ -1,7 +1,9 @@
 // TFLM's integer arithmetic (src/shared/engine/fixedPoint.ts) as ONNX operators on int64 tensors, so that
 // onnxruntime computes exactly what TensorFlow Lite Micro's reference kernels compute: a rounding doubling high
 // multiply and a rounding right shift, never a float rescale.
-import { DT, type OnnxBuilder } from './builder';
+import { attr, DT, type OnnxBuilder } from './builder';
+
+const UINT64 = 13;
 
 /** Emits integer graph pieces into one builder; every constant is an int64 tensor broadcast against its operand. */
 export class IntegerOps {
@@ -92,23 +94,37 @@ export class IntegerOps {
   }
 
   /**
-   * TFLite's MultiplyByQuantizedMultiplier (double rounding) of int32 values held in int64, with constant
-   * multipliers and shifts (one, or one per channel: `dims` places them on the channel axis), plus `add` (a constant
-   * per channel, e.g. the output zero point). `bias` is added to x first, folded into the constants (and the constant named after it).
+   * TFLite's MultiplyByQuantizedMultiplier (double rounding) of int32 values held in int64, with constant multipliers
+   * and shifts (one, or one per channel: `dims` places them on the channel axis), then `add` (e.g. the output zero
+   * point, per channel or one) and a clamp to [lo, hi]; the result as uint8 when it lies in 0…255. `bias` is added
+   * to x first, folded into the constants (the constant then bears its name).
    *
-   * Both roundings in few operations, exactly: srdhm(x, M) = ⌊(x·M + 2^30) / 2^31⌋ for every sign (gemmlowp's nudge
-   * and truncation amount to that), computed as a truncating division of a non-negative number (2^62 added, which
-   * x·M > −2^62 keeps positive); rdbp(h, e) rounds half away from zero = ⌊(h + 2^(e−1) − [h < 0]) / 2^e⌋, again on a
-   * non-negative numerator (2^32 added) whose offset is taken back in `add`.
+   * Both roundings in few operations, exactly, on non-negative numbers (uint64 shifts, no division):
+   * srdhm(x, M) = ⌊(x·M + 2^30) / 2^31⌋ for every sign (gemmlowp's nudge and truncation amount to that), with 2^62
+   * added so the numerator is positive (x·M > −2^62); t = h + 2^31 then holds h = srdhm(x, M) and its sign bit
+   * s = ⌊t / 2^31⌋ (1 for h ≥ 0). rdbp(h, e) rounds half away from zero = ⌊(h + 2^(e−1) − 1 + s) / 2^e⌋ for e ≥ 1,
+   * computed with 2^31 more in the numerator (taken back in the clamp and the final subtraction).
    */
-  requantize(x: string, multipliers: readonly number[], shifts: readonly number[], add: readonly number[], dims?: number[], bias?: { values: readonly number[]; name: string }): string {
+  requantize(
+    x: string,
+    multipliers: readonly number[],
+    shifts: readonly number[],
+    add: readonly number[],
+    range: [number, number],
+    dims?: number[],
+    bias?: { values: readonly number[]; name: string },
+  ): string {
     const n = Math.max(multipliers.length, add.length, bias?.values.length ?? 1);
     const at = <T>(values: readonly T[], i: number): T => values[values.length === 1 ? 0 : i];
+    const [lo, hi] = range;
     const M: bigint[] = [];
     const C1: bigint[] = [];
-    const E: bigint[] = [];
     const C2: bigint[] = [];
-    const A: bigint[] = [];
+    const E: bigint[] = [];
+    const rounds: bigint[] = [];
+    const low: bigint[] = [];
+    const high: bigint[] = [];
+    const offset: bigint[] = [];
     for (let i = 0; i < n; i++) {
       const shift = at(shifts, i);
       const left = shift > 0 ? shift : 0;
@@ -116,31 +132,53 @@ export class IntegerOps {
       const m = BigInt(at(multipliers, i)) << BigInt(left);
       M.push(m);
       C1.push(BigInt(bias ? at(bias.values, i) : 0) * m + (1n << 30n) + (1n << 62n));
-      E.push(1n << BigInt(right));
-      C2.push((right > 0 ? 1n << BigInt(right - 1) : 0n) + (1n << 31n));
-      A.push(BigInt(at(add, i)) - (1n << BigInt(32 - right)));
+      // numerator = t + C2 (+ s for e ≥ 1) = (rdbp(h, e) + 2^(32−e))·2^e + (the remainder)
+      C2.push(right > 0 ? (1n << BigInt(right - 1)) - 1n + (1n << 31n) : 1n << 31n);
+      E.push(BigInt(right));
+      rounds.push(right > 0 ? 1n : 0n);
+      // rounded = rdbp(h, e) + 2^(32−e); the result is rounded + add − 2^(32−e), clamped to [lo, hi]
+      const base = 1n << BigInt(32 - right);
+      const a = BigInt(at(add, i));
+      low.push(BigInt(lo) - a + base);
+      high.push(BigInt(hi) - a + base);
+      offset.push(base - a);
     }
+    if (lo < 0 || hi > 255) throw new Error('requantize: the clamp must lie within 0…255');
+    if (offset.some((o) => o < 0n)) throw new Error('requantize: the added value must stay below 2^(32 − shift)');
     const shape = n === 1 ? [] : dims;
-    const big = (values: bigint[], prefix: string): string => this.bigConstant(values, shape, prefix);
-    // t = h + 2^31 ≥ 0, h = srdhm(x, M)
-    // The bias rides in the offset, which then bears its name.
-    const t = this.div(this.add(this.mul(x, big(M, 'multiplier')), big(C1, bias?.name ?? 'offset')), this.constant([2 ** 31]), 'high');
-    // ⌊(h + 2^(e−1) − [h < 0] + 2^32) / 2^e⌋ = rdbp(h, e) + 2^(32−e) for e ≥ 1; h + 2^32 for e = 0
-    let numerator = this.add(t, big(C2, 'half'));
-    if (E.some((e) => e > 1n)) {
-      let negative = this.indicator('Less', t, this.constant([2 ** 31]));
-      if (E.some((e) => e === 1n)) negative = this.mul(negative, big(E.map((e) => (e > 1n ? 1n : 0n)), 'rounds'));
-      numerator = this.sub(numerator, negative);
+    const signed = (values: bigint[], prefix: string): string => this.bigConstant(values, shape, prefix, DT.INT64);
+    const unsigned = (values: bigint[], prefix: string): string => this.bigConstant(values, shape, prefix, UINT64);
+    const positive = this.add(this.mul(x, signed(M, 'multiplier')), signed(C1, bias?.name ?? 'offset'));
+    const t = this.shiftRight(this.cast(positive, UINT64, 'unsigned'), this.unsignedScalar(31n));
+    let numerator = this.add(t, unsigned(C2, 'half'));
+    if (rounds.some((r) => r > 0n)) {
+      let sign = this.shiftRight(t, this.unsignedScalar(31n));
+      if (rounds.some((r) => r === 0n)) sign = this.mul(sign, unsigned(rounds, 'rounds'));
+      numerator = this.add(numerator, sign);
     }
-    const rounded = E.every((e) => e === 1n) ? numerator : this.div(numerator, big(E, 'power'), 'rounded');
-    return this.add(rounded, big(A, 'zero_point'), 'requantized');
+    const rounded = E.every((e) => e === 0n) ? numerator : this.shiftRight(numerator, unsigned(E, 'exponent'));
+    const clamped = this.op('Min', [this.op('Max', [rounded, unsigned(low, 'low')], 'clip'), unsigned(high, 'high')], 'clip');
+    return this.cast(this.sub(clamped, unsigned(offset, 'zero_point')), DT.UINT8, 'q');
   }
 
-  private bigConstant(values: bigint[], dims: number[] | undefined, prefix: string): string {
+  private shiftRight(x: string, bits: string): string {
+    return this.op('BitShift', [x, bits], 'shifted', { direction: attr.string('RIGHT') });
+  }
+
+  private unsignedScalar(value: bigint): string {
+    const key = `u${value}`;
+    const known = this.scalars.get(key);
+    if (known) return known;
+    const name = this.bigConstant([value], [], 'u64', UINT64);
+    this.scalars.set(key, name);
+    return name;
+  }
+
+  private bigConstant(values: bigint[], dims: number[] | undefined, prefix: string, type: number): string {
     const shape = dims ?? (values.length === 1 ? [] : [values.length]);
     const bytes = new Uint8Array(values.length * 8);
     const view = new DataView(bytes.buffer);
-    values.forEach((v, i) => view.setBigInt64(8 * i, v, true));
-    return this.b.rawInitializer(this.b.fresh(prefix), shape, bytes, DT.INT64);
+    values.forEach((v, i) => (type === UINT64 ? view.setBigUint64(8 * i, v, true) : view.setBigInt64(8 * i, v, true)));
+    return this.b.rawInitializer(this.b.fresh(prefix), shape, bytes, type);
   }
 }
