@@ -54,15 +54,16 @@ export interface CalibrationInput {
 
 export async function runCalibration(input: CalibrationInput): Promise<CalibrationReport> {
   const runtime = input.runtime ? resolveRuntime(input.runtime) : null;
-  const cache = new Map<string, ModelGraph>();
+  // Each model is loaded and prepared once, however many measurements name it.
+  const cache = new Map<string, PreparedMeasurement['base']>();
   const prepared: PreparedMeasurement[] = [];
   for (const [i, m] of input.measurements.entries()) {
-    let graph = cache.get(m.model);
-    if (!graph) {
-      graph = await input.loadModel(m.model, i);
-      cache.set(m.model, graph);
+    let base = cache.get(m.model);
+    if (!base) {
+      base = prepareMeasurement(m, await input.loadModel(m.model, i)).base;
+      cache.set(m.model, base);
     }
-    prepared.push(prepareMeasurement(m, graph));
+    prepared.push({ ...m, base });
   }
   const name = input.name ?? `${input.board.id}-calibrated`;
   return calibrate({
