@@ -53,7 +53,7 @@ export async function exportCommand(argv: string[], io: Io): Promise<number> {
   };
   // Checked before the database is opened: a refused export touches nothing.
   const target = out === undefined ? undefined : checkOutputTarget(out, guard);
-  const { store, db } = openStore(dbPath);
+  const { store, db } = openStore(dbPath, { readOnly: true });
   try {
     if (out !== undefined && target !== undefined) {
       writeExportFile(target, store, name, format, options, guard);
@@ -158,7 +158,7 @@ export function renderComparison(c: SessionComparison): string[] {
 export async function compareCommand(argv: string[], io: Io): Promise<number> {
   const args = parseArgs('compare', argv, { db: 'string', json: 'bool' });
   if (args.positionals.length !== 2) throw new UsageError(`compare takes two sessions\nusage: ${COMPARE_USAGE}`);
-  const { store, db } = openStore(args.strings.get('db'));
+  const { store, db } = openStore(args.strings.get('db'), { readOnly: true });
   try {
     const comparison = compareSessions(store, args.positionals[0], args.positionals[1]);
     if (args.bools.has('json')) io.out(JSON.stringify(comparison, null, 2));
