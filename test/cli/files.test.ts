@@ -126,6 +126,24 @@ describe('calibrate reads through the bounded reader', () => {
   });
 });
 
+describe('every other reader is the same reader', () => {
+  it.runIf(posix)('a FIFO as a model, a device file, a bundle or a spec is refused as such, never waited on', () => {
+    const pipe = fifo('any.fifo');
+    const cases: [string[], RegExp, number][] = [
+      [['analyze', pipe], /cannot read the model file: it is a pipe \(FIFO\), not a regular file/, 1],
+      [['analyze', 'exam-cnn', '--device', pipe], /--device .*any\.fifo: it is a pipe \(FIFO\), not a regular file/, 2],
+      [['import', pipe, '--db', ':memory:'], /any\.fifo: it is a pipe \(FIFO\), not a regular file/, 1],
+      [['sweep', '--spec', pipe, '--db', ':memory:'], /--spec .*any\.fifo: it is a pipe \(FIFO\), not a regular file/, 2],
+    ];
+    for (const [args, message, code] of cases) {
+      const r = frontier(args);
+      expect(r.stderr, args.join(' ')).toMatch(message);
+      expect(r.code, args.join(' ')).toBe(code);
+    }
+    expect(statSync(pipe).isFIFO()).toBe(true);
+  });
+});
+
 describe('import - counts standard input against the bundle limit', () => {
   it.runIf(posix)('/dev/zero on stdin is refused past 512 MiB, not read without end', () => {
     const zero = openSync('/dev/zero', 'r');
