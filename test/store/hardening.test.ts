@@ -26,16 +26,9 @@ function refused(file: string, message: RegExp): void {
   expect(readdirSync(dir).sort(), 'no -wal, -shm or -journal appeared').toEqual(siblings);
 }
 
-describe('a hot rollback journal', () => {
-  it('left by a writer killed mid-transaction is played back: the database opens as it was before that transaction', () => {
-    const file = join(dir, 'crashed.db');
-    openDatabase(file).close();
-    const raw = new Database(file);
-    raw.pragma('journal_mode = delete');
-    raw.exec(`CREATE TABLE scratch (x); INSERT INTO scratch VALUES ('before')`);
-    raw.close();
-    // A writer that spills changed pages into the file and dies before committing.
-    const script = `
+/** A writer that spills changed pages of `file` into it and dies before committing: a hot rollback journal. */
+function crashMidTransaction(file: string): void {
+  const script = `
       const Database = require('better-sqlite3');
       const db = new Database(${JSON.stringify(file)});
       db.pragma('cache_size = 1');
@@ -44,12 +37,34 @@ describe('a hot rollback journal', () => {
       db.exec("INSERT INTO scratch SELECT hex(randomblob(2000)) FROM (WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 500) SELECT i FROM c)");
       process.kill(process.pid, 'SIGKILL');
     `;
-    spawnSync(process.execPath, ['-e', script], { cwd: repoRoot });
-    expect(statSync(`${file}-journal`).size, 'a hot journal is left').toBeGreaterThan(0);
+  spawnSync(process.execPath, ['-e', script], { cwd: repoRoot });
+  expect(statSync(`${file}-journal`).size, 'a hot journal is left').toBeGreaterThan(0);
+}
+
+describe('a hot rollback journal', () => {
+  it('left by a writer killed mid-transaction is played back: the database opens as it was before that transaction', () => {
+    const file = join(dir, 'crashed.db');
+    openDatabase(file).close();
+    const raw = new Database(file);
+    raw.pragma('journal_mode = delete');
+    raw.exec(`CREATE TABLE scratch (x); INSERT INTO scratch VALUES ('before')`);
+    raw.close();
+    crashMidTransaction(file);
     const db = openDatabase(file);
     expect(db.prepare('SELECT x FROM scratch').pluck().all()).toEqual(['before']);
     db.close();
     expect(existsSync(`${file}-journal`)).toBe(false);
+  });
+
+  it("in another application's database: checked on a copy (journal included), refused, the file and journal untouched", () => {
+    const file = join(dir, 'foreign.db');
+    const raw = new Database(file);
+    raw.exec(`CREATE TABLE scratch (x); INSERT INTO scratch VALUES ('before')`);
+    raw.close();
+    crashMidTransaction(file);
+    const journal = readFileSync(`${file}-journal`);
+    refused(file, /SQLite database of another application/);
+    expect(readFileSync(`${file}-journal`).equals(journal)).toBe(true);
   });
 });
 
