@@ -19,7 +19,7 @@ export interface OutputOptions {
   force: boolean;
   /** The option that named the file, for messages (default `--out`). */
   flag?: string;
-  /** How the messages speak of the databases (default "the database Frontier uses"). */
+  /** How the messages speak of the first database, the command's own (default "the database Frontier uses"). */
   databaseRole?: string;
 }
 
@@ -58,7 +58,7 @@ export function checkOutputTarget(out: string, options: OutputOptions): string {
   if (out === '') throw new UsageError(`${flag} needs a file name`);
   const target = realTarget(out);
   const stat = statOrNull(target, flag, out);
-  for (const db of options.databases) {
+  for (const [index, db] of options.databases.entries()) {
     if (db === null || db === undefined || db === '' || db === ':memory:') continue;
     const database = realTarget(db);
     for (const suffix of SIDE_FILES) {
@@ -66,7 +66,8 @@ export function checkOutputTarget(out: string, options: OutputOptions): string {
       if (target === side || sameFile(stat, statOrNull(side, flag, out))) {
         const what = suffix === '' ? 'the database' : `the database's ${suffix.slice(1)} file`;
         throw new UsageError(
-          `${flag} ${out}: that is ${what} ${options.databaseRole ?? 'Frontier uses'} (${db}); it is never written over, even with --force: choose another file`,
+          `${flag} ${out}: that is ${what} ${(index === 0 && options.databaseRole) || 'Frontier uses'} (${db}); it is never ` +
+            'written over, even with --force: choose another file',
         );
       }
     }

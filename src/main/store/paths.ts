@@ -70,8 +70,8 @@ export function dbPathFor(flag?: string, ctx: PathContext = {}): string {
  * default (`$FRONTIER_DB` or the platform's), whichever the command itself opens.
  */
 export function protectedDatabases(flag?: string, ctx: PathContext = {}): string[] {
-  const paths = [dbPathFor(flag, ctx), defaultDbPath(ctx)];
-  return [...new Set(paths.filter((p) => p !== ':memory:'))];
+  // The command's own first (`:memory:` included, which names no file), so that messages can say which is which.
+  return [...new Set([dbPathFor(flag, ctx), defaultDbPath(ctx)])];
 }
 
 /**
