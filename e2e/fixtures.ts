@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { test as base, expect, type Page, type Browser } from '@playwright/test';
 import { _electron } from '@playwright/test';
+import { writeOutputFile } from '../src/main/files/writeFile';
+import { protectedDatabases } from '../src/main/store/paths';
 import { CHROMIUM_FLAGS, electronBinary, findChromium } from './browser';
 
 export const root = join(import.meta.dirname, '..');
@@ -87,9 +89,11 @@ export const test = base.extend<{ app: App }>({
 
 export { expect };
 
+/** A screenshot, written as every file Frontier writes is: through the guarded writer (replacing its old self only). */
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(screenshotDir, { recursive: true });
-  await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage: false });
+  const png = await page.screenshot({ fullPage: false });
+  writeOutputFile(join(screenshotDir, `${name}.png`), png, { databases: protectedDatabases(), force: true, flag: 'screenshot' });
 }
 
 export const readText = (path: string): string => readFileSync(path, 'utf8');

@@ -4,7 +4,7 @@ import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { writeFileAtomic } from '../src/main/services/atomicWrite';
+import { writeFileAtomic } from '../src/main/files/atomicWrite';
 import { compareSessions } from '../src/main/services/compare';
 import {
   csvChunks,
@@ -262,18 +262,19 @@ describe('exports of the exam sweep', async () => {
   });
 
   it('export files are written atomically; a failed export leaves the old file', () => {
+    const replace = { databases: [], force: true };
     const dir = mkdtempSync(join(tmpdir(), 'frontier-out-'));
     const target = join(dir, 'exam.csv');
-    writeExportFile(target, store, 'exam', 'csv');
+    writeExportFile(target, store, 'exam', 'csv', {}, replace);
     expect(readFileSync(target, 'utf8')).toBe(exportCsv(store, 'exam'));
-    writeExportFile(target, store, 'exam', 'json', { bestClient: 'client1' });
+    writeExportFile(target, store, 'exam', 'json', { bestClient: 'client1' }, replace);
     expect(JSON.parse(readFileSync(target, 'utf8')).configurations[0].totalBytes).toBe(149275);
     const before = readFileSync(target, 'utf8');
-    expect(() => writeExportFile(target, store, 'nope', 'csv')).toThrow(/no session named "nope"/);
-    expect(() => writeExportFile(target, store, 'exam', 'bundle', { front: true })).toThrow(/bundle holds the whole session/);
+    expect(() => writeExportFile(target, store, 'nope', 'csv', {}, replace)).toThrow(/no session named "nope"/);
+    expect(() => writeExportFile(target, store, 'exam', 'bundle', { front: true }, replace)).toThrow(/bundle holds the whole session/);
     expect(readFileSync(target, 'utf8')).toBe(before);
     expect(readdirSync(dir)).toEqual(['exam.csv']);
-    expect(() => writeExportFile(join(dir, 'missing', 'x.csv'), store, 'exam', 'csv')).toThrow(/missing does not exist/);
+    expect(() => writeExportFile(join(dir, 'missing', 'x.csv'), store, 'exam', 'csv', {}, replace)).toThrow(/missing does not exist/);
     expect(db.open).toBe(true);
   });
 });

@@ -183,7 +183,7 @@ describe('export --out never replaces what it should not', () => {
     ]) {
       const r = exportTo(out, '--force');
       expect(r.code, out).toBe(2);
-      expect(r.stderr).toContain(`--out ${out}: it is ${kind}; exports are written to regular files only`);
+      expect(r.stderr).toContain(`--out ${out}: it is ${kind}; Frontier writes regular files only`);
     }
     expect(statSync('/dev/full').isCharacterDevice()).toBe(true);
     expect(statSync(fifo).isFIFO()).toBe(true);

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadModelFile, parseModelBytes } from '../../src/main/import/loadModelFile';
-import { readRegularFile } from '../../src/main/services/regularFile';
+import { readRegularFile } from '../../src/main/files/readFile';
 import { MAX_JSON_DEPTH, nestingExceededAt, valueNestingExceeds } from '../../src/shared/json';
 import { kerasToGraph } from '../../src/shared/model/keras';
 import { ModelError } from '../../src/shared/model/types';

@@ -83,10 +83,13 @@ describe('refused databases are left exactly as they were', () => {
   });
 });
 
-/** Runs `frontier sessions --db FILE` as an unprivileged user when this runs as root (root ignores permissions). */
-function sessionsAs(file: string): { code: number; stderr: string } {
+/**
+ * Runs `frontier sessions --db FILE` (or another command) as an unprivileged user when this runs as root (root
+ * ignores permissions).
+ */
+function sessionsAs(file: string, command: string[] = ['sessions']): { code: number; stderr: string } {
   const asRoot = process.getuid?.() === 0;
-  const r = spawnSync(process.execPath, [join(repoRoot, 'bin', 'frontier.mjs'), 'sessions', '--db', file], {
+  const r = spawnSync(process.execPath, [join(repoRoot, 'bin', 'frontier.mjs'), ...command, '--db', file], {
     cwd: repoRoot,
     encoding: 'utf8',
     env: { ...process.env, HOME: dir },
@@ -99,25 +102,27 @@ function sessionsAs(file: string): { code: number; stderr: string } {
 describe.runIf(process.platform !== 'win32')('read-only files and directories', () => {
   beforeEach(() => chmodSync(dir, 0o777));
 
-  it('a read-only database is reported as read-only, and nothing appears beside it', () => {
+  it('a read-only database is listed, reported as read-only to a command that writes, and nothing appears beside it', () => {
     const file = frontierDb('ro.db', 'wal');
     chmodSync(file, 0o444);
     const before = readFileSync(file);
-    const r = sessionsAs(file);
+    expect(sessionsAs(file)).toEqual({ code: 0, stderr: '' });
+    const r = sessionsAs(file, ['delete', 'nothing']);
     expect(r.stderr).toContain(`${file} is read-only`);
     expect(r.code).toBe(1);
     expect(readFileSync(file).equals(before)).toBe(true);
     expect(existsSync(`${file}-wal`) || existsSync(`${file}-shm`)).toBe(false);
   });
 
-  it('a database in a read-only directory is reported as read-only, not damaged', () => {
+  it('a database in a read-only directory is listed, and reported as read-only, not damaged, to a command that writes', () => {
     const sub = join(dir, 'locked');
     mkdirSync(sub);
     const file = join(sub, 'f.db');
     openDatabase(file).close();
     chmodSync(sub, 0o555);
     const before = readFileSync(file);
-    const r = sessionsAs(file);
+    expect(sessionsAs(file)).toEqual({ code: 0, stderr: '' });
+    const r = sessionsAs(file, ['delete', 'nothing']);
     expect(r.stderr).toContain(`the directory ${sub} is read-only`);
     expect(r.stderr).not.toMatch(/damaged/);
     expect(r.code).toBe(1);

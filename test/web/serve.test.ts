@@ -103,6 +103,48 @@ describe('frontier serve', () => {
     }
   });
 
+  it('a calibration of 1,000 measurements runs off the event loop: other requests are answered meanwhile', async () => {
+    const child = spawn(process.execPath, [join(root, 'bin', 'frontier.mjs'), 'serve', '--port', '0', '--db', join(dir, 'c.db')], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const exited = new Promise((resolve) => child.on('exit', resolve));
+    try {
+      const url = new URL(await new Promise<string>((resolve) => createInterface({ input: child.stdout }).once('line', resolve)));
+      const call = (method: string, body: unknown) =>
+        fetch(`${url.origin}/api/${method}?token=${url.searchParams.get('token')}`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify(body),
+        });
+      const measurements = Array.from({ length: 1000 }, (_, i) => ({
+        model: 'exam-cnn',
+        channels: { conv1: 1 + (i % 16), conv2: 1 + ((i * 7) % 32) },
+        precision: 'int8',
+        latencyS: 0.02 * (1 + (i % 16) / 8) * (1 + ((i * 5) % 7) / 25),
+      }));
+      let done = false;
+      const calibration = call('devices.calibrate', { device: 'exam-mcu', measurements }).then(async (r) => {
+        done = true;
+        return { status: r.status, body: (await r.json()) as { ok: boolean; result: { leaveOneOut: unknown[] } } };
+      });
+      // Requests one after another while the calibration runs: each is answered without waiting for it.
+      let answered = 0;
+      while (!done && answered < 5) {
+        const info = await call('app.info', {});
+        expect(info.status).toBe(200);
+        if (!done) answered++;
+      }
+      expect(answered, 'app.info answered while the calibration ran').toBe(5);
+      const result = await calibration;
+      expect(result.status).toBe(200);
+      expect(result.body.result.leaveOneOut).toHaveLength(1000);
+    } finally {
+      child.kill('SIGTERM');
+      await exited;
+    }
+  });
+
   it('rejects a bad --port as a usage error (exit 2)', async () => {
     const child = spawn(process.execPath, [join(root, 'bin', 'frontier.mjs'), 'serve', '--port', 'http', '--db', join(dir, 'x.db')], {
       cwd: root,

@@ -5,7 +5,7 @@ import { BIAS_MODES, type BiasMode } from '../../shared/analysis/evaluate';
 import { MEMORY_MODELS, type MemoryModel } from '../../shared/analysis/memory';
 import { parseNamedLists, UsageError } from '../../shared/cli/valueList';
 import { parseInputShape, type ImportOptions } from '../../shared/model/importOptions';
-import { readJsonFile } from '../services/jsonFile';
+import { readJsonFile } from '../files/jsonFile';
 import { choiceFlag, numberFlag, type FlagKind, type ParsedArgs } from './args';
 
 export const ANALYSIS_FLAGS: Record<string, FlagKind> = {

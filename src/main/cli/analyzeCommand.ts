@@ -12,8 +12,8 @@ import { count, duration, kibLabel, millions, percent } from '../../shared/forma
 import { applyChannelEdits } from '../../shared/model/edit';
 import { formatShape } from '../../shared/model/shapes';
 import { ARTIFACT_FORMATS, configurationArtifact } from '../../shared/export/artifacts';
-import { writeFileAtomic } from '../services/atomicWrite';
-import { checkExportTarget } from '../services/exportTarget';
+import { writeOutputFile } from '../files/writeFile';
+import { protectedDatabases } from '../store/paths';
 import { resolveDevice, resolveModel } from '../services/resolve';
 import { ANALYSIS_FLAGS, readAnalysisFlags } from './analysisFlags';
 import { boundedInteger, choiceFlag, parseArgs } from './args';
@@ -87,7 +87,7 @@ export async function analyzeCommand(argv: string[], io: Io): Promise<number> {
     } else {
       if (out === '') throw new UsageError('--out needs a file name');
       const force = args.bools.has('force');
-      writeFileAtomic(checkExportTarget(out, { database: null, force }), text, { replace: force });
+      writeOutputFile(out, text, { databases: protectedDatabases(), force });
       io.err(`wrote the ${emit} file of ${graph.name} to ${out}`);
     }
     return 0;

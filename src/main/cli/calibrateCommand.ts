@@ -1,16 +1,17 @@
-// `frontier calibrate MEASUREMENTS.json [--out PROFILE.json] [--leave-one-out] [--json]`: a device profile whose
+// `frontier calibrate MEASUREMENTS.json [--out PROFILE.json [--force]] [--leave-one-out] [--json]`: a device profile whose
 // latency is fitted to measured latencies (docs/latency.md).
 import { UsageError } from '../../shared/cli/valueList';
 import { deviceProfileToJson } from '../../shared/deviceProfile';
 import { duration } from '../../shared/format';
 import type { CalibrationReport, FitEntry } from '../../shared/latency/calibrate';
-import { writeFileAtomic } from '../services/atomicWrite';
+import { checkOutputTarget, writeOutputFile, type OutputOptions } from '../files/writeFile';
+import { protectedDatabases } from '../store/paths';
 import { calibrateFile } from '../services/calibration';
 import { parseArgs } from './args';
 import type { Io } from './io';
 import { renderTable } from './table';
 
-export const CALIBRATE_USAGE = 'frontier calibrate <measurements.json> [--out PROFILE.json] [--leave-one-out] [--json]';
+export const CALIBRATE_USAGE = 'frontier calibrate <measurements.json> [--out PROFILE.json [--force]] [--leave-one-out] [--json]';
 
 const pct = (x: number): string => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)} %`;
 
@@ -39,16 +40,20 @@ export function renderCalibration(report: CalibrationReport, leaveOneOut: boolea
 }
 
 export async function calibrateCommand(argv: string[], io: Io): Promise<number> {
-  const args = parseArgs('calibrate', argv, { out: 'string', 'leave-one-out': 'bool', json: 'bool' });
+  const args = parseArgs('calibrate', argv, { out: 'string', force: 'bool', 'leave-one-out': 'bool', json: 'bool' });
   if (args.positionals.length !== 1) throw new UsageError(`calibrate needs one measurements file\nusage: ${CALIBRATE_USAGE}`);
+  const out = args.strings.get('out');
+  if (out === undefined && args.bools.has('force')) throw new UsageError('--force applies to --out FILE');
+  const guard: OutputOptions = { databases: protectedDatabases(), force: args.bools.has('force') };
+  // Checked before the calibration runs: a refused target is said at once and stays as it was.
+  if (out !== undefined) checkOutputTarget(out, guard);
   const report = await calibrateFile(args.positionals[0]);
   const leaveOneOut = args.bools.has('leave-one-out');
   if (leaveOneOut && report.fit.length < 2) {
     throw new UsageError('--leave-one-out needs at least two measurements (one is left out, one calibrates)');
   }
-  const out = args.strings.get('out');
   if (out !== undefined) {
-    writeFileAtomic(out, `${JSON.stringify(deviceProfileToJson(report.profile), null, 2)}\n`);
+    writeOutputFile(out, `${JSON.stringify(deviceProfileToJson(report.profile), null, 2)}\n`, guard);
     io.err(`wrote ${out}`);
   }
   if (args.bools.has('json')) {

@@ -1,5 +1,4 @@
 // `frontier export`, `import` and `compare`: sessions out of and into the database, and two sessions side by side.
-import { readFileSync } from 'node:fs';
 import { UsageError } from '../../shared/cli/valueList';
 import { duration, kibLabel, percent } from '../../shared/format';
 import type { SessionComparison } from '../../shared/api';
@@ -9,10 +8,10 @@ import type { ResultEntry } from '../services/sweeps';
 import { parseArgs } from './args';
 import type { Io } from './io';
 import { openStore } from './storeAccess';
-import { checkExportTarget } from '../services/exportTarget';
-import { FileReadError, readRegularFile } from '../services/regularFile';
+import { checkOutputTarget, type OutputOptions } from '../files/writeFile';
+import { FileReadError, readRegularFile, readStreamBounded, textOf } from '../files/readFile';
 import { MAX_BUNDLE_BYTES } from '../services/exports';
-import { resolveDbPath } from '../store';
+import { protectedDatabases, resolveDbPath } from '../store';
 import { describeEntry } from './sweepCommand';
 
 export const EXPORT_USAGE =
@@ -47,12 +46,17 @@ export async function exportCommand(argv: string[], io: Io): Promise<number> {
   if (out === '') throw new UsageError('--out needs a file name');
   if (out === undefined && args.bools.has('force')) throw new UsageError('--force applies to --out FILE');
   const dbPath = resolveDbPath(args.strings.get('db'));
+  const guard: OutputOptions = {
+    databases: protectedDatabases(args.strings.get('db')),
+    force: args.bools.has('force'),
+    databaseRole: 'this export reads from',
+  };
   // Checked before the database is opened: a refused export touches nothing.
-  const target = out === undefined ? undefined : checkExportTarget(out, { database: dbPath, force: args.bools.has('force') });
-  const { store, db } = openStore(dbPath);
+  const target = out === undefined ? undefined : checkOutputTarget(out, guard);
+  const { store, db } = openStore(dbPath, { readOnly: true });
   try {
     if (out !== undefined && target !== undefined) {
-      writeExportFile(target, store, name, format, options, { replace: args.bools.has('force') });
+      writeExportFile(target, store, name, format, options, guard);
       io.err(`wrote the ${format} export of session ${name} to ${out}`);
     } else {
       for (const chunk of exportChunks(store, name, format, options)) io.out(chunk);
@@ -69,7 +73,9 @@ export async function importCommand(argv: string[], io: Io): Promise<number> {
   const file = args.positionals[0];
   let text: string;
   try {
-    text = file === '-' ? readFileSync(0, 'utf8') : readRegularFile(file, MAX_BUNDLE_BYTES).toString('utf8');
+    // Standard input is bounded like a file: counted while it is read, refused past the bundle limit.
+    const bytes = file === '-' ? await readStreamBounded(process.stdin, 'standard input', MAX_BUNDLE_BYTES) : readRegularFile(file, MAX_BUNDLE_BYTES);
+    text = textOf(bytes, file === '-' ? 'standard input' : file);
   } catch (error) {
     const reason = error instanceof FileReadError ? error.reason : (error as Error).message;
     throw new Error(`cannot read ${file === '-' ? 'the bundle from stdin' : file}: ${reason}`);
@@ -152,7 +158,7 @@ export function renderComparison(c: SessionComparison): string[] {
 export async function compareCommand(argv: string[], io: Io): Promise<number> {
   const args = parseArgs('compare', argv, { db: 'string', json: 'bool' });
   if (args.positionals.length !== 2) throw new UsageError(`compare takes two sessions\nusage: ${COMPARE_USAGE}`);
-  const { store, db } = openStore(args.strings.get('db'));
+  const { store, db } = openStore(args.strings.get('db'), { readOnly: true });
   try {
     const comparison = compareSessions(store, args.positionals[0], args.positionals[1]);
     if (args.bools.has('json')) io.out(JSON.stringify(comparison, null, 2));

@@ -82,6 +82,7 @@ export async function serveCommand(argv: string[], io: Io): Promise<number> {
   const services = createServices({
     dbPath: resolveDbPath(args.strings.get('db')),
     parseModel: (base64, name, options) => parser.parseModel(base64, name, options),
+    calibrate: (params, board) => parser.calibrate(params, board),
     warmWorkers: true,
   });
   let host;

@@ -15,7 +15,7 @@ export const RENAME_USAGE = 'frontier rename <session> <new name> [--db FILE]';
 export async function sessionsCommand(argv: string[], io: Io): Promise<number> {
   const args = parseArgs('sessions', argv, { db: 'string', json: 'bool' });
   if (args.positionals.length > 0) throw new UsageError(`usage: ${SESSIONS_USAGE}`);
-  const { store, db } = openStore(args.strings.get('db'));
+  const { store, db } = openStore(args.strings.get('db'), { readOnly: true });
   try {
     const sessions = sessionList(store);
     if (args.bools.has('json')) {
@@ -42,7 +42,7 @@ export async function sessionsCommand(argv: string[], io: Io): Promise<number> {
 export async function showCommand(argv: string[], io: Io): Promise<number> {
   const args = parseArgs('show', argv, { db: 'string', json: 'bool' });
   if (args.positionals.length !== 1) throw new UsageError(`usage: ${SHOW_USAGE}`);
-  const { store, db } = openStore(args.strings.get('db'));
+  const { store, db } = openStore(args.strings.get('db'), { readOnly: true });
   try {
     report(sessionSummary(store, args.positionals[0]), args.bools.has('json'), io);
     return 0;

@@ -5,7 +5,7 @@ import { defaultSpec, MAX_DEADLINE_S, parseSweepSpec, SPEC_NUMBERS } from '../..
 import type { Client, SweepSpec } from '../../shared/sweep/types';
 import { parsePrecision } from '../../shared/analysis/precision';
 import type { ModelSource } from '../../shared/model/types';
-import { readJsonFile } from '../services/jsonFile';
+import { readJsonFile } from '../files/jsonFile';
 import { ANALYSIS_FLAGS, readAnalysisFlags } from './analysisFlags';
 import { boundedInteger, type ParsedArgs } from './args';
 

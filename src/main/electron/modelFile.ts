@@ -2,7 +2,7 @@
 // renderer in the shape `model.load` takes (`{ name, base64 }`), so the renderer needs no file-system access and no
 // user gesture to open a file chooser. No electron import.
 import { basename } from 'node:path';
-import { FileReadError, readRegularFile } from '../services/regularFile';
+import { FileReadError, readRegularFile } from '../files/readFile';
 
 /** The largest file whose base64 fits `model.load`'s 200,000,000-character limit. */
 export const MAX_MODEL_FILE_BYTES = 150_000_000;

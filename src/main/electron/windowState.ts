@@ -1,7 +1,9 @@
 // The main window's size, position and maximized flag, remembered across runs in a small JSON file in userData.
 // Pure logic plus node:fs — no electron import — so that clamping can be tested with displays given as data.
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { writeFileAtomic } from '../files/atomicWrite';
+import { readRegularFile } from '../files/readFile';
 
 export interface Rect {
   x: number;
@@ -120,18 +122,17 @@ export function clampWindowState(
 /** The saved state, or null when there is none or it cannot be read (a bad file is ignored, not fatal). */
 export function loadWindowState(file: string): WindowState | null {
   try {
-    return parseWindowState(JSON.parse(readFileSync(file, 'utf8')));
+    // Through the one bounded reader: a state file is a few hundred bytes; anything else is ignored.
+    return parseWindowState(JSON.parse(readRegularFile(file, 64 * 1024).toString('utf8')));
   } catch {
     return null;
   }
 }
 
-/** Writes the state through a temporary file and a rename, so a crash never leaves half a file. */
+/** Writes the state atomically (a temporary file, flushed, renamed over it), so a crash never leaves half a file. */
 export function saveWindowState(file: string, state: WindowState): void {
   mkdirSync(dirname(file), { recursive: true });
-  const temp = `${file}.${process.pid}.tmp`;
-  writeFileSync(temp, `${JSON.stringify(state, null, 2)}\n`);
-  renameSync(temp, file);
+  writeFileAtomic(file, `${JSON.stringify(state, null, 2)}\n`);
 }
 
 /** What the tracker needs from a BrowserWindow (structural, so it can be tested with a fake). */

@@ -14,7 +14,7 @@ import { kerasLayoutOf, kerasToGraph } from '../../shared/model/keras';
 import { nativeToGraph } from '../../shared/model/native';
 import type { ImportOptions } from '../../shared/model/importOptions';
 import { ModelError, type ModelFormat, type ModelGraph } from '../../shared/model/types';
-import { FileReadError, MIB, readRegularFile, readRegularFileHead } from '../services/regularFile';
+import { FileReadError, MIB, readRegularFile, readRegularFileHead } from '../files/readFile';
 import { isHdf5, loadHdf5, parseKerasH5, parseKerasH5File } from './h5/kerasH5';
 
 export { loadHdf5 };

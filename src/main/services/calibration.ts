@@ -1,7 +1,7 @@
 // `frontier calibrate` and the app's calibration: reads a measurements file (or takes the app's measurements), loads
 // each measured model — presets, or model files resolved against the measurements file with loadModelFile —, and
 // runs the pure calibration (src/shared/latency/calibrate.ts).
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { basename, dirname, isAbsolute, resolve } from 'node:path';
 import { UsageError } from '../../shared/cli/valueList';
 import type { DeviceProfile } from '../../shared/devices';
@@ -18,6 +18,23 @@ import { BUILTIN_RUNTIMES } from '../../shared/latency/runtimes';
 import { bandFromLogSd } from '../../shared/latency/model';
 import { findPreset } from '../../shared/presets';
 import { resolveDevice, resolveModel } from './resolve';
+import { parseJsonText } from '../files/jsonFile';
+import { FileReadError, MAX_SETTINGS_FILE_BYTES, readRegularFile } from '../files/readFile';
+
+/**
+ * A measurements or board file, through the one bounded reader: a regular file of at most 16 MiB (a device, a FIFO
+ * or a directory is refused at once, as such), then JSON with its nesting bounded. `what` names it in messages.
+ */
+function readCalibrationJson(path: string, what: string): unknown {
+  let text: string;
+  try {
+    text = readRegularFile(path, MAX_SETTINGS_FILE_BYTES).toString('utf8');
+  } catch (error) {
+    if (!(error instanceof FileReadError)) throw error;
+    throw new UsageError(`${path}: ${error.reason === 'no such file' ? `no such ${what}` : `cannot read the ${what}: ${error.reason}`}`);
+  }
+  return parseJsonText(text, basename(path));
+}
 
 /** A profile id from a name: lower case, spaces and other characters an id may not hold turned into dashes. */
 export function idFromName(name: string): string {
@@ -37,15 +54,16 @@ export interface CalibrationInput {
 
 export async function runCalibration(input: CalibrationInput): Promise<CalibrationReport> {
   const runtime = input.runtime ? resolveRuntime(input.runtime) : null;
-  const cache = new Map<string, ModelGraph>();
+  // Each model is loaded and prepared once, however many measurements name it.
+  const cache = new Map<string, PreparedMeasurement['base']>();
   const prepared: PreparedMeasurement[] = [];
   for (const [i, m] of input.measurements.entries()) {
-    let graph = cache.get(m.model);
-    if (!graph) {
-      graph = await input.loadModel(m.model, i);
-      cache.set(m.model, graph);
+    let base = cache.get(m.model);
+    if (!base) {
+      base = prepareMeasurement(m, await input.loadModel(m.model, i)).base;
+      cache.set(m.model, base);
     }
-    prepared.push(prepareMeasurement(m, graph));
+    prepared.push({ ...m, base });
   }
   const name = input.name ?? `${input.board.id}-calibrated`;
   return calibrate({
@@ -65,12 +83,7 @@ export async function runCalibration(input: CalibrationInput): Promise<Calibrati
  * precisions — each assumption recorded in the profile's sources. Everything given is checked as usual.
  */
 export function readBoardFile(path: string, measuredPrecisions: readonly string[]): DeviceProfile {
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (error) {
-    throw new UsageError(`${basename(path)}: not valid JSON (${(error as Error).message})`);
-  }
+  const json = readCalibrationJson(path, 'board file');
   if (typeof json !== 'object' || json === null || Array.isArray(json)) return parseDeviceProfile(json, basename(path));
   const given = json as Record<string, unknown>;
   const filled: Record<string, unknown> = { ...given };
@@ -97,13 +110,7 @@ export function readBoardFile(path: string, measuredPrecisions: readonly string[
 
 /** Calibrates from a measurements file; model and device files are resolved against the file's directory. */
 export async function calibrateFile(path: string): Promise<CalibrationReport> {
-  if (!existsSync(path)) throw new UsageError(`${path}: no such measurements file`);
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (error) {
-    throw new UsageError(`${basename(path)}: not valid JSON (${(error as Error).message})`);
-  }
+  const json = readCalibrationJson(path, 'measurements file');
   const source = basename(path);
   const file = parseMeasurementsFile(json, source);
   const near = (ref: string): string => (isAbsolute(ref) ? ref : resolve(dirname(path), ref));

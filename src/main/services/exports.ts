@@ -23,8 +23,8 @@ import {
   type SweepSpec,
 } from '../../shared/sweep/types';
 import { SESSION_STATUSES, type SessionDetail, type SessionStatus, type SessionStore } from '../store';
-import { writeFileAtomic } from './atomicWrite';
-import { parseJsonText } from './jsonFile';
+import { writeOutputFile, type OutputOptions } from '../files/writeFile';
+import { parseJsonText } from '../files/jsonFile';
 import { channelsOf, describeConfiguration, prepareFrom, type PreparedSweep } from './sweepJob';
 import { sessionSummary, type ResultEntry } from './sweeps';
 
@@ -773,17 +773,20 @@ export function exportChunks(store: SessionStore, name: string, format: ExportFo
   return [JSON.stringify(exportChosen(store, name, options), null, 2)];
 }
 
-/** Writes an export to `path` atomically (a failure leaves any existing file as it was). */
+/**
+ * Writes an export to `path` through the guarded writer (files/writeFile.ts): never over a database, a device or
+ * (without `force`) an existing file; atomically, so a failure leaves any existing file as it was.
+ */
 export function writeExportFile(
   path: string,
   store: SessionStore,
   name: string,
   format: ExportFormat,
-  options: ExportOptions = {},
-  write: { replace?: boolean } = {},
+  options: ExportOptions,
+  write: OutputOptions,
 ): void {
   const chunks = exportChunks(store, name, format, options);
-  writeFileAtomic(
+  writeOutputFile(
     path,
     (function* () {
       for (const chunk of chunks) yield `${chunk}\n`;

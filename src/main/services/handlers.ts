@@ -3,7 +3,8 @@ import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import type { AccuracyModel } from '../../shared/analysis/accuracy';
 import { analyze, FRONTIER_VERSION } from '../../shared/analysis/analyze';
-import type { EventName, Events, Method, Params, Result } from '../../shared/api';
+import type { CalibrateParams, EventName, Events, Method, Params, Result } from '../../shared/api';
+import type { CalibrationReport } from '../../shared/latency/calibrate';
 import { UsageError } from '../../shared/cli/valueList';
 import { parseDeviceProfile } from '../../shared/deviceProfile';
 import { BUILTIN_DEVICES, findBuiltinDevice, withWeightsIn, type DeviceProfile } from '../../shared/devices';
@@ -65,6 +66,11 @@ export interface ServicesOptions {
    * host passes one that runs in a worker thread, so a large upload never holds its event loop.
    */
   parseModel?: (base64: string, name: string, options?: ImportOptions) => Promise<ModelGraph>;
+  /**
+   * Runs a calibration (devices.calibrate). By default on this thread; the web host passes one that runs in its
+   * worker thread, so 1,000 measurements never hold its event loop.
+   */
+  calibrate?: (params: CalibrateParams, board: DeviceProfile) => Promise<CalibrationReport>;
   /** Start sweep workers now and keep them ready between sweeps (the app and the web host: a Run starts at once). */
   warmWorkers?: boolean;
 }
@@ -156,7 +162,7 @@ export function createServices(options: ServicesOptions): Services {
       return parsed;
     },
     'devices.calibrate': async (params) => {
-      const report = await calibrateInApp(params, device(params.device));
+      const report = await (options.calibrate ?? calibrateInApp)(params, device(params.device));
       return { profile: report.profile, fit: report.fit, leaveOneOut: report.leaveOneOut, medianAbsError: report.medianAbsError };
     },
     'runtimes.list': async () => runtimeEntries(),

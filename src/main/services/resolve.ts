@@ -9,7 +9,7 @@ import type { ModelGraph } from '../../shared/model/types';
 import { findPreset, presetIds } from '../../shared/presets';
 import { UsageError } from '../../shared/cli/valueList';
 import { loadModelFile } from '../import/loadModelFile';
-import { readJsonFile } from './jsonFile';
+import { readJsonFile } from '../files/jsonFile';
 
 export async function resolveModel(ref: string, options: ImportOptions = {}): Promise<ModelGraph> {
   const preset = findPreset(ref);

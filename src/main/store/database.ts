@@ -4,8 +4,13 @@ import { accessSync, closeSync, constants, copyFileSync, existsSync, mkdtempSync
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
+import { kindOf } from '../files/readFile';
 import { StoreError, messageOf } from './errors';
 import { MIGRATIONS, type Migration } from './migrations/index';
+
+// SQLite reads `file:` URIs only when told so before its first connection: a database on a read-only mount is
+// opened `immutable` (see openReadOnly). Frontier's own paths are absolute, so none is taken for a URI by mistake.
+process.env.SQLITE_USE_URI ??= '1';
 
 export { StoreError } from './errors';
 export type Db = Database.Database;
@@ -23,6 +28,11 @@ export interface OpenOptions {
   quickCheck?: boolean;
   /** The schema versions to apply (default: all of Frontier's). For tests. */
   migrations?: readonly Migration[];
+  /**
+   * The caller only reads (listing, showing, exporting, comparing): a database Frontier cannot write — a read-only
+   * file, directory or mount — is opened read-only instead of refused, when it is Frontier's and up to date.
+   */
+  readOnly?: boolean;
 }
 
 const hex = (n: number): string => `0x${(n >>> 0).toString(16).toUpperCase().padStart(8, '0')}`;
@@ -82,6 +92,7 @@ function inspect(db: Db, path: string, latest: number): Header {
   let applicationId: number;
   let tables: number;
   let marked = false;
+  let application: unknown;
   try {
     userVersion = db.pragma('user_version', { simple: true }) as number;
     applicationId = db.pragma('application_id', { simple: true }) as number;
@@ -89,7 +100,8 @@ function inspect(db: Db, path: string, latest: number): Header {
     const hasMeta = db.prepare(`SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'meta'`).pluck().get();
     if (hasMeta) {
       try {
-        marked = db.prepare(`SELECT value FROM meta WHERE key = 'application'`).pluck().get() === 'frontier';
+        application = db.prepare(`SELECT value FROM meta WHERE key = 'application'`).pluck().get();
+        marked = application === 'frontier';
       } catch {
         marked = false;
       }
@@ -98,7 +110,21 @@ function inspect(db: Db, path: string, latest: number): Header {
     throw new StoreError(`cannot read ${path}: ${messageOf(error)}`, { file: path, cause: error });
   }
   refuseForeignOrNewer(path, { userVersion, applicationId }, latest);
+  if (application !== undefined && application !== null && application !== 'frontier') {
+    throw new StoreError(
+      `${path} belongs to another application (its meta table names "${String(application).slice(0, 80)}", not frontier); Frontier leaves it alone`,
+      { file: path },
+    );
+  }
   const ours = applicationId === FRONTIER_APPLICATION_ID || marked;
+  if (ours && userVersion === 0 && tables > 0) {
+    throw new StoreError(
+      `${path} holds Frontier's tables but its schema version (user_version) is 0, so which schema they follow is unknown ` +
+        `(the version was reset, or the file was pieced together); Frontier leaves it alone. Restore it from a copy, ` +
+        `or set PRAGMA user_version to the schema it holds (this Frontier writes ${latest})`,
+      { file: path },
+    );
+  }
   if (!ours && (tables > 0 || userVersion !== 0)) {
     throw new StoreError(
       `${path} is a SQLite database of another application (it has ${tables} table${tables === 1 ? '' : 's'} but no Frontier marker); Frontier leaves it alone`,
@@ -136,7 +162,7 @@ const newerError = (path: string, found: number, latest: number): StoreError =>
  * -wal and -shm files it can never remove, and SQLite's own error ("unable to open database file") would read as
  * damage. The directory must be writable too, for those side files.
  */
-function refuseReadOnly(path: string, exists: boolean): void {
+function readOnlyProblem(path: string, exists: boolean): StoreError | null {
   const dir = dirname(path);
   const writable = (target: string): NodeJS.ErrnoException | null => {
     try {
@@ -149,17 +175,66 @@ function refuseReadOnly(path: string, exists: boolean): void {
   const why = (error: NodeJS.ErrnoException): string => (error.code === 'EROFS' ? 'a read-only file system' : 'no write permission');
   const dirError = writable(dir);
   if (dirError && dirError.code !== 'ENOENT') {
-    throw new StoreError(
+    return new StoreError(
       `${path}: the directory ${dir} is read-only (${why(dirError)}); Frontier writes its database and the -wal and -shm files beside it there`,
       { file: path, cause: dirError },
     );
   }
   const fileError = exists ? writable(path) : null;
   if (fileError) {
-    throw new StoreError(`${path} is read-only (${why(fileError)}); Frontier needs to write to its database`, {
+    return new StoreError(`${path} is read-only (${why(fileError)}); Frontier needs to write to its database`, {
       file: path,
       cause: fileError,
     });
+  }
+  return null;
+}
+
+/**
+ * A database Frontier may only read (read-only file, directory or mount), for a command that only reads: checked
+ * as usual, on a read-only connection. On a read-only mount SQLite cannot create the -shm a WAL database needs even
+ * to be read, so it is opened `immutable` — true there, as nobody can write it. A database that needs an upgrade,
+ * or holds a write-ahead log or journal it cannot play back, is refused with the read-only reason.
+ */
+function openReadOnly(path: string, header: Header, latest: number, options: OpenOptions, why: StoreError): Db {
+  if (header.userVersion < latest) {
+    throw new StoreError(`${why.message}; it is at schema ${header.userVersion} and upgrading it to ${latest} needs write access`, {
+      file: path,
+    });
+  }
+  const timeout = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
+  const immutable = (): Db => {
+    const db = new Database(`file:${encodeURI(path).replace(/[?#]/g, encodeURIComponent)}?immutable=1`, { readonly: true, timeout });
+    db.pragma('user_version');
+    return db;
+  };
+  const shared = (): Db => {
+    const db = new Database(path, { readonly: true, fileMustExist: true, timeout });
+    db.pragma('user_version'); // reading is what fails when the -shm cannot be made
+    return db;
+  };
+  // Without a -wal or -journal no connection is open on it (the last to close removes them): read as it is, creating
+  // nothing beside it. With one, share it as concurrent readers do, when the -shm can be made.
+  const live = [`${path}-wal`, `${path}-journal`].some((side) => existsSync(side));
+  let db: Db;
+  try {
+    db = live ? shared() : immutable();
+  } catch (error) {
+    try {
+      if (live) throw error;
+      db = shared(); // `file:` URIs not enabled in this process: a plain read-only connection
+    } catch (second) {
+      throw new StoreError(`${why.message}; reading it failed too: ${messageOf(second)}`, { file: path, cause: second });
+    }
+  }
+  try {
+    if (options.quickCheck !== false) quickCheck(db, path);
+    inspect(db, path, latest);
+    db.pragma('foreign_keys = ON');
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
   }
 }
 
@@ -185,6 +260,7 @@ function inspectCopy(path: string, size: number, timeout: number, check: (db: Db
     const copy = join(scratch, 'copy.db');
     copyFileSync(path, copy);
     if (walSize > 0) copyFileSync(wal, `${copy}-wal`);
+    if (existsSync(`${path}-journal`)) copyFileSync(`${path}-journal`, `${copy}-journal`);
     const probe = openConnection(copy, false, timeout);
     try {
       check(probe);
@@ -267,7 +343,8 @@ export function openDatabase(path: string, options: OpenOptions = {}): Db {
     let size = -1;
     try {
       const stat = statSync(path);
-      if (stat.isDirectory()) throw new StoreError(`${path} is a directory, not a database file`, { file: path });
+      // Before SQLite sees it: a device or a FIFO would fail as "disk I/O error" with a -journal created beside it.
+      if (!stat.isFile()) throw new StoreError(`${path} is ${kindOf(stat)}, not a database file; Frontier leaves it alone`, { file: path });
       size = stat.size;
     } catch (error) {
       if (error instanceof StoreError) throw error;
@@ -282,23 +359,30 @@ export function openDatabase(path: string, options: OpenOptions = {}): Db {
       header = readHeader(path, size);
       refuseForeignOrNewer(path, header, latest);
     }
-    refuseReadOnly(path, size >= 0);
+    const readOnly = readOnlyProblem(path, size >= 0);
+    if (readOnly) {
+      if (!options.readOnly || !header) throw readOnly;
+      return openReadOnly(path, header, latest, options, readOnly);
+    }
     if (header) {
       // Then the schema, on a connection that writes nothing. Read-write when there is no WAL file yet: closing it
       // removes the -wal/-shm it created, and an empty WAL checkpoints nothing. When a WAL file exists (another
       // program may be using the database, or left frames in it), closing must not checkpoint: a database marked as
       // Frontier's is probed read-only (sharing its WAL index is what concurrent Frontier processes do anyway), any
-      // other on a copy, so that not even its -shm changes. Same for a rollback journal, which a read-write
-      // connection would play back into the file.
+      // other on a copy, so that not even its -shm changes. A rollback journal is played back: see below.
       const check = (probe: Db): void => {
         if (options.quickCheck !== false) quickCheck(probe, path);
         inspect(probe, path, latest);
       };
-      const sideFiles = existsSync(`${path}-wal`) || existsSync(`${path}-journal`);
-      if (sideFiles && header.applicationId !== FRONTIER_APPLICATION_ID) {
+      // A hot rollback journal (a writer killed mid-transaction) is played back by a connection that may write: on a
+      // database whose header says it is Frontier's, that is the probe itself (the rollback restores the file as it
+      // was before that transaction); on any other, the copy.
+      const wal = existsSync(`${path}-wal`);
+      const journal = existsSync(`${path}-journal`);
+      if ((wal || journal) && header.applicationId !== FRONTIER_APPLICATION_ID) {
         inspectCopy(path, size, timeout, check);
       } else {
-        const probe = openConnection(path, sideFiles, timeout);
+        const probe = openConnection(path, wal, timeout);
         try {
           check(probe);
         } finally {

@@ -4,7 +4,7 @@ export { openDatabase, schemaVersion, FRONTIER_APPLICATION_ID, DEFAULT_BUSY_TIME
 export type { Db, OpenOptions } from './database';
 export { MIGRATIONS, LATEST_SCHEMA_VERSION } from './migrations/index';
 export type { Migration } from './migrations/index';
-export { resolveDbPath, defaultDbPath, platformDbPath, DB_FILE_NAME } from './paths';
+export { resolveDbPath, dbPathFor, protectedDatabases, defaultDbPath, platformDbPath, DB_FILE_NAME } from './paths';
 export type { PathContext } from './paths';
 export * from './sessions';
 export { UserDevices } from './userDevices';

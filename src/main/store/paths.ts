@@ -53,21 +53,34 @@ export function defaultDbPath(ctx: PathContext = {}): string {
 }
 
 /**
+ * The database a command would use, without touching the file system: the `--db` flag wins over `$FRONTIER_DB`,
+ * which wins over the platform default. `:memory:` passes through.
+ */
+export function dbPathFor(flag?: string, ctx: PathContext = {}): string {
+  if (flag === undefined) return defaultDbPath(ctx);
+  if (flag.trim() === '') throw new StoreError('--db needs a file path');
+  if (flag === ':memory:') return flag;
+  const platform = ctx.platform ?? process.platform;
+  const expanded = expandHome(flag, ctx.home ?? homedir(), platform);
+  return pathFor(platform).resolve(ctx.cwd ?? process.cwd(), expanded);
+}
+
+/**
+ * The databases a file written by a command must never replace: the one `--db` names, and the one Frontier uses by
+ * default (`$FRONTIER_DB` or the platform's), whichever the command itself opens.
+ */
+export function protectedDatabases(flag?: string, ctx: PathContext = {}): string[] {
+  // The command's own first (`:memory:` included, which names no file), so that messages can say which is which.
+  return [...new Set([dbPathFor(flag, ctx), defaultDbPath(ctx)])];
+}
+
+/**
  * The database to use: the `--db` flag wins over `$FRONTIER_DB`, which wins over the platform default.
  * Creates the file's directory (not the file). `:memory:` passes through.
  */
 export function resolveDbPath(flag?: string, ctx: PathContext = {}): string {
-  let target: string;
-  if (flag !== undefined) {
-    if (flag.trim() === '') throw new StoreError('--db needs a file path');
-    if (flag === ':memory:') return flag;
-    const platform = ctx.platform ?? process.platform;
-    const expanded = expandHome(flag, ctx.home ?? homedir(), platform);
-    target = pathFor(platform).resolve(ctx.cwd ?? process.cwd(), expanded);
-  } else {
-    target = defaultDbPath(ctx);
-    if (target === ':memory:') return target;
-  }
+  const target = dbPathFor(flag, ctx);
+  if (target === ':memory:') return target;
   const dir = pathFor(ctx.platform ?? process.platform).dirname(target);
   try {
     mkdirSync(dir, { recursive: true });

@@ -1,9 +1,11 @@
-// Worker thread: parses large request bodies and uploaded model files off the web host's event loop.
+// Worker thread: parses large request bodies and uploaded model files, and runs calibrations (a second's work for
+// 1,000 measurements), off the web host's event loop.
 import { randomUUID } from 'node:crypto';
 import { parentPort } from 'node:worker_threads';
 import type { Method } from '../../shared/api';
 import { errorPayload } from '../services/errorPayload';
 import { readModelBytes } from '../import/loadModelFile';
+import { calibrateInApp } from '../services/calibration';
 import { parseRequestBody } from './requestBody';
 import { UPLOAD_HANDLE_PREFIX, type ToParseWorker } from './parseProtocol';
 
@@ -48,6 +50,15 @@ port.on('message', async (message: ToParseWorker) => {
     const file = parsed.ok && message.method === 'model.load' ? (parsed.params as { file?: { base64: string } }).file : undefined;
     if (file && file.base64.length >= HANDLE_FROM_CHARS) file.base64 = keepUpload(file.base64);
     port.postMessage({ id: message.id, type: 'body', parsed });
+    return;
+  }
+  if (message.type === 'calibrate') {
+    try {
+      const report = await calibrateInApp(message.params, message.board);
+      port.postMessage({ id: message.id, type: 'calibrate', ok: true, report });
+    } catch (error) {
+      port.postMessage({ id: message.id, type: 'calibrate', ok: false, error: errorPayload(error) });
+    }
     return;
   }
   try {

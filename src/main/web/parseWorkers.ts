@@ -3,7 +3,12 @@
 // or exhausts the worker's heap, ends the worker (a new one starts for the next request) and fails only its own
 // request.
 import { Worker } from 'node:worker_threads';
-import type { ApiErrorPayload } from '../../shared/api';
+import type { ApiErrorPayload, CalibrateParams } from '../../shared/api';
+import { UsageError } from '../../shared/cli/valueList';
+import { DeviceProfileError } from '../../shared/deviceProfile';
+import type { DeviceProfile } from '../../shared/devices';
+import type { CalibrationReport } from '../../shared/latency/calibrate';
+import { StoreError } from '../store/errors';
 import type { ImportOptions } from '../../shared/model/importOptions';
 import { ModelError, type ModelGraph } from '../../shared/model/types';
 import type { FromParseWorker, ToParseWorker } from './parseProtocol';
@@ -63,6 +68,14 @@ export class ParseWorkers {
     }
     if (answer.type !== 'model') throw new Error('the parse worker answered the wrong request');
     if (answer.ok) return answer.graph;
+    throw errorOfPayload(answer.error);
+  }
+
+  /** A calibration (devices.calibrate) → its report, off the event loop; errors keep their kind (usage, invalid…). */
+  async calibrate(params: CalibrateParams, board: DeviceProfile): Promise<CalibrationReport> {
+    const answer = await this.run({ type: 'calibrate', id: this.nextId++, params, board }, []);
+    if (answer.type !== 'calibrate') throw new Error('the parse worker answered the wrong request');
+    if (answer.ok) return answer.report;
     throw errorOfPayload(answer.error);
   }
 
@@ -136,5 +149,8 @@ export class ParseWorkers {
 function errorOfPayload(payload: ApiErrorPayload): Error {
   // The kinds that matter to the transport: a model problem stays a ModelError (400); anything else keeps its text.
   if (payload.kind === 'model') return new ModelError(payload.message);
+  if (payload.kind === 'usage') return new UsageError(payload.message);
+  if (payload.kind === 'invalid') return new DeviceProfileError(payload.message);
+  if (payload.kind === 'store') return new StoreError(payload.message);
   return Object.assign(new Error(payload.message), { payload });
 }

@@ -13,6 +13,8 @@ import type { DeviceProfile } from '../devices';
 import { applyChannelEdits } from '../model/edit';
 import type { ModelGraph } from '../model/types';
 import { fitMap } from './fit';
+import { leaveOneOutAveraged, leaveOneOutSingle } from './leaveOneOut';
+import { MAX_CALIBRATION_MEASUREMENTS } from './measurementsFile';
 import { averagedFit, type PriorComponent } from './mixture';
 import { bandFromLogSd, type LatencyModel } from './model';
 import { fitRow, makeLayout, ratesFromTheta, SCALE } from './params';
@@ -115,9 +117,25 @@ function measurementWork(req: CalibrationRequest, i: number): ModelWork {
   }
 }
 
+/** What the checks found: the precisions the profile runs and each measurement's work, computed once. */
+interface Checked {
+  precisions: string[];
+  works: ModelWork[];
+}
+
 /** Checks every measurement; throws a UsageError naming the first that cannot be used. */
 export function checkMeasurements(req: CalibrationRequest): string[] {
+  return checkAll(req).precisions;
+}
+
+function checkAll(req: CalibrationRequest): Checked {
   if (req.measurements.length === 0) throw new UsageError(`${req.sourceName}: measurements must list at least one measurement`);
+  if (req.measurements.length > MAX_CALIBRATION_MEASUREMENTS) {
+    throw new UsageError(
+      `${req.sourceName}: ${req.measurements.length.toLocaleString('en-US')} measurements, more than the limit of ` +
+        `${MAX_CALIBRATION_MEASUREMENTS.toLocaleString('en-US')} a calibration takes`,
+    );
+  }
   const problem = req.runtime ? incompatibility(req.board, req.runtime) : null;
   if (problem) throw new UsageError(`${req.sourceName}: ${problem}`);
   const precisions = calibrationPrecisions(req.board, req.runtime);
@@ -126,6 +144,7 @@ export function checkMeasurements(req: CalibrationRequest): string[] {
       `${req.sourceName}: ${req.runtime?.name ?? 'the runtime'} runs ${req.runtime?.precisions.join(', ')}, none of which ${req.board.id} lists`,
     );
   }
+  const works: ModelWork[] = [];
   req.measurements.forEach((m, i) => {
     if (typeof m.latencyS !== 'number' || !Number.isFinite(m.latencyS) || m.latencyS <= 0) {
       throw new UsageError(`${label(req, i)}: latencyS must be a positive number of seconds, got ${JSON.stringify(m.latencyS)}`);
@@ -136,7 +155,9 @@ export function checkMeasurements(req: CalibrationRequest): string[] {
     } catch (error) {
       throw new UsageError(`${label(req, i)}: ${(error as Error).message}`);
     }
-    for (const used of measurementWork(req, i).keys()) {
+    const work = measurementWork(req, i);
+    works.push(work);
+    for (const used of work.keys()) {
       if (!precisions.includes(used)) {
         throw new UsageError(
           `${label(req, i)}: precision ${used}${used === name ? '' : ' (a layer override)'} is not one ${req.board.id}` +
@@ -145,11 +166,27 @@ export function checkMeasurements(req: CalibrationRequest): string[] {
       }
     }
   });
-  return precisions;
+  return { precisions, works };
 }
 
-/** The fitted latency model (no band yet) from some of the measurements. */
-function fitModel(req: CalibrationRequest, use: readonly number[], priors: CalibrationPriors, precisions: string[]): LatencyModel {
+/**
+ * Up to this many measurements, each is left out by a calibration made without it (n refits); beyond, by the
+ * closed form of leaveOneOut.ts, from the calibration with all (1,000 measurements: a second, not minutes).
+ */
+export const EXACT_LEAVE_ONE_OUT_MAX = 20;
+
+/**
+ * The fitted latency model (no band yet) from some of the measurements; with `closedFormLeaveOneOut`, also each
+ * used measurement's latency predicted by the fit without it (null where that needs an exact refit).
+ */
+function fitModel(
+  req: CalibrationRequest,
+  use: readonly number[],
+  priors: CalibrationPriors,
+  checked: Checked,
+  closedFormLeaveOneOut = false,
+): LatencyModel & { leaveOneOutS?: (number | null)[] } {
+  const { precisions, works } = checked;
   const reference = precisions.includes('int8') ? 'int8' : precisions[0];
   const layout = makeLayout(reference, precisions);
   const runtimePrior = req.runtime ? priors.runtimes[req.runtime.id]?.prior : null;
@@ -162,12 +199,15 @@ function fitModel(req: CalibrationRequest, use: readonly number[], priors: Calib
     // Without a runtime, the board's own throughput figures say how the precisions compare.
     return { mean: Math.log(req.board.throughput[reference] / req.board.throughput[p]), sd: 0.7 };
   });
-  const rows = use.map((i) => fitRow(layout, measurementWork(req, i)));
+  const rows = use.map((i) => fitRow(layout, works[i]));
   const measured = use.map((i) => req.measurements[i].latencyS);
   let theta: number[];
   let start: string;
+  let leaveOneOutS: (number | null)[] | undefined;
   if (runtimePrior) {
-    theta = fitMap(rows, measured, gaussianPrior(runtimePrior, offsets), { sigma: MEASUREMENT_SIGMA, scaleParam: SCALE }).theta;
+    const fit = fitMap(rows, measured, gaussianPrior(runtimePrior, offsets), { sigma: MEASUREMENT_SIGMA, scaleParam: SCALE });
+    theta = fit.theta;
+    if (closedFormLeaveOneOut) leaveOneOutS = leaveOneOutSingle(rows, fit, MEASUREMENT_SIGMA);
     start = `${(req.runtime as RuntimeProfile).name}'s prior`;
   } else {
     // No runtime (or one without public groups): every known stack's prior, weighted by how well it explains the data.
@@ -179,6 +219,9 @@ function fitModel(req: CalibrationRequest, use: readonly number[], priors: Calib
     ];
     const averaged = averagedFit(rows, measured, components, offsets);
     theta = averaged.theta;
+    if (closedFormLeaveOneOut) {
+      leaveOneOutS = leaveOneOutAveraged(rows, measured, averaged.components, averaged.averaged, MEASUREMENT_SIGMA, SCALE);
+    }
     const top = averaged.weights
       .filter((w) => w.weight >= 0.05)
       .slice(0, 3)
@@ -194,6 +237,7 @@ function fitModel(req: CalibrationRequest, use: readonly number[], priors: Calib
     perInferenceS,
     band: { lowFactor: 1, highFactor: 1, basis: 'not yet estimated' },
     basis: `calibrated from ${use.length} measurement${use.length === 1 ? '' : 's'} in ${req.sourceName}, starting from ${start}`,
+    ...(leaveOneOutS ? { leaveOneOutS } : {}),
   };
 }
 
@@ -249,8 +293,7 @@ export function calibratedProfile(
   use: readonly number[] = req.measurements.map((_, i) => i),
   priors: CalibrationPriors = builtinPriors(),
 ): DeviceProfile {
-  const precisions = checkMeasurements(req);
-  return profileWith(req, fitModel(req, use, priors, precisions), use);
+  return profileWith(req, fitModel(req, use, priors, checkAll(req)), use);
 }
 
 const median = (values: readonly number[]): number => {
@@ -269,15 +312,21 @@ const entry = (m: PreparedMeasurement, predictedS: number): FitEntry => ({
 
 /** Calibrates, predicts every measurement, and predicts each from a calibration without it (for the band). */
 export function calibrate(req: CalibrationRequest, priors: CalibrationPriors = builtinPriors()): CalibrationReport {
-  const precisions = checkMeasurements(req);
+  const checked = checkAll(req);
   const all = req.measurements.map((_, i) => i);
   const n = all.length;
+  const { leaveOneOutS: closedForm, ...latency } = fitModel(req, all, priors, checked, n > EXACT_LEAVE_ONE_OUT_MAX);
   const leaveOneOut: FitEntry[] = [];
   if (n >= 2) {
     for (const i of all) {
+      const approximate = closedForm?.[i];
+      if (approximate !== undefined && approximate !== null) {
+        leaveOneOut.push(entry(req.measurements[i], approximate));
+        continue;
+      }
       const rest = all.filter((j) => j !== i);
-      const profile = profileWith(req, fitModel(req, rest, priors, precisions), rest);
-      leaveOneOut.push(entry(req.measurements[i], predictMeasurement(profile, req.measurements[i])));
+      const { leaveOneOutS: _none, ...without } = fitModel(req, rest, priors, checked);
+      leaveOneOut.push(entry(req.measurements[i], predictMeasurement(profileWith(req, without, rest), req.measurements[i])));
     }
   }
   // The public-data error of calibrations like this one: from one measurement, or from several (three).
@@ -286,11 +335,10 @@ export function calibrate(req: CalibrationRequest, priors: CalibrationPriors = b
     n === 1 ? (named?.oneShotLogSd ?? priors.populationOneShotLogSd) : (named?.calibratedLogSd ?? priors.populationLogSd);
   const squares = leaveOneOut.reduce((s, e) => s + Math.log(1 + e.error) ** 2, 0);
   const logSd = Math.sqrt((squares + BAND_PRIOR_WEIGHT * publicLogSd * publicLogSd) / (leaveOneOut.length + BAND_PRIOR_WEIGHT));
-  const latency = fitModel(req, all, priors, precisions);
   latency.band = bandFromLogSd(
     logSd,
     n >= 2
-      ? `leave-one-out of this calibration (${n} measurements, RMS log error ` +
+      ? `leave-one-out${n > EXACT_LEAVE_ONE_OUT_MAX ? ' (closed form)' : ''} of this calibration (${n} measurements, RMS log error ` +
           `${Math.sqrt(squares / n).toFixed(3)}), weighted with the public-data figure ${publicLogSd.toFixed(3)} as ` +
           `${BAND_PRIOR_WEIGHT} measurements`
       : `one measurement: the error calibrations show on the MLPerf Tiny data (log sd ${publicLogSd.toFixed(3)})`,

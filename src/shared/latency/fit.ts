@@ -72,6 +72,13 @@ function rowGradient(row: FitRow, theta: readonly number[], grad: number[]): num
   return total;
 }
 
+/** ∂ log f / ∂θ of a row at θ, as a new array (f: the row's predicted seconds). */
+export function rowLogGradient(row: FitRow, theta: readonly number[]): number[] {
+  const grad = new Array<number>(theta.length).fill(0);
+  rowGradient(row, theta, grad);
+  return grad;
+}
+
 export interface FitOptions {
   /** Standard deviation of a measurement's log error (0.05 ≈ 5 %). */
   sigma: number;

@@ -8,6 +8,9 @@ import type { Measurement } from './calibrate';
 
 export const MEASUREMENTS_FORMAT = 'frontier-measurements';
 
+/** The most measurements one calibration takes, as the app's `devices.calibrate` allows (about a second's work). */
+export const MAX_CALIBRATION_MEASUREMENTS = 1000;
+
 export interface MeasurementsFile {
   /** A built-in device id or a device file path (relative to the measurements file). */
   device: string;
@@ -46,6 +49,12 @@ export function parseMeasurementsFile(json: unknown, source: string): Measuremen
   }
   if (!Array.isArray(j.measurements) || j.measurements.length === 0) {
     fail(`measurements must be a list of at least one measurement, got ${show(j.measurements)}`);
+  }
+  if ((j.measurements as unknown[]).length > MAX_CALIBRATION_MEASUREMENTS) {
+    fail(
+      `${(j.measurements as unknown[]).length.toLocaleString('en-US')} measurements, more than the limit of ` +
+        `${MAX_CALIBRATION_MEASUREMENTS.toLocaleString('en-US')} a calibration takes (the band's leave-one-out fits them all)`,
+    );
   }
   out.measurements = (j.measurements as unknown[]).map((m, i) => {
     const at = `measurements[${i}]`;

@@ -5,7 +5,7 @@
 // prior explains it equally well and the weights stay the prior weights; with more, the stacks that explain the
 // ratios between the measurements take over. The scale is then set on the averaged shape.
 import { cholesky, logDetFromCholesky } from './linalg';
-import { fitMap, predictRow, type FitRow } from './fit';
+import { fitMap, predictRow, type FitResult, type FitRow } from './fit';
 import { SCALE } from './params';
 import { gaussianPrior, MEASUREMENT_SIGMA, type ShapePrior } from './prior';
 
@@ -19,6 +19,9 @@ export interface PriorComponent {
 
 export interface AveragedFit {
   theta: number[];
+  /** The weighted average of the components' θ before the scale was set again, and each component's fit. */
+  averaged: number[];
+  components: { weight: number; fit: FitResult }[];
   /** Posterior weight of each component, largest first. */
   weights: { id: string; weight: number }[];
 }
@@ -35,13 +38,14 @@ export function averagedFit(
     // The shape block's log det: the flat scale and the shared offsets are the same for every component.
     const shapeFactor = cholesky(prior.precision.slice(1, 6).map((r) => r.slice(1, 6))) as number[][];
     const logEvidence = -0.5 * result.objective - 0.5 * result.logDetPosterior + 0.5 * logDetFromCholesky(shapeFactor) + Math.log(c.weight);
-    return { id: c.id, theta: result.theta, logEvidence };
+    return { id: c.id, theta: result.theta, logEvidence, result };
   });
   const best = Math.max(...fits.map((f) => f.logEvidence));
   const raw = fits.map((f) => Math.exp(f.logEvidence - best));
   const total = raw.reduce((s, w) => s + w, 0);
   const weights = raw.map((w) => w / total);
   const theta = fits[0].theta.map((_, k) => fits.reduce((s, f, i) => s + weights[i] * f.theta[k], 0));
+  const averaged = theta.slice();
   // Averaging log-parameters of differently shaped fits shifts the overall level; the scale is set again on the
   // averaged shape (the flat scale's MAP: zero mean log residual), so one measurement is reproduced exactly.
   let shift = 0;
@@ -49,6 +53,8 @@ export function averagedFit(
   theta[SCALE] += shift / rows.length;
   return {
     theta,
+    averaged,
+    components: fits.map((f, i) => ({ weight: weights[i], fit: f.result })),
     weights: fits.map((f, i) => ({ id: f.id, weight: weights[i] })).sort((a, b) => b.weight - a.weight),
   };
 }

@@ -3,7 +3,7 @@
 import { basename } from 'node:path';
 import { UsageError } from '../../shared/cli/valueList';
 import { MAX_JSON_DEPTH, nestingExceededAt, nestingMessage } from '../../shared/json';
-import { FileReadError, MAX_SETTINGS_FILE_BYTES, readRegularFile } from './regularFile';
+import { FileReadError, MAX_SETTINGS_FILE_BYTES, readRegularFile } from './readFile';
 
 /** JSON text → value, or a UsageError naming `source` (nesting checked first). */
 export function parseJsonText(text: string, source: string): unknown {
