@@ -155,8 +155,8 @@ describe('files that cannot be read are refused, naming the file and the problem
     const fifo = join(dir, 'pipe.npy');
     execFileSync('mkfifo', [fifo]);
     expect(reason(() => openNpyFile(fifo))).toBe(`${fifo}: it is a pipe (FIFO), not a regular file`);
-    expect(reason(() => writeNpyFile(fifo, { dtype: 'int8', shape: [1], data: new Int8Array(1) }))).toBe(
-      `${fifo}: it is a pipe (FIFO), not a regular file; nothing was written`,
+    expect(() => writeNpyFile(fifo, { dtype: 'int8', shape: [1], data: new Int8Array(1) }, OUT)).toThrow(
+      `--out ${fifo}: it is a pipe (FIFO); Frontier writes regular files only`,
     );
   });
 
@@ -179,11 +179,14 @@ describe('files that cannot be read are refused, naming the file and the problem
   });
 });
 
+/** Through the guarded writer, replacing what is there (no database to protect here). */
+const OUT = { databases: [], force: true };
+
 describe('writeNpyFile', () => {
   it('writes byte for byte what numpy writes, and replaces a file already there', () => {
     const path = join(dir, 'out.npy');
     for (const name of ['samples_10x4x4x1_float32.npy', 'c_float16.npy', 'c_bool.npy', 'c_int64.npy', 'empty_0x5_bool.npy', 'scalar_float64.npy']) {
-      writeNpyFile(path, parseNpy(fixture(name), name));
+      writeNpyFile(path, parseNpy(fixture(name), name), OUT);
       expect(new Uint8Array(readFileSync(path))).toEqual(fixture(name));
     }
     expect(readdirSync(dir).filter((n) => n.endsWith('.tmp'))).toEqual([]);
@@ -193,11 +196,11 @@ describe('writeNpyFile', () => {
     const sub = join(dir, 'sub');
     mkdirSync(sub);
     const array: NpyArray = { dtype: 'int8', shape: [2], data: new Int8Array(2) };
-    expect(reason(() => writeNpyFile(sub, array))).toBe(`${sub}: it is a directory, not a regular file; nothing was written`);
-    expect(() => writeNpyFile(join(dir, 'bad.npy'), { dtype: 'int8', shape: [3], data: new Int8Array(2) })).toThrow(
+    expect(() => writeNpyFile(sub, array, OUT)).toThrow(`--out ${sub}: it is a directory; Frontier writes regular files only`);
+    expect(() => writeNpyFile(join(dir, 'bad.npy'), { dtype: 'int8', shape: [3], data: new Int8Array(2) }, OUT)).toThrow(
       'writeNpy: shape (3,) holds 3 values, the data has 2',
     );
-    expect(() => writeNpyFile(join(dir, 'missing', 'x.npy'), array)).toThrow(
+    expect(() => writeNpyFile(join(dir, 'missing', 'x.npy'), array, OUT)).toThrow(
       `cannot write ${join(dir, 'missing', 'x.npy')}: its directory ${join(dir, 'missing')} does not exist`,
     );
     expect(readdirSync(dir).filter((n) => n.endsWith('.tmp') || n === 'bad.npy')).toEqual([]);

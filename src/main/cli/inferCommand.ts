@@ -5,8 +5,9 @@ import type { NpyArray } from '../../shared/engine/npy';
 import { readNpyFile, writeNpyFile } from '../engine/npyFile';
 import { inferModel, type InputArrays } from '../engine/infer';
 import { loadRunnableModel } from '../engine/load';
-import { readRegularFile } from '../services/regularFile';
-import { checkExportTarget } from '../services/exportTarget';
+import { readRegularFile } from '../files/readFile';
+import { checkOutputTarget } from '../files/writeFile';
+import { protectedDatabases } from '../store/paths';
 import { readAnalysisFlags, ANALYSIS_FLAGS } from './analysisFlags';
 import { choiceFlag, parseArgs } from './args';
 import { singleValues } from './singleValues';
@@ -71,7 +72,8 @@ export async function inferCommand(argv: string[], io: Io): Promise<number> {
     recalibrate: args.bools.has('recalibrate'),
   };
   // Targets are checked before the run, so that a refused one costs nothing.
-  for (const out of outs) checkExportTarget(out.file, { database: null, force });
+  const written = { databases: protectedDatabases(), force };
+  for (const out of outs) checkOutputTarget(out.file, written);
   const model = await loadRunnableModel(args.positionals[0], flags.importOptions);
   const arrays: InputArrays = inputs.map(named).map(({ name, file }) => ({ name, file, array: readSamples(file) }));
   const calibrationFile = args.strings.get('calibration-data');
@@ -83,12 +85,12 @@ export async function inferCommand(argv: string[], io: Io): Promise<number> {
     if (result.outputs.length !== 1) {
       throw new UsageError(`the model has ${result.outputs.length} outputs (${result.outputs.map((o) => o.layer).join(', ')}): give --out NAME=Y.npy for each`);
     }
-    writeNpyFile(outs[0].file, result.outputs[0].array);
+    writeNpyFile(outs[0].file, result.outputs[0].array, written);
   } else {
     for (const out of outs) {
       const array = out.name === undefined ? undefined : byName.get(out.name);
       if (!array) throw new UsageError(`--out ${out.name ?? out.file}: name one of the model's outputs (${[...byName.keys()].join(', ')}) as NAME=Y.npy`);
-      writeNpyFile(out.file, array);
+      writeNpyFile(out.file, array, written);
     }
   }
   const first = result.outputs[0].array;

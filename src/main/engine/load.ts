@@ -6,10 +6,10 @@ import { ModelError, type ModelGraph } from '../../shared/model/types';
 import { findPreset } from '../../shared/presets';
 import { loadModelFile, MAX_MODEL_FILE_BYTES } from '../import/loadModelFile';
 import { isTflite } from '../import/tflite/reader';
-import { readRegularFileHead } from '../services/regularFile';
+import { readRegularFileHead } from '../files/readFile';
 import { readModelWeights } from './weights';
 import { readTfliteModel } from './weights/tflite';
-import { readRegularFile } from '../services/regularFile';
+import { readRegularFile } from '../files/readFile';
 
 export interface RunnableModel {
   graph: ModelGraph;

@@ -5,7 +5,7 @@
 //
 // All of the engine's .npy/.npz file access is here, in one place, so that reading can move onto the project's
 // shared guarded reader when there is one; writing already goes through its atomic writer.
-import { closeSync, constants, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
 import {
   NpyError,
   checkNpyArray,
@@ -19,7 +19,7 @@ import {
   type NpyHeader,
 } from '../../shared/engine/npy';
 import { parseNpz, type ParseNpzOptions } from '../../shared/engine/npz';
-import { writeFileAtomic } from '../services/atomicWrite';
+import { writeOutputFile, type OutputOptions } from '../files/writeFile';
 
 /** The most one read may bring into memory when the caller gives no limit: 1 GiB. */
 export const MAX_NPY_READ_BYTES = 1024 * 1024 * 1024;
@@ -254,17 +254,11 @@ export function readNpzFile(path: string, options: ReadNpzOptions = {}): Record<
  * itself, through the project's atomic writer: the file appears whole or not at all, and a failure names the file.
  * A directory, FIFO or device at `path` is refused first (a FIFO would block the write).
  */
-export function writeNpyFile(path: string, array: NpyArray): void {
+export function writeNpyFile(path: string, array: NpyArray, options: OutputOptions): void {
   checkNpyArray(array);
-  try {
-    const stat = statSync(path, { throwIfNoEntry: false });
-    if (stat && !stat.isFile()) throw new NpyError(path, `it is ${kindOf(stat)}, not a regular file; nothing was written`);
-  } catch (error) {
-    throw fsError(path, error);
-  }
   const asBuffer = (bytes: Uint8Array): Buffer => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length); // a view, not a copy
-  writeFileAtomic(path, (function* () {
+  writeOutputFile(path, (function* () {
     yield asBuffer(npyHeaderBytes(array.dtype, array.shape));
     for (const chunk of npyDataChunks(array, 16 * 1024 * 1024)) yield asBuffer(chunk);
-  })());
+  })(), options);
 }

@@ -9,7 +9,7 @@ import { isZip } from '../../import/kerasArchive';
 import { MAX_JSON_MODEL_BYTES, MAX_MODEL_FILE_BYTES } from '../../import/loadModelFile';
 import { looksLikeOnnx } from '../../import/onnx';
 import { isTflite } from '../../import/tflite';
-import { FileReadError, readRegularFile, readRegularFileHead } from '../../services/regularFile';
+import { FileReadError, readRegularFile, readRegularFileHead } from '../../files/readFile';
 import { readKerasArchiveWeights } from './kerasArchive';
 import { readKerasH5Weights } from './kerasH5';
 import { readTfjsWeights } from './tfjs';

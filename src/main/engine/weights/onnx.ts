@@ -24,7 +24,7 @@ import type { Constant, ConstantOperand, Converter, LayerWeights as Sources, Qua
 import { onnxShape } from '../../import/onnx/layout';
 import { onnx } from '../../import/onnx/proto';
 import { MAX_MODEL_FILE_BYTES } from '../../import/loadModelFile';
-import { readRegularFile } from '../../services/regularFile';
+import { readRegularFile } from '../../files/readFile';
 import { shiftOf, TensorReader } from './onnxTensors';
 
 export interface OnnxWeightOptions {
