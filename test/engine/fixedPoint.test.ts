@@ -10,7 +10,9 @@ import {
   multiplyByQuantizedMultiplier,
   quantizeMultiplier,
   rdbp,
+  logisticTableInt8,
   softmaxInt8Row,
+  tanhTableInt8,
   softmaxParams,
   srdhm,
 } from '../../src/shared/engine/fixedPoint';
@@ -51,6 +53,24 @@ describe("TFLM's fixed-point primitives", () => {
     const uniform = softmaxInt8Row([7, 7, 7, 7], softmaxParams(0.1));
     expect(new Set(uniform).size).toBe(1);
   });
+});
+
+describe('element-wise int8 tables (LOGISTIC, TANH) follow the functions they compute', () => {
+  for (const q of [{ scale: 0.05, zeroPoint: 0 }, { scale: 0.1, zeroPoint: -20 }, { scale: 0.0123, zeroPoint: 77 }]) {
+    it(`input scale ${q.scale}, zero point ${q.zeroPoint}: monotonic, within one code of the real function`, () => {
+      const logistic = logisticTableInt8(q);
+      const tanh = tanhTableInt8(q);
+      for (let k = 0; k < 256; k++) {
+        const x = q.scale * (k - 128 - q.zeroPoint);
+        expect(Math.abs(logistic[k] - Math.min(127, Math.round(256 / (1 + Math.exp(-x))) - 128))).toBeLessThanOrEqual(1);
+        expect(Math.abs(tanh[k] - Math.max(-128, Math.min(127, Math.round(128 * Math.tanh(x)))))).toBeLessThanOrEqual(1);
+        if (k > 0) {
+          expect(logistic[k]).toBeGreaterThanOrEqual(logistic[k - 1]);
+          expect(tanh[k]).toBeGreaterThanOrEqual(tanh[k - 1]);
+        }
+      }
+    });
+  }
 });
 
 describe('the requantization graph equals TFLM, value for value', () => {

@@ -240,11 +240,13 @@ function logisticFixed(a: number, integerBits: number): number {
   return positive ? onPositive : INT32_MAX - onPositive;
 }
 
-/** TFLM's int8 LOGISTIC (output scale 1/256, zero point −128) for every input code. */
-export function logisticTableInt8(input: { scale: number; zeroPoint: number }): number[] {
+/**
+ * The input rescaling TFLM's int8 LOGISTIC and TANH share (Prepare): to Q4.27 by a multiplier taken from frexp
+ * directly, and the radius beyond which the output saturates.
+ */
+function q4Input(scale: number): { multiplier: number; shift: number; radius: number } {
   const inputIntegerBits = 4;
-  const real = Math.fround(input.scale) * 2 ** (31 - inputIntegerBits);
-  // TFLM takes frexp directly here (no renormalisation of a rounded-up significand).
+  const real = Math.fround(scale) * 2 ** (31 - inputIntegerBits);
   let shift = Math.floor(Math.log2(real)) + 1;
   let q = real / 2 ** shift;
   while (q >= 1) {
@@ -257,12 +259,51 @@ export function logisticTableInt8(input: { scale: number; zeroPoint: number }): 
   }
   const multiplier = roundHalfAway(q * 2 ** 31);
   const radius = Math.floor(((2 ** inputIntegerBits - 1) * 2 ** (31 - inputIntegerBits)) / 2 ** shift);
+  return { multiplier, shift, radius };
+}
+
+/** TFLM's int8 LOGISTIC (output scale 1/256, zero point −128) for every input code. */
+export function logisticTableInt8(input: { scale: number; zeroPoint: number }): number[] {
+  const { multiplier, shift, radius } = q4Input(input.scale);
   return Array.from({ length: 256 }, (_, k) => {
     const x = k - 128 - input.zeroPoint;
     if (x <= -radius) return -128;
     if (x >= radius) return 127;
     const inQ4 = multiplyByQuantizedMultiplier(x, multiplier, shift);
-    const out = rdbp(logisticFixed(inQ4, inputIntegerBits), 31 - 8);
+    const out = rdbp(logisticFixed(inQ4, 4), 31 - 8);
     return Math.max(-128, Math.min(127, out - 128));
+  });
+}
+
+/** gemmlowp's one_minus_x_over_one_plus_x_for_x_in_0_1 on a raw Q0.31 value. */
+function oneMinusXOverOnePlusX(a: number): number {
+  const sum = a + INT32_MAX;
+  const halfDenominator = Math.trunc((sum + (sum >= 0 ? 1 : -1)) / 2);
+  let x = 1515870810 + srdhm(halfDenominator, -1010580540);
+  for (let i = 0; i < 3; i++) {
+    const oneMinus = (1 << 29) - srdhm(halfDenominator, x);
+    x = x + srmpot(srdhm(x, oneMinus), 2);
+  }
+  return srmpot(x - (1 << 29), 2);
+}
+
+/** gemmlowp's tanh on a raw value with 4 integer bits; result raw Q0.31. */
+function tanhFixed(a: number): number {
+  if (a === 0) return 0;
+  const n = a < 0 ? a : -a;
+  // neg_tanh_on_negative_values: ExactMulByPot<1> reinterprets the raw value with 5 integer bits.
+  const t = oneMinusXOverOnePlusX(expOnNegativeValues(n, 5));
+  return a < 0 ? -t : t;
+}
+
+/** TFLM's int8 TANH (output scale 1/128, zero point 0) for every input code. */
+export function tanhTableInt8(input: { scale: number; zeroPoint: number }): number[] {
+  const { multiplier, shift, radius } = q4Input(input.scale);
+  return Array.from({ length: 256 }, (_, k) => {
+    const x = k - 128 - input.zeroPoint;
+    if (x <= -radius) return -128;
+    if (x >= radius) return 127;
+    const inQ4 = multiplyByQuantizedMultiplier(x, multiplier, shift);
+    return Math.max(-128, Math.min(127, rdbp(tanhFixed(inQ4), 31 - 7)));
   });
 }

@@ -12,6 +12,7 @@ import {
   logisticTableInt8,
   quantizeMultiplier,
   reluTableInt8,
+  tanhTableInt8,
   rdbp,
   softmaxExpTable,
   softmaxParams,
@@ -312,6 +313,11 @@ class Int8Lowering {
         this.fail(layer.name, `an int8 logistic writes scale 1/256 and zero point −128 (TFLM refuses others); this one has ${out.scale}, ${out.zeroPoint}`);
       }
       table = logisticTableInt8(x.q);
+    } else if (layer.activation === 'tanh') {
+      if (out.zeroPoint !== 0 || f32(out.scale) !== 1 / 128) {
+        this.fail(layer.name, `an int8 tanh writes scale 1/128 and zero point 0 (TFLM refuses others); this one has ${out.scale}, ${out.zeroPoint}`);
+      }
+      table = tanhTableInt8(x.q);
     } else if (layer.activation === 'relu' || layer.activation === 'relu6') {
       table = reluTableInt8(layer.activation, x.q, out);
     } else {
