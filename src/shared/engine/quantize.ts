@@ -2,7 +2,8 @@
 // (int8: −127…127, scale = max|w| ÷ 127; int4: −7…7, scale = max|w| ÷ 7), biases int32 at s_input · s_weight,
 // activations per tensor, asymmetric int8 from the calibration range widened to include 0, and the fixed scales
 // TFLM requires: pooling, reshape and concatenation keep their input's; softmax and logistic write 1/256 and −128,
-// tanh 1/128 and 0. BatchNormalization is folded into the layer before it first (as deployed).
+// tanh 1/128 and 0; a concatenation takes the union of its inputs' ranges. BatchNormalization is folded into the layer
+// before it first (as deployed).
 import { roundHalfAway } from './fixedPoint';
 import { realValues } from './tensorOps';
 import { deployPlan, type DeployPlan } from '../model/deploy';
@@ -116,11 +117,10 @@ export function quantizeModel(
     } else if (KEEPS_INPUT_SCALE.has(layer.type) && inputOwner !== undefined) {
       activations[layer.name] = activations[inputOwner];
     } else if (layer.type === 'Concatenate') {
-      // One scale for the inputs and the output: the union of their ranges (TFLM copies without rescaling).
+      // The union of the inputs' ranges; an input quantized otherwise is rescaled into it (TFLite's converter
+      // inserts a QUANTIZE there, as TFLM copies concatenated values without rescaling).
       const union = op.inputs.concat(layer.name).map((o) => ranges[o]).filter(Boolean);
-      const q = activationQuantization(Math.min(...union.map((r) => r.min)), Math.max(...union.map((r) => r.max)));
-      activations[layer.name] = q;
-      for (const o of op.inputs) activations[o] = q;
+      activations[layer.name] = activationQuantization(Math.min(...union.map((r) => r.min)), Math.max(...union.map((r) => r.max)));
     } else {
       activations[layer.name] = range(layer.name);
     }

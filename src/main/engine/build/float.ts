@@ -280,7 +280,8 @@ class FloatLowering {
       }
       case 'Concatenate': {
         const parts = layer.inputs.map((_, i) => this.read(layer, i).name);
-        const axis = rank === 3 ? [2, 3, 1][layer.axis] : layer.axis + 1;
+        const frontierAxis = layer.axis < 0 ? layer.axis + rank : layer.axis;
+        const axis = rank === 3 ? [2, 3, 1][frontierAxis] : frontierAxis + 1;
         return this.node('Concat', parts, name, { axis: attr.int(axis) });
       }
       case 'Cast':

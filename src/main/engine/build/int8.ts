@@ -7,10 +7,13 @@
 // onnxruntime's uint8 × uint8 integer convolutions are more than twice as fast as its int8 ones. The model's inputs
 // and outputs stay int8.
 import type { ActivationQuantization, LayerWeights, ModelWeights, WeightTensor } from '../../../shared/engine/weights';
+import { activationQuantization } from '../../../shared/engine/quantize';
 import {
   activationRangeInt8,
   logisticTableInt8,
+  multiplyByQuantizedMultiplier,
   quantizeMultiplier,
+  roundHalfAway,
   reluTableInt8,
   tanhTableInt8,
   rdbp,
@@ -36,6 +39,13 @@ export interface IoTensor {
   quantization?: ActivationQuantization;
   /** A calibration probe: a layer's value in the graph's internal layout, not a model output. */
   probe?: boolean;
+}
+
+/** An int8 operand as centred int64 values (q − z); a constant's values are also known here. */
+interface Operand {
+  value: string;
+  q: ActivationQuantization;
+  constant?: { values: number[]; dims: number[] };
 }
 
 export interface BuiltGraph {
@@ -330,14 +340,10 @@ class Int8Lowering {
 
   /** TFLM's int8 MUL: (x₁ − z₁)(x₂ − z₂) rescaled by s₁s₂ / s_out. */
   private multiply(op: DeployedOp, layer: Extract<Layer, { type: 'Multiply' }>): string {
-    if (layer.inputs.length !== 2 || layer.constantOperand) this.fail(layer.name, 'an int8 Multiply of other than two layer inputs is not supported yet');
-    const a = this.read(layer, 0);
-    const c = this.read(layer, 1);
+    const { a, c } = this.operands(layer);
     const out = this.quant(layer.name);
-    const ops = this.ops;
-    const centred = (t: { name: string; q: ActivationQuantization }): string => ops.sub(ops.cast(t.name, DT.INT64), ops.constant([t.q.zeroPoint + 128]));
     const m = quantizeMultiplier((f32(a.q.scale) * f32(c.q.scale)) / f32(out.scale));
-    return this.requantize(ops.mul(centred(a), centred(c)), [m.multiplier], [m.shift], out, op.activation);
+    return this.requantize(this.ops.mul(a.value, c.value), [m.multiplier], [m.shift], out, op.activation);
   }
 
   /** TFLM's int8 MEAN over height and width: an integer sum, then a multiplier that also divides by the count. */
@@ -401,11 +407,61 @@ class Int8Lowering {
     return ops.cast(ops.mul(inside, ops.clip(unsat, 0, 255)), DT.UINT8, 'q');
   }
 
+  /**
+   * The two int8 operands of an element-wise layer: its inputs, or its input and its constant (TFLite's
+   * `ADD(x, const)`), the constant's centred codes (q − z) as an int64 constant shaped to broadcast in the graph's
+   * layout. A float constant is quantized per tensor as TFLite's converter quantizes constants (its range with 0).
+   */
+  private operands(layer: Extract<Layer, { type: 'Add' | 'Multiply' }>): { a: Operand; c: Operand } {
+    const a = this.centred(this.read(layer, 0));
+    if (!layer.constantOperand) {
+      if (layer.inputs.length !== 2) this.fail(layer.name, `an int8 ${layer.type} of ${layer.inputs.length} inputs is not supported yet`);
+      return { a, c: this.centred(this.read(layer, 1)) };
+    }
+    const t = this.weights.layers[layer.name]?.constant;
+    if (!t || layer.inputs.length !== 1) this.fail(layer.name, 'its constant operand is missing');
+    let codes: number[];
+    let q: ActivationQuantization;
+    if (t.data instanceof Int8Array && t.quantization && t.quantization.scale.length === 1) {
+      codes = Array.from(t.data);
+      q = { scale: t.quantization.scale[0], zeroPoint: t.quantization.zeroPoint[0] };
+    } else if (t.data instanceof Float32Array) {
+      let min = 0;
+      let max = 0;
+      for (const v of t.data) {
+        min = Math.min(min, v);
+        max = Math.max(max, v);
+      }
+      q = activationQuantization(min, max);
+      codes = Array.from(t.data, (v) => Math.max(-128, Math.min(127, roundHalfAway(Math.fround(v / Math.fround(q.scale))) + q.zeroPoint)));
+    } else {
+      return this.fail(layer.name, 'its constant operand is neither float nor int8 with one scale');
+    }
+    const centred = codes.map((v) => v - q.zeroPoint);
+    const outShape = this.shapes.get(layer.name) as number[];
+    let dims = t.shape;
+    let values = centred;
+    if (isImage(outShape)) {
+      const channels = t.shape[t.shape.length - 1];
+      if (centred.length === channels) dims = [channels, 1, 1];
+      else if (t.shape.length === 3) {
+        // H×W×C → C×H×W
+        const [H, W, C] = t.shape;
+        values = new Array<number>(centred.length);
+        for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) for (let c = 0; c < C; c++) values[(c * H + y) * W + x] = centred[(y * W + x) * C + c];
+        dims = [C, H, W];
+      } else this.fail(layer.name, `its constant of shape [${t.shape.join(', ')}] does not broadcast over the image`);
+    }
+    return { a, c: { value: this.ops.constant(values, dims, `${layer.name}.constant`), q, constant: { values, dims } } };
+  }
+
+  private centred(t: { name: string; q: ActivationQuantization }): Operand {
+    return { value: this.ops.sub(this.ops.cast(t.name, DT.INT64), this.ops.constant([t.q.zeroPoint + 128])), q: t.q };
+  }
+
   /** TFLM's int8 ADD: both inputs rescaled to a common scale with 20 bits of headroom, summed, requantized. */
   private add(op: DeployedOp, layer: Extract<Layer, { type: 'Add' }>): string {
-    if (layer.inputs.length !== 2 || layer.constantOperand) this.fail(layer.name, 'an int8 Add of other than two layer inputs is not supported yet');
-    const a = this.read(layer, 0);
-    const c = this.read(layer, 1);
+    const { a, c } = this.operands(layer);
     const out = this.quant(layer.name);
     const leftShift = 20;
     const twiceMax = 2 * Math.max(f32(a.q.scale), f32(c.q.scale));
@@ -413,26 +469,28 @@ class Int8Lowering {
     const m2 = quantizeMultiplier(f32(c.q.scale) / twiceMax);
     const mo = quantizeMultiplier(twiceMax / (2 ** leftShift * f32(out.scale)));
     const ops = this.ops;
-    const scaled = (t: { name: string; q: ActivationQuantization }, m: { multiplier: number; shift: number }): string => {
-      const centred = ops.sub(ops.cast(t.name, DT.INT64), ops.constant([t.q.zeroPoint + 128]));
-      // MultiplyByQuantizedMultiplierSmallerThanOneExp: the multiplier is below one, so its shift is ≤ 0.
-      return ops.rdbpConst(ops.srdhm(ops.mul(centred, ops.constant([2 ** leftShift])), ops.constant([m.multiplier])), [-m.shift]);
-    };
+    // MultiplyByQuantizedMultiplierSmallerThanOneExp: the multiplier is below one, so its shift is ≤ 0.
+    const scaled = (t: Operand, m: { multiplier: number; shift: number }): string =>
+      t.constant
+        ? ops.constant(t.constant.values.map((v) => multiplyByQuantizedMultiplier(v * 2 ** leftShift, m.multiplier, m.shift)), t.constant.dims, 'scaled')
+        : ops.rdbpConst(ops.srdhm(ops.mul(t.value, ops.constant([2 ** leftShift])), ops.constant([m.multiplier])), [-m.shift]);
     const sum = ops.add(scaled(a, m1), scaled(c, m2));
     return this.requantize(sum, [mo.multiplier], [mo.shift], out, op.activation);
   }
 
+  /** Concatenation copies codes; an input quantized otherwise is first rescaled as TFLM's QUANTIZE (int8 → int8) does. */
   private concatenate(layer: Extract<Layer, { type: 'Concatenate' }>): string {
-    const parts = layer.inputs.map((_, i) => this.read(layer, i));
     const out = this.quant(layer.name);
-    for (const p of parts) {
-      if (f32(p.q.scale) !== f32(out.scale) || p.q.zeroPoint !== out.zeroPoint) {
-        this.fail(layer.name, 'its inputs and output must share one scale and zero point in an int8 model (as TFLite writes them)');
-      }
-    }
+    const parts = layer.inputs.map((_, i) => {
+      const p = this.read(layer, i);
+      if (f32(p.q.scale) === f32(out.scale) && p.q.zeroPoint === out.zeroPoint) return p.name;
+      const m = quantizeMultiplier(f32(p.q.scale) / f32(out.scale));
+      return this.requantize(this.centred(p).value, [m.multiplier], [m.shift], out, 'linear');
+    });
     const rank = (this.shapes.get(layer.name) as number[]).length;
-    const axis = rank === 3 ? [2, 3, 1][layer.axis] : layer.axis + 1;
-    return this.b.node('Concat', parts.map((p) => p.name), [this.b.fresh(`${layer.name}/concat`)], { axis: attr.int(axis) });
+    const frontierAxis = layer.axis < 0 ? layer.axis + rank : layer.axis;
+    const axis = rank === 3 ? [2, 3, 1][frontierAxis] : frontierAxis + 1;
+    return this.b.node('Concat', parts, [this.b.fresh(`${layer.name}/concat`)], { axis: attr.int(axis) });
   }
 
   private pad(layer: Extract<Layer, { type: 'ZeroPadding2D' }>): string {
