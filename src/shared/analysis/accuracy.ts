@@ -148,7 +148,7 @@ export function calibrationCurves(points: { precision: string; macsFraction: num
         const a = blocks[blocks.length - 1];
         a.y = (a.y * a.w + b.y * b.w) / (a.w + b.w);
         a.w += b.w;
-        a.xs.push(...b.xs);
+        for (const x of b.xs) a.xs.push(x);
       }
     }
     curves.set(
