@@ -1,6 +1,7 @@
 // THE contract between the UI and the services: every method and event, declared once. Electron IPC, the web host
 // and the renderer's clients are thin transports over it; each input is parsed by its schema before a handler runs.
 import type { AccuracyModel } from './analysis/accuracy';
+import { MAX_TIME_S } from './physicalBounds';
 import type { AnalysisReport } from './analysis/analyze';
 import type { BiasMode } from './analysis/evaluate';
 import type { MemoryModel } from './analysis/memory';
@@ -343,7 +344,7 @@ export const PARAMS: { [M in Method]: Schema<Params<M>> } = {
         channels: v.optional(v.record(v.number({ integer: true, min: 1 }), { max: 10_000 })),
         prune: v.optional(v.record(v.number({ min: 0, max: 0.999999 }), { max: 10_000 })),
         precision,
-        latencyS: v.number({ min: 0, exclusiveMin: true }),
+        latencyS: v.number({ min: 0, exclusiveMin: true, max: MAX_TIME_S }),
       }),
       { max: 1000 },
     ),
