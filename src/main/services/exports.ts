@@ -1,6 +1,7 @@
 // Exports of a stored session: the chosen configurations as deployable JSON (edited model graph, device, figures),
 // every stored result as CSV (streamed in chunks, so a million rows never form one string), and the whole session
 // as a bundle that `importBundle` turns back into an equal session in another database.
+import { sessionNameProblem } from '../../shared/sessionName';
 import { FRONTIER_VERSION, OUTPUT_SCHEMA_VERSION } from '../../shared/analysis/analyze';
 import { UsageError } from '../../shared/cli/valueList';
 import { deviceProfileToJson, parseDeviceProfile } from '../../shared/deviceProfile';
@@ -536,7 +537,9 @@ const show = (v: unknown): string => {
   return text === undefined ? String(v) : text.length > 60 ? `${text.slice(0, 57)}…` : text;
 };
 const bad = (field: string, problem: string, value: unknown): UsageError =>
-  new UsageError(`bundle: ${field} ${problem}, got ${show(value)}`);
+  value === undefined
+    ? new UsageError(`bundle: ${field} is missing; it ${problem}`)
+    : new UsageError(`bundle: ${field} ${problem}, got ${show(value)}`);
 
 const FIGURE_FIELDS = ['params', 'paramBytes', 'peakActivationBytes', 'totalBytes', 'sramBytes', 'macs'] as const;
 const NULLABLE_FIELDS = ['latencyS', 'accuracy'] as const;
@@ -570,6 +573,8 @@ function checkBundle(json: unknown, options: ImportOptions): CheckedBundle {
   const name = (options.name ?? (typeof s.name === 'string' ? s.name : '')).trim();
   if (options.name !== undefined && name === '') throw new UsageError('import: --name is empty');
   if (name === '') throw bad('session.name', 'must be a non-empty name', s.name);
+  const problem = sessionNameProblem(name);
+  if (problem) throw new UsageError(options.name !== undefined ? `import: --name: the session name ${problem}` : `bundle: session.name ${problem}`);
   let status: Exclude<SessionStatus, 'running'> = 'complete';
   if (s.status !== undefined && s.status !== null) {
     if (!SESSION_STATUSES.includes(s.status as SessionStatus)) {
