@@ -242,6 +242,7 @@ describe('exports of the exam sweep', async () => {
       [(b) => ({ ...b, devices: [{ ...b.devices[0], sramBytes: -1 }] }), /devices\[0\]/],
       [(b) => ({ ...b, model: { ...b.model, layers: 'none' } }), /model/],
       [(b) => ({ ...b, messages: [[99, 'boom']] }), /messages\[0\] names a configuration that is not in results\.idx/],
+      [(b) => ({ ...b, results: undefined }), /^bundle: results is missing; it must be an object of columns$/],
       // Absurd figures: refused, never stored (a share of 700 %, a negative time, 2^60 parameters, 1.5 MACs).
       [(b) => ({ ...b, results: { ...b.results, accuracy: b.results.accuracy.map((x, i) => (i === 1 ? 7 : x)) } }), /results\.accuracy\[1\] must be a fraction in \[0, 1\] or null, got 7/],
       [(b) => ({ ...b, results: { ...b.results, latencyS: b.results.latencyS.map((x, i) => (i === 1 ? -5 : x)) } }), /results\.latencyS\[1\] must be a number of seconds ≥ 0 or null, got -5/],
