@@ -1,7 +1,7 @@
 // THE contract between the UI and the services: every method and event, declared once. Electron IPC, the web host
 // and the renderer's clients are thin transports over it; each input is parsed by its schema before a handler runs.
 import type { AccuracyModel } from './analysis/accuracy';
-import { MAX_TIME_S } from './physicalBounds';
+import { MAX_TIME_S, MIN_MEASURED_S } from './physicalBounds';
 import { sessionNameProblem } from './sessionName';
 import type { AnalysisReport } from './analysis/analyze';
 import type { BiasMode } from './analysis/evaluate';
@@ -354,7 +354,7 @@ export const PARAMS: { [M in Method]: Schema<Params<M>> } = {
         channels: v.optional(v.record(v.number({ integer: true, min: 1 }), { max: 10_000 })),
         prune: v.optional(v.record(v.number({ min: 0, max: 0.999999 }), { max: 10_000 })),
         precision,
-        latencyS: v.number({ min: 0, exclusiveMin: true, max: MAX_TIME_S }),
+        latencyS: v.number({ min: MIN_MEASURED_S, max: MAX_TIME_S }),
       }),
       { max: 1000 },
     ),

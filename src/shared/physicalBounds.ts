@@ -18,6 +18,8 @@ export const MIN_SECONDS_PER_OP = 1e-15;
 export const MAX_SECONDS_PER_OP = 1;
 /** Any duration (overhead, per-operator and per-inference time, a measured latency): at most a day, as deadlines. */
 export const MAX_TIME_S = 86_400;
+/** A measured latency: at least a nanosecond (no inference is quicker; below, a fit's rates leave every range). */
+export const MIN_MEASURED_S = 1e-9;
 /** A latency band's factors: the truth within ×0.001 to ×1000 of the prediction. */
 export const MIN_BAND_FACTOR = 1e-3;
 export const MAX_BAND_FACTOR = 1e3;
