@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { UsageError } from '../../shared/cli/valueList';
 import { createServices } from '../services/handlers';
 import { resolveDbPath } from '../store/paths';
-import { ParseWorkers } from '../web/parseWorkers';
+import { analyzeOffLoop, ParseWorkers } from '../web/parseWorkers';
 import { startWebHost } from '../web/server';
 import { parseArgs } from './args';
 import type { Io } from './io';
@@ -82,6 +82,7 @@ export async function serveCommand(argv: string[], io: Io): Promise<number> {
   const services = createServices({
     dbPath: resolveDbPath(args.strings.get('db')),
     parseModel: (base64, name, options) => parser.parseModel(base64, name, options),
+    analyzeModel: (graph, request) => analyzeOffLoop(parser, graph, request),
     warmWorkers: true,
   });
   let host;

@@ -2,7 +2,7 @@
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import type { AccuracyModel } from '../../shared/analysis/accuracy';
-import { analyze, FRONTIER_VERSION } from '../../shared/analysis/analyze';
+import { analyze, FRONTIER_VERSION, type AnalysisReport, type AnalysisRequest } from '../../shared/analysis/analyze';
 import type { EventName, Events, Method, Params, Result } from '../../shared/api';
 import { UsageError } from '../../shared/cli/valueList';
 import { parseDeviceProfile } from '../../shared/deviceProfile';
@@ -65,6 +65,11 @@ export interface ServicesOptions {
    * host passes one that runs in a worker thread, so a large upload never holds its event loop.
    */
   parseModel?: (base64: string, name: string, options?: ImportOptions) => Promise<ModelGraph>;
+  /**
+   * Analyses a model given in Frontier's format (the API's form). By default on this thread; the web host passes one
+   * that runs large models in a worker thread, as an analysis of hundreds of thousands of layers takes seconds.
+   */
+  analyzeModel?: (graph: Record<string, unknown>, request: AnalysisRequest) => Promise<AnalysisReport>;
   /** Start sweep workers now and keep them ready between sweeps (the app and the web host: a Run starts at once). */
   warmWorkers?: boolean;
 }
@@ -72,8 +77,12 @@ export interface ServicesOptions {
 const parseModelHere = async (base64: string, name: string, options?: ImportOptions): Promise<ModelGraph> =>
   readModelBytes(Buffer.from(base64, 'base64'), name, options);
 
+const analyzeModelHere = async (graph: Record<string, unknown>, request: AnalysisRequest): Promise<AnalysisReport> =>
+  analyze(parseGraph(graph), request);
+
 export function createServices(options: ServicesOptions): Services {
   const parseModel = options.parseModel ?? parseModelHere;
+  const analyzeModel = options.analyzeModel ?? analyzeModelHere;
   const db = openDatabase(options.dbPath);
   const store = new SessionStore(db);
   const userDevices = new UserDevices(db);
@@ -187,7 +196,8 @@ export function createServices(options: ServicesOptions): Services {
       };
     },
     'model.analyze': async (p) =>
-      analyze(parseGraph(p.graph as unknown as Record<string, unknown>), {
+      // The device is resolved here (user devices live in the database); the analysis may run elsewhere.
+      analyzeModel(p.graph as unknown as Record<string, unknown>, {
         precision: p.precision,
         channels: p.channels,
         prune: p.prune,

@@ -1,7 +1,9 @@
 // Worker thread: parses large request bodies and uploaded model files off the web host's event loop.
 import { randomUUID } from 'node:crypto';
 import { parentPort } from 'node:worker_threads';
+import { analyze } from '../../shared/analysis/analyze';
 import type { Method } from '../../shared/api';
+import { nativeToGraph } from '../../shared/model/native';
 import { errorPayload } from '../services/errorPayload';
 import { readModelBytes } from '../import/loadModelFile';
 import { parseRequestBody } from './requestBody';
@@ -48,6 +50,14 @@ port.on('message', async (message: ToParseWorker) => {
     const file = parsed.ok && message.method === 'model.load' ? (parsed.params as { file?: { base64: string } }).file : undefined;
     if (file && file.base64.length >= HANDLE_FROM_CHARS) file.base64 = keepUpload(file.base64);
     port.postMessage({ id: message.id, type: 'body', parsed });
+    return;
+  }
+  if (message.type === 'analyze') {
+    try {
+      port.postMessage({ id: message.id, type: 'analyze', ok: true, report: analyze(nativeToGraph(message.graph, 'model'), message.request) });
+    } catch (error) {
+      port.postMessage({ id: message.id, type: 'analyze', ok: false, error: errorPayload(error) });
+    }
     return;
   }
   try {
