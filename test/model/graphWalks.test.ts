@@ -96,6 +96,21 @@ describe(`a chain of ${LONG.toLocaleString('en-US')} layers`, () => {
   }, SLOW);
 });
 
+describe(`${LONG.toLocaleString('en-US')} layers: a run of activations, each also read by an Add`, () => {
+  it('ties every Add to the one Dense layer at the head of the run, walking the run once', () => {
+    const layers: Layer[] = [input('in'), dense('d', 'in')];
+    for (let i = 1; layers.length < LONG; i++) {
+      layers.push(act(`a${i}`, i === 1 ? 'd' : `a${i - 1}`));
+      layers.push({ name: `s${i}`, type: 'Add', inputs: [`a${i}`, `a${i}`] } as Layer);
+    }
+    const graph: ModelGraph = { name: 'run', outputs: [layers[layers.length - 1].name], layers };
+    const groups = channelGroups(graph);
+    expect(groups).toHaveLength(1);
+    expect(groups[0].members).toEqual(['d']);
+    expect(groups[0].adds).toHaveLength((LONG - 2) / 2);
+  }, SLOW);
+});
+
 describe(`${DIAMONDS.toLocaleString('en-US')} stacked diamonds`, () => {
   it('branches that keep the channels to the output: the Dense before them is an output layer, decided once', () => {
     const graph = passThroughDiamonds(DIAMONDS);
