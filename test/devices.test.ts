@@ -309,6 +309,21 @@ describe('device files', () => {
       ['bad sources', { ...minimal, sources: ['a'] }, /^f\.json: sources must be an object of field name → text, got \["a"\]$/],
       ['bad source text', { ...minimal, sources: { sramBytes: 5 } }, /^f\.json: sources\.sramBytes must be a string, got 5$/],
       ['unknown field', { ...minimal, sramByte: 5 }, /^f\.json: unknown field "sramByte" \(value 5\); known fields: id, name/],
+      // Physical bounds: figures no board has, which would become infinite latencies or budgets beyond 2^53 bytes.
+      ['denormal throughput', { ...minimal, throughput: { int8: 5e-324 } }, /^f\.json: throughput\.int8 must be from 1 to 1e18 operations per second, got 5e-324$/],
+      ['tiny throughput', { ...minimal, throughput: { int8: 1e-300 } }, /^f\.json: throughput\.int8 must be from 1 to 1e18 operations per second, got 1e-300$/],
+      ['huge throughput', { ...minimal, throughput: { int8: 1e300 } }, /^f\.json: throughput\.int8 must be from 1 to 1e18 operations per second, got 1e\+300$/],
+      ['tiny MAC rate', { ...minimal, throughputMacs: { int4: 0.1 } }, /^f\.json: throughputMacs\.int4 must be from 0\.5 to 5e17 multiply-accumulates per second, got 0\.1$/],
+      ['huge overhead', { ...minimal, overheadS: 1e308 }, /^f\.json: overheadS must be at most 86,400 seconds \(a day\), got 1e\+308$/],
+      ['huge overheadMs', { ...minimal, overheadMs: 1e9 }, /^f\.json: overheadMs must be at most 86,400,000 milliseconds \(a day\), got 1000000000$/],
+      ['sram past 2^53', { ...minimal, sramBytes: 2 ** 53 + 2 }, /^f\.json: sramBytes must be at most 1,099,511,627,776 bytes \(1 TiB\), got 9007199254740994$/],
+      ['sram 1e300', { ...minimal, sramBytes: 1e300 }, /^f\.json: sramBytes must be at most 1,099,511,627,776 bytes \(1 TiB\), got 1e\+300$/],
+      ['sram in MiB', { ...minimal, sramBytes: undefined, sramMiB: 2 ** 21 }, /^f\.json: sramMiB must be at most 1,048,576 MiB \(1 TiB\), got 2097152$/],
+      ['flash 1e300', { ...minimal, flashBytes: 1e300 }, /^f\.json: flashBytes must be at most 1,099,511,627,776 bytes \(1 TiB\)/],
+      ['runtime RAM 1e300', { ...minimal, runtimeRamBytes: 1e300 }, /^f\.json: runtimeRamBytes must be at most 1,099,511,627,776 bytes \(1 TiB\), got 1e\+300$/],
+      ['runtime flash in KiB', { ...minimal, runtimeFlashKiB: 1e300 }, /^f\.json: runtimeFlashKiB must be at most 1,073,741,824 KiB \(1 TiB\)/],
+      ['clock 1e300', { ...minimal, clockHz: 1e300 }, /^f\.json: clockHz must be from 1,000 to 1,000,000,000,000 hertz, got 1e\+300$/],
+      ['runtime persistent RAM 1e300', { ...minimal, runtime: { id: 'r', name: 'r', basis: 'measured', persistentRamBytes: 1e300 } }, /^f\.json: runtime\.persistentRamBytes must be a whole number of bytes, at most 1,099,511,627,776 \(1 TiB\), or null, got 1e\+300$/],
     ];
     for (const [label, input, pattern] of cases) {
       it(label, () => {

@@ -242,6 +242,16 @@ describe('exports of the exam sweep', async () => {
       [(b) => ({ ...b, devices: [{ ...b.devices[0], sramBytes: -1 }] }), /devices\[0\]/],
       [(b) => ({ ...b, model: { ...b.model, layers: 'none' } }), /model/],
       [(b) => ({ ...b, messages: [[99, 'boom']] }), /messages\[0\] names a configuration that is not in results\.idx/],
+      [(b) => ({ ...b, results: undefined }), /^bundle: results is missing; it must be an object of columns$/],
+      // Absurd figures: refused, never stored (a share of 700 %, a negative time, 2^60 parameters, 1.5 MACs).
+      [(b) => ({ ...b, results: { ...b.results, accuracy: b.results.accuracy.map((x, i) => (i === 1 ? 7 : x)) } }), /results\.accuracy\[1\] must be a fraction in \[0, 1\] or null, got 7/],
+      [(b) => ({ ...b, results: { ...b.results, latencyS: b.results.latencyS.map((x, i) => (i === 1 ? -5 : x)) } }), /results\.latencyS\[1\] must be a number of seconds ≥ 0 or null, got -5/],
+      [(b) => ({ ...b, results: { ...b.results, params: b.results.params.map((x, i) => (i === 1 ? 2 ** 60 : x)) } }), /results\.params\[1\] must be a whole number from 0 to 2\^53, got 1152921504606847000/],
+      [(b) => ({ ...b, results: { ...b.results, macs: b.results.macs.map((x, i) => (i === 1 ? 1.5 : x)) } }), /results\.macs\[1\] must be a whole number from 0 to 2\^53, got 1\.5/],
+      [(b) => ({ ...b, results: { ...b.results, totalBytes: b.results.totalBytes.map((x, i) => (i === 1 ? 1 : x)) } }), /results\[1\] \(configuration 1\): totalBytes 1 is not paramBytes \d+ \+ peakActivationBytes \d+/],
+      [(b) => ({ ...b, results: { ...b.results, params: b.results.params.map((x, i) => (i === 1 ? 1e9 : x)) } }), /results\[1\] \(configuration 1\): paramBytes \d+ cannot hold 1000000000 parameters/],
+      [(b) => ({ ...b, results: { ...b.results, sramBytes: b.results.sramBytes.map((x, i) => (i === 1 ? 1 : x)) } }), /results\[1\] \(configuration 1\): sramBytes 1 is outside what its peak activation/],
+      [(b) => JSON.stringify({ ...b, session: { ...b.session, elapsedS: 12345.5 } }).replace('12345.5', '1e999'), /session\.elapsedS must be a number of seconds ≥ 0 or null, got Infinity/],
     ];
     for (const [mangle, message] of cases) {
       const input = mangle(structuredClone(good));

@@ -29,10 +29,30 @@ describe('object schemas', () => {
 
   it('never read a field from the prototype', () => {
     const withInherited = Object.create({ name: 'inherited' }) as Record<string, unknown>;
-    expect(errorOf(() => schema.parse(withInherited)).message).toBe('input.name: expected text, got undefined');
+    expect(errorOf(() => schema.parse(withInherited)).message).toBe('input.name: is missing');
     const parsed = schema.parse(JSON.parse('{"name": "x"}'));
     expect(Object.getPrototypeOf(parsed)).toBe(Object.prototype);
     expect(parsed).toEqual({ name: 'x' });
+  });
+
+  it('say a required field is missing, never "got undefined", in every kind of schema and in the API', () => {
+    const kinds = { s: v.string(), n: v.number(), b: v.boolean(), l: v.literal('a'), a: v.array(v.number()), r: v.record(v.number()), o: v.object({}), j: v.json() };
+    for (const [key, kind] of Object.entries(kinds)) {
+      expect(errorOf(() => v.object({ [key]: kind }).parse({})).message).toBe(`input.${key}: is missing`);
+    }
+    // Inside: the path names the missing field; a value of the wrong kind is still shown.
+    expect(errorOf(() => PARAMS['sessions.rename'].parse({ name: 'a' }, 'params')).message).toBe('params.newName: is missing');
+    expect(errorOf(() => v.object({ s: v.string() }).parse({ s: 5 })).message).toBe('input.s: expected text, got 5');
+  });
+
+  it('hold session names to the CLI\'s rule: printable, at most 200 characters', () => {
+    const rename = (newName: string): string => errorOf(() => PARAMS['sessions.rename'].parse({ name: 'a', newName }, 'params')).message;
+    expect(rename('x'.repeat(201))).toBe('params.newName: is 201 characters long, more than 200');
+    expect(rename('a\nb')).toBe('params.newName: holds a control character (U+000A, a line break); a name is printable text');
+    expect(rename('  ')).toBe('params.newName: is empty');
+    expect(PARAMS['sessions.rename'].parse({ name: 'a', newName: `${'é'.repeat(199)}!` })).toMatchObject({ newName: `${'é'.repeat(199)}!` });
+    expect(() => PARAMS['sweep.start'].parse({ spec: {}, graph: {}, name: 'tab\there' })).toThrow(/params|name: holds a control character \(U\+0009\)/);
+    expect(() => PARAMS['import.bundle'].parse({ text: '{}', name: 'x'.repeat(300) })).toThrow(/name: is 300 characters long/);
   });
 
   it('refuse the inherited names in the real API schemas too', () => {

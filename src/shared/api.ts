@@ -1,6 +1,8 @@
 // THE contract between the UI and the services: every method and event, declared once. Electron IPC, the web host
 // and the renderer's clients are thin transports over it; each input is parsed by its schema before a handler runs.
 import type { AccuracyModel } from './analysis/accuracy';
+import { MAX_TIME_S, MIN_MEASURED_S } from './physicalBounds';
+import { sessionNameProblem } from './sessionName';
 import type { AnalysisReport } from './analysis/analyze';
 import type { BiasMode } from './analysis/evaluate';
 import type { MemoryModel } from './analysis/memory';
@@ -14,7 +16,7 @@ import type { ChoiceChangeKind } from './sweep/compare';
 import type { SweepSummary, ResultEntry } from './sweep/summary';
 import type { Client, SweepSpec } from './sweep/types';
 import { MAX_CHANNELS } from './cli/valueList';
-import { v, type Schema } from './validate';
+import { v, ValidationError, type Schema } from './validate';
 
 export interface AppInfo {
   version: string;
@@ -324,6 +326,15 @@ export interface ApiErrorPayload {
 
 const none = v.object({});
 const name = v.string({ min: 1, max: 200 });
+/** A name given to a session (a new sweep, a rename, an import): the rule the CLI applies too. */
+const sessionName: Schema<string> = {
+  parse: (value, path = 'input') => {
+    const text = v.string({ max: 100_000 }).parse(value, path);
+    const problem = sessionNameProblem(text);
+    if (problem) throw new ValidationError(path, problem);
+    return text;
+  },
+};
 const precision = v.string({ min: 1, max: 20 });
 
 /** The schema every input is parsed with before its handler runs. */
@@ -343,7 +354,7 @@ export const PARAMS: { [M in Method]: Schema<Params<M>> } = {
         channels: v.optional(v.record(v.number({ integer: true, min: 1 }), { max: 10_000 })),
         prune: v.optional(v.record(v.number({ min: 0, max: 0.999999 }), { max: 10_000 })),
         precision,
-        latencyS: v.number({ min: 0, exclusiveMin: true }),
+        latencyS: v.number({ min: MIN_MEASURED_S, max: MAX_TIME_S }),
       }),
       { max: 1000 },
     ),
@@ -377,13 +388,13 @@ export const PARAMS: { [M in Method]: Schema<Params<M>> } = {
     runtime: v.optional(v.nullable(name)),
   }) as unknown as Schema<AnalyzeParams>,
   'sweep.size': v.object({ spec: v.json(), graph: v.json() }),
-  'sweep.start': v.object({ spec: v.json(), graph: v.json(), name: v.optional(name), replace: v.optional(v.boolean()) }),
+  'sweep.start': v.object({ spec: v.json(), graph: v.json(), name: v.optional(sessionName), replace: v.optional(v.boolean()) }),
   'sweep.cancel': v.object({ session: name }),
   'sessions.list': none as Schema<Record<string, never>>,
   'sessions.get': v.object({ name }),
   'sessions.results': v.object({ name }),
   'sessions.columns': v.object({ name }),
-  'sessions.rename': v.object({ name, newName: name }),
+  'sessions.rename': v.object({ name, newName: sessionName }),
   'sessions.delete': v.object({ name }),
   'sessions.resume': v.object({ name }),
   'sessions.compare': v.object({ a: name, b: name }),
@@ -396,7 +407,7 @@ export const PARAMS: { [M in Method]: Schema<Params<M>> } = {
     best: v.optional(name),
     config: v.optional(v.number({ integer: true, min: 0, max: Number.MAX_SAFE_INTEGER })),
   }),
-  'import.bundle': v.object({ text: v.string({ min: 2, max: 500_000_000 }), name: v.optional(name), replace: v.optional(v.boolean()) }),
+  'import.bundle': v.object({ text: v.string({ min: 2, max: 500_000_000 }), name: v.optional(sessionName), replace: v.optional(v.boolean()) }),
 };
 
 export const METHODS = Object.keys(PARAMS) as Method[];

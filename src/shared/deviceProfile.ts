@@ -4,6 +4,7 @@
 import { BUILTIN_DEVICES, COMPUTE_KINDS, KIB, type ComputeKind, type DeviceProfile } from './devices';
 import { parsePrecision, PRECISION_CHOICES } from './analysis/precision';
 import { LATENCY_PROFILE_FIELDS, latencyFieldsToJson, parseLatencyFields } from './latency/profileFields';
+import { MAX_DEVICE_BYTES, MAX_OPS_PER_S, MAX_TIME_S, MIN_OPS_PER_S, showBound } from './physicalBounds';
 
 export class DeviceProfileError extends Error {
   constructor(message: string) {
@@ -123,6 +124,9 @@ export function parseDeviceProfile(json: unknown, sourceName: string): DevicePro
       fail(`${form.key} must be ${what} number of ${form.unit}, got ${show(value)}`);
     }
     const bytes = (value as number) * form.scale;
+    if (bytes > MAX_DEVICE_BYTES) {
+      fail(`${form.key} must be at most ${showBound(MAX_DEVICE_BYTES / form.scale)} ${form.unit} (1 TiB), got ${show(value)}`);
+    }
     if (!Number.isInteger(bytes)) fail(`${form.key} must come to a whole number of bytes, got ${show(value)} ${form.unit}`);
     sizes[field.key] = bytes;
   }
@@ -155,7 +159,13 @@ export function parseDeviceProfile(json: unknown, sourceName: string): DevicePro
       if (has(throughput, canonical)) {
         fail(`${key}.${precisionName} repeats precision ${canonical}, which is already given (got ${show(value)})`);
       }
-      throughput[canonical] = (value as number) * factor;
+      const opsPerS = (value as number) * factor;
+      if (opsPerS < MIN_OPS_PER_S || opsPerS > MAX_OPS_PER_S) {
+        fail(
+          `${key}.${precisionName} must be from ${showBound(MIN_OPS_PER_S / factor)} to ${showBound(MAX_OPS_PER_S / factor)} ${unit}, got ${show(value)}`,
+        );
+      }
+      throughput[canonical] = opsPerS;
     }
   };
   if (!has(obj, 'throughput') && !has(obj, 'throughputMacs')) {
@@ -192,6 +202,7 @@ export function parseDeviceProfile(json: unknown, sourceName: string): DevicePro
     if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
       fail(`${key} must be a non-negative number of ${unit}, got ${show(value)}`);
     }
+    if ((value as number) * scale > MAX_TIME_S) fail(`${key} must be at most ${showBound(MAX_TIME_S / scale)} ${unit} (a day), got ${show(value)}`);
     overheadS = (value as number) * scale;
   }
 

@@ -23,7 +23,16 @@ const show = (value: unknown): string => {
 };
 
 const schema = <T>(parse: (value: unknown, path: string) => T): Schema<T> => ({
-  parse: (value, path = 'input') => parse(value, path),
+  parse: (value, path = 'input') => {
+    if (value !== undefined) return parse(value, path);
+    // A required field that is absent is missing, not "undefined" (optional fields never get here).
+    try {
+      return parse(value, path);
+    } catch (error) {
+      if (error instanceof ValidationError && error.path === path) throw new ValidationError(path, 'is missing');
+      throw error;
+    }
+  },
 });
 
 export const v = {

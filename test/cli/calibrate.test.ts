@@ -123,7 +123,9 @@ describe('frontier calibrate', () => {
   it.each([
     ['an unknown model', { device: 'stm32l4r5', measurements: [measurements[0], { model: 'nope', precision: 'int8', latencyS: 0.1 }] }, /m\.json: measurements\[1\] \(nope\): model "[^"]*nope" is neither a preset/],
     ['a precision the device lacks', { device: 'stm32l4r5', measurements: [{ model: 'mlperf-ic', precision: 'fp16', latencyS: 0.1 }] }, /m\.json: measurements\[0\] \(mlperf-ic\): precision fp16 is not one stm32l4r5 runs \(int8, fp32\)/],
-    ['a non-positive time', { device: 'stm32l4r5', measurements: [{ model: 'mlperf-ic', precision: 'int8', latencyS: 0 }] }, /m\.json: measurements\[0\] \(mlperf-ic\): latencyS must be a positive number of seconds, got 0/],
+    ['a non-positive time', { device: 'stm32l4r5', measurements: [{ model: 'mlperf-ic', precision: 'int8', latencyS: 0 }] }, /m\.json: measurements\[0\] \(mlperf-ic\): latencyS must be a positive number of seconds, at most 86,400, got 0/],
+    ['a time beyond a day', { device: 'stm32l4r5', measurements: [{ model: 'mlperf-ic', precision: 'int8', latencyS: 1e308 }] }, /m\.json: measurements\[0\] \(mlperf-ic\): latencyS must be a positive number of seconds, at most 86,400, got 1e\+308/],
+    ['a time below a nanosecond', { device: 'stm32l4r5', measurements: [{ model: 'mlperf-ic', precision: 'int8', latencyS: 5e-324 }] }, /m\.json: measurements\[0\] \(mlperf-ic\): latencyS must be at least 1e-9 s \(a nanosecond\), got 5e-324/],
     ['a runtime that does not exist', { device: 'stm32l4r5', runtime: 'tflm-turbo', measurements }, /unknown runtime "tflm-turbo": built-in runtimes are tflm-reference, tflm-cmsis-nn/],
     ['a runtime the board cannot run', { device: 'esp32', runtime: 'x-cube-ai', measurements }, /X-CUBE-AI 9–10 runs on STMicroelectronics parts only; esp32 is made by Espressif/],
     ['no measurements', { device: 'stm32l4r5', measurements: [] }, /m\.json: measurements must be a list of at least one measurement, got \[\]/],

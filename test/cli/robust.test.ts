@@ -33,6 +33,20 @@ describe('numeric flags are bounded, as usage errors naming the limit (exit 2)',
     [[...sweep, '--deadline', 'c=1e300'], /the deadline must be a positive number of seconds, at most 86,400/],
     [['analyze', 'exam-cnn', '--channels', 'conv1=9007199254740993'], /is outside the limit: values run from 1 to 1,048,576/],
     [['analyze', 'exam-cnn', '--mode', 'training', '--batch', '1e20'], /--batch 1e20: must be a whole number from 1 to 65,536/],
+    // Channels are whole numbers in decimal digits; a ratio that rounds to 1 is outside [0, 1), as a usage error.
+    [['analyze', 'exam-cnn', '--channels', 'conv2=0x10'], /--channels conv2: "0x10" must be whole numbers in decimal digits \(such as 16\)/],
+    [['analyze', 'exam-cnn', '--channels', 'conv2=1e3'], /--channels conv2: "1e3" must be whole numbers in decimal digits/],
+    [[...sweep, '--channels', 'conv2=8:0x20'], /--channels conv2: "8:0x20" must be whole numbers in decimal digits/],
+    [['analyze', 'exam-cnn', '--prune', '*=0.9999999999999999'], /--prune \*: "0\.9999999999999999" is outside the limit: values run from 0 up to \(not including\) 1/],
+    [[...sweep, '--prune', '*=0.9999999999999999'], /--prune \*: "0\.9999999999999999" is outside the limit/],
+    // A deadline names one device at most, and "__proto__" names no client (it would vanish from every lookup).
+    [[...sweep, '--deadline', 'c=1ms@exam-mcu@x'], /--deadline c=1ms@exam-mcu@x: give a deadline and at most one device after "@"/],
+    [[...sweep, '--deadline', 'c=1@'], /--deadline c=1@: give a deadline and at most one device after "@"/],
+    [[...sweep, '--deadline', '__proto__=1', '--deadline', 'c=1'], /--deadline __proto__=1: "__proto__" cannot name a client/],
+    // One rule for session names, as in the web host: printable, at most 200 characters.
+    [[...sweep, '--session', 'x'.repeat(300)], /--session: the session name is 300 characters long, more than 200/],
+    [[...sweep, '--session', 'two\nlines'], /--session: the session name holds a control character \(U\+000A, a line break\)/],
+    [['rename', 'a', 'tab\there', '--db', ':memory:'], /rename: the session name holds a control character \(U\+0009\)/],
   ])('%j', (args, message) => {
     const r = frontier(args);
     expect(r.stderr).toMatch(message);
@@ -131,5 +145,36 @@ describe('the small JSON files a command reads', () => {
       expect(r.stderr).toMatch(message);
       expect(r.code).toBe(2);
     }
+  });
+});
+
+describe('absurd figures are refused where they are read, naming the field', () => {
+  const board = { id: 'b', sramKiB: 256, flashKiB: 1024, weightsIn: 'flash', throughput: { fp32: 1e7 } };
+  it.each([
+    [{ throughput: { fp32: 5e-324 } }, /b\.json: throughput\.fp32 must be from 1 to 1e18 operations per second, got 5e-324/],
+    [{ throughput: { fp32: 1e-300 }, overheadS: 1e308 }, /b\.json: throughput\.fp32 must be from 1 to 1e18 operations per second, got 1e-300/],
+    [{ overheadS: 1e308 }, /b\.json: overheadS must be at most 86,400 seconds \(a day\), got 1e\+308/],
+    [{ sramKiB: undefined, sramBytes: 2 ** 53 + 2 }, /b\.json: sramBytes must be at most 1,099,511,627,776 bytes \(1 TiB\), got 9007199254740994/],
+    [{ sramKiB: undefined, sramBytes: 1e300 }, /b\.json: sramBytes must be at most 1,099,511,627,776 bytes \(1 TiB\), got 1e\+300/],
+    [{ runtimeRamBytes: 1e300 }, /b\.json: runtimeRamBytes must be at most 1,099,511,627,776 bytes \(1 TiB\), got 1e\+300/],
+  ])('a device file with %j', (change, message) => {
+    const device = file('b.json', JSON.stringify({ ...board, ...change }));
+    const r = frontier(['analyze', 'exam-cnn', '--device', device, '--json']);
+    expect(r.stderr).toMatch(message);
+    expect(r.code).not.toBe(0);
+    expect(r.stdout).toBe('');
+  });
+});
+
+describe('long graphs', () => {
+  it("--prune '*=0.5' on a chain of 3,000 layers: analysed, no stack overflow", () => {
+    const layers: unknown[] = [{ class_name: 'InputLayer', config: { name: 'in', batch_input_shape: [null, 8] } }];
+    for (let i = 1; i < 3000; i++) layers.push({ class_name: 'Dense', config: { name: `d${i}`, units: 8 } });
+    const model = file('chain.json', JSON.stringify({ class_name: 'Sequential', config: { name: 'chain', layers } }));
+    const r = frontier(['analyze', model, '--prune', '*=0.5', '--json']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    // d1: 8 → 4; d2 … d2998: 4 → 4; the output layer d2999 keeps its 8 units.
+    expect((JSON.parse(r.stdout) as { params: number }).params).toBe(36 + 2997 * 20 + 40);
   });
 });

@@ -34,6 +34,15 @@ describe('latency fields of a device file', () => {
     [{ latency: { ...latency, speed: 3 } }, /^b\.json: latency: unknown field "speed"/],
     [{ latency: { ...latency, measurements: [{ model: 'm', precision: 'int8', latencyS: -2 }] } }, /latency\.measurements\[0\]\.latencyS must be a positive number of seconds, got -2/],
     [{ runtime: { id: 'x', name: 'x', basis: 'guessed' } }, /runtime\.basis must be one of measured, transferred, estimated, calibrated, got "guessed"/],
+    // Physical bounds, each naming the field and the range.
+    [{ latency: { ...latency, rates: { int8: { ...latency.rates.int8, conv: 1e300 } } } }, /^b\.json: latency\.rates\.int8\.conv must be from 1e-15 to 1 seconds per MAC, got 1e\+300$/],
+    [{ latency: { ...latency, rates: { int8: { ...latency.rates.int8, element: 5e-324 } } } }, /^b\.json: latency\.rates\.int8\.element must be from 1e-15 to 1 seconds per element, got 5e-324$/],
+    [{ latency: { ...latency, perOpS: 1e308 } }, /^b\.json: latency\.perOpS must be at most 86,400 seconds, got 1e\+308$/],
+    [{ latency: { ...latency, perInferenceS: 1e6 } }, /^b\.json: latency\.perInferenceS must be at most 86,400 seconds, got 1000000$/],
+    [{ latency: { ...latency, band: { lowFactor: 1e-300, highFactor: 1e300, basis: 'x' } } }, /^b\.json: latency\.band\.lowFactor must be from 0\.001 to 1 \(a fraction\), got 1e-300$/],
+    [{ latencyBand: { lowFactor: 0.5, highFactor: 1e300, basis: 'x' } }, /^b\.json: latencyBand\.highFactor must be from 1 to 1,000 \(a factor\), got 1e\+300$/],
+    [{ latency: { ...latency, measurements: [{ model: 'm', precision: 'int8', latencyS: 1e308 }] } }, /latency\.measurements\[0\]\.latencyS must be at most 86,400 seconds, got 1e\+308/],
+    [{ clockMHz: 1e300 }, /^b\.json: clockMHz must be from 0\.001 to 1,000,000 megahertz, got 1e\+300$/],
   ])('name a bad value: %j', (extra, message) => {
     expect(() => parseDeviceProfile({ ...board, ...extra }, 'b.json')).toThrow(message);
   });

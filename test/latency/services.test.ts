@@ -91,7 +91,9 @@ describe('latency in the API', () => {
 
   it('checks calibration parameters before anything runs', () => {
     const schema = PARAMS['devices.calibrate'];
-    expect(() => schema.parse({ device: 'x', measurements: [{ model: 'm', precision: 'int8', latencyS: 0 }] })).toThrow(/latencyS: must be > 0, got 0/);
+    expect(() => schema.parse({ device: 'x', measurements: [{ model: 'm', precision: 'int8', latencyS: 0 }] })).toThrow(/latencyS: must be ≥ 1e-9, got 0/);
+    // Bounded like a deadline, as in a measurements file.
+    expect(() => schema.parse({ device: 'x', measurements: [{ model: 'm', precision: 'int8', latencyS: 1e308 }] })).toThrow(/latencyS: must be ≤ 86400, got 1e\+308/);
     expect(() => schema.parse({ device: 'x', measurements: [{ model: 'm', precision: 'int8', latencyS: 1, extra: 1 }] })).toThrow(/extra: is not a known field/);
   });
 });

@@ -12,7 +12,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURE_DIR } from '../../scripts/make-keras-fixtures';
 import { METHODS } from '../../src/shared/api';
 import { createServices, type Services } from '../../src/main/services/handlers';
-import { ParseWorkers } from '../../src/main/web/parseWorkers';
+import { analyzeOffLoop, ParseWorkers } from '../../src/main/web/parseWorkers';
+import { analyze, type AnalysisRequest } from '../../src/shared/analysis/analyze';
+import { errorPayload } from '../../src/main/services/errorPayload';
+import { graphToNative, nativeToGraph } from '../../src/shared/model/native';
+import type { Layer } from '../../src/shared/model/types';
 import { DEFAULT_BODY_LIMIT } from '../../src/main/web/requestBody';
 import { startWebHost, type WebHost } from '../../src/main/web/server';
 
@@ -50,6 +54,11 @@ const messageOf = (r: Reply): string => (JSON.parse(r.body) as { error: { messag
 class CountingParser extends ParseWorkers {
   bodies = 0;
   models = 0;
+  analyses = 0;
+  override analyze(graph: Record<string, unknown>, request: AnalysisRequest) {
+    this.analyses++;
+    return super.analyze(graph, request);
+  }
   override parseBody(method: string, bytes: Buffer) {
     this.bodies++;
     return super.parseBody(method, bytes);
@@ -71,7 +80,11 @@ beforeAll(async () => {
   mkdirSync(rendererDir);
   writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>Frontier</title>');
   parser = new CountingParser();
-  services = createServices({ dbPath: join(root, 'frontier.db'), parseModel: (b, n) => parser.parseModel(b, n) });
+  services = createServices({
+    dbPath: join(root, 'frontier.db'),
+    parseModel: (b, n) => parser.parseModel(b, n),
+    analyzeModel: (g, r) => analyzeOffLoop(parser, g, r),
+  });
   host = await startWebHost({ services, rendererDir, parser });
 });
 afterAll(async () => {
@@ -191,5 +204,50 @@ describe('slow and numerous connections', () => {
     } finally {
       await small.close();
     }
+  });
+});
+
+describe('model.analyze of a large model', () => {
+  const chain = (n: number): Record<string, unknown> => {
+    const layers: Layer[] = [{ name: 'in', type: 'Input', inputs: [], shape: [8] } as Layer];
+    for (let i = 1; i < n; i++) {
+      layers.push({ name: `d${i}`, type: 'Dense', inputs: [layers[i - 1].name], units: 8, useBias: true, activation: 'linear', flattenInput: false } as Layer);
+    }
+    return graphToNative({ name: 'chain', outputs: [`d${n - 1}`], layers }) as unknown as Record<string, unknown>;
+  };
+
+  const params = (graph: Record<string, unknown>, extra: Record<string, unknown> = {}): string =>
+    JSON.stringify({ graph, precision: 'fp32', channels: {}, prune: {}, memoryModel: 'layer-io', device: null, headroom: 0, biasMode: 'weight', accuracy: null, ...extra });
+
+  it('runs in the worker, off the event loop, with the report the analysis gives on this thread', async () => {
+    const graph = chain(5_000);
+    const before = parser.analyses;
+    const r = await post(host, 'model.analyze', params(graph, { precision: 'int8', memoryModel: 'arena', prune: { '*': 0.5 }, device: 'exam-mcu' }));
+    expect(r.status).toBe(200);
+    expect(parser.analyses).toBe(before + 1);
+    const here = analyze(nativeToGraph(graph, 'model'), { precision: 'int8', memoryModel: 'arena', prune: { '*': 0.5 } });
+    const report = (JSON.parse(r.body) as { result: { params: number; peakActivationBytes: number } }).result;
+    expect(report.params).toBe(here.params);
+    expect(report.peakActivationBytes).toBe(here.peakActivationBytes);
+    // A small model is analysed here: no round trip.
+    expect((await post(host, 'model.analyze', params(chain(10)))).status).toBe(200);
+    expect(parser.analyses).toBe(before + 1);
+  });
+
+  it('its refusals keep their kind (a 4xx naming the problem, never a 500)', async () => {
+    const graph = chain(5_000);
+    const request = { channels: { nope: 3 } };
+    const expected = (() => {
+      try {
+        analyze(nativeToGraph(graph, 'model'), request);
+      } catch (error) {
+        return errorPayload(error);
+      }
+      throw new Error('expected a refusal');
+    })();
+    const r = await post(host, 'model.analyze', params(graph, request));
+    expect(r.status).toBeGreaterThanOrEqual(400);
+    expect(r.status).toBeLessThan(500);
+    expect(JSON.parse(r.body)).toEqual({ ok: false, error: expected });
   });
 });

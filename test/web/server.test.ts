@@ -123,6 +123,31 @@ function callApi(port: number, token: string, method: string, params: unknown): 
   });
 }
 
+/** Sends raw bytes over one connection: the head, then body chunks one after another; what comes back, and how. */
+function rawExchange(port: number, head: string, chunks: Buffer[] = []): Promise<{ reply: string; error: string | null }> {
+  return new Promise((resolve) => {
+    const received: Buffer[] = [];
+    let error: string | null = null;
+    const socket = connect({ host: '127.0.0.1', port }, async () => {
+      const write = (data: string | Buffer): Promise<void> =>
+        new Promise((done) => socket.write(data, (e) => {
+          if (e && !error) error = (e as NodeJS.ErrnoException).code ?? e.message;
+          done();
+        }));
+      await write(head);
+      for (const chunk of chunks) {
+        if (error || socket.destroyed) break;
+        await write(chunk);
+      }
+    });
+    socket.on('data', (d: Buffer) => received.push(d));
+    socket.on('error', (e: NodeJS.ErrnoException) => {
+      if (!error) error = e.code ?? e.message;
+    });
+    socket.on('close', () => resolve({ reply: Buffer.concat(received).toString('utf8'), error }));
+  });
+}
+
 const CSP =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; font-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
 
@@ -239,6 +264,22 @@ describe('web host (fake services)', () => {
     expect(services.calls.filter((c) => c.method === 'app.info')).toHaveLength(0);
     // localhost is the same machine.
     expect((await send(host.port, { path: `/?token=${host.token}`, headers: { Host: `localhost:${host.port}` } })).status).toBe(200);
+  });
+
+  it('two Host headers: 400, whichever comes first, before the token is even looked at', async () => {
+    for (const second of ['evil.example', `127.0.0.1:${host.port}`]) {
+      const { reply } = await rawExchange(
+        host.port,
+        `GET /?token=${host.token} HTTP/1.1\r\nHost: 127.0.0.1:${host.port}\r\nHost: ${second}\r\nConnection: close\r\n\r\n`,
+      );
+      expect(reply, second).toMatch(/^HTTP\/1\.1 400 /);
+      expect(reply).toContain('more than one Host header');
+    }
+    const { reply } = await rawExchange(
+      host.port,
+      `GET /?token=${host.token} HTTP/1.1\r\nHost: 127.0.0.1:${host.port}\r\nConnection: close\r\n\r\n`,
+    );
+    expect(reply).toMatch(/^HTTP\/1\.1 200 /);
   });
 
   it('a foreign Origin: 403 even with a valid token; this server as origin is fine', async () => {
@@ -385,6 +426,30 @@ describe('web host (fake services)', () => {
       expect(r.status).toBe(413);
       const ok = await callApi(small.port, small.token, 'app.info', {});
       expect(ok.status).toBe(200);
+    } finally {
+      await small.close();
+    }
+  });
+
+  it('an upload over the limit gets its 413 whole, then the connection closes: the client never sees EPIPE', async () => {
+    const small = await startWebHost({ services, rendererDir: dirs.rendererDir, maxBodyBytes: 1000 });
+    try {
+      const chunk = Buffer.alloc(64 * 1024, 0x20);
+      const chunks = Array.from({ length: 128 }, () => chunk); // 8 MiB, far beyond what socket buffers hold
+      const head = (framing: string): string =>
+        `POST /api/sessions.get HTTP/1.1\r\nHost: 127.0.0.1:${small.port}\r\nAuthorization: Bearer ${small.token}\r\n` +
+        `Content-Type: application/json\r\n${framing}\r\n\r\n`;
+      // Refused from its Content-Length, before any of the body arrives.
+      const declared = await rawExchange(small.port, head(`Content-Length: ${chunks.length * chunk.length}`), chunks);
+      // Sent in chunks with no length: refused once the limit is passed, mid-upload.
+      const framed = [...chunks.map((c) => Buffer.concat([Buffer.from(`${c.length.toString(16)}\r\n`), c, Buffer.from('\r\n')])), Buffer.from('0\r\n\r\n')];
+      const streamed = await rawExchange(small.port, head('Transfer-Encoding: chunked'), framed);
+      for (const { reply, error } of [declared, streamed]) {
+        expect(error).toBeNull();
+        expect(reply).toMatch(/^HTTP\/1\.1 413 /);
+        expect(reply).toMatch(/connection: close/i);
+        expect(reply).toContain('"the request body is larger than 1,000 bytes, the limit for this method"');
+      }
     } finally {
       await small.close();
     }

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { UsageError } from '../../shared/cli/valueList';
 import { createServices } from '../services/handlers';
 import { resolveDbPath } from '../store/paths';
-import { ParseWorkers } from '../web/parseWorkers';
+import { analyzeOffLoop, ParseWorkers } from '../web/parseWorkers';
 import { startWebHost } from '../web/server';
 import { parseArgs } from './args';
 import type { Io } from './io';
@@ -83,6 +83,7 @@ export async function serveCommand(argv: string[], io: Io): Promise<number> {
     dbPath: resolveDbPath(args.strings.get('db')),
     parseModel: (base64, name, options) => parser.parseModel(base64, name, options),
     calibrate: (params, board) => parser.calibrate(params, board),
+    analyzeModel: (graph, request) => analyzeOffLoop(parser, graph, request),
     warmWorkers: true,
   });
   let host;

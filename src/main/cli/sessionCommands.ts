@@ -1,4 +1,5 @@
 // `frontier sessions`, `show`, `delete`, `rename`: the sessions in the database.
+import { checkSessionName } from '../../shared/sessionName';
 import { UsageError } from '../../shared/cli/valueList';
 import { sessionList, sessionSummary } from '../services/sweeps';
 import { parseArgs } from './args';
@@ -68,6 +69,7 @@ export async function deleteCommand(argv: string[], io: Io): Promise<number> {
 export async function renameCommand(argv: string[], io: Io): Promise<number> {
   const args = parseArgs('rename', argv, { db: 'string' });
   if (args.positionals.length !== 2) throw new UsageError(`usage: ${RENAME_USAGE}`);
+  checkSessionName('rename', args.positionals[1]);
   const { store, db } = openStore(args.strings.get('db'));
   try {
     store.renameSession(args.positionals[0], args.positionals[1]);

@@ -1,4 +1,5 @@
 // `frontier sweep` and `frontier resume`: run a design space on all cores into the database.
+import { checkSessionName } from '../../shared/sessionName';
 import { precisionLabel } from '../../shared/analysis/precision';
 import { UsageError } from '../../shared/cli/valueList';
 import { duration, kibLabel, percent } from '../../shared/format';
@@ -58,6 +59,8 @@ async function runReported(
 export async function sweepCommand(argv: string[], io: Io): Promise<number> {
   const args = parseArgs('sweep', argv, { ...SPEC_FLAGS, ...RUN_FLAGS });
   if (args.positionals.length > 1) throw new UsageError(`sweep takes one model\nusage: ${SWEEP_USAGE}`);
+  const session = args.strings.get('session');
+  if (session !== undefined) checkSessionName('--session', session);
   const given = new Set<string>();
   const spec = specFromArgs(args, args.positionals[0], given);
   // A file is read once: for the settings it stores, and then for the sweep.
@@ -66,7 +69,7 @@ export async function sweepCommand(argv: string[], io: Io): Promise<number> {
   return runReported(args.strings.get('db'), args.bools.has('json'), io, (store, options) =>
     runSweep(store, spec, {
       ...options,
-      name: args.strings.get('session'),
+      name: session,
       replace: args.bools.has('replace'),
       graph,
       workers: boundedInteger('workers', args.strings.get('workers'), 1, MAX_WORKERS),

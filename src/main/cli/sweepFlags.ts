@@ -56,7 +56,14 @@ function readClients(args: ParsedArgs, existing: Client[]): Client[] {
     clients = [];
     for (const [name, values] of parseNamedLists('deadline', deadlines)) {
       if (values.length !== 1) throw new UsageError(`--deadline ${name}: give one deadline`);
-      const [time, device] = values[0].split('@');
+      if (name === '__proto__') throw new UsageError(`--deadline ${name}=${values[0]}: "__proto__" cannot name a client (a reserved name)`);
+      const parts = values[0].split('@');
+      if (parts.length > 2 || parts.some((part) => part.trim() === '')) {
+        throw new UsageError(
+          `--deadline ${name}=${values[0]}: give a deadline and at most one device after "@" (e.g. ${name}=0.2 or ${name}=200ms@stm32f746)`,
+        );
+      }
+      const [time, device] = parts.map((part) => part.trim());
       const ms = time.endsWith('ms');
       const seconds = Number(ms ? time.slice(0, -2) : time.endsWith('s') ? time.slice(0, -1) : time) / (ms ? 1000 : 1);
       if (!Number.isFinite(seconds) || seconds <= 0 || seconds > MAX_DEADLINE_S) {

@@ -1,6 +1,7 @@
 // Exports of a stored session: the chosen configurations as deployable JSON (edited model graph, device, figures),
 // every stored result as CSV (streamed in chunks, so a million rows never form one string), and the whole session
 // as a bundle that `importBundle` turns back into an equal session in another database.
+import { sessionNameProblem } from '../../shared/sessionName';
 import { FRONTIER_VERSION, OUTPUT_SCHEMA_VERSION } from '../../shared/analysis/analyze';
 import { UsageError } from '../../shared/cli/valueList';
 import { deviceProfileToJson, parseDeviceProfile } from '../../shared/deviceProfile';
@@ -530,11 +531,15 @@ export interface ImportOptions {
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const show = (v: unknown): string => {
+  // JSON would write an infinite number (read from 1e999) as null.
+  if (typeof v === 'number' && !Number.isFinite(v)) return String(v);
   const text = JSON.stringify(v);
   return text === undefined ? String(v) : text.length > 60 ? `${text.slice(0, 57)}…` : text;
 };
 const bad = (field: string, problem: string, value: unknown): UsageError =>
-  new UsageError(`bundle: ${field} ${problem}, got ${show(value)}`);
+  value === undefined
+    ? new UsageError(`bundle: ${field} is missing; it ${problem}`)
+    : new UsageError(`bundle: ${field} ${problem}, got ${show(value)}`);
 
 const FIGURE_FIELDS = ['params', 'paramBytes', 'peakActivationBytes', 'totalBytes', 'sramBytes', 'macs'] as const;
 const NULLABLE_FIELDS = ['latencyS', 'accuracy'] as const;
@@ -568,6 +573,8 @@ function checkBundle(json: unknown, options: ImportOptions): CheckedBundle {
   const name = (options.name ?? (typeof s.name === 'string' ? s.name : '')).trim();
   if (options.name !== undefined && name === '') throw new UsageError('import: --name is empty');
   if (name === '') throw bad('session.name', 'must be a non-empty name', s.name);
+  const problem = sessionNameProblem(name);
+  if (problem) throw new UsageError(options.name !== undefined ? `import: --name: the session name ${problem}` : `bundle: session.name ${problem}`);
   let status: Exclude<SessionStatus, 'running'> = 'complete';
   if (s.status !== undefined && s.status !== null) {
     if (!SESSION_STATUSES.includes(s.status as SessionStatus)) {
@@ -577,7 +584,7 @@ function checkBundle(json: unknown, options: ImportOptions): CheckedBundle {
     status = s.status === 'running' ? 'interrupted' : (s.status as Exclude<SessionStatus, 'running'>);
   }
   const elapsedS = s.elapsedS ?? null;
-  if (elapsedS !== null && (typeof elapsedS !== 'number' || !(elapsedS >= 0))) {
+  if (elapsedS !== null && (typeof elapsedS !== 'number' || !Number.isFinite(elapsedS) || !(elapsedS >= 0))) {
     throw bad('session.elapsedS', 'must be a number of seconds ≥ 0 or null', elapsedS);
   }
   const error = s.error ?? null;
@@ -655,22 +662,31 @@ function checkBundle(json: unknown, options: ImportOptions): CheckedBundle {
     if (code < 0) throw bad(`results.status[${k}]`, `must be one of ${CONFIG_STATUSES.join(', ')}`, v);
     columns.status[k] = code;
   });
+  // Counts and bytes are exact integers, as Frontier computes them (a count past 2^53 is refused at analysis).
   for (const field of FIGURE_FIELDS) {
     const target = columns[field];
     column(field).forEach((v, k) => {
-      if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw bad(`results.${field}[${k}]`, 'must be a number ≥ 0', v);
+      if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) {
+        throw bad(`results.${field}[${k}]`, 'must be a whole number from 0 to 2^53', v);
+      }
       target[k] = v;
     });
   }
   for (const field of NULLABLE_FIELDS) {
     const target = columns[field];
+    const [range, ok] =
+      field === 'accuracy'
+        ? ['a fraction in [0, 1]', (x: number): boolean => x >= 0 && x <= 1]
+        : ['a number of seconds ≥ 0', (x: number): boolean => x >= 0];
     column(field).forEach((v, k) => {
       if (v !== null && (typeof v !== 'number' || !Number.isFinite(v))) {
         throw bad(`results.${field}[${k}]`, 'must be a number or null', v);
       }
+      if (v !== null && !ok(v as number)) throw bad(`results.${field}[${k}]`, `must be ${range} or null`, v);
       target[k] = v === null ? NaN : v;
     });
   }
+  checkFigureConsistency(columns, prepared.devices);
   if (r.flags !== undefined) {
     column('flags').forEach((v, k) => {
       if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 255) {
@@ -690,6 +706,40 @@ function checkBundle(json: unknown, options: ImportOptions): CheckedBundle {
     columns.messages?.set(k, m[1]);
   });
   return { name, status, elapsedS, error, spec, graph, profiles, clients, total, columns };
+}
+
+/**
+ * The figures of each analysed configuration hold together as the analysis makes them: total = parameter bytes +
+ * peak activation; the SRAM needed is the peak plus, at most, the parameter bytes and the device's runtime RAM;
+ * parameter bytes lie between half a byte (int4) and four bytes (fp32, int32 biases) per parameter. A configuration
+ * that failed analysis holds no figures to compare.
+ */
+function checkFigureConsistency(columns: ResultColumns, profiles: readonly DeviceProfile[]): void {
+  const runtimeRam = Math.max(0, ...profiles.map((p) => p.runtimeRamBytes));
+  const error = CONFIG_STATUSES.indexOf('error');
+  for (let k = 0; k < columns.idx.length; k++) {
+    if (columns.status[k] === error) continue;
+    const params = columns.params[k];
+    const paramBytes = columns.paramBytes[k];
+    const peak = columns.peakActivationBytes[k];
+    const where = `results[${k}] (configuration ${columns.idx[k]})`;
+    if (columns.totalBytes[k] !== paramBytes + peak) {
+      throw new UsageError(
+        `bundle: ${where}: totalBytes ${columns.totalBytes[k]} is not paramBytes ${paramBytes} + peakActivationBytes ${peak}`,
+      );
+    }
+    if (paramBytes * 2 < params || paramBytes > params * 4) {
+      throw new UsageError(
+        `bundle: ${where}: paramBytes ${paramBytes} cannot hold ${params} parameters (half a byte to four bytes each)`,
+      );
+    }
+    const sram = columns.sramBytes[k];
+    if (sram < peak || sram > paramBytes + peak + runtimeRam) {
+      throw new UsageError(
+        `bundle: ${where}: sramBytes ${sram} is outside what its peak activation (${peak}), parameter bytes and runtime RAM make`,
+      );
+    }
+  }
 }
 
 /**

@@ -2,7 +2,7 @@
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import type { AccuracyModel } from '../../shared/analysis/accuracy';
-import { analyze, FRONTIER_VERSION } from '../../shared/analysis/analyze';
+import { analyze, FRONTIER_VERSION, type AnalysisReport, type AnalysisRequest } from '../../shared/analysis/analyze';
 import type { CalibrateParams, EventName, Events, Method, Params, Result } from '../../shared/api';
 import type { CalibrationReport } from '../../shared/latency/calibrate';
 import { UsageError } from '../../shared/cli/valueList';
@@ -71,6 +71,11 @@ export interface ServicesOptions {
    * worker thread, so 1,000 measurements never hold its event loop.
    */
   calibrate?: (params: CalibrateParams, board: DeviceProfile) => Promise<CalibrationReport>;
+  /**
+   * Analyses a model given in Frontier's format (the API's form). By default on this thread; the web host passes one
+   * that runs large models in a worker thread, as an analysis of hundreds of thousands of layers takes seconds.
+   */
+  analyzeModel?: (graph: Record<string, unknown>, request: AnalysisRequest) => Promise<AnalysisReport>;
   /** Start sweep workers now and keep them ready between sweeps (the app and the web host: a Run starts at once). */
   warmWorkers?: boolean;
 }
@@ -78,8 +83,12 @@ export interface ServicesOptions {
 const parseModelHere = async (base64: string, name: string, options?: ImportOptions): Promise<ModelGraph> =>
   readModelBytes(Buffer.from(base64, 'base64'), name, options);
 
+const analyzeModelHere = async (graph: Record<string, unknown>, request: AnalysisRequest): Promise<AnalysisReport> =>
+  analyze(parseGraph(graph), request);
+
 export function createServices(options: ServicesOptions): Services {
   const parseModel = options.parseModel ?? parseModelHere;
+  const analyzeModel = options.analyzeModel ?? analyzeModelHere;
   const db = openDatabase(options.dbPath);
   const store = new SessionStore(db);
   const userDevices = new UserDevices(db);
@@ -193,7 +202,8 @@ export function createServices(options: ServicesOptions): Services {
       };
     },
     'model.analyze': async (p) =>
-      analyze(parseGraph(p.graph as unknown as Record<string, unknown>), {
+      // The device is resolved here (user devices live in the database); the analysis may run elsewhere.
+      analyzeModel(p.graph as unknown as Record<string, unknown>, {
         precision: p.precision,
         channels: p.channels,
         prune: p.prune,

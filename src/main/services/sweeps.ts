@@ -1,5 +1,6 @@
 // Running sweeps: the session row first, results stored batch by batch as workers finish them, then the Pareto
 // flags and each client's best configuration. Cancel keeps what was finished; a resume analyses only what is missing.
+import { sessionNameFrom } from '../../shared/sessionName';
 import { FRONTIER_VERSION, OUTPUT_SCHEMA_VERSION } from '../../shared/analysis/analyze';
 import { UsageError } from '../../shared/cli/valueList';
 import { frontIndices, paretoFlags } from '../../shared/pareto';
@@ -130,7 +131,7 @@ export class SweepTable {
 function defaultName(model: string): string {
   const now = new Date();
   const pad = (n: number): string => String(n).padStart(2, '0');
-  return `${model}-${now.getFullYear()}${pad(now.getMonth() + 1)}${pad(now.getDate())}-${pad(now.getHours())}${pad(now.getMinutes())}${pad(now.getSeconds())}`;
+  return sessionNameFrom(model, `-${now.getFullYear()}${pad(now.getMonth() + 1)}${pad(now.getDate())}-${pad(now.getHours())}${pad(now.getMinutes())}${pad(now.getSeconds())}`);
 }
 
 /** Runs a sweep and summarises it (the best configuration per client, the front, in full). */

@@ -1,4 +1,5 @@
 // Sweep sessions in the database: their rows, their results (row-wise and columnar), fronts and liveness.
+import { sessionNameProblem } from '../../shared/sessionName';
 import { allocateColumns, type ResultColumns } from '../../shared/sweep/batch';
 import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
@@ -406,6 +407,8 @@ export class SessionStore {
   createSession(input: NewSession): number {
     const name = typeof input.name === 'string' ? input.name.trim() : '';
     if (name === '') throw new StoreError('a session needs a name');
+    const problem = sessionNameProblem(name);
+    if (problem) throw new StoreError(`the session name ${problem}`);
     if (!Number.isSafeInteger(input.total) || input.total < 0) {
       throw new StoreError(`session "${name}": total must be a whole number ≥ 0 (got ${input.total})`);
     }
@@ -480,6 +483,8 @@ export class SessionStore {
   renameSession(oldName: string, newName: string): void {
     const to = newName.trim();
     if (to === '') throw new StoreError('a session needs a name');
+    const problem = sessionNameProblem(to);
+    if (problem) throw new StoreError(`the new name ${problem}`);
     this.wrap(`rename session "${oldName}"`, () =>
       this.db.transaction(() => {
         const row = this.st.sessionByName.get(oldName) as SessionRow | undefined;

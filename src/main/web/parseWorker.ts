@@ -2,7 +2,9 @@
 // 1,000 measurements), off the web host's event loop.
 import { randomUUID } from 'node:crypto';
 import { parentPort } from 'node:worker_threads';
+import { analyze } from '../../shared/analysis/analyze';
 import type { Method } from '../../shared/api';
+import { nativeToGraph } from '../../shared/model/native';
 import { errorPayload } from '../services/errorPayload';
 import { readModelBytes } from '../import/loadModelFile';
 import { calibrateInApp } from '../services/calibration';
@@ -58,6 +60,14 @@ port.on('message', async (message: ToParseWorker) => {
       port.postMessage({ id: message.id, type: 'calibrate', ok: true, report });
     } catch (error) {
       port.postMessage({ id: message.id, type: 'calibrate', ok: false, error: errorPayload(error) });
+    }
+    return;
+  }
+  if (message.type === 'analyze') {
+    try {
+      port.postMessage({ id: message.id, type: 'analyze', ok: true, report: analyze(nativeToGraph(message.graph, 'model'), message.request) });
+    } catch (error) {
+      port.postMessage({ id: message.id, type: 'analyze', ok: false, error: errorPayload(error) });
     }
     return;
   }

@@ -3,6 +3,7 @@
 // or exhausts the worker's heap, ends the worker (a new one starts for the next request) and fails only its own
 // request.
 import { Worker } from 'node:worker_threads';
+import { analyze, type AnalysisReport, type AnalysisRequest } from '../../shared/analysis/analyze';
 import type { ApiErrorPayload, CalibrateParams } from '../../shared/api';
 import { UsageError } from '../../shared/cli/valueList';
 import { DeviceProfileError } from '../../shared/deviceProfile';
@@ -10,6 +11,7 @@ import type { DeviceProfile } from '../../shared/devices';
 import type { CalibrationReport } from '../../shared/latency/calibrate';
 import { StoreError } from '../store/errors';
 import type { ImportOptions } from '../../shared/model/importOptions';
+import { nativeToGraph } from '../../shared/model/native';
 import { ModelError, type ModelGraph } from '../../shared/model/types';
 import type { FromParseWorker, ToParseWorker } from './parseProtocol';
 import type { ParsedBody } from './requestBody';
@@ -75,6 +77,14 @@ export class ParseWorkers {
   async calibrate(params: CalibrateParams, board: DeviceProfile): Promise<CalibrationReport> {
     const answer = await this.run({ type: 'calibrate', id: this.nextId++, params, board }, []);
     if (answer.type !== 'calibrate') throw new Error('the parse worker answered the wrong request');
+    if (answer.ok) return answer.report;
+    throw errorOfPayload(answer.error);
+  }
+
+  /** Frontier's model format and a request → the analysis report, off the event loop; errors keep their kind. */
+  async analyze(graph: Record<string, unknown>, request: AnalysisRequest): Promise<AnalysisReport> {
+    const answer = await this.run({ type: 'analyze', id: this.nextId++, graph, request }, []);
+    if (answer.type !== 'analyze') throw new Error('the parse worker answered the wrong request');
     if (answer.ok) return answer.report;
     throw errorOfPayload(answer.error);
   }
@@ -146,8 +156,18 @@ export class ParseWorkers {
   }
 }
 
+/** Models up to this many layers analyse in milliseconds: here, without a round trip or a wait behind a parse. */
+export const ANALYZE_HERE_LAYERS = 2_000;
+
+/** The web host's model.analyze: a large model (hundreds of thousands of layers take seconds) in the worker. */
+export async function analyzeOffLoop(parser: ParseWorkers, graph: Record<string, unknown>, request: AnalysisRequest): Promise<AnalysisReport> {
+  const layers = graph.layers;
+  if (Array.isArray(layers) && layers.length <= ANALYZE_HERE_LAYERS) return analyze(nativeToGraph(graph, 'model'), request);
+  return parser.analyze(graph, request);
+}
+
 function errorOfPayload(payload: ApiErrorPayload): Error {
-  // The kinds that matter to the transport: a model problem stays a ModelError (400); anything else keeps its text.
+  // The kinds that matter to the transport (they decide the status): each comes back as an error of its kind.
   if (payload.kind === 'model') return new ModelError(payload.message);
   if (payload.kind === 'usage') return new UsageError(payload.message);
   if (payload.kind === 'invalid') return new DeviceProfileError(payload.message);

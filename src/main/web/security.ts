@@ -82,10 +82,20 @@ export function presentedTokens(req: IncomingMessage, query: URLSearchParams): {
 
 export type Verdict =
   | { ok: true; tokenInQuery: boolean }
-  | { ok: false; status: 403 | 401; message: string };
+  | { ok: false; status: 400 | 403 | 401; message: string };
+
+/** How many times a header is given: Node keeps only the first Host, so a second one would go unseen. */
+function headerCount(req: IncomingMessage, name: string): number {
+  let count = 0;
+  for (let i = 0; i < req.rawHeaders.length; i += 2) if (req.rawHeaders[i].toLowerCase() === name) count++;
+  return count;
+}
 
 /** Host, then Origin, then the token: the first that fails decides the answer. */
 export function checkRequest(req: IncomingMessage, query: URLSearchParams, port: number, token: string): Verdict {
+  // A request with two Host headers is malformed (RFC 9112 §3.2): which one a proxy or cache honours is anyone's guess.
+  if (headerCount(req, 'host') > 1) return { ok: false, status: 400, message: 'more than one Host header' };
+  if (headerCount(req, 'origin') > 1) return { ok: false, status: 400, message: 'more than one Origin header' };
   if (!hostAllowed(single(req.headers.host), port)) return { ok: false, status: 403, message: 'foreign host' };
   if (!originAllowed(single(req.headers.origin), port)) return { ok: false, status: 403, message: 'foreign origin' };
   const presented = presentedTokens(req, query);

@@ -106,6 +106,38 @@ function sendBinary(res: ServerResponse, body: Uint8Array): void {
 const sendError = (res: ServerResponse, status: number, error: ApiErrorPayload, extra: Record<string, string> = {}): void =>
   sendJson(res, status, { ok: false, error }, extra);
 
+/** How long a refused upload is still read (and dropped) after its 413, before the connection closes. */
+const LINGER_MS = 5_000;
+
+/**
+ * 413, then close. The answer goes out at once, but the connection stays open while the client still sends (what
+ * arrives is dropped) until its body ends or LINGER_MS pass: closing a socket with unread data resets it, and the
+ * client would see EPIPE mid-upload instead of the answer.
+ */
+function refuseTooLarge(req: IncomingMessage, res: ServerResponse, message: string): void {
+  const body = Buffer.from(JSON.stringify({ ok: false, error: { message, kind: 'invalid' } }), 'utf8');
+  res.writeHead(413, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': body.length,
+    'Cache-Control': 'no-store',
+    Connection: 'close',
+  });
+  res.write(body);
+  let done = false;
+  const finish = (): void => {
+    if (done) return;
+    done = true;
+    clearTimeout(timer);
+    res.end();
+  };
+  const timer = setTimeout(finish, LINGER_MS);
+  timer.unref();
+  req.on('end', finish);
+  req.on('error', finish);
+  req.on('close', finish);
+  req.resume();
+}
+
 class BodyError extends Error {
   constructor(
     readonly status: number,
@@ -186,7 +218,9 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     try {
       body = await readBody(req, bodyLimitOf(method, maxBody));
     } catch (error) {
-      if (error instanceof BodyError) {
+      if (error instanceof BodyError && error.status === 413) {
+        refuseTooLarge(req, res, error.message);
+      } else if (error instanceof BodyError) {
         sendError(res, error.status, { message: error.message, kind: 'invalid' }, { Connection: 'close' });
       } else {
         res.destroy();

@@ -50,6 +50,7 @@ export const tidy = (x: number): number => Math.round(x * 1e12) / 1e12;
 /** A bad value in an accuracy model is a usage error (the user's input), never a failure of Frontier. */
 export function checkFraction(what: string, value: number): void {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > 1) {
+    if (value === undefined) throw new UsageError(`${what} is missing; it must be a fraction between 0 and 1 (e.g. 0.93)`);
     throw new UsageError(`${what} must be a fraction between 0 and 1 (e.g. 0.93), got ${JSON.stringify(value) ?? String(value)}`);
   }
 }
@@ -148,7 +149,7 @@ export function calibrationCurves(points: { precision: string; macsFraction: num
         const a = blocks[blocks.length - 1];
         a.y = (a.y * a.w + b.y * b.w) / (a.w + b.w);
         a.w += b.w;
-        a.xs.push(...b.xs);
+        for (const x of b.xs) a.xs.push(x);
       }
     }
     curves.set(

@@ -148,8 +148,9 @@ export function analyze(base: ModelGraph | PreparedModel, request: AnalysisReque
   );
   const layerPrecisions = precisionMap({ ...graphOverrides, ...request.layerPrecisions });
   const filePrecisions = precisionMap(atFilePrecision ? source?.layerPrecisions : undefined);
+  const layerNames = new Set(graph.layers.map((l) => l.name));
   for (const name of layerPrecisions.keys()) {
-    if (!graph.layers.some((l) => l.name === name)) {
+    if (!layerNames.has(name)) {
       throw new UsageError(`layer precision: "${name}" is not a layer of ${graph.name}`);
     }
   }
@@ -190,7 +191,7 @@ export function analyze(base: ModelGraph | PreparedModel, request: AnalysisReque
   if (figures.device && figures.device.unsupported.length > 0) {
     notes.push(`${figures.device.unsupported.join(', ')} unsupported on ${figures.device.id}: no latency`);
   }
-  notes.push(...(source?.notes ?? []));
+  for (const note of source?.notes ?? []) notes.push(note);
   if (filePrecision && !atFilePrecision) {
     notes.push(`what if: the file stores ${describeFilePrecision(filePrecision)}; these figures are for ${precision.name}`);
   }

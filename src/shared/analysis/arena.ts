@@ -28,7 +28,12 @@ export interface GreedyPlan {
   size: number;
 }
 
-/** Places buffers (given in tensor-index order) exactly as TFLM's GreedyMemoryPlanner does. */
+/**
+ * Places buffers (given in tensor-index order) exactly as TFLM's GreedyMemoryPlanner does. TFLM scans every placed
+ * buffer for each new one (quadratic); only the placed buffers alive at the same time as the new one matter, so they
+ * are found through a tree over lifetimes, and the first gap is sought among them alone: the cost grows with the
+ * buffers and the pairs of them alive at once, not with the square of the model's length.
+ */
 export function greedyPlan(buffers: readonly ArenaBuffer[]): GreedyPlan {
   const n = buffers.length;
   const offsets: number[] = new Array(n).fill(-1);
@@ -37,34 +42,83 @@ export function greedyPlan(buffers: readonly ArenaBuffer[]): GreedyPlan {
   const order = Array.from({ length: n }, (_, i) => n - 1 - i);
   order.sort((a, b) => buffers[b].size - buffers[a].size || b - a);
 
-  // Placed buffers, kept sorted by offset; a new buffer goes after every placed one with an offset ≤ its own.
-  const placed: number[] = [];
-  const overlaps = (a: ArenaBuffer, b: ArenaBuffer): boolean => !(a.first > b.last || b.first > a.last);
+  const alive = new PlacedLifetimes(buffers);
+  const near: number[] = [];
   for (const id of order) {
     const wanted = buffers[id];
+    // The placed buffers alive at an overlapping time, in offset order. TFLM walks them in offset order, ties in
+    // the order they were placed, but ties cannot change the gap it finds: the first gap of the union of their
+    // address ranges that is big enough.
+    near.length = 0;
+    alive.overlapping(wanted.first, wanted.last, near);
+    near.sort((a, b) => offsets[a] - offsets[b]);
     let candidate = 0;
-    if (placed.length > 0) {
-      let prior: number | null = null;
-      let k = 0;
-      for (;;) {
-        // The next placed buffer (in offset order) alive at the same time as the wanted one.
-        while (k < placed.length && !overlaps(buffers[placed[k]], wanted)) k++;
-        if (prior !== null) candidate = Math.max(candidate, offsets[prior] + buffers[prior].size);
-        if (k >= placed.length) break;
-        const next = placed[k];
-        if (offsets[next] - candidate >= wanted.size) break;
-        prior = next;
-        k++;
-      }
+    for (const other of near) {
+      if (offsets[other] - candidate >= wanted.size) break;
+      candidate = Math.max(candidate, offsets[other] + buffers[other].size);
     }
     offsets[id] = candidate;
-    let at = placed.length;
-    while (at > 0 && offsets[placed[at - 1]] > candidate) at--;
-    placed.splice(at, 0, id);
+    alive.place(id);
   }
   let size = 0;
   for (let i = 0; i < n; i++) size = Math.max(size, offsets[i] + buffers[i].size);
   return { offsets, size };
+}
+
+/**
+ * The placed buffers, by first scope, in a tree that keeps each subtree's latest last scope: the buffers alive at
+ * some time in [first, last] are those starting by `last` and ending at or after `first`, found in time logarithmic
+ * per buffer reported.
+ */
+class PlacedLifetimes {
+  private readonly byFirst: number[];
+  private readonly slot: Int32Array;
+  private readonly width: number;
+  /** Per tree node, the latest last scope of a placed buffer below it (−1: none). */
+  private readonly latest: Float64Array;
+
+  constructor(private readonly buffers: readonly ArenaBuffer[]) {
+    const n = buffers.length;
+    this.byFirst = Array.from({ length: n }, (_, i) => i).sort((a, b) => buffers[a].first - buffers[b].first || a - b);
+    this.slot = new Int32Array(n);
+    this.byFirst.forEach((id, at) => (this.slot[id] = at));
+    let width = 1;
+    while (width < n) width *= 2;
+    this.width = width;
+    this.latest = new Float64Array(2 * width).fill(-1);
+  }
+
+  place(id: number): void {
+    let node = this.width + this.slot[id];
+    this.latest[node] = this.buffers[id].last;
+    for (node >>= 1; node >= 1; node >>= 1) this.latest[node] = Math.max(this.latest[2 * node], this.latest[2 * node + 1]);
+  }
+
+  /** Appends to `into` every placed buffer alive at some scope in [first, last]. */
+  overlapping(first: number, last: number, into: number[]): void {
+    // Slots [0, end) hold the buffers that start by `last`.
+    let lo = 0;
+    let hi = this.byFirst.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.buffers[this.byFirst[mid]].first <= last) lo = mid + 1;
+      else hi = mid;
+    }
+    const end = lo;
+    const stack: number[] = [1, 0, this.width];
+    while (stack.length > 0) {
+      const span = stack.pop() as number;
+      const from = stack.pop() as number;
+      const node = stack.pop() as number;
+      if (from >= end || this.latest[node] < first) continue;
+      if (span === 1) {
+        into.push(this.byFirst[from]);
+        continue;
+      }
+      const half = span / 2;
+      stack.push(2 * node + 1, from + half, half, 2 * node, from, half);
+    }
+  }
 }
 
 /** The lower bound any plan of these buffers needs: the most bytes alive in one scope. */

@@ -171,10 +171,17 @@ export function arenaLifetimes(layout: Omit<MemoryLayout, 'bytes'>): ArenaLifeti
 /** The aligned size of every buffer of `lifetimes` for the given tensor sizes (0 for an empty buffer). */
 export function arenaBufferSizes(lifetimes: ArenaLifetimes, sizeOf: (tensor: string) => number): ArenaBuffer[] {
   return lifetimes.buffers.map((b) => ({
-    size: alignArena(lifetimes.fixedBytes.get(b.tensors[0]) ?? Math.max(...b.tensors.map(sizeOf))),
+    size: alignArena(lifetimes.fixedBytes.get(b.tensors[0]) ?? largestOf(b.tensors, sizeOf)),
     first: b.first,
     last: b.last,
   }));
+}
+
+/** A loop, not Math.max(...): a chain of in-place steps may put more tensors in one buffer than a call takes arguments. */
+function largestOf(tensors: readonly string[], sizeOf: (tensor: string) => number): number {
+  let largest = -Infinity;
+  for (const tensor of tensors) largest = Math.max(largest, sizeOf(tensor));
+  return largest;
 }
 
 /** TFLM's arena plan of a layout's tensors (see arena.ts for the rules). */

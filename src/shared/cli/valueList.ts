@@ -57,6 +57,8 @@ export interface NumericRange {
 
 const EPS = 1e-9;
 
+const toDigits = (n: number): number => (Number.isFinite(n) ? Number(n.toPrecision(12)) : n);
+
 /** The most output channels (filters, units) a layer may be given: far beyond any layer a device can run. */
 export const MAX_CHANNELS = 1_048_576;
 /** The most values one dimension of a design space may take (a range is counted before it is expanded). */
@@ -93,12 +95,15 @@ function checkBounds(what: string, item: string, n: number, bounds: NumericBound
  */
 export function parseNumericItem(what: string, item: string, integer: boolean, bounds?: NumericBounds): NumericRange {
   const parts = item.split(':').map((p) => p.trim());
-  const nums = parts.map(Number);
+  // Fractions count to 12 significant digits, as the values of a range do (0.1 steps give 0.3, not
+  // 0.30000000000000004): the bounds apply to what will be used, so 0.9999999999999999 is a ratio of 1, refused here.
+  const nums = parts.map((p) => (integer ? Number(p) : toDigits(Number(p))));
   if (parts.length > 3 || parts.some((p) => p === '') || nums.some((n) => !Number.isFinite(n))) {
     throw new UsageError(`${what}: "${item}" is not a number or a range a:b[:step]`);
   }
-  if (integer && nums.some((n) => !Number.isInteger(n))) {
-    throw new UsageError(`${what}: "${item}" must be whole numbers`);
+  // Whole numbers in decimal digits only: Number() would also read "0x10" as 16 and "1e3" as 1000.
+  if (integer && (nums.some((n) => !Number.isInteger(n)) || !parts.every((p) => /^-?[0-9]+$/.test(p)))) {
+    throw new UsageError(`${what}: "${item}" must be whole numbers in decimal digits (such as 16)`);
   }
   checkBounds(what, item, nums[0], bounds);
   if (parts.length >= 2) checkBounds(what, item, nums[1], bounds);
@@ -124,7 +129,7 @@ export const rangeSize = (r: NumericRange): number => Math.floor((r.stop - r.sta
 export function expandRange(r: NumericRange): number[] {
   const n = rangeSize(r);
   const out: number[] = [];
-  for (let i = 0; i < n; i++) out.push(Number((r.start + i * r.step).toPrecision(12)));
+  for (let i = 0; i < n; i++) out.push(toDigits(r.start + i * r.step));
   return out;
 }
 

@@ -5,6 +5,7 @@
 import { parsePrecision } from '../analysis/precision';
 import { UsageError } from '../cli/valueList';
 import type { Measurement } from './calibrate';
+import { MAX_TIME_S, MIN_MEASURED_S, showBound } from '../physicalBounds';
 
 export const MEASUREMENTS_FORMAT = 'frontier-measurements';
 
@@ -70,8 +71,12 @@ export function parseMeasurementsFile(json: unknown, source: string): Measuremen
     } catch (error) {
       fail(`${label}: ${(error as Error).message}`);
     }
-    if (typeof m.latencyS !== 'number' || !Number.isFinite(m.latencyS) || m.latencyS <= 0) {
-      fail(`${label}: latencyS must be a positive number of seconds, got ${show(m.latencyS)}`);
+    // Bounded like a deadline: a latency beyond a day is a slip of units, and would fit a profile no analysis takes.
+    if (typeof m.latencyS !== 'number' || !Number.isFinite(m.latencyS) || m.latencyS <= 0 || m.latencyS > MAX_TIME_S) {
+      fail(`${label}: latencyS must be a positive number of seconds, at most ${showBound(MAX_TIME_S)}, got ${show(m.latencyS)}`);
+    }
+    if ((m.latencyS as number) < MIN_MEASURED_S) {
+      fail(`${label}: latencyS must be at least ${showBound(MIN_MEASURED_S)} s (a nanosecond), got ${show(m.latencyS)}`);
     }
     const entry: Measurement = { model: m.model as string, precision: m.precision as string, latencyS: m.latencyS as number };
     for (const key of ['channels', 'prune'] as const) {

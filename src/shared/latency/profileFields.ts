@@ -5,6 +5,17 @@ import { parsePrecision } from '../analysis/precision';
 import type { LatencyBandFactors, LatencyModel, MeasurementRecord } from './model';
 import type { RuntimeRef } from './runtimeRef';
 import type { PrecisionRates } from './work';
+import {
+  MAX_BAND_FACTOR,
+  MAX_CLOCK_HZ,
+  MAX_DEVICE_BYTES,
+  MAX_SECONDS_PER_OP,
+  MAX_TIME_S,
+  MIN_BAND_FACTOR,
+  MIN_CLOCK_HZ,
+  MIN_SECONDS_PER_OP,
+  showBound,
+} from '../physicalBounds';
 
 export const LATENCY_PROFILE_FIELDS: readonly string[] = ['clockHz', 'clockMHz', 'core', 'vendor', 'latency', 'runtime', 'latencyBand'];
 
@@ -24,6 +35,22 @@ function positive(fail: Fail, path: string, value: unknown, unit: string, zeroOk
   if (!ok) fail(`${path} must be a ${zeroOk ? 'non-negative' : 'positive'} number of ${unit}, got ${show(value)}`);
   return value as number;
 }
+
+/** A positive (or non-negative) number within [min, max], the range named in the message. */
+function within(fail: Fail, path: string, value: unknown, unit: string, min: number, max: number, zeroOk = false): number {
+  const n = positive(fail, path, value, unit, zeroOk);
+  if ((n !== 0 || !zeroOk) && (n < min || n > max)) {
+    fail(`${path} must be ${zeroOk ? '0 or ' : ''}from ${showBound(min)} to ${showBound(max)} ${unit}, got ${show(value)}`);
+  }
+  return n;
+}
+
+/** A duration: non-negative (or positive) seconds, at most a day. */
+const seconds = (fail: Fail, path: string, value: unknown, zeroOk = false): number => {
+  const n = positive(fail, path, value, 'seconds', zeroOk);
+  if (n > MAX_TIME_S) fail(`${path} must be at most ${showBound(MAX_TIME_S)} seconds, got ${show(value)}`);
+  return n;
+};
 
 function text(fail: Fail, path: string, value: unknown): string {
   if (typeof value !== 'string' || value.trim() === '') fail(`${path} must be a non-empty string, got ${show(value)}`);
@@ -50,6 +77,8 @@ function parseBand(fail: Fail, path: string, value: unknown): LatencyBandFactors
   if (lowFactor > 1 || highFactor < 1) {
     fail(`${path} must hold the prediction (lowFactor ≤ 1 ≤ highFactor), got ${lowFactor} and ${highFactor}`);
   }
+  within(fail, `${path}.lowFactor`, lowFactor, '(a fraction)', MIN_BAND_FACTOR, 1);
+  within(fail, `${path}.highFactor`, highFactor, '(a factor)', 1, MAX_BAND_FACTOR);
   return { lowFactor, highFactor, basis: text(fail, `${path}.basis`, b.basis) };
 }
 
@@ -72,14 +101,15 @@ function parseLatency(fail: Fail, value: unknown): LatencyModel {
     unknownKeys(fail, `latency.rates.${name}`, r as Json, RATE_KEYS);
     const out = {} as PrecisionRates;
     for (const key of RATE_KEYS) {
-      out[key] = positive(fail, `latency.rates.${name}.${key}`, (r as Json)[key], key === 'element' ? 'seconds per element' : 'seconds per MAC');
+      const unit = key === 'element' ? 'seconds per element' : 'seconds per MAC';
+      out[key] = within(fail, `latency.rates.${name}.${key}`, (r as Json)[key], unit, MIN_SECONDS_PER_OP, MAX_SECONDS_PER_OP);
     }
     rates[canonical] = out;
   }
   const model: LatencyModel = {
     rates,
-    perOpS: positive(fail, 'latency.perOpS', v.perOpS, 'seconds', true),
-    perInferenceS: positive(fail, 'latency.perInferenceS', v.perInferenceS, 'seconds', true),
+    perOpS: seconds(fail, 'latency.perOpS', v.perOpS, true),
+    perInferenceS: seconds(fail, 'latency.perInferenceS', v.perInferenceS, true),
     band: parseBand(fail, 'latency.band', v.band),
     basis: text(fail, 'latency.basis', v.basis),
   };
@@ -91,7 +121,7 @@ function parseLatency(fail: Fail, value: unknown): LatencyModel {
       const record: MeasurementRecord = {
         model: text(fail, `${path}.model`, m.model),
         precision: text(fail, `${path}.precision`, m.precision),
-        latencyS: positive(fail, `${path}.latencyS`, m.latencyS, 'seconds'),
+        latencyS: seconds(fail, `${path}.latencyS`, m.latencyS),
       };
       if (isObject(m.channels)) record.channels = m.channels as Record<string, number>;
       if (isObject(m.prune)) record.prune = m.prune as Record<string, number>;
@@ -107,8 +137,8 @@ function parseRuntime(fail: Fail, value: unknown): RuntimeRef {
   unknownKeys(fail, 'runtime', v, RUNTIME_KEYS);
   if (!BASES.includes(v.basis as RuntimeRef['basis'])) fail(`runtime.basis must be one of ${BASES.join(', ')}, got ${show(v.basis)}`);
   const ram = v.persistentRamBytes;
-  if (ram !== null && ram !== undefined && !(typeof ram === 'number' && Number.isInteger(ram) && ram >= 0)) {
-    fail(`runtime.persistentRamBytes must be a whole number of bytes or null, got ${show(ram)}`);
+  if (ram !== null && ram !== undefined && !(typeof ram === 'number' && Number.isInteger(ram) && ram >= 0 && ram <= MAX_DEVICE_BYTES)) {
+    fail(`runtime.persistentRamBytes must be a whole number of bytes, at most ${showBound(MAX_DEVICE_BYTES)} (1 TiB), or null, got ${show(ram)}`);
   }
   const sources: Record<string, string> = {};
   if (has(v, 'sources')) {
@@ -129,8 +159,8 @@ function parseRuntime(fail: Fail, value: unknown): RuntimeRef {
 export function parseLatencyFields(obj: Json, fail: Fail): Partial<DeviceProfile> {
   const out: Partial<DeviceProfile> = {};
   if (has(obj, 'clockHz') && has(obj, 'clockMHz')) fail('give only one of clockHz, clockMHz (they are the same figure in different units)');
-  if (has(obj, 'clockHz')) out.clockHz = positive(fail, 'clockHz', obj.clockHz, 'hertz');
-  if (has(obj, 'clockMHz')) out.clockHz = positive(fail, 'clockMHz', obj.clockMHz, 'megahertz') * 1e6;
+  if (has(obj, 'clockHz')) out.clockHz = within(fail, 'clockHz', obj.clockHz, 'hertz', MIN_CLOCK_HZ, MAX_CLOCK_HZ);
+  if (has(obj, 'clockMHz')) out.clockHz = within(fail, 'clockMHz', obj.clockMHz, 'megahertz', MIN_CLOCK_HZ / 1e6, MAX_CLOCK_HZ / 1e6) * 1e6;
   if (has(obj, 'core')) out.core = text(fail, 'core', obj.core).trim().toLowerCase();
   if (has(obj, 'vendor')) out.vendor = text(fail, 'vendor', obj.vendor).trim();
   if (has(obj, 'latency')) out.latency = parseLatency(fail, obj.latency);

@@ -1,6 +1,6 @@
 // Structural edits: set a layer's output channels or prune a ratio of them; consumers follow by shape inference.
 import { MAX_CHANNELS } from '../cli/valueList';
-import { cloneGraph, layerMap, topologicalOrder, validateGraph } from './graph';
+import { cloneGraph, consumersOf, layerMap, topologicalOrder, validateGraph } from './graph';
 import { inferShapes, layerOutputShape, type ShapeMap } from './shapes';
 import { isChannelLayer, ModelError, outputChannelsOf, type ChannelLayer, type Layer, type ModelGraph } from './types';
 
@@ -44,10 +44,16 @@ export interface ChannelGroup {
 export function channelGroups(graph: ModelGraph): ChannelGroup[] {
   const byName = layerMap(graph);
   const parent = new Map<string, string>();
+  // Every name on the path is pointed at the root (full path compression), so chains of unions stay short.
   const find = (x: string): string => {
     let root = x;
     while (parent.has(root) && parent.get(root) !== root) root = parent.get(root) as string;
-    parent.set(x, root);
+    for (let at = x; at !== root; ) {
+      const next = parent.get(at) as string;
+      parent.set(at, root);
+      at = next;
+    }
+    parent.set(root, root);
     return root;
   };
   const union = (a: string, b: string): void => {
@@ -62,15 +68,23 @@ export function channelGroups(graph: ModelGraph): ChannelGroup[] {
   };
   // The layer that decides the channel count of `name`'s output. A Reshape that keeps the last dimension (a squeeze
   // or excitation vector reshaped to 1×1×C) passes it through, as it follows a channel change.
+  // Remembered for every layer on the way, so many Adds reading one long run of such layers walk it once.
+  const sourceOf = new Map<string, string>();
+  const passesChannels = (layer: Layer): boolean =>
+    CHANNEL_PRESERVING.has(layer.type) ||
+    ((layer.type === 'Reshape' || layer.type === 'Flatten') && lastDim(layer.name) === lastDim(layer.inputs[0]));
   const channelSource = (name: string): string => {
+    const path: string[] = [];
     let layer = byName.get(name) as Layer;
-    while (
-      CHANNEL_PRESERVING.has(layer.type) ||
-      ((layer.type === 'Reshape' || layer.type === 'Flatten') && lastDim(layer.name) === lastDim(layer.inputs[0]))
-    ) {
+    let source = sourceOf.get(layer.name);
+    while (source === undefined && passesChannels(layer)) {
+      path.push(layer.name);
       layer = byName.get(layer.inputs[0]) as Layer;
+      source = sourceOf.get(layer.name);
     }
-    return layer.name;
+    source ??= layer.name;
+    for (const on of path) sourceOf.set(on, source);
+    return source;
   };
   // Add and Multiply tie the channels of their inputs; an input broadcast along channels (1 channel) is not tied.
   const adds = graph.layers.filter((l) => l.type === 'Add' || l.type === 'Multiply');
@@ -164,24 +178,37 @@ function targetChannels(graph: ModelGraph, edits: ChannelEdits): Map<string, { v
 
 /** Layers a wildcard prune applies to: every layer with output channels but the model's output layers. */
 export function prunableLayers(graph: ModelGraph): ChannelLayer[] {
-  return editableLayers(graph).filter((l) => !isOutputLayer(graph, l));
+  const outputs = outputLayers(graph);
+  return editableLayers(graph).filter((l) => !outputs.has(l.name));
 }
 
-/** The model's output layers define the task (classes, reconstruction size): a wildcard prune leaves them alone. */
-function isOutputLayer(graph: ModelGraph, layer: Layer): boolean {
-  const consumers = graph.layers.filter((l) => l.inputs.includes(layer.name));
-  if (graph.outputs.includes(layer.name)) return true;
-  // An output reached only through layers that keep its channels (activation, reshape…) is an output too.
-  return (
-    consumers.length > 0 &&
-    consumers.every(
-      (c) =>
-        !isChannelLayer(c) &&
-        c.type !== 'Add' &&
-        c.type !== 'Concatenate' &&
-        (graph.outputs.includes(c.name) || isOutputLayer(graph, c)),
-    )
-  );
+/**
+ * The model's output layers define the task (classes, reconstruction size): a wildcard prune leaves them alone.
+ * An output reached only through layers that keep its channels (activation, reshape…) is an output too. Decided
+ * once per layer, consumers before producers (reverse execution order), so the walk is linear in layers plus
+ * edges however often branches split and join again.
+ */
+function outputLayers(graph: ModelGraph): Set<string> {
+  const declared = new Set(graph.outputs);
+  const consumers = consumersOf(graph);
+  const byName = layerMap(graph);
+  const outputs = new Set<string>();
+  const order = topologicalOrder(graph);
+  for (let i = order.length - 1; i >= 0; i--) {
+    const name = order[i].name;
+    const readers = consumers.get(name) ?? [];
+    if (
+      declared.has(name) ||
+      (readers.length > 0 &&
+        readers.every((reader) => {
+          const c = byName.get(reader) as Layer;
+          return !isChannelLayer(c) && c.type !== 'Add' && c.type !== 'Concatenate' && outputs.has(reader);
+        }))
+    ) {
+      outputs.add(name);
+    }
+  }
+  return outputs;
 }
 
 export function applyChannelEdits(base: ModelGraph, edits: ChannelEdits): EditResult {

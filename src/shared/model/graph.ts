@@ -5,6 +5,17 @@ import { LAYER_TYPES, ModelError, type Layer, type ModelGraph } from './types';
  * explicit stack rather than recursion, so a chain of tens of thousands of layers cannot exhaust the call stack.
  */
 export function topologicalOrder(graph: ModelGraph): Layer[] {
+  // Most files list every layer after its inputs: then the order is the file's, checked in one pass.
+  const seen = new Set<string>();
+  let ordered = true;
+  for (const layer of graph.layers) {
+    if (seen.has(layer.name) || !layer.inputs.every((input) => seen.has(input))) {
+      ordered = false;
+      break;
+    }
+    seen.add(layer.name);
+  }
+  if (ordered) return [...graph.layers];
   const byName = layerMap(graph);
   const state = new Map<string, 'visiting' | 'done'>();
   const order: Layer[] = [];

@@ -236,7 +236,9 @@ function parseLayer(raw: unknown, index: number, sourceName: string): Layer {
     const problem = checkField(kind, obj[field]);
     if (problem) {
       throw new ModelError(
-        `${sourceName}: layer "${name}": ${field} must be ${problem}, got ${JSON.stringify(obj[field])}`,
+        obj[field] === undefined
+          ? `${sourceName}: layer "${name}": ${field} is missing; it must be ${problem}`
+          : `${sourceName}: layer "${name}": ${field} must be ${problem}, got ${JSON.stringify(obj[field])}`,
         name,
       );
     }
@@ -261,7 +263,11 @@ export function nativeToGraph(json: unknown, sourceName: string): ModelGraph {
   if (typeof json !== 'object' || json === null) throw new ModelError(`${sourceName}: not a JSON object`);
   const file = json as Record<string, unknown>;
   if (file.format !== NATIVE_FORMAT) {
-    throw new ModelError(`${sourceName}: "format" must be "${NATIVE_FORMAT}", got ${JSON.stringify(file.format)}`);
+    throw new ModelError(
+      file.format === undefined
+        ? `${sourceName}: "format" is missing; it must be "${NATIVE_FORMAT}"`
+        : `${sourceName}: "format" must be "${NATIVE_FORMAT}", got ${JSON.stringify(file.format)}`,
+    );
   }
   if (typeof file.version !== 'number' || file.version > NATIVE_VERSION) {
     throw new ModelError(

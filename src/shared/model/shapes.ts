@@ -186,7 +186,9 @@ export function layerOutputShape(layer: Layer, inputs: number[][]): number[] {
  * dimension is equal or 1. Keras's Add is the special case of equal shapes.
  */
 function broadcastShapes(layer: Layer, inputs: number[][]): number[] {
-  const rank = Math.max(...inputs.map((shape) => shape.length));
+  // A loop, not Math.max(...): a layer may read more inputs than a call can take arguments.
+  let rank = 0;
+  for (const shape of inputs) rank = Math.max(rank, shape.length);
   const out: number[] = new Array(rank).fill(1);
   for (const shape of inputs) {
     for (let i = 0; i < shape.length; i++) {

@@ -29,6 +29,7 @@ export function defaultSpec(model: string): SweepSpec {
 type Json = Record<string, unknown>;
 
 const fail = (source: string, field: string, problem: string, value: unknown): never => {
+  if (value === undefined) throw new UsageError(`${source}: ${field} is missing; it ${problem}`);
   throw new UsageError(`${source}: ${field} ${problem}, got ${JSON.stringify(value)}`);
 };
 
@@ -60,6 +61,8 @@ export function validateClient(source: string, client: unknown, i: number): Clie
   const c = client as Json;
   if (typeof c !== 'object' || c === null) return fail(source, `clients[${i}]`, 'must be an object', client);
   if (typeof c.name !== 'string' || c.name === '') return fail(source, `clients[${i}].name`, 'must be a name', c.name);
+  // Clients are looked up by name in plain objects, where "__proto__" is the prototype, not a key: it would vanish.
+  if (c.name === '__proto__') return fail(source, `clients[${i}].name`, 'cannot be "__proto__" (a reserved name)', c.name);
   if (typeof c.deadlineS !== 'number' || !(c.deadlineS > 0) || c.deadlineS > MAX_DEADLINE_S) {
     return fail(source, `clients[${i}].deadlineS`, `must be a positive number of seconds, at most ${MAX_DEADLINE_S.toLocaleString('en-US')}`, c.deadlineS);
   }

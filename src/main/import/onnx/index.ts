@@ -51,6 +51,7 @@ export function convertOnnx(bytes: Uint8Array, fileName: string, options: Import
   }
 
   const outputs: string[] = [];
+  const listed = new Set<string>();
   for (const name of outputNames) {
     const value = c.values.get(name);
     if (!value) {
@@ -58,7 +59,10 @@ export function convertOnnx(bytes: Uint8Array, fileName: string, options: Import
         c.constants.has(name) ? `model output "${name}" is a constant, not computed by the graph` : `model output "${name}" is not produced by any node`,
       );
     }
-    if (!outputs.includes(value.layer)) outputs.push(value.layer);
+    if (!listed.has(value.layer)) {
+      listed.add(value.layer);
+      outputs.push(value.layer);
+    }
   }
   if (outputs.length === 0) throw new ModelError('the ONNX graph declares no outputs');
 

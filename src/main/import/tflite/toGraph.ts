@@ -116,6 +116,8 @@ interface ComputeOperands {
 
 class Converter {
   private readonly layers: Layer[] = [];
+  /** The same layers by name, so finding one never scans the list (a model may have hundreds of thousands). */
+  private readonly layerByName = new Map<string, Layer>();
   /** Tensor index → the layer whose output is that tensor (after a fused activation). */
   private readonly layerOf = new Map<number, string>();
   /** Tensor index → the layer that writes (allocates) it. */
@@ -242,7 +244,7 @@ class Converter {
       this.fail(`model input ${this.tensorLabel(t)} has a batch of ${tensor.shape[0]} (shape ${formatShape(tensor.shape)}); Frontier analyses one inference, batch 1`);
     }
     const name = this.uniqueName(tensor.name ?? `tensor_${t}`);
-    this.layers.push({ type: 'Input', shape: this.activationShape(t), name, inputs: [] });
+    this.push({ type: 'Input', shape: this.activationShape(t), name, inputs: [] });
     this.layerOf.set(t, name);
     this.ownerOf.set(t, name);
     this.written.set(name, { tensor: t, op: `model input ${this.tensorLabel(t)}` });
@@ -281,13 +283,13 @@ class Converter {
   /** Adds the layer that writes tensor `out` (and a fused activation after it); returns the layer's name. */
   addLayer(out: number, op: string, spec: LayerSpec, inputs: string[], fused: ActivationName = 'linear'): string {
     const name = this.uniqueName(this.g.tensors[out].name ?? `tensor_${out}`);
-    this.layers.push({ ...spec, name, inputs } as Layer);
+    this.push({ ...spec, name, inputs } as Layer);
     this.ownerOf.set(out, name);
     this.written.set(name, { tensor: out, op });
     let end = name;
     if (fused !== 'linear') {
       end = this.uniqueName(`${name}/${fused}`);
-      this.layers.push({ type: 'Activation', activation: fused, name: end, inputs: [name] });
+      this.push({ type: 'Activation', activation: fused, name: end, inputs: [name] });
     }
     this.layerOf.set(out, end);
     return name;
@@ -295,8 +297,14 @@ class Converter {
 
   /** Records the operator the file runs for the layer writing `out`, where its type would convert to another. */
   markSourceOp(out: number, op: string): void {
-    const layer = this.layers.find((l) => l.name === this.ownerOf.get(out));
+    const owner = this.ownerOf.get(out);
+    const layer = owner === undefined ? undefined : this.layerByName.get(owner);
     if (layer) layer.sourceOp = op;
+  }
+
+  private push(layer: Layer): void {
+    this.layers.push(layer);
+    this.layerByName.set(layer.name, layer);
   }
 
   addCompute(out: number, op: string, spec: LayerSpec, input: string, kernel: TfliteTensor, bias: TfliteTensor | null): void {
