@@ -11,7 +11,9 @@ under a minute. The files written:
   Flatten -> Dense 10). Exported with TrainingMode.PRESERVE from eval mode so the BatchNormalization node stays in
   the file (the default EVAL export folds it into the convolution, and the engine's own folding would go untested).
 - mlp.onnx: Flatten -> Dense 32 -> ReLU -> Dense 10.
-  Both: opset 13, input `input` NCHW [N,1,28,28] with a dynamic batch, output `logits` [N,10] (no softmax).
+- act.onnx: Conv 8 3x3 stride 2 -> LeakyReLU 0.1 -> Conv 16 3x3 stride 2 -> Hardswish -> Flatten -> Dense 10: activations
+  whose numbers differ from Keras's defaults (opset 13 writes Hardswish as HardSigmoid alpha 1/6 -> Mul).
+  All: opset 13, input `input` NCHW [N,1,28,28] with a dynamic batch, output `logits` [N,10] (no softmax).
 - test-images-1000.npy: uint8 [1000,28,28,1], the first 1,000 test images (channels-last, as Frontier shows inputs);
   test-labels-1000.npy: uint8 [1000].
 - <model>-outputs-100.npy: float32 [100,10], PyTorch's logits for the first 100 test images.
@@ -71,6 +73,19 @@ class Cnn(nn.Module):
     def forward(self, x):
         x = self.pool1(torch.relu(self.bn1(self.conv1(x))))
         x = self.pool2(torch.relu(self.conv2(x)))
+        return self.dense(torch.flatten(x, 1))
+
+
+class Act(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(1, 8, 3, stride=2)
+        self.conv2 = nn.Conv2d(8, 16, 3, stride=2)
+        self.dense = nn.Linear(16 * 6 * 6, 10)
+
+    def forward(self, x):
+        x = nn.functional.leaky_relu(self.conv1(x), 0.1)
+        x = nn.functional.hardswish(self.conv2(x))
         return self.dense(torch.flatten(x, 1))
 
 
@@ -149,7 +164,7 @@ def main():
     test_y = torch.from_numpy(test_labels.astype(np.int64))
     np.save(os.path.join(OUT, f'test-images-{SUBSET}.npy'), np.ascontiguousarray(test_images[:SUBSET, :, :, None]))
     np.save(os.path.join(OUT, f'test-labels-{SUBSET}.npy'), np.ascontiguousarray(test_labels[:SUBSET]))
-    for name, build in (('cnn', Cnn), ('mlp', Mlp)):
+    for name, build in (('cnn', Cnn), ('mlp', Mlp), ('act', Act)):
         torch.manual_seed(SEED)
         model = build()
         train(model, train_x, train_y)
