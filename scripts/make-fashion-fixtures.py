@@ -14,6 +14,9 @@ under a minute. The files written:
 - act.onnx: Conv 8 3x3 stride 2 -> LeakyReLU 0.1 -> Conv 16 3x3 stride 2 -> Hardswish -> Flatten -> Dense 10: activations
   whose numbers differ from Keras's defaults (opset 13 writes Hardswish as HardSigmoid alpha 1/6 -> Mul).
   All: opset 13, input `input` NCHW [N,1,28,28] with a dynamic batch, output `logits` [N,10] (no softmax).
+- cnn.tfjs/model.json (+ group1-shard1of1.bin): the same trained CNN as a TensorFlow.js layers model, written here
+  (no TensorFlow needed): Keras layers channels-last, kernels HWIO, and the Dense kernel's rows permuted from
+  PyTorch's C×H×W flatten order to Keras's H×W×C, so it computes the same logits as cnn.onnx.
 - test-images-1000.npy: uint8 [1000,28,28,1], the first 1,000 test images (channels-last, as Frontier shows inputs);
   test-labels-1000.npy: uint8 [1000].
 - <model>-outputs-100.npy: float32 [100,10], PyTorch's logits for the first 100 test images.
@@ -150,6 +153,63 @@ def export(model, name, test_x, test_y):
     print(f'{name}: accuracy {summary["accuracy"]:.4f} on {len(test_y)}, {summary["subsetCorrect"]}/{SUBSET} on the subset')
 
 
+def keras_layer(class_name, name, **config):
+    return {'class_name': class_name, 'config': {'name': name, 'trainable': True, 'dtype': 'float32', **config}}
+
+
+def keras_conv(name, conv, activation):
+    return keras_layer(
+        'Conv2D', name, filters=conv.out_channels, kernel_size=list(conv.kernel_size), strides=list(conv.stride),
+        padding='valid', data_format='channels_last', dilation_rate=[1, 1], groups=1, activation=activation, use_bias=True)
+
+
+def export_tfjs(model):
+    """The trained Cnn as a TensorFlow.js layers model (Keras 2 topology, float32 weights in one shard)."""
+    folder = os.path.join(OUT, 'cnn.tfjs')
+    os.makedirs(folder, exist_ok=True)
+    pool = dict(pool_size=[2, 2], padding='valid', strides=[2, 2], data_format='channels_last')
+    layers = [
+        {'class_name': 'InputLayer', 'config': {'batch_input_shape': [None, 28, 28, 1], 'dtype': 'float32', 'sparse': False, 'ragged': False, 'name': 'input'}},
+        keras_conv('conv1', model.conv1, 'linear'),
+        keras_layer('BatchNormalization', 'bn1', axis=[3], momentum=0.9, epsilon=model.bn1.eps, center=True, scale=True),
+        keras_layer('Activation', 'relu1', activation='relu'),
+        keras_layer('MaxPooling2D', 'pool1', **pool),
+        keras_conv('conv2', model.conv2, 'relu'),
+        keras_layer('MaxPooling2D', 'pool2', **pool),
+        keras_layer('Flatten', 'flatten', data_format='channels_last'),
+        keras_layer('Dense', 'dense', units=10, activation='linear', use_bias=True),
+    ]
+    hwio = lambda t: t.detach().numpy().transpose(2, 3, 1, 0)
+    # PyTorch flattens [16,5,5] as C×H×W; Keras flattens [5,5,16] as H×W×C: reorder the Dense kernel's inputs.
+    dense = model.dense.weight.detach().numpy().reshape(10, 16, 5, 5).transpose(2, 3, 1, 0).reshape(400, 10)
+    vec = lambda t: t.detach().numpy()
+    weights = [
+        ('conv1/kernel', hwio(model.conv1.weight)), ('conv1/bias', vec(model.conv1.bias)),
+        ('bn1/gamma', vec(model.bn1.weight)), ('bn1/beta', vec(model.bn1.bias)),
+        ('bn1/moving_mean', vec(model.bn1.running_mean)), ('bn1/moving_variance', vec(model.bn1.running_var)),
+        ('conv2/kernel', hwio(model.conv2.weight)), ('conv2/bias', vec(model.conv2.bias)),
+        ('dense/kernel', dense), ('dense/bias', vec(model.dense.bias)),
+    ]
+    shard = 'group1-shard1of1.bin'
+    with open(os.path.join(folder, shard), 'wb') as f:
+        for _, value in weights:
+            f.write(np.ascontiguousarray(value, dtype='<f4').tobytes())
+    model_json = {
+        'format': 'layers-model',
+        'generatedBy': f'scripts/make-fashion-fixtures.py from torch {torch.__version__}',
+        'convertedBy': None,
+        'modelTopology': {
+            'keras_version': '2.12.0', 'backend': 'tensorflow',
+            'model_config': {'class_name': 'Sequential', 'config': {'name': 'fashion_cnn', 'layers': layers}},
+        },
+        'weightsManifest': [{'paths': [shard], 'weights': [
+            {'name': name, 'shape': list(value.shape), 'dtype': 'float32'} for name, value in weights]}],
+    }
+    with open(os.path.join(folder, 'model.json'), 'w') as f:
+        json.dump(model_json, f)
+        f.write('\n')
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--data', default='/usr/share/datasets/fashion-mnist')
@@ -169,6 +229,8 @@ def main():
         model = build()
         train(model, train_x, train_y)
         export(model, name, test_x, test_y)
+        if name == 'cnn':
+            export_tfjs(model)
 
 
 if __name__ == '__main__':

@@ -1,7 +1,8 @@
 // Models trained by PyTorch on Fashion-MNIST and exported as ONNX (scripts/make-fashion-fixtures.py): the engine
 // runs the real export to PyTorch's own outputs, the same samples right, an int8 run near the float accuracy, and
 // a pruned run that still runs. `act` has PyTorch's LeakyReLU slope and Hardsigmoid (1/6, not Keras's 0.2), which
-// the float run takes from the file.
+// the float run takes from the file. `cnn.tfjs` is the same trained CNN as a TensorFlow.js model (channels-last,
+// its Dense rows in Keras's flatten order): it must give PyTorch's answers too.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -40,18 +41,22 @@ const outsideTolerance = (actual: Float32Array, expected: Float32Array, rel: num
   return bad;
 };
 
-/** The models, and what their int8 run gives: an accuracy, or the engine's refusal. */
-const MODELS: { name: string; int8: 'runs' | RegExp }[] = [
-  { name: 'cnn', int8: 'runs' },
-  { name: 'mlp', int8: 'runs' },
+/**
+ * The model files, the PyTorch model whose answers they must give (`<answers>.json`, `<answers>-outputs-100.npy`),
+ * and what their int8 run gives: an accuracy, or the engine's refusal.
+ */
+const MODELS: { file: string; answers: string; int8: 'runs' | RegExp }[] = [
+  { file: 'cnn.onnx', answers: 'cnn', int8: 'runs' },
+  { file: 'cnn.tfjs/model.json', answers: 'cnn', int8: 'runs' },
+  { file: 'mlp.onnx', answers: 'mlp', int8: 'runs' },
   // The int8 engine has no hard_sigmoid yet: it refuses the model, naming the layer, rather than run it wrong.
-  { name: 'act', int8: /HardSigmoid: an int8 hard_sigmoid operation is not supported yet/ },
+  { file: 'act.onnx', answers: 'act', int8: /HardSigmoid: an int8 hard_sigmoid operation is not supported yet/ },
 ];
 
-for (const { name, int8 } of MODELS) {
-  describe(`${name}.onnx, trained and exported by PyTorch`, () => {
+for (const { file, answers: name, int8 } of MODELS) {
+  describe(`${file}, trained by PyTorch`, () => {
     const summary = JSON.parse(readFileSync(join(FASHION_FIXTURES, `${name}.json`), 'utf8')) as Summary;
-    const load = () => loadRunnableModel(join(FASHION_FIXTURES, `${name}.onnx`));
+    const load = () => loadRunnableModel(join(FASHION_FIXTURES, file));
 
     it("fp32: the first 100 test images give PyTorch's logits (1e-4 relative, 1e-5 absolute)", async () => {
       const result = await run(await load(), { precision: 'fp32' }, firstHundred);
@@ -90,8 +95,8 @@ for (const { name, int8 } of MODELS) {
 
 describe(`the full Fashion-MNIST test set (${FASHION_DATASET})`, () => {
   const missing = fashionDatasetMissing();
-  for (const { name } of MODELS) {
-    it(`${name}.onnx at fp32: the same number of the 10,000 test images right as PyTorch`, async (ctx) => {
+  for (const { file, answers: name } of MODELS) {
+    it(`${file} at fp32: the same number of the 10,000 test images right as PyTorch`, async (ctx) => {
       if (missing) return ctx.skip(missing);
       const summary = JSON.parse(readFileSync(join(FASHION_FIXTURES, `${name}.json`), 'utf8')) as Summary;
       const idxImages = readIdx(join(FASHION_DATASET, 't10k-images-idx3-ubyte.gz'));
@@ -99,7 +104,7 @@ describe(`the full Fashion-MNIST test set (${FASHION_DATASET})`, () => {
       // The committed subset is the data set's own first 1,000 images.
       expect(Buffer.from(idxImages.data.subarray(0, 1000 * 784)).equals(Buffer.from(images.data as Uint8Array))).toBe(true);
       const all = scaled(idxImages.data, [idxImages.shape[0], 28, 28, 1]);
-      const result = await run(await loadRunnableModel(join(FASHION_FIXTURES, `${name}.onnx`)), { precision: 'fp32' }, all);
+      const result = await run(await loadRunnableModel(join(FASHION_FIXTURES, file)), { precision: 'fp32' }, all);
       expect(result.samples).toBe(summary.testSamples);
       expect(countRight(argmax(logitsOf(result), CLASSES), idxLabels.data)).toBe(summary.correct);
     });
