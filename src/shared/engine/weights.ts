@@ -41,6 +41,18 @@ export interface LayerWeights {
   variance?: WeightTensor;
   epsilon?: number;
   constant?: WeightTensor;
+  /** An Activation layer's parameters where the source stores them (ONNX LeakyRelu, HardSigmoid); absent: Keras's defaults. */
+  activation?: ActivationParameters;
+}
+
+/**
+ * The numbers of an activation function: LeakyRelu's slope `alpha` (y = alpha·x for x < 0); HardSigmoid's
+ * y = max(0, min(1, alpha·x + beta)). PyTorch's exports differ from Keras's defaults (LeakyReLU 0.01 against 0.3,
+ * Hardsigmoid 1/6 against 0.2).
+ */
+export interface ActivationParameters {
+  alpha?: number;
+  beta?: number;
 }
 
 /** Per-tensor activation quantization as an integer model stores it (int8: scale, zero point). */

@@ -8,6 +8,8 @@ import ort from 'onnxruntime-node';
 import { afterAll, describe, expect, it } from 'vitest';
 import { onnxToGraph } from '../../../src/main/import/onnx';
 import { readOnnxWeights } from '../../../src/main/engine/weights/onnx';
+import { inferModel } from '../../../src/main/engine/infer';
+import { loadRunnableModel } from '../../../src/main/engine/load';
 import type { WeightTensor } from '../../../src/shared/engine/weights';
 import { countModel } from '../../../src/shared/analysis/counts';
 import { PRESETS } from '../../../src/shared/presets';
@@ -323,6 +325,37 @@ describe('float ONNX weights', () => {
     const graph = onnxToGraph(bytes, 'a.onnx');
     const other = { ...graph, layers: graph.layers.map((l) => (l.name === 'fc' ? { ...l, name: 'dense' } : l)) };
     expect(() => readOnnxWeights(bytes, other, 'a.onnx')).toThrow(/a\.onnx: the graph given is not the one this file imports to \(the file's layer fc \(Dense\) is not in the graph\)/);
+  });
+
+  it("LeakyRelu's alpha and HardSigmoid's alpha and beta (ONNX's defaults when absent) are read, and the float run uses them", async () => {
+    const b = new OnnxBuilder('activations');
+    b.input('x', ['N', 6]);
+    b.node('LeakyRelu', ['x'], ['a'], {}, 'leaky_default');
+    b.node('LeakyRelu', ['a'], ['b'], { alpha: attr.float(0.1) }, 'leaky');
+    b.node('HardSigmoid', ['b'], ['c'], { alpha: attr.float(1 / 6) }, 'hard_sigmoid');
+    b.node('HardSigmoid', ['c'], ['y'], { alpha: attr.float(0.5), beta: attr.float(0.25) }, 'hard_sigmoid_own');
+    b.output('y', ['N', 6]);
+    const bytes = b.bytes();
+    const { weights } = read(bytes);
+    expect(weights.layers.leaky_default.activation?.alpha).toBeCloseTo(0.01, 7);
+    expect(weights.layers.leaky.activation?.alpha).toBeCloseTo(0.1, 7);
+    expect(weights.layers.hard_sigmoid.activation?.alpha).toBeCloseTo(1 / 6, 7);
+    expect(weights.layers.hard_sigmoid.activation?.beta).toBe(0.5);
+    expect(weights.layers.hard_sigmoid_own.activation).toEqual({ alpha: 0.5, beta: 0.25 });
+
+    const input = Float32Array.from([-30, -4, -0.5, 0.5, 4, 30]);
+    const session = await ort.InferenceSession.create(bytes, { logSeverityLevel: 3 });
+    const expected = (await session.run({ x: new ort.Tensor('float32', input, [1, 6]) })).y.data as Float32Array;
+    await session.release();
+    const dir = mkdtempSync(join(tmpdir(), 'frontier-activations-'));
+    try {
+      const path = join(dir, 'activations.onnx');
+      writeFileSync(path, bytes);
+      const result = await inferModel(await loadRunnableModel(path), { precision: 'fp32' }, [{ file: 'x.npy', array: { dtype: 'float32', shape: [1, 6], data: input } }]);
+      expect(Array.from(result.outputs[0].array.data as Float32Array)).toEqual(Array.from(expected));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

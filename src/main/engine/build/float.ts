@@ -131,11 +131,15 @@ class FloatLowering {
       }
       case 'softmax':
         return this.node('Softmax', [x], `${name}/softmax`, { axis: attr.int(rank === 3 ? 1 : -1) });
-      case 'leaky_relu':
-        // Keras's default slope (TFLite writes its own into the graph; Frontier's graph keeps the Keras default).
-        return this.node('LeakyRelu', [x], `${name}/leaky_relu`, { alpha: attr.float(0.3) });
-      case 'hard_sigmoid':
-        return this.node('HardSigmoid', [x], `${name}/hard_sigmoid`, { alpha: attr.float(0.2), beta: attr.float(0.5) });
+      case 'leaky_relu': {
+        // The source's own slope where its weights carry it (ONNX), else Keras's default.
+        const alpha = this.weights.layers[name]?.activation?.alpha ?? 0.3;
+        return this.node('LeakyRelu', [x], `${name}/leaky_relu`, { alpha: attr.float(alpha) });
+      }
+      case 'hard_sigmoid': {
+        const own = this.weights.layers[name]?.activation;
+        return this.node('HardSigmoid', [x], `${name}/hard_sigmoid`, { alpha: attr.float(own?.alpha ?? 0.2), beta: attr.float(own?.beta ?? 0.5) });
+      }
       case 'swish':
       case 'silu':
         return this.node('Mul', [x, this.node('Sigmoid', [x], `${name}/sigmoid`)], `${name}/swish`);

@@ -99,6 +99,7 @@ class WeightReader {
       layers[name] = weights;
     }
     for (const [name, operand] of c.operands) layers[name] = { ...layers[name], constant: this.operand(name, operand) };
+    for (const [name, activation] of c.activationParameters) layers[name] = { ...layers[name], activation };
     const activations = this.activations();
     return {
       layers,

@@ -1,6 +1,7 @@
 // What the conversion of one ONNX graph keeps as it walks the nodes: the activations (each held by a Frontier
 // layer), the constants (initializers, Constant nodes, dequantized weights, folded shape values), and what every
 // layer stores, for the checks and the precision that follow.
+import type { ActivationParameters } from '../../../shared/engine/weights';
 import type { NumberFormat } from '../../../shared/analysis/precision';
 import type { ImportOptions } from '../../../shared/model/importOptions';
 import { layerOutputShape } from '../../../shared/model/shapes';
@@ -105,6 +106,8 @@ export class Converter {
   readonly weights = new Map<string, LayerWeights>();
   /** Constant operands of Add / Multiply layers, by layer. */
   readonly operands = new Map<string, ConstantOperand>();
+  /** The attributes of activations that have numbers (LeakyRelu's alpha, HardSigmoid's alpha and beta), by layer. */
+  readonly activationParameters = new Map<string, ActivationParameters>();
   /** The scale and zero point each layer's output is stored with (QDQ pairs, QLinear operators), by layer. */
   readonly activationScales = new Map<string, QuantParams>();
   /** Flatten and Reshape layers that make a vector of a multi-dimensional tensor: that tensor's layout. */

@@ -32,7 +32,11 @@ export const ACTIVATIONS: Record<string, ActivationName> = {
 
 export function activation(c: Converter, ctx: NodeContext): void {
   const x = c.input(ctx, 0);
-  c.addLayer(ctx, { type: 'Activation', activation: ACTIVATIONS[ctx.node.opType] }, [x]);
+  const out = c.addLayer(ctx, { type: 'Activation', activation: ACTIVATIONS[ctx.node.opType] }, [x]);
+  // The numbers the run needs, with ONNX's defaults (a graph's analysis does not depend on them).
+  const op = ctx.node.opType;
+  if (op === 'LeakyRelu' || op === 'QLinearLeakyRelu') c.activationParameters.set(out.layer, { alpha: ctx.attrs.float('alpha', 0.01) });
+  if (op === 'HardSigmoid') c.activationParameters.set(out.layer, { alpha: ctx.attrs.float('alpha', 0.2), beta: ctx.attrs.float('beta', 0.5) });
 }
 
 /** Clip: bounds from inputs (opset ≥ 11) or attributes; [0, 6] is ReLU6, [0, ∞) ReLU, [−1, 1] RELU_N1_TO_1. */
