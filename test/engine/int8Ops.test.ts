@@ -60,3 +60,41 @@ describe('int8 operators follow their float model', () => {
     expect(new Set(Array.from(qSig)).size).toBeGreaterThan(8);
   });
 });
+
+describe('an activation the deploy plan absorbed but TFLM does not fuse runs as an int8 operation of its own', () => {
+  it("a Keras Dense(activation='tanh') then Dense(activation='softmax'): calibrated before and after the activation", async () => {
+    const mlp: ModelGraph = {
+      name: 'mlp',
+      layers: [
+        { type: 'Input', name: 'x', inputs: [], shape: [16] },
+        { type: 'Dense', name: 'hidden', inputs: ['x'], units: 12, useBias: true, activation: 'tanh' },
+        { type: 'Dense', name: 'classes', inputs: ['hidden'], units: 5, useBias: true, activation: 'softmax' },
+      ] as Layer[],
+      outputs: ['classes'],
+    };
+    const weights = randomWeights(mlp, 9);
+    const count = 64;
+    const x = Float32Array.from({ length: count * 16 }, (_, i) => Math.cos(i * 1.37) * 3);
+    const float = await prepareRun({ graph: mlp, weights }, { precision: 'fp32' });
+    const int8 = await prepareRun({ graph: mlp, weights }, { precision: 'int8' }, async () => ({ inputs: [x], count, source: 'seeded samples' }));
+    expect(int8.weights.activations?.['classes']).toEqual({ scale: 1 / 256, zeroPoint: -128 });
+    expect(int8.weights.activations?.['hidden']).toEqual({ scale: 1 / 128, zeroPoint: 0 });
+    expect(int8.weights.activations?.['classes/pre']).toBeDefined();
+    const session = async (p: typeof float, input: Float32Array | Int8Array) => {
+      const s = await GraphSession.create(p.built);
+      const [out] = await s.run([input], count);
+      await s.release();
+      return out;
+    };
+    const f = (await session(float, x)) as Float32Array;
+    const q = (await session(int8, quantizeInt8(x, int8.built.inputs[0].quantization as { scale: number; zeroPoint: number }))) as Int8Array;
+    const probabilities = dequantizeInt8(q, { scale: 1 / 256, zeroPoint: -128 });
+    const worst = Math.max(...Array.from(f, (v, i) => Math.abs(v - probabilities[i])));
+    expect(worst).toBeLessThan(0.05);
+    // Each row still sums to about one: the softmax ran, not a clamp of the logits.
+    for (let n = 0; n < count; n++) {
+      const row = probabilities.subarray(n * 5, n * 5 + 5).reduce((a, b) => a + b, 0);
+      expect(Math.abs(row - 1)).toBeLessThan(0.03);
+    }
+  });
+});

@@ -2,7 +2,7 @@
 // ranges TFLite's converter would see through its representative dataset.
 import ort from 'onnxruntime-node';
 import type { ModelWeights } from '../../shared/engine/weights';
-import { calibrationLayerOf, type CalibrationRanges } from '../../shared/engine/quantize';
+import { calibrationLayerOf, preActivation, separateActivation, type CalibrationRanges } from '../../shared/engine/quantize';
 import { deployPlan } from '../../shared/model/deploy';
 import type { ModelGraph } from '../../shared/model/types';
 import { buildFloatGraph } from './build/float';
@@ -15,6 +15,13 @@ export async function calibrationRanges(graph: ModelGraph, weights: ModelWeights
   const plan = deployPlan(graph);
   const owners = [...plan.inputs.map((l) => l.name), ...plan.ops.map((o) => o.layer.name)];
   const probeOf = new Map(owners.map((o) => [o, calibrationLayerOf(plan, o)]));
+  // The value before an activation run as an operation of its own: the layer the absorbed Activation reads, or the
+  // layer's own value before its built-in activation.
+  for (const op of plan.ops) {
+    if (!separateActivation(op)) continue;
+    const absorbed = graph.layers.find((l) => l.name === op.absorbed[op.absorbed.length - 1] && l.type === 'Activation');
+    probeOf.set(preActivation(op.layer.name), absorbed ? absorbed.inputs[0] : preActivation(op.layer.name));
+  }
   const probes = [...new Set(probeOf.values())];
   const built = buildFloatGraph(graph, weights, { probes });
   const session = await ort.InferenceSession.create(built.model, { logSeverityLevel: 3, graphOptimizationLevel: 'all' });

@@ -6,9 +6,22 @@
 // before it first (as deployed).
 import { roundHalfAway } from './fixedPoint';
 import { realValues } from './tensorOps';
-import { deployPlan, type DeployPlan } from '../model/deploy';
+import { deployPlan, type DeployedOp, type DeployPlan } from '../model/deploy';
 import { isComputeLayer, ModelError, type Layer, type ModelGraph } from '../model/types';
 import { sizeOf, type ActivationQuantization, type LayerWeights, type ModelWeights, type WeightTensor } from './weights';
+
+/**
+ * Activations an int8 operation fuses (TFLM clamps its output to them). Any other activation that the deploy plan
+ * absorbed into an operation (a Keras Dense(activation='softmax'), a PyTorch Conv → Sigmoid) runs as an int8
+ * operation of its own, as TFLite's converter writes it, on a tensor of its own: `preActivation(owner)`.
+ */
+export const FUSED_IN_INT8: ReadonlySet<string> = new Set(['linear', 'relu', 'relu6', 'relu_n1_to_1']);
+
+/** The name under which the value before a separately run activation is calibrated and quantized. */
+export const preActivation = (owner: string): string => `${owner}/pre`;
+
+/** Whether an operation's absorbed activation runs as an int8 operation of its own. */
+export const separateActivation = (op: DeployedOp): boolean => op.layer.type !== 'Activation' && !FUSED_IN_INT8.has(op.activation);
 
 /** Observed range of each tensor (by the layer owning it in the deploy plan) over the calibration samples. */
 export type CalibrationRanges = Record<string, { min: number; max: number }>;
@@ -110,9 +123,12 @@ export function quantizeModel(
   for (const op of plan.ops) {
     const { layer } = op;
     const inputOwner = op.inputs[0];
-    if (layer.type === 'Activation' && (layer.activation === 'softmax' || layer.activation === 'sigmoid')) {
+    const separate = separateActivation(op);
+    if (separate) activations[preActivation(layer.name)] = range(preActivation(layer.name));
+    const unary = layer.type === 'Activation' || separate ? op.activation : undefined;
+    if (unary === 'softmax' || unary === 'sigmoid') {
       activations[layer.name] = { scale: 1 / 256, zeroPoint: -128 };
-    } else if (layer.type === 'Activation' && layer.activation === 'tanh') {
+    } else if (unary === 'tanh') {
       activations[layer.name] = { scale: 1 / 128, zeroPoint: 0 };
     } else if (KEEPS_INPUT_SCALE.has(layer.type) && inputOwner !== undefined) {
       activations[layer.name] = activations[inputOwner];

@@ -40,6 +40,8 @@ class FloatLowering {
   private readonly layout: Layout;
   private readonly shapes: Map<string, number[]>;
   private readonly tensors = new Map<string, GraphTensor>();
+  /** A layer's value before its own activation (probed as `<layer>/pre` for calibration). */
+  private readonly pre = new Map<string, string>();
 
   constructor(
     private readonly graph: ModelGraph,
@@ -101,7 +103,8 @@ class FloatLowering {
       this.tensors.set(layer.name, value === null ? (this.tensors.get(layer.inputs[0]) as GraphTensor) : { name: this.stored(value), shape });
     }
     for (const layerName of this.options.probes ?? []) {
-      const t = this.tensors.get(layerName);
+      const before = this.pre.get(layerName);
+      const t = before ? { name: before, shape: [] } : this.tensors.get(layerName);
       if (!t) this.fail(layerName, 'is not a layer of the model');
       const name = this.b.node('Identity', [t.name], [this.b.fresh(`${layerName}:probe`)]);
       this.b.output(name, undefined, DT.FLOAT);
@@ -121,6 +124,7 @@ class FloatLowering {
 
   private activation(layer: Layer, act: ActivationName, x: string, rank: number): string {
     const name = layer.name;
+    if (layer.type !== 'Activation') this.pre.set(`${name}/pre`, x);
     switch (act) {
       case 'linear':
         return x;

@@ -7,7 +7,7 @@
 // onnxruntime's uint8 × uint8 integer convolutions are more than twice as fast as its int8 ones. The model's inputs
 // and outputs stay int8.
 import type { ActivationQuantization, LayerWeights, ModelWeights, WeightTensor } from '../../../shared/engine/weights';
-import { activationQuantization } from '../../../shared/engine/quantize';
+import { activationQuantization, preActivation, separateActivation } from '../../../shared/engine/quantize';
 import {
   activationRangeInt8,
   logisticTableInt8,
@@ -126,6 +126,21 @@ class Int8Lowering {
     return this.ops.requantize(acc, multipliers, shifts, [out.zeroPoint + 128], [lo + 128, hi + 128], dims, bias);
   }
 
+  /**
+   * The quantization an operation requantizes its accumulators to: its output's, or — when its activation runs as an
+   * operation of its own — the value's before that activation.
+   */
+  private target(op: DeployedOp): { q: ActivationQuantization; activation: string } {
+    return separateActivation(op) ? { q: this.quant(preActivation(op.layer.name)), activation: 'linear' } : { q: this.quant(op.layer.name), activation: op.activation };
+  }
+
+  /** The operation's result: its requantized value, then its activation where that runs on its own. */
+  private finish(op: DeployedOp, value: string): string {
+    if (!separateActivation(op)) return value;
+    const shape = this.shapes.get(op.layer.name) as number[];
+    return this.unary(op.layer.name, op.activation, { name: value, shape, q: this.quant(preActivation(op.layer.name)) }, this.quant(op.layer.name));
+  }
+
   /** int8 values as the graph's uint8 codes: the bits with the sign flipped (q + 128). */
   private toCodes(x: string): string {
     const bits = this.ops.cast(x, DT.UINT8, 'bits');
@@ -195,7 +210,7 @@ class Int8Lowering {
 
   private conv(op: DeployedOp, layer: Extract<Layer, { type: 'Conv2D' | 'DepthwiseConv2D' }>): string {
     const x = this.read(layer);
-    const out = this.quant(layer.name);
+    const out = this.target(op);
     const w = this.layerWeights(layer);
     const { data, scales } = this.int8Kernel(layer.name, w.kernel, 'filter');
     const shape = (w.kernel as WeightTensor).shape;
@@ -215,10 +230,10 @@ class Int8Lowering {
       pads: attr.ints([top, left, bottom, right]),
     });
     const dims = [1, channels, 1, 1];
-    const real = Array.from({ length: channels }, (_, c) => (f32(x.q.scale) * scales[scales.length > 1 ? c : 0]) / f32(out.scale));
+    const real = Array.from({ length: channels }, (_, c) => (f32(x.q.scale) * scales[scales.length > 1 ? c : 0]) / f32(out.q.scale));
     const m = real.map(quantizeMultiplier);
     const bias = { values: this.bias(layer.name, w, channels), name: `${layer.name}.bias` };
-    return this.requantize(this.ops.cast(acc, DT.INT64), m.map((v) => v.multiplier), m.map((v) => v.shift), out, op.activation, dims, bias);
+    return this.finish(op, this.requantize(this.ops.cast(acc, DT.INT64), m.map((v) => v.multiplier), m.map((v) => v.shift), out.q, out.activation, dims, bias));
   }
 
   private dense(op: DeployedOp, layer: Extract<Layer, { type: 'Dense' }>): string {
@@ -229,7 +244,7 @@ class Int8Lowering {
     if (source.shape.length !== 1 && !layer.flattenInput) this.fail(layer.name, 'an int8 Dense layer on a tensor of rank above 1 is not supported yet');
     const owner = this.plan.tensorOf.get(layer.inputs[0]) as string;
     const x = this.layout.view(this.tensors.get(owner) as GraphTensor, [depth]);
-    const out = this.quant(layer.name);
+    const out = this.target(op);
     // [units, depth] → [depth, units] for x · W
     const transposed = new Int8Array(data.length);
     for (let u = 0; u < units; u++) for (let d = 0; d < depth; d++) transposed[d * units + u] = data[u * depth + d];
@@ -237,10 +252,10 @@ class Int8Lowering {
     const zero = this.b.constant(`${layer.name}.x_zero_point`, [source.q.zeroPoint + 128], DT.UINT8, []);
     const weightZero = this.b.constant(`${layer.name}.w_zero_point`, [128], DT.UINT8, []);
     const acc = this.b.node('MatMulInteger', [x, matrix, zero, weightZero], [this.b.fresh(`${layer.name}/acc`)]);
-    const real = Array.from({ length: units }, (_, c) => (f32(source.q.scale) * scales[scales.length > 1 ? c : 0]) / f32(out.scale));
+    const real = Array.from({ length: units }, (_, c) => (f32(source.q.scale) * scales[scales.length > 1 ? c : 0]) / f32(out.q.scale));
     const m = real.map(quantizeMultiplier);
     const bias = { values: this.bias(layer.name, w, units), name: `${layer.name}.bias` };
-    return this.requantize(this.ops.cast(acc, DT.INT64), m.map((v) => v.multiplier), m.map((v) => v.shift), out, op.activation, [units], bias);
+    return this.finish(op, this.requantize(this.ops.cast(acc, DT.INT64), m.map((v) => v.multiplier), m.map((v) => v.shift), out.q, out.activation, [units], bias));
   }
 
   private samePoolParams(layer: Layer, x: { shape: number[] }, pool: [number, number], strides: [number, number], padding: 'same' | 'valid') {
@@ -314,36 +329,38 @@ class Int8Lowering {
 
   /** An int8 activation of its own: softmax, or a table of its 256 input codes as TFLM computes them. */
   private activation(layer: Extract<Layer, { type: 'Activation' }>): string {
-    if (layer.activation === 'softmax') return this.softmax(layer);
-    const x = this.read(layer);
-    const out = this.quant(layer.name);
+    return this.unary(layer.name, layer.activation, this.read(layer), this.quant(layer.name));
+  }
+
+  private unary(name: string, activation: string, x: { name: string; shape: number[]; q: ActivationQuantization }, out: ActivationQuantization): string {
+    if (activation === 'softmax') return this.softmax(name, x, out);
     let table: number[];
-    if (layer.activation === 'sigmoid') {
+    if (activation === 'sigmoid') {
       if (out.zeroPoint !== -128 || f32(out.scale) !== 1 / 256) {
-        this.fail(layer.name, `an int8 logistic writes scale 1/256 and zero point −128 (TFLM refuses others); this one has ${out.scale}, ${out.zeroPoint}`);
+        this.fail(name, `an int8 logistic writes scale 1/256 and zero point −128 (TFLM refuses others); this one has ${out.scale}, ${out.zeroPoint}`);
       }
       table = logisticTableInt8(x.q);
-    } else if (layer.activation === 'tanh') {
+    } else if (activation === 'tanh') {
       if (out.zeroPoint !== 0 || f32(out.scale) !== 1 / 128) {
-        this.fail(layer.name, `an int8 tanh writes scale 1/128 and zero point 0 (TFLM refuses others); this one has ${out.scale}, ${out.zeroPoint}`);
+        this.fail(name, `an int8 tanh writes scale 1/128 and zero point 0 (TFLM refuses others); this one has ${out.scale}, ${out.zeroPoint}`);
       }
       table = tanhTableInt8(x.q);
-    } else if (layer.activation === 'relu' || layer.activation === 'relu6') {
-      table = reluTableInt8(layer.activation, x.q, out);
+    } else if (activation === 'relu' || activation === 'relu6') {
+      table = reluTableInt8(activation, x.q, out);
     } else {
-      return this.fail(layer.name, `an int8 ${layer.activation} operation is not supported yet`);
+      return this.fail(name, `an int8 ${activation} is not supported yet (int8 runs take relu, relu6, sigmoid, tanh and softmax)`);
     }
     // Indexed by the code q + 128, holding codes.
-    const lut = this.b.constant(`${layer.name}.table`, table.map((v) => v + 128), DT.UINT8, [256]);
-    return this.b.node('Gather', [lut, this.ops.cast(x.name, DT.INT64, 'code')], [this.b.fresh(`${layer.name}/lut`)]);
+    const lut = this.b.constant(`${name}.table`, table.map((v) => v + 128), DT.UINT8, [256]);
+    return this.b.node('Gather', [lut, this.ops.cast(x.name, DT.INT64, 'code')], [this.b.fresh(`${name}/lut`)]);
   }
 
   /** TFLM's int8 MUL: (x₁ − z₁)(x₂ − z₂) rescaled by s₁s₂ / s_out. */
   private multiply(op: DeployedOp, layer: Extract<Layer, { type: 'Multiply' }>): string {
     const { a, c } = this.operands(layer);
-    const out = this.quant(layer.name);
-    const m = quantizeMultiplier((f32(a.q.scale) * f32(c.q.scale)) / f32(out.scale));
-    return this.requantize(this.ops.mul(a.value, c.value), [m.multiplier], [m.shift], out, op.activation);
+    const out = this.target(op);
+    const m = quantizeMultiplier((f32(a.q.scale) * f32(c.q.scale)) / f32(out.q.scale));
+    return this.finish(op, this.requantize(this.ops.mul(a.value, c.value), [m.multiplier], [m.shift], out.q, out.activation));
   }
 
   /** TFLM's int8 MEAN over height and width: an integer sum, then a multiplier that also divides by the count. */
@@ -364,9 +381,8 @@ class Int8Lowering {
   }
 
   /** TFLM's reference int8 softmax (gemmlowp fixed point) along the last axis. */
-  private softmax(layer: Layer): string {
-    const x = this.read(layer);
-    const out = this.quant(layer.name);
+  private softmax(name: string, x: { name: string; shape: number[]; q: ActivationQuantization }, out: ActivationQuantization): string {
+    const layer = { name };
     if (out.zeroPoint !== -128 || f32(out.scale) !== 1 / 256) {
       this.fail(layer.name, `an int8 softmax writes scale 1/256 and zero point −128 (TFLM refuses others); this one has ${out.scale}, ${out.zeroPoint}`);
     }
@@ -462,12 +478,12 @@ class Int8Lowering {
   /** TFLM's int8 ADD: both inputs rescaled to a common scale with 20 bits of headroom, summed, requantized. */
   private add(op: DeployedOp, layer: Extract<Layer, { type: 'Add' }>): string {
     const { a, c } = this.operands(layer);
-    const out = this.quant(layer.name);
+    const out = this.target(op);
     const leftShift = 20;
     const twiceMax = 2 * Math.max(f32(a.q.scale), f32(c.q.scale));
     const m1 = quantizeMultiplier(f32(a.q.scale) / twiceMax);
     const m2 = quantizeMultiplier(f32(c.q.scale) / twiceMax);
-    const mo = quantizeMultiplier(twiceMax / (2 ** leftShift * f32(out.scale)));
+    const mo = quantizeMultiplier(twiceMax / (2 ** leftShift * f32(out.q.scale)));
     const ops = this.ops;
     // MultiplyByQuantizedMultiplierSmallerThanOneExp: the multiplier is below one, so its shift is ≤ 0.
     const scaled = (t: Operand, m: { multiplier: number; shift: number }): string =>
@@ -475,7 +491,7 @@ class Int8Lowering {
         ? ops.constant(t.constant.values.map((v) => multiplyByQuantizedMultiplier(v * 2 ** leftShift, m.multiplier, m.shift)), t.constant.dims, 'scaled')
         : ops.rdbpConst(ops.srdhm(ops.mul(t.value, ops.constant([2 ** leftShift])), ops.constant([m.multiplier])), [-m.shift]);
     const sum = ops.add(scaled(a, m1), scaled(c, m2));
-    return this.requantize(sum, [mo.multiplier], [mo.shift], out, op.activation);
+    return this.finish(op, this.requantize(sum, [mo.multiplier], [mo.shift], out.q, out.activation));
   }
 
   /** Concatenation copies codes; an input quantized otherwise is first rescaled as TFLM's QUANTIZE (int8 → int8) does. */
