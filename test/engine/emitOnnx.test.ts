@@ -18,6 +18,7 @@ import { parseNpy, type NpyArray } from '../../src/shared/engine/npy';
 import { randomWeights } from '../../src/shared/engine/randomWeights';
 import { mulberry32 } from '../../src/shared/sweep/space';
 import { PRESETS } from '../../src/shared/presets';
+import { GraphBuilder } from '../../src/shared/presets/builder';
 import type { ModelGraph } from '../../src/shared/model/types';
 import { inferShapes } from '../../src/shared/model/shapes';
 import { onnx } from '../../src/main/engine/onnx/builder';
@@ -122,6 +123,40 @@ describe('a channel-major source', () => {
       else expect(farFrom(a as Float32Array, e as Float32Array, 1e-6, 1e-7)).toEqual([]);
     }
   }, 60_000);
+});
+
+describe('a channels-last source whose flattened image is reshaped back to an image', () => {
+  /** A flattened image read by a Reshape back to an image, and one read by a Dense through a ReLU and a Dropout: the
+   * values keep the source's H×W×C order through Transposes. */
+  function orders(): ModelGraph {
+    const b = new GraphBuilder('orders');
+    let x = b.input('input', [6, 6, 2]);
+    x = b.conv2d('c1', x, { filters: 4, kernel: 3, padding: 'same' });
+    x = b.flatten('f1', x);
+    x = b.reshape('r', x, [3, 3, 16]);
+    x = b.conv2d('c2', x, { filters: 3, kernel: 1 });
+    x = b.flatten('f2', x);
+    x = b.activation('relu', x, 'relu');
+    x = b.dropout('drop', x, 0.5);
+    x = b.dense('d', x, { units: 5 });
+    return b.build(x);
+  }
+
+  it('fp32: ONNX Runtime running the file gives the configuration\'s outputs', async () => {
+    const graph = orders();
+    const source: RunnableModel = { graph, weights: randomWeights(graph, 29), file: 'orders' };
+    const count = 4;
+    const inputs = samples(graph, count, 31);
+    const expected = await inferModel(source, { precision: 'fp32' }, inputs);
+    const session = await ort.InferenceSession.create(emitOnnx(expected.run));
+    const nhwc = inputs[0].array.data as Float32Array;
+    const nchw = new Float32Array(nhwc.length);
+    for (let n = 0; n < count; n++) for (let y = 0; y < 6; y++) for (let x = 0; x < 6; x++) for (let c = 0; c < 2; c++) nchw[((n * 2 + c) * 6 + y) * 6 + x] = nhwc[((n * 6 + y) * 6 + x) * 2 + c];
+    const out = await session.run({ input: new ort.Tensor('float32', nchw, [count, 2, 6, 6]) });
+    const direct = out[session.outputNames[0]].data as Float32Array;
+    await session.release();
+    expect(farFrom(direct, expected.outputs[0].array.data as Float32Array, 1e-5, 1e-6)).toEqual([]);
+  });
 });
 
 describe("person_detect re-emitted as int8 gives TFLM's outputs", () => {

@@ -227,15 +227,27 @@ export function emitOnnxBuilder(graph: ModelGraph, weights: ModelWeights, form: 
     });
   };
 
+  const bigImage = (shape: readonly number[] | undefined): boolean => shape !== undefined && isImage(shape) && shape[0] * shape[1] > 1;
+  const flattensImage = (layer: Layer): boolean =>
+    layer.inputs.length > 0 &&
+    bigImage(shapes.get(layer.inputs[0])) &&
+    (layer.type === 'Flatten' || (layer.type === 'Dense' && layer.flattenInput) || (layer.type === 'Reshape' && shapeOf(layer.name).length === 1));
+  // A channels-last source flattens images channel-major (Dense kernels reordered) unless some flattened image is
+  // read by a layer that sees the order, or a Reshape makes an image: then every flatten keeps the source's order
+  // through a Transpose (one flatten order per file, as readers take one).
+  const sourceOrder =
+    hwc &&
+    graph.layers.some(
+      (l) => (flattensImage(l) && l.type !== 'Dense' && !onlyDenseReads(l.name)) || (l.type === 'Reshape' && isImage(shapeOf(l.name))),
+    );
+
   /** A flattened image (Flatten, a Reshape to a vector, a Dense's own flatten): channel-major or the source's order. */
   const flatten = (layer: Layer, x: string, image: number[], out: string, ownFlatten: boolean): string => {
-    const permutes = hwc && isImage(image) && image[0] * image[1] > 1;
-    if (permutes && !ownFlatten && !onlyDenseReads(layer.name)) {
-      // Read by something that sees the order: the values in the source's own (H×W×C) order.
-      return emit(layer, 'Flatten', [transpose(x, [0, 2, 3, 1], `${layer.name}/nhwc`)], out, { axis: attr.int(1) }, layer.name);
-    }
-    if (permutes && !ownFlatten) chwFlat.set(layer.name, image);
-    return ownFlatten ? b.node('Flatten', [x], [out], { axis: attr.int(1) }) : emit(layer, 'Flatten', [x], out, { axis: attr.int(1) });
+    const permutes = hwc && bigImage(image);
+    const attrs = { axis: attr.int(1) };
+    const from = permutes && sourceOrder ? transpose(x, [0, 2, 3, 1], `${layer.name}/nhwc`) : x;
+    if (permutes && !sourceOrder && !ownFlatten) chwFlat.set(layer.name, image);
+    return ownFlatten ? b.node('Flatten', [from], [out], attrs) : emit(layer, 'Flatten', [from], out, attrs, layer.name);
   };
 
   for (const layer of topologicalOrder(graph)) {
@@ -296,7 +308,7 @@ export function emitOnnxBuilder(graph: ModelGraph, weights: ModelWeights, form: 
         let source = x;
         if (flat && inShape.length > 1) {
           source = flatten(layer, x, inShape, `${name}/flatten`, true);
-          if (hwc && isImage(inShape) && inShape[0] * inShape[1] > 1) k = kernelColumnsToChw(k, inShape);
+          if (hwc && bigImage(inShape) && !sourceOrder) k = kernelColumnsToChw(k, inShape);
         } else if (chwFlat.has(layer.inputs[0])) {
           k = kernelColumnsToChw(k, chwFlat.get(layer.inputs[0]) as number[]);
         }
@@ -346,8 +358,7 @@ export function emitOnnxBuilder(graph: ModelGraph, weights: ModelWeights, form: 
           flatten(layer, x, inShape, name, false);
           break;
         }
-        const sourceOrder = hwc && (isImage(inShape) || isImage(target));
-        if (!sourceOrder) {
+        if (!(hwc && (isImage(inShape) || isImage(target)))) {
           emit(layer, 'Reshape', [x, b.constant(`${name}_shape`, [0, ...(onnxDims(target, 1).slice(1) as number[])], DT.INT64)], name);
           break;
         }
