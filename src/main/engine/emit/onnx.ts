@@ -90,6 +90,8 @@ const ACTIVATION_OPS: Partial<Record<ActivationName, string>> = {
 
 type Attrs = Parameters<OnnxBuilder['node']>[3];
 
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
 /** A Dense kernel [units, H·W·C] (H×W×C order) with its columns in C×H×W order, as ONNX's Flatten of NCHW lays them. */
 export function kernelColumnsToChw(kernel: WeightTensor, image: readonly number[]): WeightTensor {
   const [h, w, c] = image;
@@ -146,8 +148,12 @@ export function emitOnnxBuilder(graph: ModelGraph, weights: ModelWeights, form: 
   const layerWeights = (layer: Layer): LayerWeights => weights.layers[layer.name] ?? fail(layer.name, 'has no weights');
 
   /** A float tensor, its values rounded to binary16 for fp16 (stored as float32: see the header). */
-  const floatTensor = (name: string, dims: readonly number[], values: ArrayLike<number>): string =>
-    b.initializer(name, dims, form === 'fp16' ? Float32Array.from(values, roundToFloat16) : values);
+  const floatTensor = (name: string, dims: readonly number[], values: ArrayLike<number>): string => {
+    const data = form === 'fp16' ? Float32Array.from(values, roundToFloat16) : values;
+    // A float32 array on a little-endian machine is its raw data already (large models: no copy, no per-value loop).
+    if (data instanceof Float32Array && LITTLE_ENDIAN) return b.rawInitializer(name, dims, new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+    return b.initializer(name, dims, data);
+  };
   const realOf = (layer: string, role: string, t: WeightTensor): Float32Array => Float32Array.from(realValues(t, `layer ${layer}: its ${role}`));
 
   /** A kernel: int8 per channel behind DequantizeLinear, or float. */
