@@ -12,6 +12,7 @@ import { prepareRun, type RunConfiguration } from '../../src/main/engine/configu
 import { inferModel, type InputArrays } from '../../src/main/engine/infer';
 import { loadRunnableModel, type RunnableModel } from '../../src/main/engine/load';
 import { analyze, type AnalysisRequest } from '../../src/shared/analysis/analyze';
+import { parsePrecision } from '../../src/shared/analysis/precision';
 import { MEMORY_MODELS } from '../../src/shared/analysis/memory';
 import { roundToFloat16 } from '../../src/shared/engine/float16';
 import { parseNpy, type NpyArray } from '../../src/shared/engine/npy';
@@ -159,8 +160,21 @@ describe('a channels-last source whose flattened image is reshaped back to an im
   });
 });
 
-describe("person_detect re-emitted as int8 gives TFLM's outputs", () => {
-  it('value for value on the golden images, and ONNX Runtime runs it', async () => {
+describe("TFLM's example models re-emitted as int8 give TFLM's outputs", () => {
+  it('hello_world: every input code', async () => {
+    const source = await loadRunnableModel(join(fixtures, 'tflite', 'hello_world_int8.tflite'));
+    const prepared = await prepareRun(source, {});
+    const bytes = emitOnnx(prepared);
+    await runOnZeros(bytes);
+    const model = await emitted('hello_world', bytes);
+    expect(figures(model.graph)).toEqual(figures(prepared.graph, { precision: 'int8', biasMode: 'int32' }));
+    const golden = (name: string) => parseNpy(readFileSync(join(fixtures, 'golden', 'tflm', name)), name);
+    const result = await inferModel(model, {}, [{ file: 'hello_world_int8.inputs.npy', array: golden('hello_world_int8.inputs.npy') }], { raw: true });
+    expect(codes(result.outputs[0].array.data)).toEqual(codes(golden('hello_world_int8.outputs.npy').data));
+  });
+
+
+  it('person_detect: value for value on the golden images, and ONNX Runtime runs it', async () => {
     const source = await loadRunnableModel(join(fixtures, 'tflite', 'person_detect.tflite'));
     const prepared = await prepareRun(source, {});
     const bytes = emitOnnx(prepared);
@@ -209,6 +223,12 @@ describe('the emitted file', () => {
     // as a layer of its own, whose input fp16 rounds once more).
     const [a, e] = [actual.outputs[0].array.data as Float32Array, expected.outputs[0].array.data as Float32Array];
     expect(farFrom(a, e, 2 ** -10, 2 ** -24)).toEqual([]);
+  });
+
+  it('an int8 configuration without activation scales is refused, saying so', async () => {
+    const graph = (PRESETS.find((p) => p.id === 'exam-cnn') as (typeof PRESETS)[number]).build();
+    const prepared = await prepareRun({ graph, weights: randomWeights(graph, 3) }, { precision: 'fp32' });
+    expect(() => emitOnnx({ ...prepared, precision: parsePrecision('int8') })).toThrow('int8: the configuration has no activation scales to write');
   });
 
   it("reorders a Dense kernel's columns from H×W×C to C×H×W", () => {
