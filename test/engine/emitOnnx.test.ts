@@ -225,6 +225,19 @@ describe('the emitted file', () => {
     expect(farFrom(a, e, 2 ** -10, 2 ** -24)).toEqual([]);
   });
 
+  it('w4a8: the 4-bit weights in int8 containers, read back as int8 with identical outputs', async () => {
+    const graph = (PRESETS.find((p) => p.id === 'mlperf-ic') as (typeof PRESETS)[number]).build();
+    const source: RunnableModel = { graph, weights: randomWeights(graph, 3), file: 'mlperf-ic (preset)' };
+    const inputs = samples(graph, 3, 41);
+    const expected = await inferModel(source, { precision: 'w4a8' }, inputs, { raw: true, calibration: samples(graph, 8, 43) });
+    const model = await emitted('mlperf-ic-w4a8', emitOnnx(expected.run));
+    const kernel = model.weights.layers.conv1.kernel?.data as Int8Array;
+    expect(kernel.every((v) => v >= -7 && v <= 7)).toBe(true);
+    const actual = await inferModel(model, {}, inputs, { raw: true });
+    expect(actual.precision).toBe('int8');
+    expect(codes(actual.outputs[0].array.data)).toEqual(codes(expected.outputs[0].array.data));
+  });
+
   it('an int8 configuration without activation scales is refused, saying so', async () => {
     const graph = (PRESETS.find((p) => p.id === 'exam-cnn') as (typeof PRESETS)[number]).build();
     const prepared = await prepareRun({ graph, weights: randomWeights(graph, 3) }, { precision: 'fp32' });
