@@ -20,6 +20,7 @@
 // than a Dense, or a Reshape makes an image, the values are put in the source's order with Transposes.
 import { roundToFloat16 } from '../../../shared/engine/float16';
 import { realValues } from '../../../shared/engine/tensorOps';
+import { preActivation, separateActivation } from '../../../shared/engine/quantize';
 import type { ActivationQuantization, LayerWeights, ModelWeights, WeightTensor } from '../../../shared/engine/weights';
 import { sizeOf } from '../../../shared/engine/weights';
 import { deployPlan } from '../../../shared/model/deploy';
@@ -140,11 +141,34 @@ export function emitOnnxBuilder(graph: ModelGraph, weights: ModelWeights, form: 
       if (leaves) quantizeOut.add(layer.name);
     }
   }
+  // An activation TFLM does not fuse runs on a tensor of its own in int8: the value before it is quantized too, with
+  // the run's scale for it. By the layer whose output that value is: an absorbed Activation layer's input, or the
+  // layer itself when the activation is its own (its node writes `<name>/linear`).
+  const preQuantized = new Map<string, string>();
+  if (int8) {
+    for (const op of plan.ops) {
+      if (!separateActivation(op)) continue;
+      const absorbed = graph.layers.find((l) => l.name === op.absorbed[op.absorbed.length - 1] && l.type === 'Activation');
+      preQuantized.set(absorbed ? absorbed.inputs[0] : `${op.layer.name}/linear`, preActivation(op.layer.name));
+    }
+  }
+  const quantizeDequantize = (value: string, q: ActivationQuantization, prefix: string, dims: Dim[]): string => {
+    const scale = b.constant(`${prefix}_act_scale`, [Math.fround(q.scale)], DT.FLOAT, []);
+    const zp = b.constant(`${prefix}_act_zero_point`, [q.zeroPoint], DT.INT8, []);
+    b.node('QuantizeLinear', [value, scale, zp], [`${prefix}/q`], {}, `${prefix}/quantize`);
+    b.node('DequantizeLinear', [`${prefix}/q`, scale, zp], [`${prefix}/dq`], {}, `${prefix}/dequantize`);
+    if (withInfo) {
+      b.info(`${prefix}/q`, dims, DT.INT8);
+      b.info(`${prefix}/dq`, dims);
+    }
+    return `${prefix}/dq`;
+  };
   const activation = (layer: string): ActivationQuantization => {
     const q = weights.activations?.[plan.tensorOf.get(layer) ?? layer] ?? weights.activations?.[layer];
     if (!q) fail(layer, 'its output has no int8 scale and zero point');
     return q as ActivationQuantization;
   };
+  const activationOf = (key: string): ActivationQuantization => weights.activations?.[key] ?? fail(key, 'has no int8 scale and zero point');
   const layerWeights = (layer: Layer): LayerWeights => weights.layers[layer.name] ?? fail(layer.name, 'has no weights');
 
   /** A float tensor, its values rounded to binary16 for fp16 (stored as float32: see the header). */
@@ -451,21 +475,15 @@ export function emitOnnxBuilder(graph: ModelGraph, weights: ModelWeights, form: 
       default:
         fail(name, `${layer.type} has no ONNX form in an emitted file`);
     }
-    if (act !== 'linear') activate(layer, act, pre, name, `${name}/${act}`);
-    ref.set(name, out);
-    if (quantizeOut.has(name)) {
-      const q = activation(name);
-      const scale = b.constant(`${name}_act_scale`, [Math.fround(q.scale)], DT.FLOAT, []);
-      const zp = b.constant(`${name}_act_zero_point`, [q.zeroPoint], DT.INT8, []);
-      // A skipped layer (folded, removed) quantizes the tensor it passes on.
-      b.node('QuantizeLinear', [out, scale, zp], [`${name}/q`], {}, `${name}/quantize`);
-      b.node('DequantizeLinear', [`${name}/q`, scale, zp], [`${name}/dq`], {}, `${name}/dequantize`);
-      if (withInfo) {
-        b.info(`${name}/q`, dimsOf(name), DT.INT8);
-        b.info(`${name}/dq`, dimsOf(name));
-      }
-      ref.set(name, `${name}/dq`);
+    if (act !== 'linear') {
+      const before = preQuantized.get(pre);
+      const source = before ? quantizeDequantize(pre, activationOf(before), pre, dimsOf(name)) : pre;
+      activate(layer, act, source, name, `${name}/${act}`);
     }
+    ref.set(name, out);
+    // A skipped layer (folded, removed) quantizes the tensor it passes on.
+    if (quantizeOut.has(name)) ref.set(name, quantizeDequantize(out, activation(name), name, dimsOf(name)));
+    else if (preQuantized.has(name)) ref.set(name, quantizeDequantize(out, activationOf(preQuantized.get(name) as string), name, dimsOf(name)));
   }
   for (const output of graph.outputs) b.output(read(output), dimsOf(output));
   return b;

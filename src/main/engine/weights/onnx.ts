@@ -8,6 +8,7 @@
 import { dirname, resolve } from 'node:path';
 import type { ImportOptions } from '../../../shared/model/importOptions';
 import { ModelError, type ModelGraph } from '../../../shared/model/types';
+import { preActivation, separateActivation } from '../../../shared/engine/quantize';
 import { deployPlan } from '../../../shared/model/deploy';
 import { topologicalOrder } from '../../../shared/model/graph';
 import {
@@ -227,6 +228,12 @@ class WeightReader {
     for (const op of plan.ops) {
       const group = [op.layer.name, ...op.absorbed];
       const last = [...group].reverse().find((name) => out[name]);
+      // An activation int8 runs on its own (a softmax after a Gemm): the value before it has its own scale.
+      if (last && separateActivation(op)) {
+        const before = group.slice(0, -1).reverse().find((name) => out[name]);
+        if (before) out[preActivation(op.layer.name)] = out[before];
+        out[op.layer.name] = out[last];
+      }
       if (last) for (const name of group) out[name] ??= out[last];
     }
     // Views, pooling by maximum, padding and integer operators without scales of their own keep their input's.
