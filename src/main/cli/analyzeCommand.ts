@@ -157,10 +157,13 @@ function renderArena(plan: ArenaPlan): string {
 }
 
 export function renderReport(r: AnalysisReport): string {
+  // The short names: a converted file's full names run to hundreds of characters (--json has both).
+  const shown = new Map(r.layers.map((l) => [l.name, l.displayName ?? l.name]));
   const rows = r.layers.map((l) => {
-    const absorbed = l.role === 'op' || l.role === 'input' ? '' : ` (${l.role} → ${l.into})`;
+    const into = l.into === undefined ? '' : (shown.get(l.into) ?? l.into);
+    const absorbed = l.role === 'op' || l.role === 'input' ? '' : ` (${l.role} → ${into})`;
     return [
-      l.name + absorbed,
+      (l.displayName ?? l.name) + absorbed,
       l.type,
       formatShape(l.outputShape),
       count(l.params),

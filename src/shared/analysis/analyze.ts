@@ -1,4 +1,5 @@
 // One configuration of a model, analysed: the numbers behind `frontier analyze` and every sweep point.
+import { displayNames } from '../model/displayNames';
 import { UsageError } from '../cli/valueList';
 import type { DeviceProfile } from '../devices';
 import { applyChannelEdits, isPruned, type ChannelEdits } from '../model/edit';
@@ -36,7 +37,12 @@ export interface AnalysisRequest extends ChannelEdits {
 }
 
 export interface LayerReport {
+  /** The layer's name in Frontier's files and JSON keys (for a converted file, its tensor's name). */
   name: string;
+  /** A short name a person can read (the Keras scope of a TensorFlow name), unique in the model. */
+  displayName: string;
+  /** The name the source file gives the layer, in full. */
+  sourceName: string;
   type: string;
   role: string;
   into?: string;
@@ -220,6 +226,8 @@ export function analyze(base: ModelGraph | PreparedModel, request: AnalysisReque
     if (layer.type === 'Conv2D' || layer.type === 'SeparableConv2D') channels[layer.name] = layer.filters;
     if (layer.type === 'Dense') channels[layer.name] = layer.units;
   }
+  // Names come from the base model (edits keep them), whose display names are computed once.
+  const shown = displayNames(prepared.base);
 
   return {
     frontierVersion: FRONTIER_VERSION,
@@ -265,6 +273,8 @@ export function analyze(base: ModelGraph | PreparedModel, request: AnalysisReque
       const f = figures.layers.get(layer.name);
       return {
         name: layer.name,
+        displayName: shown.get(layer.name) ?? layer.name,
+        sourceName: layer.name,
         type: layer.type,
         role: layer.role,
         ...(layer.into ? { into: layer.into } : {}),
