@@ -74,6 +74,13 @@ describe('TFLM header of real TFLM models', () => {
     expect(registered(header)).toEqual(['AddFullyConnected']);
     expect(compile(header)).toBe('');
   });
+
+  it('names layers in its comments by their display names, not the converter’s fused tensor names', () => {
+    const header = configurationArtifact('tflm', { base: load('hello_world_int8.tflite'), configuration: {}, origin: 'x' });
+    expect(header).toContain('Configuration: dense 16, dense_1 16, Dense_2 1;');
+    expect(header).toContain('// input "dense_input": 1×1, kTfLiteInt8');
+    expect(header).not.toContain('sequential/dense');
+  });
 });
 
 describe('TFLM header', () => {

@@ -44,8 +44,9 @@ export function configurationArtifact(format: ArtifactFormat, request: ArtifactR
   const report = analyze(base, { ...configuration, memoryModel: 'arena', accuracy: null });
   const { graph } = applyChannelEdits(base, configuration);
   if (format === 'keras-json') {
+    const shown = new Map(report.layers.map((l) => [l.name, l.displayName]));
     const channels = Object.entries(report.channels)
-      .map(([layer, n]) => `${layer} ${n}`)
+      .map(([layer, n]) => `${shown.get(layer) ?? layer} ${n}`)
       .join(', ');
     const json = graphToKerasJson(graph, {
       layout: kerasLayoutFor(base),

@@ -63,7 +63,7 @@ function ports(input: TflmHeaderInput): { inputs: Port[]; outputs: Port[] } {
   const port = (name: string): Port => {
     const layer = byName.get(name);
     const precision = parsePrecision(layer?.precision ?? report.precision);
-    return { name, shape: [1, ...(layer?.outputShape ?? [])], type: TFLITE_TYPES[precision.activations] };
+    return { name: layer?.displayName ?? name, shape: [1, ...(layer?.outputShape ?? [])], type: TFLITE_TYPES[precision.activations] };
   };
   return {
     inputs: graph.layers.filter((l) => l.type === 'Input').map((l) => port(l.name)),
@@ -97,8 +97,10 @@ export function tflmHeader(input: TflmHeaderInput): string {
   const total = roundUp(base + headroomBytes, ARENA_ALIGNMENT);
   const ops = tflmOperators(input.graph);
   const { inputs, outputs } = ports(input);
+  // Display names: a converted file's full names would make each comment line hundreds of characters long.
+  const shown = new Map(report.layers.map((l) => [l.name, l.displayName ?? l.name]));
   const channels = Object.entries(report.channels)
-    .map(([layer, n]) => `${layer} ${n}`)
+    .map(([layer, n]) => `${shown.get(layer) ?? layer} ${n}`)
     .join(', ');
   const b = input.latencyBand;
   const band = !b ? '' : b.low === b.high ? ` (exact: ${b.basis})` : ` (band ${seconds(b.low)} to ${seconds(b.high)}: ${b.basis})`;
