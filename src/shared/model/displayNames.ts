@@ -66,10 +66,10 @@ function baseName(layer: Layer, ordinal: number): string {
   return `${layer.sourceOp ?? layer.type}_${ordinal}`;
 }
 
-const cache = new WeakMap<ModelGraph, Map<string, string>>();
+const cache = new WeakMap<object, Map<string, string>>();
 
 /** Layer name → display name, for every layer of the graph (graph order decides who keeps a contested name). */
-export function displayNames(graph: ModelGraph): Map<string, string> {
+export function displayNames(graph: Pick<ModelGraph, 'layers'>): Map<string, string> {
   const cached = cache.get(graph);
   if (cached) return cached;
   const fullNames = new Set(graph.layers.map((l) => l.name));
@@ -103,7 +103,7 @@ export function displayNames(graph: ModelGraph): Map<string, string> {
 }
 
 /** A layer's display name (the name itself when the graph does not have the layer). */
-export function displayName(graph: ModelGraph, name: string): string {
+export function displayName(graph: Pick<ModelGraph, 'layers'>, name: string): string {
   return displayNames(graph).get(name) ?? name;
 }
 
@@ -111,7 +111,7 @@ export function displayName(graph: ModelGraph, name: string): string {
  * The layer a user means by `given`: its full name, else its display name. Returns the full name, or null when
  * neither matches.
  */
-export function resolveLayerName(graph: ModelGraph, given: string): string | null {
+export function resolveLayerName(graph: Pick<ModelGraph, 'layers'>, given: string): string | null {
   if (graph.layers.some((l) => l.name === given)) return given;
   for (const [full, shown] of displayNames(graph)) if (shown === given) return full;
   return null;
