@@ -46,8 +46,9 @@ test('tooltip, shared zoom, hover to row, totals, units and layering', async ({ 
   expect(ring).not.toBeNull();
   const at = { x: ring!.x + ring!.width / 2, y: ring!.y + ring!.height / 2 };
   await page.mouse.move(at.x, at.y);
-  await expect(latency.getByTestId('plot-tooltip')).toContainText('conv1 8 · conv2 8 · dense 3 · INT8');
-  await expect(page.locator('[data-testid="result-row"].hovered')).toContainText('conv1 8 / conv2 8 / INT8');
+  // The tooltip describes the configuration exactly as the table does.
+  await expect(latency.locator('.tip-title')).toHaveText('conv1 8 · conv2 8 · INT8');
+  await expect(page.locator('[data-testid="result-row"].hovered')).toContainText('conv1 8 · conv2 8 · INT8');
   // A click: the tooltip goes; moving away and back brings it again.
   await page.mouse.click(at.x, at.y);
   await expect(latency.getByTestId('plot-tooltip')).toHaveCount(0);

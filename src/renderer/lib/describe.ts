@@ -2,7 +2,7 @@
 import type { SessionView } from '../../shared/api';
 import type { ResultEntry } from '../../shared/sweep/summary';
 import type { SweepSpec } from '../../shared/sweep/types';
-import { precisionLabel } from '../../shared/analysis/precision';
+import { configVocabulary, describeConfiguration, type ConfigVocabulary } from '../../shared/sweep/describeConfig';
 
 /** Layers the sweep varied (channels or pruning); a `*` prune means every layer it could prune. */
 export function sweptLayers(spec: SweepSpec, all: string[]): string[] {
@@ -11,10 +11,14 @@ export function sweptLayers(spec: SweepSpec, all: string[]): string[] {
   return all.filter((l) => named.has(l));
 }
 
-/** "conv1 8 / conv2 8 / INT8" */
-export function configLabel(entry: Pick<ResultEntry, 'channels' | 'precision'>, layers: string[]): string {
-  const parts = layers.filter((l) => entry.channels[l] !== undefined).map((l) => `${l} ${entry.channels[l]}`);
-  return [...parts, precisionLabel(entry.precision)].join(' / ');
+/** What describing this session's configurations needs (its model's layers and display names, its prune ratios). */
+export function sessionWords(view: Pick<SessionView, 'graph' | 'spec'>): ConfigVocabulary {
+  return configVocabulary(view.graph, view.spec);
+}
+
+/** "pruned 25 % · INT8", or the changed layers: the one form every card, table, tooltip and report uses. */
+export function configLabel(entry: Pick<ResultEntry, 'channels' | 'precision'>, words: ConfigVocabulary): string {
+  return describeConfiguration(entry, words);
 }
 
 /** The columns a row label reads (typed columns or a JSON ResultTable). */
@@ -26,10 +30,10 @@ export interface LabelTable {
 }
 
 /** The same label for row k of a result table. */
-export function rowLabel(table: LabelTable, k: number, layers: string[]): string {
+export function rowLabel(table: LabelTable, k: number, words: ConfigVocabulary): string {
   const channels: Record<string, number> = {};
   table.layers.forEach((l, i) => (channels[l] = table.channels[i][k]));
-  return configLabel({ channels, precision: table.precisions[table.precision[k]] }, layers);
+  return configLabel({ channels, precision: table.precisions[table.precision[k]] }, words);
 }
 
 export const STATUS_TEXT = ['fits', 'does not fit', 'unsupported', 'error'];

@@ -6,12 +6,14 @@ import { count, duration, kib, kibLabel, millions, percent } from '../../shared/
 import { formatShape } from '../../shared/model/shapes';
 import { MEMORY_MODEL_HELP } from '../../shared/analysis/memory';
 import { configLabel } from './describe';
+import type { ConfigVocabulary } from '../../shared/sweep/describeConfig';
 
 export interface ReportInput {
   view: SessionView;
   /** The base model analysed at its original size, for the model table. */
   base: AnalysisReport;
-  layers: string[];
+  /** How the session's configurations are described (see sessionWords). */
+  words: ConfigVocabulary;
   plots: { title: string; svg: string }[];
 }
 
@@ -24,11 +26,11 @@ function choices(input: ReportInput): { client: string; text: string; why: strin
     const deadline = `latency ≤ ${duration(c.deadlineS)}${c.minAccuracy !== undefined ? ` and ${view.spec.accuracy?.metric ?? 'accuracy'} ≥ ${percent(c.minAccuracy)}` : ''}${c.device ? ` on ${c.device}` : ''}`;
     if (!best) {
       const miss = view.summary.nearestMiss[c.name];
-      return { client: c.name, text: 'unsatisfied', why: `No configuration fits the device memory with ${deadline}.${miss ? ` Nearest miss: ${configLabel(miss.config, input.layers)} — ${miss.reason}.` : ''}` };
+      return { client: c.name, text: 'unsatisfied', why: `No configuration fits the device memory with ${deadline}.${miss ? ` Nearest miss: ${configLabel(miss.config, input.words)} — ${miss.reason}.` : ''}` };
     }
     return {
       client: c.name,
-      text: `${configLabel(best, input.layers)} / ${percent(best.accuracy)} · ${duration(best.latencyS)} · ${kibLabel(best.totalBytes)} on ${best.device}`,
+      text: `${configLabel(best, input.words)} · ${percent(best.accuracy)} · ${duration(best.latencyS)} · ${kibLabel(best.totalBytes)} on ${best.device}`,
       why: `Among the configurations that fit the device memory with ${deadline}, it has the highest ${view.spec.accuracy?.metric ?? 'accuracy'}; ties go to lower latency, then lower memory.`,
     };
   });
@@ -54,7 +56,7 @@ export function reportMarkdown(input: ReportInput): string {
     '',
     '| layer | type | output | params | MACs | activation KiB |',
     '|---|---|---|---:|---:|---:|',
-    ...base.layers.map((l) => `| ${l.name} | ${l.type} | ${formatShape(l.outputShape)} | ${count(l.params)} | ${count(l.macs)} | ${l.activationBytes > 0 ? kib(l.activationBytes) : '—'} |`),
+    ...base.layers.map((l) => `| ${l.displayName ?? l.name} | ${l.type} | ${formatShape(l.outputShape)} | ${count(l.params)} | ${count(l.macs)} | ${l.activationBytes > 0 ? kib(l.activationBytes) : '—'} |`),
     '',
     `Parameters ${count(base.params)} (${kibLabel(base.paramBytes)} at ${base.precision.toUpperCase()}), peak activation ${kibLabel(base.peakActivationBytes)}, total ${kibLabel(base.totalBytes)}; ${count(base.macs)} MACs = ${millions(base.flops)}FLOPs.`,
     '',
@@ -74,7 +76,7 @@ export function reportMarkdown(input: ReportInput): string {
     '',
     '| configuration | device | accuracy | latency | memory |',
     '|---|---|---:|---:|---:|',
-    ...view.summary.pareto.map((e) => `| ${configLabel(e, input.layers)} | ${e.device} | ${percent(e.accuracy)} | ${duration(e.latencyS)} | ${kibLabel(e.totalBytes)} |`),
+    ...view.summary.pareto.map((e) => `| ${configLabel(e, input.words)} | ${e.device} | ${percent(e.accuracy)} | ${duration(e.latencyS)} | ${kibLabel(e.totalBytes)} |`),
     '',
   ];
   return lines.join('\n');
@@ -83,10 +85,10 @@ export function reportMarkdown(input: ReportInput): string {
 export function reportHtml(input: ReportInput): string {
   const { view, base } = input;
   const rows = base.layers
-    .map((l) => `<tr><td>${escape(l.name)}</td><td>${l.type}</td><td>${formatShape(l.outputShape)}</td><td class="n">${count(l.params)}</td><td class="n">${count(l.macs)}</td><td class="n">${l.activationBytes > 0 ? kib(l.activationBytes) : '—'}</td></tr>`)
+    .map((l) => `<tr><td title="${escape(l.sourceName ?? l.name)}">${escape(l.displayName ?? l.name)}</td><td>${l.type}</td><td>${formatShape(l.outputShape)}</td><td class="n">${count(l.params)}</td><td class="n">${count(l.macs)}</td><td class="n">${l.activationBytes > 0 ? kib(l.activationBytes) : '—'}</td></tr>`)
     .join('\n');
   const front = view.summary.pareto
-    .map((e) => `<tr><td>${escape(configLabel(e, input.layers))}</td><td>${escape(e.device)}</td><td class="n">${percent(e.accuracy)}</td><td class="n">${duration(e.latencyS)}</td><td class="n">${kibLabel(e.totalBytes)}</td></tr>`)
+    .map((e) => `<tr><td>${escape(configLabel(e, input.words))}</td><td>${escape(e.device)}</td><td class="n">${percent(e.accuracy)}</td><td class="n">${duration(e.latencyS)}</td><td class="n">${kibLabel(e.totalBytes)}</td></tr>`)
     .join('\n');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escape(view.summary.session)} — Frontier report</title>

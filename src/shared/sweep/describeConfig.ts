@@ -50,6 +50,11 @@ export function configVocabulary(graph: Graph, spec?: Pick<SweepSpec, 'channels'
   };
 }
 
+/** For configurations whose model is not at hand (a comparison of two sessions): every layer, by the name given. */
+export function plainVocabulary(layers: string[]): ConfigVocabulary {
+  return { base: new Map(layers.map((l) => [l, Number.NaN])), shown: new Map(), wildcardLayers: [], ratios: [], structural: false };
+}
+
 /** "25 %", "12.5 %". */
 const percentOf = (ratio: number): string => `${Number((ratio * 100).toFixed(1))} %`;
 
