@@ -171,6 +171,12 @@ export class Project {
   clients = $state<Client[]>([]);
   accuracy = $state<AccuracyModel | null>(null);
   dims = $state<SweepDims>(blankProject().dims);
+  /**
+   * Device-view fields whose typed text is invalid (key: `headroom`, `accuracy-base`, `penalty:<name>`), with the
+   * reason. The project keeps its last valid value, so Run is blocked until the field is fixed, and the text stays
+   * as typed when the user leaves the view and comes back.
+   */
+  deviceDrafts = $state<Record<string, { text: string; error: string }>>({});
 
   size = $state.raw<SpaceSize | null>(null);
   sizeError = $state<string | null>(null);
@@ -276,6 +282,8 @@ export class Project {
     if (!this.model) return 'choose a model first (Model)';
     if (this.deviceIds.length === 0) return 'choose at least one device (Device & clients)';
     if (this.dims.precisions.length === 0) return 'choose at least one precision';
+    const draft = Object.values(this.deviceDrafts)[0];
+    if (draft) return `${draft.error} (Device & clients)`;
     const firstError = Object.entries(this.fieldErrors)[0];
     if (firstError) {
       const [field, message] = firstError;
@@ -350,6 +358,7 @@ export class Project {
   }
 
   async apply(saved: SavedProject): Promise<void> {
+    this.deviceDrafts = {};
     this.channels = saved.channels;
     this.precision = saved.precision;
     this.deviceIds = saved.deviceIds;
