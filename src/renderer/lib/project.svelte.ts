@@ -1,5 +1,7 @@
 // The engineer's working project (model, devices, clients, accuracy model, sweep dimensions) and the open session.
 // The project is kept in localStorage so a reload keeps it; sessions live in the database.
+import { unknownOperatorsRefusal } from './unknownOps';
+import type { ImportOptions } from '../../shared/model/importOptions';
 import type { AccuracyModel, PenaltyModel } from '../../shared/analysis/accuracy';
 import type { AnalysisReport } from '../../shared/analysis/analyze';
 import type { BiasMode } from '../../shared/analysis/evaluate';
@@ -37,7 +39,8 @@ export interface SweepDims {
 
 interface SavedProject {
   version: 1;
-  source: { preset?: string; file?: { name: string; base64: string } } | null;
+  /** The model and how its file is read (`options.allowUnknownOps` once the user chose to analyse unknown operators). */
+  source: { preset?: string; file?: { name: string; base64: string }; options?: ImportOptions } | null;
   channels: Record<string, number>;
   precision: string;
   deviceIds: string[];
@@ -154,6 +157,8 @@ export class Project {
   source = $state<SavedProject['source']>(null);
   model = $state.raw<LoadedModel | null>(null);
   modelError = $state<string | null>(null);
+  /** A file refused for operators Frontier does not know: what to load again if the user analyses them anyway. */
+  refusedSource = $state.raw<NonNullable<SavedProject['source']> | null>(null);
   /** What the last change of model kept and reset (shown on the Model view until dismissed). */
   modelChange = $state.raw<ModelChange | null>(null);
   channels = $state<Record<string, number>>({});
@@ -391,6 +396,13 @@ export class Project {
     this.save();
   }
 
+  /** Loads the refused file again, analysing its unknown operators as zero-MAC pass-throughs (warned on every figure). */
+  async allowUnknownOperators(): Promise<void> {
+    const source = this.refusedSource;
+    if (!source) return;
+    await this.loadModel({ ...source, options: { ...source.options, allowUnknownOps: true } });
+  }
+
   /**
    * Loads a model. A different model than the one loaded resets what belonged to the old one — per-layer sweep
    * settings, channel edits and the accuracy model (its base and penalties were the old model's) — keeps the
@@ -398,6 +410,7 @@ export class Project {
    */
   async loadModel(source: NonNullable<SavedProject['source']>, options: { keepEdits?: boolean } = {}): Promise<void> {
     this.modelError = null;
+    this.refusedSource = null;
     try {
       const model = await api.invoke('model.load', source);
       const previous = this.model;
@@ -410,7 +423,9 @@ export class Project {
       if (!options.keepEdits) this.adoptFileSettings(model);
       await this.analyze();
     } catch (error) {
-      this.modelError = errorText(error);
+      const refusal = unknownOperatorsRefusal(errorText(error));
+      this.modelError = refusal ?? errorText(error);
+      if (refusal) this.refusedSource = source;
     }
     this.save();
   }
