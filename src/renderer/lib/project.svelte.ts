@@ -37,6 +37,9 @@ export interface SweepDims {
   seed: number;
 }
 
+/** The precisions the Sweep view always offers as boxes; a file's stored precision (W8A32) joins them while it is loaded. */
+export const SWEEP_PRECISIONS: readonly string[] = ['fp32', 'fp16', 'int8', 'int4', 'w4a8', 'w8a16'];
+
 interface SavedProject {
   version: 1;
   /** The model and how its file is read (`options.allowUnknownOps` once the user chose to analyse unknown operators). */
@@ -445,6 +448,13 @@ export class Project {
           ? `the accuracy model (base ${(this.accuracy.base * 100).toFixed(1)} %, measured for ${from}); set the base and penalties of ${model.graph.name}`
           : `the calibrated accuracy model (points measured on ${from})`,
       );
+    }
+    // A precision only the old file stored (a hybrid file's W8A32) does not carry over to another model.
+    const stored = model.graph.source?.precision;
+    const foreign = this.dims.precisions.filter((p) => !SWEEP_PRECISIONS.includes(p) && p !== stored);
+    if (foreign.length > 0) {
+      reset.push(`precision ${foreign.map((p) => p.toUpperCase()).join(', ')}, which ${from} stores`);
+      this.dims = { ...this.dims, precisions: this.dims.precisions.filter((p) => !foreign.includes(p)) };
     }
     if (this.deviceIds.length > 0) kept.push(`device${this.deviceIds.length > 1 ? 's' : ''} ${this.deviceIds.join(', ')}`);
     if (this.clients.length > 0) kept.push(`client${this.clients.length > 1 ? 's' : ''} ${this.clients.map((c) => c.name).join(', ')}`);
