@@ -66,7 +66,19 @@ test('tooltip, shared zoom, hover to row, totals, units and layering', async ({ 
   await expect(latency).toHaveAttribute('data-y-view', '');
   const box = (await latency.locator('svg.top').boundingBox())!;
   await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  // A bare wheel scrolls the page, never the plot; the plot says how to zoom.
+  await expect(latency.getByTestId('zoom-hint')).toContainText('+ wheel or pinch to zoom');
+  const content = page.getByTestId('content');
+  await content.evaluate((el) => (el.scrollTop = 0));
+  await page.mouse.wheel(0, 200);
+  await expect.poll(() => content.evaluate((el) => el.scrollTop)).toBeGreaterThan(0);
+  await expect(latency).toHaveAttribute('data-y-view', '');
+  await content.evaluate((el) => (el.scrollTop = 0));
+  const top = (await latency.locator('svg.top').boundingBox())!;
+  await page.mouse.move(top.x + top.width / 2, top.y + top.height / 2);
+  await page.keyboard.down('Control');
   await page.mouse.wheel(0, -400);
+  await page.keyboard.up('Control');
   await expect(latency).not.toHaveAttribute('data-y-view', '');
   const view = await latency.getAttribute('data-y-view');
   await expect(memory).toHaveAttribute('data-y-view', view ?? '');

@@ -1,4 +1,5 @@
-// Zoom and pan, each axis on its own: the wheel zooms about the pointer, dragging pans, double-click (or reset())
+// Zoom and pan, each axis on its own: Ctrl/⌘ + wheel (or a trackpad pinch, which browsers report as a wheel with
+// Ctrl) zooms about the pointer — a bare wheel scrolls the page, as everywhere else — dragging pans, double-click (or reset())
 // returns to the full view. d3-zoom reads the gestures; each gesture step is applied to an x and a y view of their
 // own, so a plot can share its y (accuracy) view with another plot while keeping its x. A view is px' = k · px + t
 // on the axis's screen range, k from 1 (everything) to `maxScale`, never showing beyond the data's domain.
@@ -90,6 +91,22 @@ export interface ZoomController {
 }
 
 /** Reads zoom and pan gestures on `element` (the plot's top layer). */
+/** Which gestures zoom or pan: a wheel only with Ctrl/⌘ (a pinch), a drag with the main button and no Ctrl. */
+export function zoomGesture(event: { type: string; ctrlKey: boolean; metaKey: boolean; button?: number }): boolean {
+  if (event.type === 'wheel') return event.ctrlKey || event.metaKey;
+  return !event.ctrlKey && !event.button;
+}
+
+/**
+ * How far one wheel event zooms (log2 of the factor). Every zooming wheel carries Ctrl, so d3's tenfold speed-up
+ * for Ctrl would make a mouse notch zoom 4×; only a pinch's small deltas are sped up.
+ */
+export function wheelDelta(event: { deltaY: number; deltaMode: number }): number {
+  const unit = event.deltaMode === 1 ? 0.05 : event.deltaMode ? 1 : 0.002;
+  const pinch = event.deltaMode === 0 && Math.abs(event.deltaY) < 10;
+  return -event.deltaY * unit * (pinch ? 10 : 1);
+}
+
 export function attachZoom(element: Element, { onstep, onreset }: ZoomOptions): ZoomController {
   let previous: ZoomTransform = zoomIdentity;
   // Steps are composed until the next animation frame delivers them as one.
@@ -104,6 +121,8 @@ export function attachZoom(element: Element, { onstep, onreset }: ZoomOptions): 
     onstep(...step);
   });
   const behavior: ZoomBehavior<Element, unknown> = zoom<Element, unknown>()
+    .filter(zoomGesture)
+    .wheelDelta(wheelDelta)
     .scaleExtent([1e-9, 1e9])
     .on('zoom', (event: { transform: ZoomTransform }) => {
       const t = event.transform;
