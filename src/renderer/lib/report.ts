@@ -10,8 +10,10 @@ import type { ConfigVocabulary } from '../../shared/sweep/describeConfig';
 
 export interface ReportInput {
   view: SessionView;
-  /** The base model analysed at its original size, for the model table. */
+  /** The model file analysed as it is stored (its size, its stored precision), for the model table. */
   base: AnalysisReport;
+  /** The unpruned model at each precision the sweep tried, in the sweep's order. */
+  swept?: AnalysisReport[];
   /** How the session's configurations are described (see sessionWords). */
   words: ConfigVocabulary;
   plots: { title: string; svg: string }[];
@@ -44,6 +46,23 @@ function deviceLines(view: SessionView): string[] {
   );
 }
 
+/** What the model is as stored, and what it is at each precision the sweep tried (each configuration's own). */
+function modelLines(input: ReportInput): string[] {
+  const { base, view } = input;
+  const stored = view.graph.source ? `as the file stores it (${base.precision.toUpperCase()})` : `at ${base.precision.toUpperCase()}`;
+  const lines = [
+    `The model ${stored}: parameters ${count(base.params)} (${kibLabel(base.paramBytes)}), peak activation ${kibLabel(base.peakActivationBytes)}, total ${kibLabel(base.totalBytes)}; ${count(base.macs)} MACs = ${millions(base.flops)}FLOPs.`,
+  ];
+  const swept = input.swept ?? [];
+  if (swept.length > 0) {
+    const each = swept.map((r) => `${r.precision.toUpperCase()}: ${kibLabel(r.paramBytes)} of parameters, total ${kibLabel(r.totalBytes)}`);
+    lines.push(
+      `The sweep tried ${swept.map((r) => r.precision.toUpperCase()).join(', ')}; every configuration below is described at its own precision. Unpruned, ${each.join('; ')}.`,
+    );
+  }
+  return lines;
+}
+
 export function reportMarkdown(input: ReportInput): string {
   const { view, base } = input;
   const lines = [
@@ -58,7 +77,7 @@ export function reportMarkdown(input: ReportInput): string {
     '|---|---|---|---:|---:|---:|',
     ...base.layers.map((l) => `| ${l.displayName ?? l.name} | ${l.type} | ${formatShape(l.outputShape)} | ${count(l.params)} | ${count(l.macs)} | ${l.activationBytes > 0 ? kib(l.activationBytes) : '—'} |`),
     '',
-    `Parameters ${count(base.params)} (${kibLabel(base.paramBytes)} at ${base.precision.toUpperCase()}), peak activation ${kibLabel(base.peakActivationBytes)}, total ${kibLabel(base.totalBytes)}; ${count(base.macs)} MACs = ${millions(base.flops)}FLOPs.`,
+    ...modelLines(input).flatMap((l) => [l, '']).slice(0, -1),
     '',
     '## Device',
     '',
@@ -101,7 +120,7 @@ table{border-collapse:collapse;margin:8px 0}td,th{padding:3px 10px;border-bottom
 <table><thead><tr><th>layer</th><th>type</th><th>output</th><th class="n">params</th><th class="n">MACs</th><th class="n">activation KiB</th></tr></thead><tbody>
 ${rows}
 </tbody></table>
-<p>Parameters ${count(base.params)} (${kibLabel(base.paramBytes)} at ${base.precision.toUpperCase()}), peak activation ${kibLabel(base.peakActivationBytes)}, total ${kibLabel(base.totalBytes)}; ${count(base.macs)} MACs = ${millions(base.flops)}FLOPs.</p>
+${modelLines(input).map((l) => `<p>${escape(l)}</p>`).join('\n')}
 <h2>Device</h2><ul>${deviceLines(view).map((l) => `<li>${escape(l)}</li>`).join('')}</ul>
 <h2>Plots</h2><div class="plots">${input.plots.map((p) => `<figure>${p.svg}<figcaption>${escape(p.title)}</figcaption></figure>`).join('')}</div>
 <h2>Choices</h2><ul>${choices(input).map((c) => `<li><strong>${escape(c.client)}</strong>: ${escape(c.text)}. <span class="muted">${escape(c.why)}</span></li>`).join('')}</ul>
