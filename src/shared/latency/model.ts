@@ -6,7 +6,7 @@
 // at the rates of the operator's precision, plus `perInferenceS` once. Either way a precision the profile has no
 // rate for is unsupported there.
 import type { ComputeKind, DeviceProfile } from '../devices';
-import { tidySig } from '../format';
+import { duration, tidySig } from '../format';
 import { opSeconds, opWork, type PrecisionRates } from './work';
 import { FITTED } from './runtimes.generated';
 
@@ -128,8 +128,8 @@ export function bandCrossesDeadline(band: LatencyBand, deadlineS: number): boole
   return band.low <= deadlineS && band.high > deadlineS;
 }
 
-/** Seconds in words for messages: 18.2 ms, 1.204 s. */
-const words = (s: number): string => (s < 1 ? `${Number((s * 1000).toPrecision(3))} ms` : `${Number(s.toPrecision(4))} s`);
+/** Seconds in words for messages, as every figure of the app reads them (31.0 ms, 1.204 s): one deadline, one form. */
+const words = duration;
 
 /**
  * A sentence when a configuration that meets a deadline by its prediction may miss it in truth: its band's high
