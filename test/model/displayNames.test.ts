@@ -69,3 +69,11 @@ describe('display names', () => {
     expect([...displayNames(g).values()]).toEqual(['input', 'conv1']);
   });
 });
+
+describe('shape labels', () => {
+  it('group thousands in each dimension', async () => {
+    const { shapeLabel } = await import('../../src/shared/model/shapes');
+    expect(shapeLabel([28800])).toBe('28,800');
+    expect(shapeLabel([96, 96, 1])).toBe('96×96×1');
+  });
+});

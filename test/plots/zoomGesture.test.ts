@@ -1,6 +1,6 @@
 // The plots zoom only with Ctrl/⌘ + wheel or a pinch; a bare wheel scrolls the page.
 import { describe, expect, it } from 'vitest';
-import { wheelDelta, zoomGesture } from '../../src/renderer/lib/plots/zoom';
+import { wheelDelta, zoomGesture } from '../../src/renderer/lib/plots/gestures';
 
 describe('zoom gestures', () => {
   it('a bare wheel does not zoom; Ctrl or ⌘ + wheel (a pinch) does', () => {

@@ -10,7 +10,7 @@ import { resolveRuntime, withRuntime } from '../../shared/latency/runtimes';
 import { CHANNEL_BOUNDS, expandNumbers, parseNamedLists, RATIO_BOUNDS, UsageError, type NumericBounds } from '../../shared/cli/valueList';
 import { count, duration, kibLabel, millions, percent } from '../../shared/format';
 import { applyChannelEdits } from '../../shared/model/edit';
-import { formatShape } from '../../shared/model/shapes';
+import { shapeLabel } from '../../shared/model/shapes';
 import { ARTIFACT_FORMATS, configurationArtifact } from '../../shared/export/artifacts';
 import { writeFileAtomic } from '../services/atomicWrite';
 import { checkExportTarget } from '../services/exportTarget';
@@ -165,7 +165,7 @@ export function renderReport(r: AnalysisReport): string {
     return [
       (l.displayName ?? l.name) + absorbed,
       l.type,
-      formatShape(l.outputShape),
+      shapeLabel(l.outputShape),
       count(l.params),
       count(l.macs),
       l.activationBytes > 0 ? (l.activationBytes / 1024).toFixed(2) : '—',

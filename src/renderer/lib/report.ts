@@ -3,7 +3,7 @@
 import type { AnalysisReport } from '../../shared/analysis/analyze';
 import type { SessionView } from '../../shared/api';
 import { count, duration, kib, kibLabel, millions, percent } from '../../shared/format';
-import { formatShape } from '../../shared/model/shapes';
+import { shapeLabel } from '../../shared/model/shapes';
 import { MEMORY_MODEL_HELP } from '../../shared/analysis/memory';
 import { configLabel } from './describe';
 import type { ConfigVocabulary } from '../../shared/sweep/describeConfig';
@@ -75,7 +75,7 @@ export function reportMarkdown(input: ReportInput): string {
     '',
     '| layer | type | output | params | MACs | activation KiB |',
     '|---|---|---|---:|---:|---:|',
-    ...base.layers.map((l) => `| ${l.displayName ?? l.name} | ${l.type} | ${formatShape(l.outputShape)} | ${count(l.params)} | ${count(l.macs)} | ${l.activationBytes > 0 ? kib(l.activationBytes) : '—'} |`),
+    ...base.layers.map((l) => `| ${l.displayName ?? l.name} | ${l.type} | ${shapeLabel(l.outputShape)} | ${count(l.params)} | ${count(l.macs)} | ${l.activationBytes > 0 ? kib(l.activationBytes) : '—'} |`),
     '',
     ...modelLines(input).flatMap((l) => [l, '']).slice(0, -1),
     '',
@@ -104,7 +104,7 @@ export function reportMarkdown(input: ReportInput): string {
 export function reportHtml(input: ReportInput): string {
   const { view, base } = input;
   const rows = base.layers
-    .map((l) => `<tr><td title="${escape(l.sourceName ?? l.name)}">${escape(l.displayName ?? l.name)}</td><td>${l.type}</td><td>${formatShape(l.outputShape)}</td><td class="n">${count(l.params)}</td><td class="n">${count(l.macs)}</td><td class="n">${l.activationBytes > 0 ? kib(l.activationBytes) : '—'}</td></tr>`)
+    .map((l) => `<tr><td title="${escape(l.sourceName ?? l.name)}">${escape(l.displayName ?? l.name)}</td><td>${l.type}</td><td>${shapeLabel(l.outputShape)}</td><td class="n">${count(l.params)}</td><td class="n">${count(l.macs)}</td><td class="n">${l.activationBytes > 0 ? kib(l.activationBytes) : '—'}</td></tr>`)
     .join('\n');
   const front = view.summary.pareto
     .map((e) => `<tr><td>${escape(configLabel(e, input.words))}</td><td>${escape(e.device)}</td><td class="n">${percent(e.accuracy)}</td><td class="n">${duration(e.latencyS)}</td><td class="n">${kibLabel(e.totalBytes)}</td></tr>`)

@@ -4,6 +4,7 @@
 // own, so a plot can share its y (accuracy) view with another plot while keeping its x. A view is px' = k · px + t
 // on the axis's screen range, k from 1 (everything) to `maxScale`, never showing beyond the data's domain.
 import { select, zoom, zoomIdentity, type ZoomBehavior, type ZoomTransform } from 'd3';
+import { wheelDelta, zoomGesture } from './gestures';
 import type { Scale } from './scales';
 
 export interface AxisView {
@@ -91,22 +92,6 @@ export interface ZoomController {
 }
 
 /** Reads zoom and pan gestures on `element` (the plot's top layer). */
-/** Which gestures zoom or pan: a wheel only with Ctrl/⌘ (a pinch), a drag with the main button and no Ctrl. */
-export function zoomGesture(event: { type: string; ctrlKey: boolean; metaKey: boolean; button?: number }): boolean {
-  if (event.type === 'wheel') return event.ctrlKey || event.metaKey;
-  return !event.ctrlKey && !event.button;
-}
-
-/**
- * How far one wheel event zooms (log2 of the factor). Every zooming wheel carries Ctrl, so d3's tenfold speed-up
- * for Ctrl would make a mouse notch zoom 4×; only a pinch's small deltas are sped up.
- */
-export function wheelDelta(event: { deltaY: number; deltaMode: number }): number {
-  const unit = event.deltaMode === 1 ? 0.05 : event.deltaMode ? 1 : 0.002;
-  const pinch = event.deltaMode === 0 && Math.abs(event.deltaY) < 10;
-  return -event.deltaY * unit * (pinch ? 10 : 1);
-}
-
 export function attachZoom(element: Element, { onstep, onreset }: ZoomOptions): ZoomController {
   let previous: ZoomTransform = zoomIdentity;
   // Steps are composed until the next animation frame delivers them as one.
