@@ -37,3 +37,19 @@ test('an invalid headroom, base accuracy or penalty blocks Run and stays as type
   await expect(run).toBeDisabled();
   await expect(page.getByTestId('run-blocked')).toContainText('penalty is from 0 to 100 %; -3 is outside');
 });
+
+test('the client fields show their whole placeholder', async ({ app }) => {
+  const { page } = app;
+  await page.getByTestId('nav-device').click();
+  for (const id of ['client-deadline', 'client-min']) {
+    const fits = await page.getByTestId(id).evaluate((input) => {
+      const el = input as HTMLInputElement;
+      const style = getComputedStyle(el);
+      const ctx = document.createElement('canvas').getContext('2d') as CanvasRenderingContext2D;
+      ctx.font = style.font;
+      const room = el.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+      return ctx.measureText(el.placeholder).width <= room;
+    });
+    expect(fits, `${id}'s placeholder fits`).toBe(true);
+  }
+});

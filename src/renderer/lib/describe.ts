@@ -61,3 +61,18 @@ export function constraintsOf(view: SessionView): {
     })),
   };
 }
+
+/**
+ * What the Recent list says after a session's name: "running, 40 of 100" while it runs, else how many
+ * configurations it holds. Not in parentheses: a session's name may end in "(2)" itself (an imported copy).
+ */
+export function recentDetail(s: { status: string; configs: number; total: number }): string {
+  if (s.status === 'running') return `running, ${s.configs.toLocaleString('en-US')} of ${s.total.toLocaleString('en-US')}`;
+  return `${s.configs.toLocaleString('en-US')} config${s.configs === 1 ? '' : 's'}`;
+}
+
+/** A free name for a copy: "exam (2)"; a copy of "exam (2)" is "exam (3)", not "exam (2) (2)". */
+export function freeSessionName(name: string, taken: ReadonlySet<string>): string {
+  const base = name.replace(/ \(\d+\)$/, '');
+  for (let i = 2; ; i++) if (!taken.has(`${base} (${i})`)) return `${base} (${i})`;
+}

@@ -162,6 +162,8 @@ export class Project {
   modelError = $state<string | null>(null);
   /** A file refused for operators Frontier does not know: what to load again if the user analyses them anyway. */
   refusedSource = $state.raw<NonNullable<SavedProject['source']> | null>(null);
+  /** A bundle whose session name is taken, waiting for the user to rename or replace (kept across views). */
+  importConflict = $state.raw<{ text: string; file: string; name: string } | null>(null);
   /** What the last change of model kept and reset (shown on the Model view until dismissed). */
   modelChange = $state.raw<ModelChange | null>(null);
   channels = $state<Record<string, number>>({});
