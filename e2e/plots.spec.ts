@@ -103,6 +103,9 @@ test('several devices: one SRAM line and label per distinct limit, no label over
   await runSweep(page, 'devices');
   const memory = page.getByTestId('pareto-plot-memory');
   const latency = page.getByTestId('pareto-plot-latency');
+  // Each device its own marker, named in the legend.
+  for (let k = 0; k < 7; k++) await expect(latency.getByTestId(`legend-device-${k}`)).toHaveCount(1);
+  await expect(latency.getByTestId('legend')).toContainText('rp2040');
 
   // Seven devices, five distinct SRAM sizes after the runtime's share: one line each, devices named together.
   const limits = memory.locator('[data-testid="constraints"] > g[data-kind="sram"]');

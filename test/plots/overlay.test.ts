@@ -230,3 +230,17 @@ describe('overlay markup', () => {
     expect(svg).not.toContain('var(--');
   });
 });
+
+describe('legend: devices', () => {
+  it('with several devices, each device’s marker and name', async () => {
+    const { syntheticTable } = await import('../../src/renderer/lib/plots/bench-data');
+    const table = syntheticTable(500, 5);
+    const d = buildPlotData(table, { x: 'latency' });
+    const { x, y } = plotScales(d, frame);
+    const { over } = overlayLayers({ id: 'p9', frame, x, y, plot: d, theme: LIGHT_THEME });
+    expect(over).toContain(`<g data-testid="legend-device-0"><circle`);
+    expect(over).toContain(`>${table.devices[0]}<`);
+    expect(over).toMatch(/<g data-testid="legend-device-1"><path d="M[^"]+Z"/);
+    expect(over).toContain(`>${table.devices[1]}<`);
+  });
+});

@@ -13,7 +13,7 @@ import { xAxisLabel, xDisplayFactor, yAxisLabel, type PlotData } from './model';
 import { CSS_THEME, esc, type OverlayTheme } from './palette';
 import { innerBottom, innerLeft, innerRight, innerTop, r1, type Frame, type Scale } from './scales';
 
-export type OverlayPlot = Pick<PlotData, 'x' | 'memory' | 'hasAccuracy' | 'step' | 'colorsPresent' | 'counts'>;
+export type OverlayPlot = Pick<PlotData, 'x' | 'memory' | 'hasAccuracy' | 'step' | 'colorsPresent' | 'counts'> & Partial<Pick<PlotData, 'devicesPresent'>>;
 
 export interface OverlayOptions {
   /** Unique prefix for ids in the markup (clip path, patterns): two plots on a page must differ. */
@@ -75,7 +75,7 @@ export function overlayLayers({ id, frame, x, y, plot, constraints = [], theme =
     `<g clip-path="url(#${clipId(id)})">${marks.rules}</g>` +
     axisX({ scale: x, frame, factor: ax.factor, label: ax.label, theme }) +
     axisY({ scale: y, frame, factor: 100, label: yAxisLabel(plot.hasAccuracy), theme, bare: !plot.hasAccuracy }) +
-    legend({ keys: plot.colorsPresent, noFit: plot.counts.infeasible > 0, frame, theme });
+    legend({ keys: plot.colorsPresent, noFit: plot.counts.infeasible > 0, frame, theme, devices: plot.devicesPresent ?? [] });
   return { under, over };
 }
 
