@@ -244,3 +244,41 @@ describe('legend: devices', () => {
     expect(over).toContain(`>${table.devices[1]}<`);
   });
 });
+
+describe('label placement: where no point or line is', () => {
+  const scale = scaleLinear().domain([0, 1]).range([DEFAULT_MARGIN.left, frame.width - DEFAULT_MARGIN.right]);
+  const labelOf = (markup: string, testid: string): { x: number; y: number; anchor: string } => {
+    const m = new RegExp(`data-testid="${testid}"[^>]*>(?:<path[^>]*/>)?(?:<g[^>]*>)*<text x="([\\d.]+)" y="([\\d.]+)" text-anchor="(\\w+)"`).exec(markup);
+    if (!m) throw new Error(`no label for ${testid}`);
+    return { x: Number(m[1]), y: Number(m[2]), anchor: m[3] };
+  };
+
+  it('a label does not cross another constraint’s line', async () => {
+    const { constraintMarks, deadlineConstraints: dl } = await import('../../src/renderer/lib/plots/marks/constraints');
+    const constraints = dl([
+      { name: 'client1', seconds: 0.3 },
+      { name: 'client2', seconds: 0.33 },
+    ]);
+    const { rules } = constraintMarks({ constraints, x: scale, frame, theme: LIGHT_THEME, id: 't' });
+    const label = labelOf(rules, 'deadline-client1');
+    const width = labelWidth('client1 ≤ 300 ms');
+    const [left, right] = label.anchor === 'start' ? [label.x, label.x + width] : [label.x - width, label.x];
+    const line2 = scale(0.33);
+    expect(line2 < left - 2 || line2 > right + 2).toBe(true);
+  });
+
+  it('a label moves off the points under it, and the "does not fit" name too', async () => {
+    const { constraintMarks, limitConstraints: lc } = await import('../../src/renderer/lib/plots/marks/constraints');
+    const constraints = lc([{ label: 'SRAM', bytes: 0.5, kind: 'sram' }]);
+    const free = constraintMarks({ constraints, x: scale, frame, theme: LIGHT_THEME, id: 't' }).rules;
+    const first = labelOf(free, 'limit-sram');
+    // Points fill the first row right of the line and the bottom of the far side.
+    const occupied = (b: { x0: number; x1: number; y0: number; y1: number }): boolean =>
+      (b.y1 >= first.y - 9 && b.y0 <= first.y + 3 && b.x1 > scale(0.5)) || b.y1 > frame.height - DEFAULT_MARGIN.bottom - 10;
+    const moved = constraintMarks({ constraints, x: scale, frame, theme: LIGHT_THEME, id: 't', occupied }).rules;
+    const second = labelOf(moved, 'limit-sram');
+    expect(second.y !== first.y || second.anchor !== first.anchor).toBe(true);
+    const region = (markup: string): number => Number(/data-testid="region-sram" x="[\d.]+" y="([\d.]+)"/.exec(markup)?.[1]);
+    expect(region(moved)).toBeLessThan(region(free));
+  });
+});

@@ -8,6 +8,7 @@ import { constraintMarks, hatchId, type Constraint } from './marks/constraints';
 import { frontLine } from './marks/front';
 import { grid } from './marks/grid';
 import { legend } from './marks/legend';
+import type { Occupancy } from './marks/occupancy';
 import { rings, type RingPoint } from './marks/rings';
 import { xAxisLabel, xDisplayFactor, yAxisLabel, type PlotData } from './model';
 import { CSS_THEME, esc, type OverlayTheme } from './palette';
@@ -25,6 +26,8 @@ export interface OverlayOptions {
   plot: OverlayPlot;
   constraints?: readonly Constraint[];
   theme?: OverlayTheme;
+  /** Where the points are (screen px): constraint labels are placed clear of them. */
+  occupied?: Occupancy;
 }
 
 export interface OverlayLayers {
@@ -63,9 +66,9 @@ function defs(id: string, frame: Frame, theme: OverlayTheme): string {
   );
 }
 
-export function overlayLayers({ id, frame, x, y, plot, constraints = [], theme = CSS_THEME }: OverlayOptions): OverlayLayers {
+export function overlayLayers({ id, frame, x, y, plot, constraints = [], theme = CSS_THEME, occupied }: OverlayOptions): OverlayLayers {
   const ax = xAxis(plot, x);
-  const marks = constraintMarks({ constraints, x, frame, theme, id });
+  const marks = constraintMarks({ constraints, x, frame, theme, id, ...(occupied ? { occupied } : {}) });
   const under =
     defs(id, frame, theme) +
     grid({ x, y, frame, xFactor: ax.factor, yFactor: 100, theme, noY: !plot.hasAccuracy }) +

@@ -7,6 +7,7 @@
 import { duration, kib } from '../../../../shared/format';
 import { esc, type OverlayTheme } from '../palette';
 import { innerBottom, innerLeft, innerRight, innerTop, r1, type Frame, type Scale } from '../scales';
+import type { Box, Occupancy } from './occupancy';
 
 export interface Deadline {
   name: string;
@@ -114,6 +115,8 @@ interface ConstraintOptions {
   theme: OverlayTheme;
   /** Prefix of the overlay's defs (hatch patterns). */
   id: string;
+  /** Where the points are: labels go where none is (and no other line runs), when there is such a place. */
+  occupied?: Occupancy;
 }
 
 /** Ids of the two hatch patterns the overlay defines. */
@@ -151,7 +154,10 @@ export interface ConstraintMarks {
   rules: string;
 }
 
-export function constraintMarks({ constraints, x, frame, theme, id }: ConstraintOptions): ConstraintMarks {
+/** The vertical extent of a label whose baseline centre is at `y` (11 px text, dy 0). */
+const labelBox = (x0: number, x1: number, y: number): Box => ({ x0, x1, y0: y - 9, y1: y + 3 });
+
+export function constraintMarks({ constraints, x, frame, theme, id, occupied = () => false }: ConstraintOptions): ConstraintMarks {
   const x0 = innerLeft(frame);
   const x1 = innerRight(frame);
   const y0 = innerTop(frame);
@@ -177,17 +183,46 @@ export function constraintMarks({ constraints, x, frame, theme, id }: Constraint
     else if (px + 4 + w <= x1) [anchor, lx] = ['start', px + 4];
     else [anchor, lx] = ['end', px - 4];
     const box = anchor === 'start' ? { x0: lx, x1: lx + w } : { x0: lx - w, x1: lx };
-    return { c, px, offscale, shown, anchor, lx, box };
+    return { c, px, offscale, shown, anchor, lx, box, w };
   });
-  const maxRows = Math.max(1, Math.floor((y1 - y0 - 24) / ROW));
+  const maxRows = Math.min(8, Math.max(1, Math.floor((y1 - y0 - 24) / ROW)));
   const rows = stackRows(
     placed.map((p) => p.box),
-    Math.min(8, maxRows),
+    maxRows,
   );
+  // Each label, in order, at the first row and side that leaves it clear of the labels placed before it, of the
+  // other lines and of the points; failing that, clear of labels and lines; then of labels; else where stacking
+  // put it.
+  const lines = placed.filter((p) => !p.offscale).map((p) => p.px);
+  const taken: { row: number; box: { x0: number; x1: number } }[] = [];
+  placed.forEach((p, k) => {
+    const sides: ('start' | 'end')[] = p.offscale ? [p.anchor] : p.anchor === 'start' ? ['start', 'end'] : ['end'];
+    for (const strictness of [2, 1, 0]) {
+      for (let row = 0; row < maxRows; row++) {
+        const ly = y0 + 12 + row * ROW;
+        for (const side of sides) {
+          const lx = p.offscale ? p.lx : side === 'start' ? p.px + 4 : p.px - 4;
+          const box = side === 'start' ? { x0: lx, x1: lx + p.w } : { x0: lx - p.w, x1: lx };
+          if (box.x0 < x0 || box.x1 > x1) continue;
+          if (!taken.every((t) => t.row !== row || box.x1 + GAP <= t.box.x0 || box.x0 >= t.box.x1 + GAP)) continue;
+          if (strictness >= 1 && !lines.every((lineX) => lineX === p.px || lineX < box.x0 - 2 || lineX > box.x1 + 2)) continue;
+          if (strictness >= 2 && occupied(labelBox(box.x0, box.x1, ly))) continue;
+          rows[k] = row;
+          p.anchor = side;
+          p.lx = lx;
+          p.box = box;
+          taken.push({ row, box });
+          return;
+        }
+      }
+    }
+    taken.push({ row: rows[k], box: p.box });
+  });
 
   // Beyond the last line of each kind, hatched and named once.
   let hatch = '<g data-testid="constraint-hatch">';
   const regions: string[] = [];
+  const usedLevels = new Set<number>();
   for (const kind of ['deadline', 'sram', 'flash'] as const) {
     const ofKind = placed.filter((p) => p.c.kind === kind);
     if (ofKind.length === 0 || ofKind.some((p) => p.offscale === 'right')) continue;
@@ -197,7 +232,19 @@ export function constraintMarks({ constraints, x, frame, theme, id }: Constraint
     const region = ofKind[0].c.region;
     if (x1 - from >= labelWidth(region) + 8) {
       const colour = kind === 'deadline' ? theme.fg : theme.danger;
-      const ry = r1(y1 - 6 - regions.length * ROW);
+      // From the bottom up, the first height where the name crosses no point; the bottom when there is none.
+      const half = labelWidth(region) / 2;
+      const cx = (from + x1) / 2;
+      const free = (k: number): boolean => !usedLevels.has(k);
+      let level = [...Array(maxRows).keys()].find(free) ?? 0;
+      for (let k = 0; k < maxRows; k++) {
+        if (free(k) && !occupied(labelBox(cx - half, cx + half, y1 - 6 - k * ROW))) {
+          level = k;
+          break;
+        }
+      }
+      usedLevels.add(level);
+      const ry = r1(y1 - 6 - level * ROW);
       regions.push(
         `<text data-testid="region-${kind}" x="${r1((from + x1) / 2)}" y="${ry}" text-anchor="middle" style="fill:${colour};fill-opacity:0.75;${text};${halo}">${esc(region)}</text>`,
       );
