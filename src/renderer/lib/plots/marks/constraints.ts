@@ -259,7 +259,7 @@ export function constraintMarks({ constraints, x, frame, theme, id, occupied = (
     const ly = r1(y0 + 12 + rows[k] * ROW);
     const attrs = `data-testid="${esc(c.testid)}" data-kind="${c.kind}" data-value="${c.value}"`;
     // Further constraints on this line get their own (nested) element around the shared label.
-    let label = `<text x="${r1(p.lx)}" y="${ly}" text-anchor="${p.anchor}" style="fill:${colour};${text};${halo}">${esc(p.shown)}</text>`;
+    let label = `<text x="${r1(p.lx)}" y="${ly}" text-anchor="${p.anchor}" id="${esc(id)}-label-${k}" style="fill:${colour};${text};${halo}">${esc(p.shown)}</text>`;
     for (const member of [...(c.members ?? [])].reverse()) label = `<g data-testid="${esc(member)}">${label}</g>`;
     if (p.offscale) {
       parts.push(`<g ${attrs} data-offscale="${p.offscale}">${label}</g>`);
@@ -270,6 +270,8 @@ export function constraintMarks({ constraints, x, frame, theme, id, occupied = (
       `<g ${attrs}><path d="M${r1(p.px)},${r1(y0)}V${r1(y1)}" style="fill:none;stroke:${colour};stroke-width:1.25${dash}"/>${label}</g>`,
     );
   });
-  parts.push(...regions, '</g>');
+  // Every label again over every line (a reference, not a copy of the text): where a label cannot avoid another
+  // constraint's line (no room on either side), its halo breaks that line instead of the line crossing the words.
+  parts.push(...regions, `<g aria-hidden="true">${placed.map((_, k) => `<use href="#${esc(id)}-label-${k}"/>`).join('')}</g>`, '</g>');
   return { hatch, rules: parts.join('') };
 }
