@@ -96,6 +96,11 @@ export interface AnalysisReport extends Omit<Figures, 'device' | 'layers' | 'pre
    * file's precision. Null otherwise, or for formats that store no weights.
    */
   storedParamBytes: number | null;
+  /**
+   * With `storedParamBytes`: why it differs from `paramBytes`, in words (weights several layers share, stored once;
+   * values the file stores at another width than the analysis counts), or null when the two agree.
+   */
+  storedParamNote: string | null;
   inPlaceDepthwise: boolean;
   /** Under the `arena` memory model: every buffer's offset, size and lifetime, and the liveness lower bound. */
   arena?: ArenaPlan;
@@ -107,6 +112,22 @@ export function describeFilePrecision(precision: string): string {
   if (p.weights === p.activations) return p.name;
   const hybrid = isInteger(p.weights) && !isInteger(p.activations);
   return `${hybrid ? 'hybrid: ' : ''}${p.weights} weights, ${p.activations} activations`;
+}
+
+/** Why a file's stored weight bytes differ from the parameter memory the analysis counts (null when equal). */
+export function storedDifference(stored: number, counted: number, shared: number): string | null {
+  if (stored === counted) return null;
+  const b = (n: number): string => `${n.toLocaleString('en-US')} B`;
+  const diff = counted - stored;
+  const parts: string[] = [];
+  if (shared > 0) parts.push(`${b(shared)} of weights are buffers several layers share, which the file stores once and the parameter memory counts for each layer`);
+  const rest = diff - shared;
+  if (rest !== 0) {
+    parts.push(
+      `${b(Math.abs(rest))} ${rest > 0 ? 'more' : 'less'} come${Math.abs(rest) === 1 ? 's' : ''} from values the analysis counts at another width than the file stores them (biases, per-channel scales)`,
+    );
+  }
+  return `${b(Math.abs(diff))} ${diff > 0 ? 'less' : 'more'} than the parameter memory: ${parts.join('; ')}`;
 }
 
 /** Everything about a base model that does not depend on the configuration, computed once. */
@@ -267,6 +288,7 @@ export function analyze(base: ModelGraph | PreparedModel, request: AnalysisReque
     filePrecision,
     whatIf: filePrecision !== null && !atFilePrecision,
     storedParamBytes,
+    storedParamNote: storedParamBytes === null ? null : storedDifference(storedParamBytes, figures.paramBytes, source?.sharedWeightBytes ?? 0),
     inPlaceDepthwise,
     ...(figures.arena ? { arena: figures.arena } : {}),
     layers: counts.layers.map((layer) => {
