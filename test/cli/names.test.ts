@@ -39,4 +39,14 @@ describe('layer names on the command line', () => {
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toContain('choose one of dense, dense_1, Dense_2');
   });
+
+  it('the sweep’s text names configurations as the app does: changed layers by short name, or the prune ratio', () => {
+    const db = join(mkdtempSync(join(tmpdir(), 'frontier-names-')), 'f.db');
+    const converted = frontier(['sweep', hello, '--device', 'exam-mcu', '--channels', 'dense_1=8,16', '--session', 'short'], { FRONTIER_DB: db });
+    expect(converted.code).toBe(0);
+    expect(converted.stdout).toContain('dense_1 8 · INT8 on exam-mcu');
+    expect(converted.stdout).not.toContain('sequential/');
+    const pruned = frontier(['sweep', 'exam-cnn', '--device', 'exam-mcu', '--prune', '*=0,0.5', '--precision', 'int8', '--session', 'ratio'], { FRONTIER_DB: db });
+    expect(pruned.stdout).toContain('pruned 50 % · INT8 on exam-mcu');
+  });
 });
