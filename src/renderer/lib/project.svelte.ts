@@ -1,6 +1,7 @@
 // The engineer's working project (model, devices, clients, accuracy model, sweep dimensions) and the open session.
 // The project is kept in localStorage so a reload keeps it; sessions live in the database.
 import { unknownOperatorsRefusal } from './unknownOps';
+import { displayName } from '../../shared/model/displayNames';
 import type { ImportOptions } from '../../shared/model/importOptions';
 import type { AccuracyModel, PenaltyModel } from '../../shared/analysis/accuracy';
 import type { AnalysisReport } from '../../shared/analysis/analyze';
@@ -223,7 +224,7 @@ export class Project {
       const problem = checkRatioList(text);
       if (problem) errors[`prune:${layer}`] = problem;
       else if (layer !== '*' && text.trim() !== '' && (this.dims.channels[layer] ?? '').trim() !== '') {
-        errors[`prune:${layer}`] = `give ${layer} either channels to try or pruning ratios, not both`;
+        errors[`prune:${layer}`] = `give ${this.shownName(layer)} either channels to try or pruning ratios, not both`;
       }
     }
     if (this.dims.strategy === 'random') {
@@ -234,6 +235,11 @@ export class Project {
     }
     return errors;
   });
+
+  /** A layer's display name in the loaded model (a converted file's full names run to hundreds of characters). */
+  shownName(layer: string): string {
+    return this.model ? displayName(this.model.graph, layer) : layer;
+  }
 
   /** Techniques the sweep applies that the penalty accuracy model gives no penalty for. */
   missingPenalties = $derived(
@@ -298,7 +304,7 @@ export class Project {
     if (firstError) {
       const [field, message] = firstError;
       const [kind, layer] = field.split(':');
-      const where = kind === 'channels' ? `${layer} channels` : kind === 'prune' ? `${layer === '*' ? 'every layer' : layer} pruning ratios` : field;
+      const where = kind === 'channels' ? `${this.shownName(layer)} channels` : kind === 'prune' ? `${layer === '*' ? 'every layer' : this.shownName(layer)} pruning ratios` : field;
       return `${where}: ${message}`;
     }
     if (this.sizeError) return this.sizeError;
@@ -423,7 +429,7 @@ export class Project {
       // A file too large to remember is loaded but not kept across reloads.
       this.source = source.file && source.file.base64.length > 4_000_000 ? null : source;
       const changed = previous !== null && previous.graph.name !== model.graph.name;
-      if (!options.keepEdits && changed) this.resetForModel(previous.graph.name, model);
+      if (!options.keepEdits && changed) this.resetForModel(previous.graph.name, model, previous.graph);
       else if (!options.keepEdits) this.channels = {};
       if (!options.keepEdits) this.adoptFileSettings(model);
       await this.analyze();
@@ -435,14 +441,14 @@ export class Project {
     this.save();
   }
 
-  private resetForModel(from: string, model: LoadedModel): void {
+  private resetForModel(from: string, model: LoadedModel, fromGraph: LoadedModel['graph']): void {
     const undo = { accuracy: this.accuracy, dims: this.dims, channels: this.channels };
     const reset: string[] = [];
     const kept: string[] = [];
     const perLayer = [...Object.keys(this.dims.channels), ...Object.keys(this.dims.prune)].filter(
       (l) => l !== '*' && ((this.dims.channels[l] ?? '').trim() !== '' || (this.dims.prune[l] ?? '').trim() !== ''),
     );
-    if (perLayer.length > 0) reset.push(`the channels and pruning ratios set for ${[...new Set(perLayer)].join(', ')}`);
+    if (perLayer.length > 0) reset.push(`the channels and pruning ratios set for ${[...new Set(perLayer)].map((l) => displayName(fromGraph, l)).join(', ')}`);
     if (Object.keys(this.channels).length > 0) reset.push(`the channel edits on the Model view`);
     if (this.accuracy) {
       reset.push(
