@@ -282,3 +282,20 @@ describe('label placement: where no point or line is', () => {
     expect(region(moved)).toBeLessThan(region(free));
   });
 });
+
+describe('legend rows', () => {
+  it('wraps many long device names onto more rows, as the legend draws them', async () => {
+    const { legend, legendRows } = await import('../../src/renderer/lib/plots/marks/legend');
+    const devices = ['stm32f746+tflm-cmsis-nn', 'stm32f746+x-cube-ai', 'esp32+tflm-esp-nn', 'nrf52840+tflm-cmsis-nn'].map((device, k) => ({
+      device,
+      marker: (['circle', 'square', 'triangle', 'diamond'] as const)[k],
+    }));
+    const options = { keys: ['fp32', 'int8'] as const, noFit: true, devices };
+    const rows = legendRows({ ...options, keys: [...options.keys] }, frame.width, frame.margin.left);
+    expect(rows).toBeGreaterThan(1);
+    const markup = legend({ ...options, keys: [...options.keys], frame, theme: LIGHT_THEME });
+    const ys = new Set([...markup.matchAll(/<text x="[\d.]+" y="([\d.]+)"/g)].map((m) => m[1]));
+    expect(ys.size).toBe(rows);
+    expect(legendRows({ keys: ['int8'], noFit: false }, frame.width, frame.margin.left)).toBe(1);
+  });
+});

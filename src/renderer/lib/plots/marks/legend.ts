@@ -24,6 +24,29 @@ export function markerSvg(marker: Marker, x: number, y: number, r: number, style
 /** Approximate advance of an 11 px system font, for laying out without measuring. */
 const textWidth = (s: string): number => 6.2 * s.length;
 
+/** The legend's labels in order: precisions, no-fit, devices. */
+function labels({ keys, noFit, devices = [] }: Pick<LegendOptions, 'keys' | 'noFit' | 'devices'>): string[] {
+  return [...keys.map((k) => (k === 'mixed' ? 'mixed' : k.toUpperCase())), ...(noFit ? ['no-fit'] : []), ...devices.map((d) => d.device)];
+}
+
+/** How many rows the legend takes in a plot `width` px wide whose plot area starts at `left` (wrapping as legend does). */
+export function legendRows(options: Pick<LegendOptions, 'keys' | 'noFit' | 'devices'>, width: number, left: number): number {
+  let x = left;
+  let rows = 1;
+  for (const label of labels(options)) {
+    const w = 7 + textWidth(label) + 12;
+    if (x > left && x + w > width) {
+      x = left;
+      rows++;
+    }
+    x += w;
+  }
+  return rows;
+}
+
+/** The extra top margin a legend of `rows` rows needs (one row fits the default margin). */
+export const LEGEND_ROW = 13;
+
 export function legend({ keys, noFit, frame, theme, devices = [] }: LegendOptions): string {
   let x = frame.margin.left;
   let y = 12;
@@ -32,7 +55,7 @@ export function legend({ keys, noFit, frame, theme, devices = [] }: LegendOption
     const width = 7 + textWidth(label) + 12;
     if (x > frame.margin.left && x + width > frame.width) {
       x = frame.margin.left;
-      y += 13;
+      y += LEGEND_ROW;
     }
     out += `<g${testid ? ` data-testid="${testid}"` : ''}>${swatch(x)}<text x="${r1(x + 7)}" y="${y}" dy="0.32em">${esc(label)}</text></g>`;
     x += width;
