@@ -267,6 +267,18 @@ describe('label placement: where no point or line is', () => {
     expect(line2 < left - 2 || line2 > right + 2).toBe(true);
   });
 
+  it('a label too long for either side of its line stays inside the plot', async () => {
+    const { constraintMarks, limitConstraints: lc } = await import('../../src/renderer/lib/plots/marks/constraints');
+    const long = 'SRAM: stm32h743+tflm-cmsis-nn, stm32h743+x-cube-ai, stm32h743+plumerai';
+    const { rules } = constraintMarks({ constraints: lc([{ label: long, bytes: 0.55, kind: 'sram' }]), x: scale, frame, theme: LIGHT_THEME, id: 't' });
+    const m = /<text x="([\d.]+)" y="[\d.]+" text-anchor="(\w+)"[^>]*>([^<]*)</.exec(rules);
+    expect(m).not.toBeNull();
+    const w = labelWidth(m![3]);
+    const left = m![2] === 'start' ? Number(m![1]) : Number(m![1]) - w;
+    expect(left).toBeGreaterThanOrEqual(DEFAULT_MARGIN.left);
+    expect(left + w).toBeLessThanOrEqual(frame.width - DEFAULT_MARGIN.right);
+  });
+
   it('a label moves off the points under it, and the "does not fit" name too', async () => {
     const { constraintMarks, limitConstraints: lc } = await import('../../src/renderer/lib/plots/marks/constraints');
     const constraints = lc([{ label: 'SRAM', bytes: 0.5, kind: 'sram' }]);

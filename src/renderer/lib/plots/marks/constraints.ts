@@ -196,12 +196,18 @@ export function constraintMarks({ constraints, x, frame, theme, id, occupied = (
   const lines = placed.filter((p) => !p.offscale).map((p) => p.px);
   const taken: { row: number; box: { x0: number; x1: number } }[] = [];
   placed.forEach((p, k) => {
-    const sides: ('start' | 'end')[] = p.offscale ? [p.anchor] : p.anchor === 'start' ? ['start', 'end'] : ['end'];
+    // Beside the line (right, else left); a label too long for either side starts where it fits in the plot.
+    const candidates: { side: 'start' | 'end'; lx: number }[] = p.offscale
+      ? [{ side: p.anchor, lx: p.lx }]
+      : [
+          ...(p.anchor === 'start' ? [{ side: 'start' as const, lx: p.px + 4 }] : []),
+          ...(p.px - 4 - p.w >= x0 ? [{ side: 'end' as const, lx: p.px - 4 }] : []),
+        ];
+    if (candidates.length === 0) candidates.push({ side: 'start', lx: Math.max(x0 + 4, Math.min(p.px - p.w / 2, x1 - 4 - p.w)) });
     for (const strictness of [2, 1, 0]) {
       for (let row = 0; row < maxRows; row++) {
         const ly = y0 + 12 + row * ROW;
-        for (const side of sides) {
-          const lx = p.offscale ? p.lx : side === 'start' ? p.px + 4 : p.px - 4;
+        for (const { side, lx } of candidates) {
           const box = side === 'start' ? { x0: lx, x1: lx + p.w } : { x0: lx - p.w, x1: lx };
           if (box.x0 < x0 || box.x1 > x1) continue;
           if (!taken.every((t) => t.row !== row || box.x1 + GAP <= t.box.x0 || box.x0 >= t.box.x1 + GAP)) continue;
