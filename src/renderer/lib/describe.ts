@@ -1,15 +1,7 @@
 // Words for configurations, shared by cards, tooltips, tables and reports.
 import type { SessionView } from '../../shared/api';
 import type { ResultEntry } from '../../shared/sweep/summary';
-import type { SweepSpec } from '../../shared/sweep/types';
 import { configVocabulary, describeConfiguration, type ConfigVocabulary } from '../../shared/sweep/describeConfig';
-
-/** Layers the sweep varied (channels or pruning); a `*` prune means every layer it could prune. */
-export function sweptLayers(spec: SweepSpec, all: string[]): string[] {
-  if (spec.prune['*']) return all;
-  const named = new Set([...Object.keys(spec.channels), ...Object.keys(spec.prune)]);
-  return all.filter((l) => named.has(l));
-}
 
 /** What describing this session's configurations needs (its model's layers and display names, its prune ratios). */
 export function sessionWords(view: Pick<SessionView, 'graph' | 'spec'>): ConfigVocabulary {
