@@ -47,14 +47,14 @@ test('the exam, from a blank project to the exported CSV', async ({ app }) => {
   await expect(memory.getByTestId('limit-sram')).toBeVisible();
   const card1 = page.getByTestId('client-card-client1');
   const card2 = page.getByTestId('client-card-client2');
-  await expect(card1).toContainText('conv1 8 / conv2 8 / INT8 / 85.0 %');
-  await expect(card2).toContainText('conv1 16 / conv2 32 / INT8 / 90.0 %');
+  await expect(card1).toContainText('conv1 8 · conv2 8 · INT8 · 85.0 %');
+  await expect(card2).toContainText('unpruned · INT8 · 90.0 %');
   // Clicking a client's choice pins it: both plots ring it, the table highlights it, its layers are broken down.
   await page.getByTestId('client-choice-client1').click();
   await expect(latency.getByTestId('selected-ring')).toHaveCount(1);
   await expect(memory.getByTestId('selected-ring')).toHaveCount(1);
-  await expect(page.locator('[data-testid="result-row"].selected')).toContainText('conv1 8 / conv2 8 / INT8');
-  await expect(page.getByTestId('breakdown')).toContainText('conv1 8 / conv2 8 / INT8 on exam-mcu');
+  await expect(page.locator('[data-testid="result-row"].selected')).toContainText('conv1 8 · conv2 8 · INT8');
+  await expect(page.getByTestId('breakdown')).toContainText('conv1 8 · conv2 8 · INT8 on exam-mcu');
   await expect(page.getByTestId('breakdown')).toContainText('145.78 KiB');
   // Hovering a point shows its configuration.
   const ring = await latency.getByTestId('selected-ring').boundingBox();
@@ -72,8 +72,8 @@ test('the exam, from a blank project to the exported CSV', async ({ app }) => {
   await expect(page.getByTestId(`session-${session}`)).toContainText('complete');
   await screenshot(page, 'sessions');
   await page.getByTestId(`open-${session}`).click();
-  await expect(page.getByTestId('client-card-client1')).toContainText('conv1 8 / conv2 8 / INT8 / 85.0 %');
-  await expect(page.getByTestId('client-card-client2')).toContainText('conv1 16 / conv2 32 / INT8 / 90.0 %');
+  await expect(page.getByTestId('client-card-client1')).toContainText('conv1 8 · conv2 8 · INT8 · 85.0 %');
+  await expect(page.getByTestId('client-card-client2')).toContainText('unpruned · INT8 · 90.0 %');
   await expect(page.getByTestId('pareto-plot-latency')).toHaveAttribute('data-points', '8');
 
   // Export the results as CSV: a header and 8 rows.
@@ -87,6 +87,6 @@ test('the exam, from a blank project to the exported CSV', async ({ app }) => {
 
   const [report] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-report-html').click()]);
   const html = readFileSync(await report.path(), 'utf8');
-  expect(html).toContain('conv1 8 / conv2 8 / INT8 / 85.0 %');
+  expect(html).toContain('conv1 8 · conv2 8 · INT8 · 85.0 %');
   expect(html).toContain('<svg');
 });

@@ -1,4 +1,4 @@
-// Importing a bundle whose session name is taken fails, says so in the app's words, and offers to import it under a
+// Importing a bundle whose session name is taken asks, in the app's words, and offers to import it under a
 // new name or to replace the session.
 import { readFileSync } from 'node:fs';
 import { expect, runSweep, test } from './fixtures';
@@ -12,10 +12,16 @@ test('a bundle whose session exists: import under a new name, or replace', async
   const file = { name: 'exam.frontier.json', mimeType: 'application/json', buffer: Buffer.from(text) };
 
   await page.getByTestId('import-bundle').setInputFiles(file);
+  // A clash is a question, not a red failure; it waits while the user looks elsewhere.
   const error = page.getByTestId('export-error');
-  await expect(error).toHaveText('Import of exam.frontier.json failed: a session named exam already exists.');
+  await expect(page.getByTestId('import-conflict-question')).toHaveText(
+    'A session named exam already exists. Import exam.frontier.json under another name, or replace exam?',
+  );
+  await expect(error).toHaveCount(0);
   await expect(page.getByTestId('export-message')).toHaveCount(0);
   await expect(page.locator('body')).not.toContainText('--replace');
+  await page.getByTestId('nav-results').click();
+  await page.getByTestId('nav-export').click();
   await expect(page.getByTestId('import-conflict')).toBeVisible();
 
   // Under a new name (offered: "exam (2)").

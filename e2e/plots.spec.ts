@@ -46,8 +46,9 @@ test('tooltip, shared zoom, hover to row, totals, units and layering', async ({ 
   expect(ring).not.toBeNull();
   const at = { x: ring!.x + ring!.width / 2, y: ring!.y + ring!.height / 2 };
   await page.mouse.move(at.x, at.y);
-  await expect(latency.getByTestId('plot-tooltip')).toContainText('conv1 8 · conv2 8 · dense 3 · INT8');
-  await expect(page.locator('[data-testid="result-row"].hovered')).toContainText('conv1 8 / conv2 8 / INT8');
+  // The tooltip describes the configuration exactly as the table does.
+  await expect(latency.locator('.tip-title')).toHaveText('conv1 8 · conv2 8 · INT8');
+  await expect(page.locator('[data-testid="result-row"].hovered')).toContainText('conv1 8 · conv2 8 · INT8');
   // A click: the tooltip goes; moving away and back brings it again.
   await page.mouse.click(at.x, at.y);
   await expect(latency.getByTestId('plot-tooltip')).toHaveCount(0);
@@ -65,7 +66,19 @@ test('tooltip, shared zoom, hover to row, totals, units and layering', async ({ 
   await expect(latency).toHaveAttribute('data-y-view', '');
   const box = (await latency.locator('svg.top').boundingBox())!;
   await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  // A bare wheel scrolls the page, never the plot; the plot says how to zoom.
+  await expect(latency.getByTestId('zoom-hint')).toContainText('+ wheel or pinch to zoom');
+  const content = page.getByTestId('content');
+  await content.evaluate((el) => (el.scrollTop = 0));
+  await page.mouse.wheel(0, 200);
+  await expect.poll(() => content.evaluate((el) => el.scrollTop)).toBeGreaterThan(0);
+  await expect(latency).toHaveAttribute('data-y-view', '');
+  await content.evaluate((el) => (el.scrollTop = 0));
+  const top = (await latency.locator('svg.top').boundingBox())!;
+  await page.mouse.move(top.x + top.width / 2, top.y + top.height / 2);
+  await page.keyboard.down('Control');
   await page.mouse.wheel(0, -400);
+  await page.keyboard.up('Control');
   await expect(latency).not.toHaveAttribute('data-y-view', '');
   const view = await latency.getAttribute('data-y-view');
   await expect(memory).toHaveAttribute('data-y-view', view ?? '');
@@ -90,6 +103,9 @@ test('several devices: one SRAM line and label per distinct limit, no label over
   await runSweep(page, 'devices');
   const memory = page.getByTestId('pareto-plot-memory');
   const latency = page.getByTestId('pareto-plot-latency');
+  // Each device its own marker, named in the legend.
+  for (let k = 0; k < 7; k++) await expect(latency.getByTestId(`legend-device-${k}`)).toHaveCount(1);
+  await expect(latency.getByTestId('legend')).toContainText('rp2040');
 
   // Seven devices, five distinct SRAM sizes after the runtime's share: one line each, devices named together.
   const limits = memory.locator('[data-testid="constraints"] > g[data-kind="sram"]');

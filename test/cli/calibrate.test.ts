@@ -197,7 +197,7 @@ describe('--runtime', () => {
     expect(best.runtime).toBe(best.device.split('+')[1]);
     const crosses = best.latencyBand.high > 0.015;
     expect(summary.deadlineRisk.tight === null).toBe(!crosses);
-    if (crosses) expect(summary.deadlineRisk.tight).toMatch(/meets the 15 ms deadline, but its band .* crosses it/);
+    if (crosses) expect(summary.deadlineRisk.tight).toMatch(/meets the 15.0 ms deadline, but its band .* crosses it/);
     // Stored and shown again: the same devices, nothing re-expanded.
     const shown = frontierJson<{ devices: string[] }>(['show', 's', '--db', db]);
     expect(shown.devices).toEqual(summary.devices);

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../../src/shared/analysis/analyze';
 import { EXAM_MCU, STM32F746 } from '../../src/shared/devices';
+import { resolveRuntime, withRuntime } from '../../src/shared/latency/runtimes';
 import { configurationArtifact, persistentAllocations } from '../../src/shared/export/artifacts';
 import { tflmOperators } from '../../src/shared/export/tflmOps';
 import { GraphBuilder } from '../../src/shared/presets/builder';
@@ -74,6 +75,13 @@ describe('TFLM header of real TFLM models', () => {
     expect(registered(header)).toEqual(['AddFullyConnected']);
     expect(compile(header)).toBe('');
   });
+
+  it('names layers in its comments by their display names, not the converter’s fused tensor names', () => {
+    const header = configurationArtifact('tflm', { base: load('hello_world_int8.tflite'), configuration: {}, origin: 'x' });
+    expect(header).toContain('Configuration: dense 16, dense_1 16, Dense_2 1;');
+    expect(header).toContain('// input "dense_input": 1×1, kTfLiteInt8');
+    expect(header).not.toContain('sequential/dense');
+  });
 });
 
 describe('TFLM header', () => {
@@ -103,6 +111,21 @@ describe('TFLM header', () => {
     expect(Number(constant(withMargin, 'kTensorArenaSize'))).toBe(Math.ceil((base + Math.ceil(base * 0.1)) / 16) * 16);
     expect(withMargin).toContain('persistent allocations: stm32f746 profile, runtimeRamBytes: TFLM RecordingMicroAllocator');
     expect(withMargin).toContain('headroom: 10.0 % of the two');
+  });
+
+  it('for a configuration chosen under X-CUBE-AI: TFLM’s persistent allocations, and it says what it assumes', () => {
+    const cubeAi = withRuntime(STM32F746, resolveRuntime('x-cube-ai'));
+    const text = configurationArtifact('tflm', { base: preset('exam-cnn'), configuration: { ...client1, device: cubeAi }, origin: 'x' });
+    expect(text).toContain("persistent allocations: TFLM's, not X-CUBE-AI");
+    expect(text).toMatch(/which runs X-CUBE-AI[^;]*; this header is for TensorFlow\n\/\/ Lite Micro on the same board/);
+    const arena = Number(constant(text, 'kFrontierArenaBytes'));
+    expect(Number(constant(text, 'kTensorArenaSize'))).toBe(Math.ceil((arena + 7_404) / 16) * 16);
+    const underTflm = configurationArtifact('tflm', {
+      base: preset('exam-cnn'),
+      configuration: { ...client1, device: withRuntime(STM32F746, resolveRuntime('tflm-cmsis-nn')) },
+      origin: 'x',
+    });
+    expect(underTflm).not.toContain('this header is for TensorFlow');
   });
 
   it('writes constants as plain decimal literals and the I/O shapes and types', () => {

@@ -38,6 +38,7 @@ describe('latency in the API', () => {
     expect(result.fit.map((f) => f.model)).toEqual(['mlperf-ic', 'my-net']);
     expect(result.leaveOneOut).toHaveLength(2);
     expect(result.profile.id).toBe('my-l4r5');
+    expect(result.profile.latency?.basis).toMatch(/^calibrated from 2 measurements in the Device view, /);
     const saved = await h['devices.save']({ profile: result.profile as unknown as Record<string, unknown> });
     expect(saved.latency?.rates.int8.conv).toBe(result.profile.latency?.rates.int8.conv);
     const report = await h['model.analyze']({

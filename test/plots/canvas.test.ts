@@ -29,6 +29,8 @@ function recorder(): ScatterContext & { log: string[]; counts: Record<string, nu
     rect: () => count('rect'),
     clip: () => count('clip'),
     moveTo: () => count('moveTo'),
+    lineTo: () => count('lineTo'),
+    closePath: () => count('closePath'),
     arc: () => count('arc'),
     fill: () => {
       count('fill');
@@ -104,11 +106,12 @@ describe('scatter canvas', () => {
     const ctx = recorder();
     drawScatter(ctx, { data, sx, sy, frame, dpr: 2, palette, sprites, spriteMin: 100 });
     expect(ctx.counts.drawImage).toBeGreaterThan(1000);
-    // The no-fit points are grey whatever their precision: one sprite serves all their batches.
+    // The no-fit points are grey whatever their precision: one sprite per device's marker serves all their batches.
     const again = recorder();
     drawScatter(again, { data, sx, sy, frame, dpr: 2, palette, sprites, spriteMin: 100 });
     expect(again.counts.drawImage).toBe(ctx.counts.drawImage);
-    expect(painted).toEqual([14]);
+    expect(data.devicesPresent.map((d) => d.marker)).toEqual(['circle', 'square']);
+    expect(painted).toEqual([14, 14]);
   });
 
   it('draws 100k points as far fewer primitives (points on the same pixel and style are drawn once)', () => {

@@ -228,3 +228,22 @@ describe('benchmark data', () => {
     }
   });
 });
+
+describe('plot data: a marker per device', () => {
+  it('gives each device its own marker and lists the devices drawn for the legend', () => {
+    const table = syntheticTable(2_000, 3);
+    const d = buildPlotData(table, { x: 'latency' });
+    expect(d.devicesPresent).toEqual(table.devices.map((device, k) => ({ device, marker: ['circle', 'square'][k] })));
+    for (let i = 0; i < table.count; i++) expect(d.marker[i]).toBe(table.device[i]);
+    for (const b of d.batches) for (let k = b.start; k < b.end; k++) expect(d.marker[d.order[k]]).toBe(b.marker);
+  });
+
+  it('one device: circles only, no device legend', () => {
+    const table = { ...syntheticTable(500, 4) };
+    table.devices = [table.devices[0]];
+    table.device = table.device.map(() => 0);
+    const d = buildPlotData(table, { x: 'latency' });
+    expect(d.devicesPresent).toEqual([]);
+    expect(d.batches.every((b) => b.marker === 0)).toBe(true);
+  });
+});

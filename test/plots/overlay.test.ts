@@ -230,3 +230,84 @@ describe('overlay markup', () => {
     expect(svg).not.toContain('var(--');
   });
 });
+
+describe('legend: devices', () => {
+  it('with several devices, each device’s marker and name', async () => {
+    const { syntheticTable } = await import('../../src/renderer/lib/plots/bench-data');
+    const table = syntheticTable(500, 5);
+    const d = buildPlotData(table, { x: 'latency' });
+    const { x, y } = plotScales(d, frame);
+    const { over } = overlayLayers({ id: 'p9', frame, x, y, plot: d, theme: LIGHT_THEME });
+    expect(over).toContain(`<g data-testid="legend-device-0"><circle`);
+    expect(over).toContain(`>${table.devices[0]}<`);
+    expect(over).toMatch(/<g data-testid="legend-device-1"><path d="M[^"]+Z"/);
+    expect(over).toContain(`>${table.devices[1]}<`);
+  });
+});
+
+describe('label placement: where no point or line is', () => {
+  const scale = scaleLinear().domain([0, 1]).range([DEFAULT_MARGIN.left, frame.width - DEFAULT_MARGIN.right]);
+  const labelOf = (markup: string, testid: string): { x: number; y: number; anchor: string } => {
+    const m = new RegExp(`data-testid="${testid}"[^>]*>(?:<path[^>]*/>)?(?:<g[^>]*>)*<text x="([\\d.]+)" y="([\\d.]+)" text-anchor="(\\w+)"`).exec(markup);
+    if (!m) throw new Error(`no label for ${testid}`);
+    return { x: Number(m[1]), y: Number(m[2]), anchor: m[3] };
+  };
+
+  it('a label does not cross another constraint’s line', async () => {
+    const { constraintMarks, deadlineConstraints: dl } = await import('../../src/renderer/lib/plots/marks/constraints');
+    const constraints = dl([
+      { name: 'client1', seconds: 0.3 },
+      { name: 'client2', seconds: 0.33 },
+    ]);
+    const { rules } = constraintMarks({ constraints, x: scale, frame, theme: LIGHT_THEME, id: 't' });
+    const label = labelOf(rules, 'deadline-client1');
+    const width = labelWidth('client1 ≤ 300 ms');
+    const [left, right] = label.anchor === 'start' ? [label.x, label.x + width] : [label.x - width, label.x];
+    const line2 = scale(0.33);
+    expect(line2 < left - 2 || line2 > right + 2).toBe(true);
+  });
+
+  it('a label too long for either side of its line stays inside the plot', async () => {
+    const { constraintMarks, limitConstraints: lc } = await import('../../src/renderer/lib/plots/marks/constraints');
+    const long = 'SRAM: stm32h743+tflm-cmsis-nn, stm32h743+x-cube-ai, stm32h743+plumerai';
+    const { rules } = constraintMarks({ constraints: lc([{ label: long, bytes: 0.55, kind: 'sram' }]), x: scale, frame, theme: LIGHT_THEME, id: 't' });
+    const m = /<text x="([\d.]+)" y="[\d.]+" text-anchor="(\w+)"[^>]*>([^<]*)</.exec(rules);
+    expect(m).not.toBeNull();
+    const w = labelWidth(m![3]);
+    const left = m![2] === 'start' ? Number(m![1]) : Number(m![1]) - w;
+    expect(left).toBeGreaterThanOrEqual(DEFAULT_MARGIN.left);
+    expect(left + w).toBeLessThanOrEqual(frame.width - DEFAULT_MARGIN.right);
+  });
+
+  it('a label moves off the points under it, and the "does not fit" name too', async () => {
+    const { constraintMarks, limitConstraints: lc } = await import('../../src/renderer/lib/plots/marks/constraints');
+    const constraints = lc([{ label: 'SRAM', bytes: 0.5, kind: 'sram' }]);
+    const free = constraintMarks({ constraints, x: scale, frame, theme: LIGHT_THEME, id: 't' }).rules;
+    const first = labelOf(free, 'limit-sram');
+    // Points fill the first row right of the line and the bottom of the far side.
+    const occupied = (b: { x0: number; x1: number; y0: number; y1: number }): boolean =>
+      (b.y1 >= first.y - 9 && b.y0 <= first.y + 3 && b.x1 > scale(0.5)) || b.y1 > frame.height - DEFAULT_MARGIN.bottom - 10;
+    const moved = constraintMarks({ constraints, x: scale, frame, theme: LIGHT_THEME, id: 't', occupied }).rules;
+    const second = labelOf(moved, 'limit-sram');
+    expect(second.y !== first.y || second.anchor !== first.anchor).toBe(true);
+    const region = (markup: string): number => Number(/data-testid="region-sram" x="[\d.]+" y="([\d.]+)"/.exec(markup)?.[1]);
+    expect(region(moved)).toBeLessThan(region(free));
+  });
+});
+
+describe('legend rows', () => {
+  it('wraps many long device names onto more rows, as the legend draws them', async () => {
+    const { legend, legendRows } = await import('../../src/renderer/lib/plots/marks/legend');
+    const devices = ['stm32f746+tflm-cmsis-nn', 'stm32f746+x-cube-ai', 'esp32+tflm-esp-nn', 'nrf52840+tflm-cmsis-nn'].map((device, k) => ({
+      device,
+      marker: (['circle', 'square', 'triangle', 'diamond'] as const)[k],
+    }));
+    const options = { keys: ['fp32', 'int8'] as const, noFit: true, devices };
+    const rows = legendRows({ ...options, keys: [...options.keys] }, frame.width, frame.margin.left);
+    expect(rows).toBeGreaterThan(1);
+    const markup = legend({ ...options, keys: [...options.keys], frame, theme: LIGHT_THEME });
+    const ys = new Set([...markup.matchAll(/<text x="[\d.]+" y="([\d.]+)"/g)].map((m) => m[1]));
+    expect(ys.size).toBe(rows);
+    expect(legendRows({ keys: ['int8'], noFit: false }, frame.width, frame.margin.left)).toBe(1);
+  });
+});

@@ -10,7 +10,7 @@ import { resolveRuntime, withRuntime } from '../../shared/latency/runtimes';
 import { CHANNEL_BOUNDS, RATIO_BOUNDS, UsageError } from '../../shared/cli/valueList';
 import { count, duration, kibLabel, millions, percent } from '../../shared/format';
 import { applyChannelEdits } from '../../shared/model/edit';
-import { formatShape } from '../../shared/model/shapes';
+import { shapeLabel } from '../../shared/model/shapes';
 import { ARTIFACT_FORMATS, configurationArtifact } from '../../shared/export/artifacts';
 import { writeOutputFile } from '../files/writeFile';
 import { protectedDatabases } from '../store/paths';
@@ -145,12 +145,15 @@ function renderArena(plan: ArenaPlan): string {
 }
 
 export function renderReport(r: AnalysisReport): string {
+  // The short names: a converted file's full names run to hundreds of characters (--json has both).
+  const shown = new Map(r.layers.map((l) => [l.name, l.displayName ?? l.name]));
   const rows = r.layers.map((l) => {
-    const absorbed = l.role === 'op' || l.role === 'input' ? '' : ` (${l.role} → ${l.into})`;
+    const into = l.into === undefined ? '' : (shown.get(l.into) ?? l.into);
+    const absorbed = l.role === 'op' || l.role === 'input' ? '' : ` (${l.role} → ${into})`;
     return [
-      l.name + absorbed,
+      (l.displayName ?? l.name) + absorbed,
       l.type,
-      formatShape(l.outputShape),
+      shapeLabel(l.outputShape),
       count(l.params),
       count(l.macs),
       l.activationBytes > 0 ? (l.activationBytes / 1024).toFixed(2) : '—',

@@ -5,7 +5,7 @@ import { sessionList, sessionSummary } from '../services/sweeps';
 import { parseArgs } from './args';
 import type { Io } from './io';
 import { openStore } from './storeAccess';
-import { report } from './sweepCommand';
+import { report, sessionWords } from './sweepCommand';
 import { renderTable } from './table';
 
 export const SESSIONS_USAGE = 'frontier sessions [--db FILE] [--json]';
@@ -45,7 +45,7 @@ export async function showCommand(argv: string[], io: Io): Promise<number> {
   if (args.positionals.length !== 1) throw new UsageError(`usage: ${SHOW_USAGE}`);
   const { store, db } = openStore(args.strings.get('db'), { readOnly: true });
   try {
-    report(sessionSummary(store, args.positionals[0]), args.bools.has('json'), io);
+    report(sessionSummary(store, args.positionals[0]), args.bools.has('json'), io, sessionWords(store, args.positionals[0]));
     return 0;
   } finally {
     db.close();

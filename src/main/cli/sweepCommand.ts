@@ -13,6 +13,7 @@ import { findPreset } from '../../shared/presets';
 import { resolveModel } from '../services/resolve';
 import { adoptFileSettings, SPEC_FLAGS, specFromArgs } from './sweepFlags';
 import { renderTable } from './table';
+import { configVocabulary, describeConfiguration, type ConfigVocabulary } from '../../shared/sweep/describeConfig';
 
 export const SWEEP_USAGE = `frontier sweep <preset|file> [--spec FILE] [--device ID,…] [--runtime ID,…] [--channels name=N,…] [--prune name=ratio,…]
     [--precision fp32,int8,…] [--memory …] [--base-accuracy A --penalty NAME=P …] [--deadline NAME=SECONDS[@device] …]
@@ -48,7 +49,7 @@ async function runReported(
   try {
     const summary = await run(store, { signal: cancel.signal, onProgress: bar.update });
     bar.done();
-    report(summary, json, io);
+    report(summary, json, io, sessionWords(store, summary.session));
     return summary.status === 'cancelled' ? 130 : 0;
   } finally {
     cancel.dispose();
@@ -87,12 +88,25 @@ export async function resumeCommand(argv: string[], io: Io): Promise<number> {
   );
 }
 
+/** Every editable layer's channels, the precision and the device: the form `compare` prints. */
 export const describeEntry = (e: ResultEntry): string =>
   `${Object.entries(e.channels)
     .map(([layer, n]) => `${layer} ${n}`)
     .join(' / ')} / ${precisionLabel(e.precision)} on ${e.device}`;
 
-export function report(summary: SweepSummary, json: boolean, io: Io): void {
+/** How a stored session's configurations are described (its model's display names, its prune ratios). */
+export function sessionWords(store: SessionStore, name: string): ConfigVocabulary | undefined {
+  const detail = store.getSession(name);
+  const model = detail ? store.getModel(detail.modelId) : undefined;
+  return detail && model ? configVocabulary(model.graph, detail.spec) : undefined;
+}
+
+/**
+ * A sweep's text report. With the session's words a configuration reads as it does in the app ("pruned 25 % · INT8
+ * on stm32f746", only the changed layers by display name); without them every layer is listed.
+ */
+export function report(summary: SweepSummary, json: boolean, io: Io, words?: ConfigVocabulary): void {
+  const describe = (e: ResultEntry): string => (words ? `${describeConfiguration(e, words)} on ${e.device}` : describeEntry(e));
   if (json) {
     io.out(JSON.stringify(summary, null, 2));
     return;
@@ -102,7 +116,7 @@ export function report(summary: SweepSummary, json: boolean, io: Io): void {
       `${summary.feasible.toLocaleString('en-US')} feasible, ${summary.pareto.length} on the Pareto front` +
       (summary.elapsedS !== null ? `, ${summary.elapsedS.toFixed(2)} s` : ''),
   );
-  const rows = summary.pareto.slice(0, 20).map((e) => [describeEntry(e), percent(e.accuracy), duration(e.latencyS), kibLabel(e.totalBytes)]);
+  const rows = summary.pareto.slice(0, 20).map((e) => [describe(e), percent(e.accuracy), duration(e.latencyS), kibLabel(e.totalBytes)]);
   if (rows.length > 0) {
     io.out('');
     io.out(renderTable(['Pareto front (accuracy ↑, latency ↓, memory ↓)', 'accuracy', 'latency', 'memory'], rows, [false, true, true, true]));
@@ -110,12 +124,12 @@ export function report(summary: SweepSummary, json: boolean, io: Io): void {
   }
   for (const [client, best] of Object.entries(summary.best)) {
     if (best) {
-      io.out(`${client}: ${describeEntry(best)} · ${percent(best.accuracy)} · ${duration(best.latencyS)} · ${kibLabel(best.totalBytes)}`);
+      io.out(`${client}: ${describe(best)} · ${percent(best.accuracy)} · ${duration(best.latencyS)} · ${kibLabel(best.totalBytes)}`);
       const risk = summary.deadlineRisk?.[client];
       if (risk) io.out(`  note: ${risk}`);
     } else {
       const miss = summary.nearestMiss[client];
-      io.out(`${client}: unsatisfied${miss ? ` — nearest miss ${describeEntry(miss.config)}: ${miss.reason}` : ''}`);
+      io.out(`${client}: unsatisfied${miss ? ` — nearest miss ${describe(miss.config)}: ${miss.reason}` : ''}`);
     }
   }
 }

@@ -144,7 +144,8 @@ export async function calibrateInApp(params: CalibrateParams, board: DeviceProfi
     runtime: params.runtime ?? undefined,
     name: params.name,
     measurements: params.measurements,
-    sourceName: 'the measurements entered',
+    // Reads in sentences as "calibrated from 3 measurements in the Device view".
+    sourceName: 'the Device view',
     loadModel: async (ref, i) => {
       if (Object.hasOwn(models, ref)) return nativeToGraph(models[ref] as unknown as Record<string, unknown>, ref);
       const preset = findPreset(ref);

@@ -1,20 +1,16 @@
 // Words for configurations, shared by cards, tooltips, tables and reports.
 import type { SessionView } from '../../shared/api';
 import type { ResultEntry } from '../../shared/sweep/summary';
-import type { SweepSpec } from '../../shared/sweep/types';
-import { precisionLabel } from '../../shared/analysis/precision';
+import { configVocabulary, describeConfiguration, type ConfigVocabulary } from '../../shared/sweep/describeConfig';
 
-/** Layers the sweep varied (channels or pruning); a `*` prune means every layer it could prune. */
-export function sweptLayers(spec: SweepSpec, all: string[]): string[] {
-  if (spec.prune['*']) return all;
-  const named = new Set([...Object.keys(spec.channels), ...Object.keys(spec.prune)]);
-  return all.filter((l) => named.has(l));
+/** What describing this session's configurations needs (its model's layers and display names, its prune ratios). */
+export function sessionWords(view: Pick<SessionView, 'graph' | 'spec'>): ConfigVocabulary {
+  return configVocabulary(view.graph, view.spec);
 }
 
-/** "conv1 8 / conv2 8 / INT8" */
-export function configLabel(entry: Pick<ResultEntry, 'channels' | 'precision'>, layers: string[]): string {
-  const parts = layers.filter((l) => entry.channels[l] !== undefined).map((l) => `${l} ${entry.channels[l]}`);
-  return [...parts, precisionLabel(entry.precision)].join(' / ');
+/** "pruned 25 % · INT8", or the changed layers: the one form every card, table, tooltip and report uses. */
+export function configLabel(entry: Pick<ResultEntry, 'channels' | 'precision'>, words: ConfigVocabulary): string {
+  return describeConfiguration(entry, words);
 }
 
 /** The columns a row label reads (typed columns or a JSON ResultTable). */
@@ -26,10 +22,10 @@ export interface LabelTable {
 }
 
 /** The same label for row k of a result table. */
-export function rowLabel(table: LabelTable, k: number, layers: string[]): string {
+export function rowLabel(table: LabelTable, k: number, words: ConfigVocabulary): string {
   const channels: Record<string, number> = {};
   table.layers.forEach((l, i) => (channels[l] = table.channels[i][k]));
-  return configLabel({ channels, precision: table.precisions[table.precision[k]] }, layers);
+  return configLabel({ channels, precision: table.precisions[table.precision[k]] }, words);
 }
 
 export const STATUS_TEXT = ['fits', 'does not fit', 'unsupported', 'error'];
@@ -56,4 +52,19 @@ export function constraintsOf(view: SessionView): {
       device: d.id,
     })),
   };
+}
+
+/**
+ * What the Recent list says after a session's name: "running, 40 of 100" while it runs, else how many
+ * configurations it holds. Not in parentheses: a session's name may end in "(2)" itself (an imported copy).
+ */
+export function recentDetail(s: { status: string; configs: number; total: number }): string {
+  if (s.status === 'running') return `running, ${s.configs.toLocaleString('en-US')} of ${s.total.toLocaleString('en-US')}`;
+  return `${s.configs.toLocaleString('en-US')} config${s.configs === 1 ? '' : 's'}`;
+}
+
+/** A free name for a copy: "exam (2)"; a copy of "exam (2)" is "exam (3)", not "exam (2) (2)". */
+export function freeSessionName(name: string, taken: ReadonlySet<string>): string {
+  const base = name.replace(/ \(\d+\)$/, '');
+  for (let i = 2; ; i++) if (!taken.has(`${base} (${i})`)) return `${base} (${i})`;
 }

@@ -1,5 +1,8 @@
 // The engineer's working project (model, devices, clients, accuracy model, sweep dimensions) and the open session.
 // The project is kept in localStorage so a reload keeps it; sessions live in the database.
+import { unknownOperatorsRefusal } from './unknownOps';
+import { displayName } from '../../shared/model/displayNames';
+import type { ImportOptions } from '../../shared/model/importOptions';
 import type { AccuracyModel, PenaltyModel } from '../../shared/analysis/accuracy';
 import type { AnalysisReport } from '../../shared/analysis/analyze';
 import type { BiasMode } from '../../shared/analysis/evaluate';
@@ -35,9 +38,13 @@ export interface SweepDims {
   seed: number;
 }
 
+/** The precisions the Sweep view always offers as boxes; a file's stored precision (W8A32) joins them while it is loaded. */
+export const SWEEP_PRECISIONS: readonly string[] = ['fp32', 'fp16', 'int8', 'int4', 'w4a8', 'w8a16'];
+
 interface SavedProject {
   version: 1;
-  source: { preset?: string; file?: { name: string; base64: string } } | null;
+  /** The model and how its file is read (`options.allowUnknownOps` once the user chose to analyse unknown operators). */
+  source: { preset?: string; file?: { name: string; base64: string }; options?: ImportOptions } | null;
   channels: Record<string, number>;
   precision: string;
   deviceIds: string[];
@@ -154,6 +161,10 @@ export class Project {
   source = $state<SavedProject['source']>(null);
   model = $state.raw<LoadedModel | null>(null);
   modelError = $state<string | null>(null);
+  /** A file refused for operators Frontier does not know: what to load again if the user analyses them anyway. */
+  refusedSource = $state.raw<NonNullable<SavedProject['source']> | null>(null);
+  /** A bundle whose session name is taken, waiting for the user to rename or replace (kept across views). */
+  importConflict = $state.raw<{ text: string; file: string; name: string } | null>(null);
   /** What the last change of model kept and reset (shown on the Model view until dismissed). */
   modelChange = $state.raw<ModelChange | null>(null);
   channels = $state<Record<string, number>>({});
@@ -171,6 +182,12 @@ export class Project {
   clients = $state<Client[]>([]);
   accuracy = $state<AccuracyModel | null>(null);
   dims = $state<SweepDims>(blankProject().dims);
+  /**
+   * Device-view fields whose typed text is invalid (key: `headroom`, `accuracy-base`, `penalty:<name>`), with the
+   * reason. The project keeps its last valid value, so Run is blocked until the field is fixed, and the text stays
+   * as typed when the user leaves the view and comes back.
+   */
+  deviceDrafts = $state<Record<string, { text: string; error: string }>>({});
 
   size = $state.raw<SpaceSize | null>(null);
   sizeError = $state<string | null>(null);
@@ -207,7 +224,7 @@ export class Project {
       const problem = checkRatioList(text);
       if (problem) errors[`prune:${layer}`] = problem;
       else if (layer !== '*' && text.trim() !== '' && (this.dims.channels[layer] ?? '').trim() !== '') {
-        errors[`prune:${layer}`] = `give ${layer} either channels to try or pruning ratios, not both`;
+        errors[`prune:${layer}`] = `give ${this.shownName(layer)} either channels to try or pruning ratios, not both`;
       }
     }
     if (this.dims.strategy === 'random') {
@@ -218,6 +235,11 @@ export class Project {
     }
     return errors;
   });
+
+  /** A layer's display name in the loaded model (a converted file's full names run to hundreds of characters). */
+  shownName(layer: string): string {
+    return this.model ? displayName(this.model.graph, layer) : layer;
+  }
 
   /** Techniques the sweep applies that the penalty accuracy model gives no penalty for. */
   missingPenalties = $derived(
@@ -276,11 +298,13 @@ export class Project {
     if (!this.model) return 'choose a model first (Model)';
     if (this.deviceIds.length === 0) return 'choose at least one device (Device & clients)';
     if (this.dims.precisions.length === 0) return 'choose at least one precision';
+    const draft = Object.values(this.deviceDrafts)[0];
+    if (draft) return `${draft.error} (Device & clients)`;
     const firstError = Object.entries(this.fieldErrors)[0];
     if (firstError) {
       const [field, message] = firstError;
       const [kind, layer] = field.split(':');
-      const where = kind === 'channels' ? `${layer} channels` : kind === 'prune' ? `${layer === '*' ? 'every layer' : layer} pruning ratios` : field;
+      const where = kind === 'channels' ? `${this.shownName(layer)} channels` : kind === 'prune' ? `${layer === '*' ? 'every layer' : this.shownName(layer)} pruning ratios` : field;
       return `${where}: ${message}`;
     }
     if (this.sizeError) return this.sizeError;
@@ -350,6 +374,7 @@ export class Project {
   }
 
   async apply(saved: SavedProject): Promise<void> {
+    this.deviceDrafts = {};
     this.channels = saved.channels;
     this.precision = saved.precision;
     this.deviceIds = saved.deviceIds;
@@ -382,6 +407,13 @@ export class Project {
     this.save();
   }
 
+  /** Loads the refused file again, analysing its unknown operators as zero-MAC pass-throughs (warned on every figure). */
+  async allowUnknownOperators(): Promise<void> {
+    const source = this.refusedSource;
+    if (!source) return;
+    await this.loadModel({ ...source, options: { ...source.options, allowUnknownOps: true } });
+  }
+
   /**
    * Loads a model. A different model than the one loaded resets what belonged to the old one — per-layer sweep
    * settings, channel edits and the accuracy model (its base and penalties were the old model's) — keeps the
@@ -389,6 +421,7 @@ export class Project {
    */
   async loadModel(source: NonNullable<SavedProject['source']>, options: { keepEdits?: boolean } = {}): Promise<void> {
     this.modelError = null;
+    this.refusedSource = null;
     try {
       const model = await api.invoke('model.load', source);
       const previous = this.model;
@@ -396,24 +429,26 @@ export class Project {
       // A file too large to remember is loaded but not kept across reloads.
       this.source = source.file && source.file.base64.length > 4_000_000 ? null : source;
       const changed = previous !== null && previous.graph.name !== model.graph.name;
-      if (!options.keepEdits && changed) this.resetForModel(previous.graph.name, model);
+      if (!options.keepEdits && changed) this.resetForModel(previous.graph.name, model, previous.graph);
       else if (!options.keepEdits) this.channels = {};
       if (!options.keepEdits) this.adoptFileSettings(model);
       await this.analyze();
     } catch (error) {
-      this.modelError = errorText(error);
+      const refusal = unknownOperatorsRefusal(errorText(error));
+      this.modelError = refusal ?? errorText(error);
+      if (refusal) this.refusedSource = source;
     }
     this.save();
   }
 
-  private resetForModel(from: string, model: LoadedModel): void {
+  private resetForModel(from: string, model: LoadedModel, fromGraph: LoadedModel['graph']): void {
     const undo = { accuracy: this.accuracy, dims: this.dims, channels: this.channels };
     const reset: string[] = [];
     const kept: string[] = [];
     const perLayer = [...Object.keys(this.dims.channels), ...Object.keys(this.dims.prune)].filter(
       (l) => l !== '*' && ((this.dims.channels[l] ?? '').trim() !== '' || (this.dims.prune[l] ?? '').trim() !== ''),
     );
-    if (perLayer.length > 0) reset.push(`the channels and pruning ratios set for ${[...new Set(perLayer)].join(', ')}`);
+    if (perLayer.length > 0) reset.push(`the channels and pruning ratios set for ${[...new Set(perLayer)].map((l) => displayName(fromGraph, l)).join(', ')}`);
     if (Object.keys(this.channels).length > 0) reset.push(`the channel edits on the Model view`);
     if (this.accuracy) {
       reset.push(
@@ -421,6 +456,13 @@ export class Project {
           ? `the accuracy model (base ${(this.accuracy.base * 100).toFixed(1)} %, measured for ${from}); set the base and penalties of ${model.graph.name}`
           : `the calibrated accuracy model (points measured on ${from})`,
       );
+    }
+    // A precision only the old file stored (a hybrid file's W8A32) does not carry over to another model.
+    const stored = model.graph.source?.precision;
+    const foreign = this.dims.precisions.filter((p) => !SWEEP_PRECISIONS.includes(p) && p !== stored);
+    if (foreign.length > 0) {
+      reset.push(`precision ${foreign.map((p) => p.toUpperCase()).join(', ')}, which ${from} stores`);
+      this.dims = { ...this.dims, precisions: this.dims.precisions.filter((p) => !foreign.includes(p)) };
     }
     if (this.deviceIds.length > 0) kept.push(`device${this.deviceIds.length > 1 ? 's' : ''} ${this.deviceIds.join(', ')}`);
     if (this.clients.length > 0) kept.push(`client${this.clients.length > 1 ? 's' : ''} ${this.clients.map((c) => c.name).join(', ')}`);

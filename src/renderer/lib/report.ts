@@ -3,15 +3,19 @@
 import type { AnalysisReport } from '../../shared/analysis/analyze';
 import type { SessionView } from '../../shared/api';
 import { count, duration, kib, kibLabel, millions, percent } from '../../shared/format';
-import { formatShape } from '../../shared/model/shapes';
+import { shapeLabel } from '../../shared/model/shapes';
 import { MEMORY_MODEL_HELP } from '../../shared/analysis/memory';
 import { configLabel } from './describe';
+import type { ConfigVocabulary } from '../../shared/sweep/describeConfig';
 
 export interface ReportInput {
   view: SessionView;
-  /** The base model analysed at its original size, for the model table. */
+  /** The model file analysed as it is stored (its size, its stored precision), for the model table. */
   base: AnalysisReport;
-  layers: string[];
+  /** The unpruned model at each precision the sweep tried, in the sweep's order. */
+  swept?: AnalysisReport[];
+  /** How the session's configurations are described (see sessionWords). */
+  words: ConfigVocabulary;
   plots: { title: string; svg: string }[];
 }
 
@@ -24,11 +28,11 @@ function choices(input: ReportInput): { client: string; text: string; why: strin
     const deadline = `latency ≤ ${duration(c.deadlineS)}${c.minAccuracy !== undefined ? ` and ${view.spec.accuracy?.metric ?? 'accuracy'} ≥ ${percent(c.minAccuracy)}` : ''}${c.device ? ` on ${c.device}` : ''}`;
     if (!best) {
       const miss = view.summary.nearestMiss[c.name];
-      return { client: c.name, text: 'unsatisfied', why: `No configuration fits the device memory with ${deadline}.${miss ? ` Nearest miss: ${configLabel(miss.config, input.layers)} — ${miss.reason}.` : ''}` };
+      return { client: c.name, text: 'unsatisfied', why: `No configuration fits the device memory with ${deadline}.${miss ? ` Nearest miss: ${configLabel(miss.config, input.words)} — ${miss.reason}.` : ''}` };
     }
     return {
       client: c.name,
-      text: `${configLabel(best, input.layers)} / ${percent(best.accuracy)} · ${duration(best.latencyS)} · ${kibLabel(best.totalBytes)} on ${best.device}`,
+      text: `${configLabel(best, input.words)} · ${percent(best.accuracy)} · ${duration(best.latencyS)} · ${kibLabel(best.totalBytes)} on ${best.device}`,
       why: `Among the configurations that fit the device memory with ${deadline}, it has the highest ${view.spec.accuracy?.metric ?? 'accuracy'}; ties go to lower latency, then lower memory.`,
     };
   });
@@ -40,6 +44,23 @@ function deviceLines(view: SessionView): string[] {
       `${d.name} (${d.id}): ${kibLabel(d.sramBytes)} SRAM, ${kibLabel(d.flashBytes)} flash, weights in ${d.weightsIn}; ` +
       Object.entries(d.throughput).map(([p, ops]) => `${p.toUpperCase()} ${millions(ops)}op/s`).join(', '),
   );
+}
+
+/** What the model is as stored, and what it is at each precision the sweep tried (each configuration's own). */
+function modelLines(input: ReportInput): string[] {
+  const { base, view } = input;
+  const stored = view.graph.source ? `as the file stores it (${base.precision.toUpperCase()})` : `at ${base.precision.toUpperCase()}`;
+  const lines = [
+    `The model ${stored}: parameters ${count(base.params)} (${kibLabel(base.paramBytes)}), peak activation ${kibLabel(base.peakActivationBytes)}, total ${kibLabel(base.totalBytes)}; ${count(base.macs)} MACs = ${millions(base.flops)}FLOPs.`,
+  ];
+  const swept = input.swept ?? [];
+  if (swept.length > 0) {
+    const each = swept.map((r) => `${r.precision.toUpperCase()}: ${kibLabel(r.paramBytes)} of parameters, total ${kibLabel(r.totalBytes)}`);
+    lines.push(
+      `The sweep tried ${swept.map((r) => r.precision.toUpperCase()).join(', ')}; every configuration below is described at its own precision. Unpruned, ${each.join('; ')}.`,
+    );
+  }
+  return lines;
 }
 
 export function reportMarkdown(input: ReportInput): string {
@@ -54,9 +75,9 @@ export function reportMarkdown(input: ReportInput): string {
     '',
     '| layer | type | output | params | MACs | activation KiB |',
     '|---|---|---|---:|---:|---:|',
-    ...base.layers.map((l) => `| ${l.name} | ${l.type} | ${formatShape(l.outputShape)} | ${count(l.params)} | ${count(l.macs)} | ${l.activationBytes > 0 ? kib(l.activationBytes) : '—'} |`),
+    ...base.layers.map((l) => `| ${l.displayName ?? l.name} | ${l.type} | ${shapeLabel(l.outputShape)} | ${count(l.params)} | ${count(l.macs)} | ${l.activationBytes > 0 ? kib(l.activationBytes) : '—'} |`),
     '',
-    `Parameters ${count(base.params)} (${kibLabel(base.paramBytes)} at ${base.precision.toUpperCase()}), peak activation ${kibLabel(base.peakActivationBytes)}, total ${kibLabel(base.totalBytes)}; ${count(base.macs)} MACs = ${millions(base.flops)}FLOPs.`,
+    ...modelLines(input).flatMap((l) => [l, '']).slice(0, -1),
     '',
     '## Device',
     '',
@@ -74,7 +95,7 @@ export function reportMarkdown(input: ReportInput): string {
     '',
     '| configuration | device | accuracy | latency | memory |',
     '|---|---|---:|---:|---:|',
-    ...view.summary.pareto.map((e) => `| ${configLabel(e, input.layers)} | ${e.device} | ${percent(e.accuracy)} | ${duration(e.latencyS)} | ${kibLabel(e.totalBytes)} |`),
+    ...view.summary.pareto.map((e) => `| ${configLabel(e, input.words)} | ${e.device} | ${percent(e.accuracy)} | ${duration(e.latencyS)} | ${kibLabel(e.totalBytes)} |`),
     '',
   ];
   return lines.join('\n');
@@ -83,10 +104,10 @@ export function reportMarkdown(input: ReportInput): string {
 export function reportHtml(input: ReportInput): string {
   const { view, base } = input;
   const rows = base.layers
-    .map((l) => `<tr><td>${escape(l.name)}</td><td>${l.type}</td><td>${formatShape(l.outputShape)}</td><td class="n">${count(l.params)}</td><td class="n">${count(l.macs)}</td><td class="n">${l.activationBytes > 0 ? kib(l.activationBytes) : '—'}</td></tr>`)
+    .map((l) => `<tr><td title="${escape(l.sourceName ?? l.name)}">${escape(l.displayName ?? l.name)}</td><td>${l.type}</td><td>${shapeLabel(l.outputShape)}</td><td class="n">${count(l.params)}</td><td class="n">${count(l.macs)}</td><td class="n">${l.activationBytes > 0 ? kib(l.activationBytes) : '—'}</td></tr>`)
     .join('\n');
   const front = view.summary.pareto
-    .map((e) => `<tr><td>${escape(configLabel(e, input.layers))}</td><td>${escape(e.device)}</td><td class="n">${percent(e.accuracy)}</td><td class="n">${duration(e.latencyS)}</td><td class="n">${kibLabel(e.totalBytes)}</td></tr>`)
+    .map((e) => `<tr><td>${escape(configLabel(e, input.words))}</td><td>${escape(e.device)}</td><td class="n">${percent(e.accuracy)}</td><td class="n">${duration(e.latencyS)}</td><td class="n">${kibLabel(e.totalBytes)}</td></tr>`)
     .join('\n');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escape(view.summary.session)} — Frontier report</title>
@@ -99,7 +120,7 @@ table{border-collapse:collapse;margin:8px 0}td,th{padding:3px 10px;border-bottom
 <table><thead><tr><th>layer</th><th>type</th><th>output</th><th class="n">params</th><th class="n">MACs</th><th class="n">activation KiB</th></tr></thead><tbody>
 ${rows}
 </tbody></table>
-<p>Parameters ${count(base.params)} (${kibLabel(base.paramBytes)} at ${base.precision.toUpperCase()}), peak activation ${kibLabel(base.peakActivationBytes)}, total ${kibLabel(base.totalBytes)}; ${count(base.macs)} MACs = ${millions(base.flops)}FLOPs.</p>
+${modelLines(input).map((l) => `<p>${escape(l)}</p>`).join('\n')}
 <h2>Device</h2><ul>${deviceLines(view).map((l) => `<li>${escape(l)}</li>`).join('')}</ul>
 <h2>Plots</h2><div class="plots">${input.plots.map((p) => `<figure>${p.svg}<figcaption>${escape(p.title)}</figcaption></figure>`).join('')}</div>
 <h2>Choices</h2><ul>${choices(input).map((c) => `<li><strong>${escape(c.client)}</strong>: ${escape(c.text)}. <span class="muted">${escape(c.why)}</span></li>`).join('')}</ul>

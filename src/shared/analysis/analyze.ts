@@ -1,4 +1,5 @@
 // One configuration of a model, analysed: the numbers behind `frontier analyze` and every sweep point.
+import { displayNames } from '../model/displayNames';
 import { UsageError } from '../cli/valueList';
 import type { DeviceProfile } from '../devices';
 import { applyChannelEdits, isPruned, type ChannelEdits } from '../model/edit';
@@ -36,7 +37,12 @@ export interface AnalysisRequest extends ChannelEdits {
 }
 
 export interface LayerReport {
+  /** The layer's name in Frontier's files and JSON keys (for a converted file, its tensor's name). */
   name: string;
+  /** A short name a person can read (the Keras scope of a TensorFlow name), unique in the model. */
+  displayName: string;
+  /** The name the source file gives the layer, in full. */
+  sourceName: string;
   type: string;
   role: string;
   into?: string;
@@ -90,6 +96,11 @@ export interface AnalysisReport extends Omit<Figures, 'device' | 'layers' | 'pre
    * file's precision. Null otherwise, or for formats that store no weights.
    */
   storedParamBytes: number | null;
+  /**
+   * With `storedParamBytes`: why it differs from `paramBytes`, in words (weights several layers share, stored once;
+   * values the file stores at another width than the analysis counts), or null when the two agree.
+   */
+  storedParamNote: string | null;
   inPlaceDepthwise: boolean;
   /** Under the `arena` memory model: every buffer's offset, size and lifetime, and the liveness lower bound. */
   arena?: ArenaPlan;
@@ -101,6 +112,22 @@ export function describeFilePrecision(precision: string): string {
   if (p.weights === p.activations) return p.name;
   const hybrid = isInteger(p.weights) && !isInteger(p.activations);
   return `${hybrid ? 'hybrid: ' : ''}${p.weights} weights, ${p.activations} activations`;
+}
+
+/** Why a file's stored weight bytes differ from the parameter memory the analysis counts (null when equal). */
+export function storedDifference(stored: number, counted: number, shared: number): string | null {
+  if (stored === counted) return null;
+  const b = (n: number): string => `${n.toLocaleString('en-US')} B`;
+  const diff = counted - stored;
+  const parts: string[] = [];
+  if (shared > 0) parts.push(`${b(shared)} of weights are buffers several layers share, which the file stores once and the parameter memory counts for each layer`);
+  const rest = diff - shared;
+  if (rest !== 0) {
+    parts.push(
+      `${b(Math.abs(rest))} ${rest > 0 ? 'more' : 'less'} come${Math.abs(rest) === 1 ? 's' : ''} from values the analysis counts at another width than the file stores them (biases, per-channel scales)`,
+    );
+  }
+  return `${b(Math.abs(diff))} ${diff > 0 ? 'less' : 'more'} than the parameter memory: ${parts.join('; ')}`;
 }
 
 /** Everything about a base model that does not depend on the configuration, computed once. */
@@ -221,6 +248,8 @@ export function analyze(base: ModelGraph | PreparedModel, request: AnalysisReque
     if (layer.type === 'Conv2D' || layer.type === 'SeparableConv2D') channels[layer.name] = layer.filters;
     if (layer.type === 'Dense') channels[layer.name] = layer.units;
   }
+  // Names come from the base model (edits keep them), whose display names are computed once.
+  const shown = displayNames(prepared.base);
 
   return {
     frontierVersion: FRONTIER_VERSION,
@@ -260,12 +289,15 @@ export function analyze(base: ModelGraph | PreparedModel, request: AnalysisReque
     filePrecision,
     whatIf: filePrecision !== null && !atFilePrecision,
     storedParamBytes,
+    storedParamNote: storedParamBytes === null ? null : storedDifference(storedParamBytes, figures.paramBytes, source?.sharedWeightBytes ?? 0),
     inPlaceDepthwise,
     ...(figures.arena ? { arena: figures.arena } : {}),
     layers: counts.layers.map((layer) => {
       const f = figures.layers.get(layer.name);
       return {
         name: layer.name,
+        displayName: shown.get(layer.name) ?? layer.name,
+        sourceName: layer.name,
         type: layer.type,
         role: layer.role,
         ...(layer.into ? { into: layer.into } : {}),

@@ -21,8 +21,23 @@ export interface ArtifactRequest {
   origin: string;
 }
 
-/** The runtime's persistent arena allocations: the device profile's runtime RAM, or TFLM's measured reference. */
+/** Whether a built-in runtime is TensorFlow Lite Micro (with any kernel library), which the TFLM header is for. */
+export const isTflmRuntime = (id: string): boolean => id.startsWith('tflm');
+
+/** The runtime a device profile runs under when it is not TFLM (X-CUBE-AI, microTVM…), or null. */
+export function otherRuntime(device: DeviceProfile | null | undefined): { id: string; name: string } | null {
+  const r = device?.runtime;
+  return r && !isTflmRuntime(r.id) ? { id: r.id, name: r.name } : null;
+}
+
+/**
+ * The runtime's persistent arena allocations: the device profile's runtime RAM, or TFLM's measured reference. A
+ * profile under another runtime (X-CUBE-AI) gives that runtime's figure, which a TFLM build does not have: the
+ * header then counts TFLM's.
+ */
 export function persistentAllocations(device: DeviceProfile | null | undefined): PersistentAllocations {
+  const other = otherRuntime(device);
+  if (other) return { bytes: TFLM_RAM_BYTES, source: `TFLM's, not ${other.name}'s: ${TFLM_RAM_SOURCE}` };
   if (device && device.runtimeRamBytes > 0) {
     return {
       bytes: device.runtimeRamBytes,
@@ -38,14 +53,27 @@ export function kerasLayoutFor(base: ModelGraph): KerasLayout {
   return keras && base.source?.kerasLayout === 'keras3' ? 'keras3' : 'keras2';
 }
 
+/** What a TFLM header assumes when the configuration was chosen under another runtime, or null. */
+function otherRuntimeNote(device: DeviceProfile | null | undefined): string | null {
+  const other = otherRuntime(device);
+  if (!device || !other) return null;
+  return (
+    `This configuration was chosen on ${device.id}, which runs ${other.name}; this header is for TensorFlow Lite Micro ` +
+    `on the same board: the arena is TFLM's plan and the persistent allocations are TFLM's, while the predicted ` +
+    `latency below is ${other.name}'s. Under TFLM the latency differs; sweep with a TFLM runtime (e.g. tflm-cmsis-nn) ` +
+    'for TFLM figures.'
+  );
+}
+
 /** The text of one artifact for one configuration. */
 export function configurationArtifact(format: ArtifactFormat, request: ArtifactRequest): string {
   const { base, configuration } = request;
   const report = analyze(base, { ...configuration, memoryModel: 'arena', accuracy: null });
   const { graph } = applyChannelEdits(base, configuration);
   if (format === 'keras-json') {
+    const shown = new Map(report.layers.map((l) => [l.name, l.displayName]));
     const channels = Object.entries(report.channels)
-      .map(([layer, n]) => `${layer} ${n}`)
+      .map(([layer, n]) => `${shown.get(layer) ?? layer} ${n}`)
       .join(', ');
     const json = graphToKerasJson(graph, {
       layout: kerasLayoutFor(base),
@@ -64,5 +92,6 @@ export function configurationArtifact(format: ArtifactFormat, request: ArtifactR
     runtime: report.runtime?.name,
     latencyBand: report.latencyBand,
     origin: request.origin,
+    ...(otherRuntimeNote(configuration.device) ? { assumes: otherRuntimeNote(configuration.device) as string } : {}),
   });
 }

@@ -7,7 +7,7 @@
 // rate for is unsupported there.
 import type { ComputeKind } from '../analysis/computeKind';
 import type { DeviceProfile } from '../devices';
-import { tidySig } from '../format';
+import { duration, tidySig } from '../format';
 import type { LatencyBand, LatencyBandFactors } from './modelTypes';
 import { opSeconds, opWork } from './work';
 import { FITTED } from './runtimes.generated';
@@ -92,8 +92,8 @@ export function bandCrossesDeadline(band: LatencyBand, deadlineS: number): boole
   return band.low <= deadlineS && band.high > deadlineS;
 }
 
-/** Seconds in words for messages: 18.2 ms, 1.204 s. */
-const words = (s: number): string => (s < 1 ? `${Number((s * 1000).toPrecision(3))} ms` : `${Number(s.toPrecision(4))} s`);
+/** Seconds in words for messages, as every figure of the app reads them (31.0 ms, 1.204 s): one deadline, one form. */
+const words = duration;
 
 /**
  * A sentence when a configuration that meets a deadline by its prediction may miss it in truth: its band's high

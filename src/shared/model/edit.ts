@@ -1,5 +1,6 @@
 // Structural edits: set a layer's output channels or prune a ratio of them; consumers follow by shape inference.
 import { MAX_CHANNELS } from '../cli/valueList';
+import { displayNames, resolveLayerName } from './displayNames';
 import { cloneGraph, consumersOf, layerMap, topologicalOrder, validateGraph } from './graph';
 import { inferShapes, layerOutputShape, type ShapeMap } from './shapes';
 import { isChannelLayer, ModelError, outputChannelsOf, type ChannelLayer, type Layer, type ModelGraph } from './types';
@@ -114,7 +115,9 @@ export function editableLayers(graph: ModelGraph): ChannelLayer[] {
 }
 
 function unknownLayer(name: string, graph: ModelGraph, flag: string): ModelError {
-  const names = editableLayers(graph).map((l) => l.name);
+  // Display names: the full names of a converted file run to hundreds of characters each.
+  const shown = displayNames(graph);
+  const names = editableLayers(graph).map((l) => shown.get(l.name) ?? l.name);
   return new ModelError(
     `${flag}: "${name}" is not a layer with output channels in ${graph.name}; choose one of ${names.join(', ')}`,
     name,
@@ -142,7 +145,8 @@ export function checkChannels(name: string, channels: number): void {
 }
 
 /** Resolves channels and pruning ratios into one target channel count per edited layer. */
-function targetChannels(graph: ModelGraph, edits: ChannelEdits): Map<string, { value: number; from: string }> {
+function targetChannels(graph: ModelGraph, given: ChannelEdits): Map<string, { value: number; from: string }> {
+  const edits = byFullName(graph, given);
   const byName = layerMap(graph);
   const targets = new Map<string, { value: number; from: string }>();
   const set = (name: string, value: number, from: string): void => {
@@ -174,6 +178,16 @@ function targetChannels(graph: ModelGraph, edits: ChannelEdits): Map<string, { v
     set(name, value, `channels ${name}=${value}`);
   }
   return targets;
+}
+
+/** The edits with every layer named by its full name (a user may give the display name instead). */
+function byFullName(graph: ModelGraph, edits: ChannelEdits): ChannelEdits {
+  const resolve = (record: Record<string, number> | undefined): Record<string, number> | undefined =>
+    record &&
+    Object.fromEntries(
+      Object.entries(record).map(([name, v]) => [name === '*' ? name : (resolveLayerName(graph, name) ?? name), v]),
+    );
+  return { channels: resolve(edits.channels), prune: resolve(edits.prune) };
 }
 
 /** Layers a wildcard prune applies to: every layer with output channels but the model's output layers. */

@@ -53,6 +53,12 @@ function parseSource(raw: unknown, sourceName: string): ModelSource | undefined 
     }
     source.storedWeightBytes = obj.storedWeightBytes as number;
   }
+  if (obj.sharedWeightBytes !== undefined) {
+    if (!isNonNegInt(obj.sharedWeightBytes) || (obj.sharedWeightBytes as number) > Number.MAX_SAFE_INTEGER) {
+      bad('sharedWeightBytes', 'a whole number of bytes');
+    }
+    source.sharedWeightBytes = obj.sharedWeightBytes as number;
+  }
   if (obj.tensorOrder !== undefined) {
     if (!Array.isArray(obj.tensorOrder) || !obj.tensorOrder.every((n) => typeof n === 'string')) {
       bad('tensorOrder', 'a list of layer names');

@@ -8,6 +8,10 @@ export type ShapeMap = Map<string, number[]>;
 export const formatShape = (shape: readonly number[]): string =>
   shape.map((d) => (Number.isFinite(d) && Math.abs(d) >= 1e21 ? BigInt(d).toString() : String(d))).join('×');
 
+/** A shape for tables a person reads: each dimension with thousands separators (Flatten's "28,800", "1×28,800"). */
+export const shapeLabel = (shape: readonly number[]): string =>
+  shape.map((d) => (Number.isFinite(d) ? String(d).replace(/\B(?=(\d{3})+(?!\d))/g, ',') : String(d))).join('×');
+
 const elements = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
 
 export function inferShapes(graph: ModelGraph): ShapeMap {

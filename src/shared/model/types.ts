@@ -242,6 +242,8 @@ export interface ModelSource {
   layerPrecisions?: Record<string, string>;
   /** Bytes of weights as stored in the file's buffers, each buffer once (tensors may share a buffer). */
   storedWeightBytes?: number;
+  /** Of the weights the layers read, the bytes in buffers several layers share: stored once, counted per layer. */
+  sharedWeightBytes?: number;
   /**
    * The file's activation tensors in its own order (a TFLite file's tensor indices), by the layer that writes each;
    * TFLM's arena planner breaks ties between equal buffers by this order.

@@ -4,6 +4,7 @@
 import { parsePrecision } from '../analysis/precision';
 import { CHANNEL_BOUNDS, expandNumbers, RATIO_BOUNDS, UsageError } from '../cli/valueList';
 import { checkChannels, checkRatio, editableLayers, keptChannels, prunableLayers } from '../model/edit';
+import { displayName } from '../model/displayNames';
 import { outputChannelsOf, type ModelGraph } from '../model/types';
 import { DEFAULT_GRID_LIMIT, MAX_SAMPLES, type SweepSpec } from './types';
 
@@ -44,12 +45,26 @@ export interface SpaceContext {
   /** Layers a `*` prune applies to. */
   prunable: string[];
   modelName: string;
+  /** Editable layer's display name → its full name: a user may name a layer either way. */
+  aliases?: Map<string, string>;
 }
 
-function channelDimension(name: string, items: string[], ctx: SpaceContext): Dimension {
+/** The full name of the editable layer `given` names (by its full or its display name), or `given` itself. */
+function fullName(given: string, ctx: SpaceContext): string {
+  return ctx.editable.has(given) ? given : (ctx.aliases?.get(given) ?? given);
+}
+
+/** The editable layers, by display name where there is one, for "choose one of" lists. */
+function choices(ctx: SpaceContext): string {
+  const shown = new Map([...(ctx.aliases ?? [])].map(([alias, full]) => [full, alias]));
+  return [...ctx.editable.keys()].map((name) => shown.get(name) ?? name).join(', ');
+}
+
+function channelDimension(given: string, items: string[], ctx: SpaceContext): Dimension {
+  const name = fullName(given, ctx);
   if (!ctx.editable.has(name)) {
     throw new UsageError(
-      `--channels: "${name}" is not a layer with output channels in ${ctx.modelName}; choose one of ${[...ctx.editable.keys()].join(', ')}`,
+      `--channels: "${given}" is not a layer with output channels in ${ctx.modelName}; choose one of ${choices(ctx)}`,
     );
   }
   const values = expandNumbers(`--channels ${name}`, items, true, CHANNEL_BOUNDS);
@@ -57,10 +72,11 @@ function channelDimension(name: string, items: string[], ctx: SpaceContext): Dim
   return { kind: 'channels', name, values };
 }
 
-function pruneDimension(name: string, items: string[], ctx: SpaceContext): Dimension {
+function pruneDimension(given: string, items: string[], ctx: SpaceContext): Dimension {
+  const name = given === '*' ? given : fullName(given, ctx);
   if (name !== '*' && !ctx.editable.has(name)) {
     throw new UsageError(
-      `--prune: "${name}" is not a layer with output channels in ${ctx.modelName}; choose one of *, ${[...ctx.editable.keys()].join(', ')}`,
+      `--prune: "${given}" is not a layer with output channels in ${ctx.modelName}; choose one of *, ${choices(ctx)}`,
     );
   }
   const values = expandNumbers(`--prune ${name}`, items, false, RATIO_BOUNDS);
@@ -70,9 +86,14 @@ function pruneDimension(name: string, items: string[], ctx: SpaceContext): Dimen
 
 export function buildSpace(spec: SweepSpec, ctx: SpaceContext): DesignSpace {
   const dims: Dimension[] = [];
-  for (const [name, items] of Object.entries(spec.channels)) dims.push(channelDimension(name, items, ctx));
+  for (const [name, items] of Object.entries(spec.channels)) {
+    const dim = channelDimension(name, items, ctx);
+    if (dims.some((d) => d.name === dim.name)) throw new UsageError(`--channels names ${name} twice (by its full and its short name)`);
+    dims.push(dim);
+  }
+  const channelLayers = new Set(Object.keys(spec.channels).map((name) => fullName(name, ctx)));
   for (const [name, items] of Object.entries(spec.prune)) {
-    if (spec.channels[name]) {
+    if (name !== '*' && channelLayers.has(fullName(name, ctx))) {
       throw new UsageError(`${name} has both --channels and --prune: give one of them per layer`);
     }
     dims.push(pruneDimension(name, items, ctx));
@@ -187,5 +208,10 @@ export function spaceContext(graph: ModelGraph): SpaceContext {
     editable: new Map(editableLayers(graph).map((l) => [l.name, outputChannelsOf(l)])),
     prunable: prunableLayers(graph).map((l) => l.name),
     modelName: graph.name,
+    aliases: new Map(
+      editableLayers(graph)
+        .map((l) => [displayName(graph, l.name), l.name] as [string, string])
+        .filter(([alias, full]) => alias !== full),
+    ),
   };
 }

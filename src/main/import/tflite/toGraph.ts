@@ -223,8 +223,8 @@ class Converter {
     const graph: ModelGraph = { name: this.modelName, layers: this.layers, outputs: [...new Set(outputs)] };
     const source: ModelSource = { format: 'tflite', tensorOrder };
     graph.source = source;
-    const storedWeightBytes = this.checkAgainstFile(graph);
-    Object.assign(source, this.precision(), { storedWeightBytes });
+    const { storedWeightBytes, sharedWeightBytes } = this.checkAgainstFile(graph);
+    Object.assign(source, this.precision(), { storedWeightBytes }, sharedWeightBytes > 0 ? { sharedWeightBytes } : {});
     if (this.file.subgraphCount > 1) {
       this.notes.push(`the file has ${this.file.subgraphCount} subgraphs; Frontier analyses subgraph 0, the main model`);
     }
@@ -401,7 +401,7 @@ class Converter {
    * Frontier's own counts against the file: every compute layer's weight and bias counts against its tensors, every
    * layer's output shape against the tensor it writes. Returns the weight bytes as stored, each buffer once.
    */
-  private checkAgainstFile(graph: ModelGraph): number {
+  private checkAgainstFile(graph: ModelGraph): { storedWeightBytes: number; sharedWeightBytes: number } {
     const counts = countModel(graph);
     for (const layer of counts.layers) {
       const written = this.written.get(layer.name);
@@ -432,10 +432,16 @@ class Converter {
       if (operands.bias) check(operands.bias, bias?.count, 'bias');
     }
     const buffers = new Map<number, number>();
+    let perLayer = 0;
     for (const { op, kernel, bias } of this.compute.values()) {
-      for (const tensor of bias ? [kernel, bias] : [kernel]) buffers.set(tensor.buffer, this.checkedData(tensor, op).bytes);
+      for (const tensor of bias ? [kernel, bias] : [kernel]) {
+        const bytes = this.checkedData(tensor, op).bytes;
+        buffers.set(tensor.buffer, bytes);
+        perLayer += bytes;
+      }
     }
-    return [...buffers.values()].reduce((a, b) => a + b, 0);
+    const storedWeightBytes = [...buffers.values()].reduce((a, b) => a + b, 0);
+    return { storedWeightBytes, sharedWeightBytes: perLayer - storedWeightBytes };
   }
 
   /** The precision the file stores, its bias storage, and the layers stored otherwise. */

@@ -21,7 +21,29 @@ export type PlotTable = Pick<
   | 'flags'
   | 'precision'
   | 'precisions'
->;
+> &
+  /** Device per row and the device names: with several devices each gets its own marker. */
+  Partial<Pick<ResultColumnsLike, 'device' | 'devices'>>;
+
+/** Point shapes, one per device (board + runtime) when a session has several; colour stays the precision's. */
+export const MARKERS = ['circle', 'square', 'triangle', 'diamond', 'cross', 'down', 'x'] as const;
+export type Marker = (typeof MARKERS)[number];
+
+const PLUS: readonly (readonly [number, number])[] = [
+  [-0.45, -1.25], [0.45, -1.25], [0.45, -0.45], [1.25, -0.45], [1.25, 0.45], [0.45, 0.45],
+  [0.45, 1.25], [-0.45, 1.25], [-0.45, 0.45], [-1.25, 0.45], [-1.25, -0.45], [-0.45, -0.45],
+];
+const rotate45 = ([x, y]: readonly [number, number]): [number, number] => [(x - y) * Math.SQRT1_2, (x + y) * Math.SQRT1_2];
+
+/** Each marker but the circle as a polygon, in units of the point's radius (the canvas and the legend draw these). */
+export const MARKER_POLYGONS: Partial<Record<Marker, readonly (readonly [number, number])[]>> = {
+  square: [[-0.9, -0.9], [0.9, -0.9], [0.9, 0.9], [-0.9, 0.9]],
+  triangle: [[0, -1.25], [1.15, 0.8], [-1.15, 0.8]],
+  diamond: [[0, -1.3], [1.3, 0], [0, 1.3], [-1.3, 0]],
+  cross: PLUS,
+  down: [[0, 1.25], [1.15, -0.8], [-1.15, -0.8]],
+  x: PLUS.map(rotate45),
+};
 
 export type XObjective = 'latency' | 'memory';
 /** Which memory figure the memory plot uses: parameters + peak activations, or what the device's SRAM must hold. */
@@ -71,6 +93,8 @@ export interface StyleBatch {
   category: Category;
   /** Index into PRECISION_KEYS. */
   color: number;
+  /** Index into MARKERS. */
+  marker: number;
   /** Range [start, end) of `order`. */
   start: number;
   end: number;
@@ -105,6 +129,10 @@ export interface PlotData {
   hasAccuracy: boolean;
   /** Precision keys present among the drawn points, in PRECISION_KEYS order. */
   colorsPresent: PrecisionKey[];
+  /** Index into MARKERS per row (all 0 with one device). */
+  marker: Uint8Array;
+  /** With several devices: each device drawn, with its marker, for the legend; empty with one device. */
+  devicesPresent: { device: string; marker: Marker }[];
   /** Configuration idx → row, or -1. */
   rowOf: (idx: number) => number;
 }
@@ -169,6 +197,9 @@ export function buildPlotData(table: PlotTable, options: PlotOptions): PlotData 
   const ys = new Float64Array(n);
   const category = new Uint8Array(n);
   const color = new Uint8Array(n);
+  const marker = new Uint8Array(n);
+  const devices = table.devices ?? [];
+  const severalDevices = devices.length > 1 && table.device !== undefined;
 
   let hasAccuracy = false;
   for (let i = 0; i < n; i++) {
@@ -186,6 +217,7 @@ export function buildPlotData(table: PlotTable, options: PlotOptions): PlotData 
   const candidate = new Uint8Array(n); // 1 = ok and placed: takes part in the front
   for (let i = 0; i < n; i++) {
     color[i] = keyOfPrecision[table.precision[i]] ?? PRECISION_KEYS.indexOf('mixed');
+    if (severalDevices) marker[i] = (table.device as ArrayLike<number>)[i] % MARKERS.length;
     let y: number;
     if (hasAccuracy) {
       const a = table.accuracy[i];
@@ -239,8 +271,10 @@ export function buildPlotData(table: PlotTable, options: PlotOptions): PlotData 
     }
   }
 
-  // Drawing order: counting sort by (category draw rank, colour), stable in row.
-  const K = PRECISION_KEYS.length;
+  // Drawing order: counting sort by (category draw rank, colour, marker), stable in row.
+  const M = MARKERS.length;
+  const K = PRECISION_KEYS.length * M;
+  const styleOf = (i: number): number => color[i] * M + marker[i];
   const rankOf = [2, 1, 0]; // FRONT drawn last, INFEASIBLE first
   const bucketCount = new Uint32Array(3 * K);
   const counts = { front: 0, dominated: 0, infeasible: 0, excluded: 0 };
@@ -253,7 +287,7 @@ export function buildPlotData(table: PlotTable, options: PlotOptions): PlotData 
     if (c === FRONT) counts.front++;
     else if (c === DOMINATED) counts.dominated++;
     else counts.infeasible++;
-    bucketCount[rankOf[c] * K + color[i]]++;
+    bucketCount[rankOf[c] * K + styleOf(i)]++;
   }
   const drawn = n - counts.excluded;
   const start = new Uint32Array(3 * K);
@@ -262,7 +296,8 @@ export function buildPlotData(table: PlotTable, options: PlotOptions): PlotData 
     start[b] = sum;
     if (bucketCount[b] > 0) {
       const rank = Math.floor(b / K);
-      batches.push({ category: rankOf.indexOf(rank) as Category, color: b % K, start: sum, end: sum + bucketCount[b] });
+      const style = b % K;
+      batches.push({ category: rankOf.indexOf(rank) as Category, color: Math.floor(style / M), marker: style % M, start: sum, end: sum + bucketCount[b] });
     }
     sum += bucketCount[b];
   }
@@ -270,11 +305,17 @@ export function buildPlotData(table: PlotTable, options: PlotOptions): PlotData 
   const cursor = start.slice();
   for (let i = 0; i < n; i++) {
     const c = category[i];
-    if (c !== EXCLUDED) order[cursor[rankOf[c] * K + color[i]]++] = i;
+    if (c !== EXCLUDED) order[cursor[rankOf[c] * K + styleOf(i)]++] = i;
   }
   const present = new Set<number>();
   for (const b of batches) present.add(b.color);
   const colorsPresent = PRECISION_KEYS.filter((_, k) => present.has(k));
+  const drawnDevices = new Set<number>();
+  if (severalDevices) for (let k = 0; k < drawn; k++) drawnDevices.add((table.device as ArrayLike<number>)[order[k]]);
+  const devicesPresent = devices
+    .map((device, d) => ({ device, marker: MARKERS[d % M], d }))
+    .filter(({ d }) => drawnDevices.has(d))
+    .map(({ device, marker: m }) => ({ device, marker: m }));
 
   // The front, left to right, and its staircase.
   const frontRows: number[] = [];
@@ -339,6 +380,8 @@ export function buildPlotData(table: PlotTable, options: PlotOptions): PlotData 
     xLog,
     hasAccuracy,
     colorsPresent,
+    marker,
+    devicesPresent,
     rowOf: rowLookup(table.idx),
   };
 }

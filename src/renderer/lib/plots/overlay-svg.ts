@@ -8,12 +8,13 @@ import { constraintMarks, hatchId, type Constraint } from './marks/constraints';
 import { frontLine } from './marks/front';
 import { grid } from './marks/grid';
 import { legend } from './marks/legend';
+import type { Occupancy } from './marks/occupancy';
 import { rings, type RingPoint } from './marks/rings';
 import { xAxisLabel, xDisplayFactor, yAxisLabel, type PlotData } from './model';
 import { CSS_THEME, esc, type OverlayTheme } from './palette';
 import { innerBottom, innerLeft, innerRight, innerTop, r1, type Frame, type Scale } from './scales';
 
-export type OverlayPlot = Pick<PlotData, 'x' | 'memory' | 'hasAccuracy' | 'step' | 'colorsPresent' | 'counts'>;
+export type OverlayPlot = Pick<PlotData, 'x' | 'memory' | 'hasAccuracy' | 'step' | 'colorsPresent' | 'counts'> & Partial<Pick<PlotData, 'devicesPresent'>>;
 
 export interface OverlayOptions {
   /** Unique prefix for ids in the markup (clip path, patterns): two plots on a page must differ. */
@@ -25,6 +26,8 @@ export interface OverlayOptions {
   plot: OverlayPlot;
   constraints?: readonly Constraint[];
   theme?: OverlayTheme;
+  /** Where the points are (screen px): constraint labels are placed clear of them. */
+  occupied?: Occupancy;
 }
 
 export interface OverlayLayers {
@@ -63,9 +66,9 @@ function defs(id: string, frame: Frame, theme: OverlayTheme): string {
   );
 }
 
-export function overlayLayers({ id, frame, x, y, plot, constraints = [], theme = CSS_THEME }: OverlayOptions): OverlayLayers {
+export function overlayLayers({ id, frame, x, y, plot, constraints = [], theme = CSS_THEME, occupied }: OverlayOptions): OverlayLayers {
   const ax = xAxis(plot, x);
-  const marks = constraintMarks({ constraints, x, frame, theme, id });
+  const marks = constraintMarks({ constraints, x, frame, theme, id, ...(occupied ? { occupied } : {}) });
   const under =
     defs(id, frame, theme) +
     grid({ x, y, frame, xFactor: ax.factor, yFactor: 100, theme, noY: !plot.hasAccuracy }) +
@@ -75,7 +78,7 @@ export function overlayLayers({ id, frame, x, y, plot, constraints = [], theme =
     `<g clip-path="url(#${clipId(id)})">${marks.rules}</g>` +
     axisX({ scale: x, frame, factor: ax.factor, label: ax.label, theme }) +
     axisY({ scale: y, frame, factor: 100, label: yAxisLabel(plot.hasAccuracy), theme, bare: !plot.hasAccuracy }) +
-    legend({ keys: plot.colorsPresent, noFit: plot.counts.infeasible > 0, frame, theme });
+    legend({ keys: plot.colorsPresent, noFit: plot.counts.infeasible > 0, frame, theme, devices: plot.devicesPresent ?? [] });
   return { under, over };
 }
 

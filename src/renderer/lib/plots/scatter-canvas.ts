@@ -3,7 +3,7 @@
 // stroke), or, for big batches, copies of a pre-rendered sprite (drawImage), which every canvas backend blits
 // fast. Points sit on whole device pixels, and within a batch a point landing on a pixel already drawn in that
 // batch is skipped (it would paint the same pixels again). Output depends only on the inputs.
-import { DOMINATED, FRONT, INFEASIBLE, type PlotData } from './model';
+import { DOMINATED, FRONT, INFEASIBLE, MARKER_POLYGONS, MARKERS, type PlotData } from './model';
 import { innerBottom, innerLeft, innerRight, innerTop, type Frame } from './scales';
 
 /** The part of CanvasRenderingContext2D used here (so tests can count calls without a DOM). */
@@ -20,6 +20,8 @@ export interface ScatterContext {
   rect(x: number, y: number, w: number, h: number): void;
   clip(): void;
   moveTo(x: number, y: number): void;
+  lineTo(x: number, y: number): void;
+  closePath(): void;
   arc(x: number, y: number, radius: number, startAngle: number, endAngle: number): void;
   fill(): void;
   stroke(): void;
@@ -105,18 +107,35 @@ function stampsFor(size: number): Uint32Array {
   return stampGrid;
 }
 
+/**
+ * Adds one point's outline to the current path: a circle, or, for the other devices of a session, a square,
+ * triangle, diamond or plus of about the same area.
+ */
+export function markerPath(c: Pick<ScatterContext, 'moveTo' | 'lineTo' | 'closePath' | 'arc'>, x: number, y: number, r: number, marker: number): void {
+  const points = MARKER_POLYGONS[MARKERS[marker]];
+  if (!points) {
+    c.moveTo(x + r, y);
+    c.arc(x, y, r, 0, 2 * Math.PI);
+    return;
+  }
+  c.moveTo(x + points[0][0] * r, y + points[0][1] * r);
+  for (let k = 1; k < points.length; k++) c.lineTo(x + points[k][0] * r, y + points[k][1] * r);
+  c.closePath();
+}
+
 const spriteCache = new WeakMap<SpriteFactory, Map<string, { image: unknown; half: number }>>();
 
-function sprite(factory: SpriteFactory, colour: string, outline: string, r: number, line: number, hollow: boolean): { image: unknown; half: number } {
+function sprite(factory: SpriteFactory, colour: string, outline: string, r: number, line: number, hollow: boolean, marker: number): { image: unknown; half: number } {
   let cache = spriteCache.get(factory);
   if (!cache) spriteCache.set(factory, (cache = new Map()));
-  const key = `${colour}|${outline}|${r}|${line}|${hollow}`;
+  const key = `${colour}|${outline}|${r}|${line}|${hollow}|${marker}`;
   let hit = cache.get(key);
   if (!hit) {
-    const half = Math.ceil(r + line / 2 + 1);
+    // Triangles, diamonds and plus signs reach past the circle's radius.
+    const half = Math.ceil((marker <= 1 ? r : 1.3 * r) + line / 2 + 1);
     const image = factory(2 * half, (c) => {
       c.beginPath();
-      c.arc(half, half, r, 0, 2 * Math.PI);
+      markerPath(c, half, half, r, marker);
       if (hollow) {
         c.strokeStyle = colour;
         c.lineWidth = line;
@@ -173,6 +192,7 @@ export function drawScatter(ctx: ScatterContext, options: ScatterOptions): Scatt
     const ymin = cy0 - reach;
     const ymax = cy1 + reach;
     const colour = style.grey ? palette.muted : (palette.colors[batch.color] ?? palette.muted);
+    // Tiny points are squares whatever the device (a marker cannot be told apart at 2 px).
     const mode = !hollow && line === 0 && style.radius <= tinyRadius ? 'square' : sprites && batch.end - batch.start >= spriteMin ? 'sprite' : 'path';
     if (grid) {
       stamp = (stamp + 1) >>> 0;
@@ -181,7 +201,8 @@ export function drawScatter(ctx: ScatterContext, options: ScatterOptions): Scatt
         stamp = 1;
       }
     }
-    const image = mode === 'sprite' && sprites ? sprite(sprites, colour, palette.fg, r, line, hollow) : null;
+    const marker = batch.marker ?? 0;
+    const image = mode === 'sprite' && sprites ? sprite(sprites, colour, palette.fg, r, line, hollow, marker) : null;
     ctx.globalAlpha = style.alpha;
     ctx.fillStyle = colour;
     ctx.strokeStyle = hollow ? colour : palette.fg;
@@ -207,10 +228,7 @@ export function drawScatter(ctx: ScatterContext, options: ScatterOptions): Scatt
       n++;
       if (mode === 'square') ctx.fillRect(ix - half, iy - half, side, side);
       else if (image) ctx.drawImage(image.image as never, ix - image.half, iy - image.half);
-      else {
-        ctx.moveTo(ix + r, iy);
-        ctx.arc(ix, iy, r, 0, 2 * Math.PI);
-      }
+      else markerPath(ctx, ix, iy, r, marker);
     }
     primitives += n;
     if (mode === 'path' && n > 0) {

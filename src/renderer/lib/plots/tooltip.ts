@@ -1,11 +1,12 @@
 // What the tooltip says about one configuration: its settings and its figures, formatted as everywhere else.
 import { count, duration, kibLabel, millions, percent } from '../../../shared/format';
 import { CATEGORY_NAMES, EXCLUDED } from './model';
+import { describeConfiguration, plainVocabulary, type ConfigVocabulary } from '../../../shared/sweep/describeConfig';
 import type { ResultColumnsLike } from '../results/columns';
 
 export interface PointDescription {
   idx: number;
-  /** Channels per layer and the precision: "conv1 8 · conv2 8 · INT8". */
+  /** The configuration as the table and cards describe it: "pruned 25 % · INT8", "conv1 8 · INT8". */
   title: string;
   /** Label and value, in display order. */
   lines: [label: string, value: string][];
@@ -49,11 +50,12 @@ function latencyWithBand(table: TooltipTable, row: number): string {
 }
 
 /** Describes row `row` of `table`; `category` (from the plot data) tells front from dominated. */
-export function describePoint(table: TooltipTable, row: number, category?: number): PointDescription {
+export function describePoint(table: TooltipTable, row: number, category?: number, words?: ConfigVocabulary): PointDescription {
   const idx = table.idx[row];
-  const settings = table.layers.map((layer, l) => `${layer} ${table.channels[l]?.[row] ?? '?'}`);
   const precision = table.precisions[table.precision[row]] ?? '?';
-  settings.push(precision.toUpperCase());
+  const channels: Record<string, number> = {};
+  table.layers.forEach((layer, l) => (channels[layer] = table.channels[l]?.[row]));
+  const title = describeConfiguration({ channels, precision }, words ?? plainVocabulary([...table.layers]));
   const accuracy = table.accuracy[row];
   const lines: [string, string][] = [
     ['device', table.devices[table.device[row]] ?? '?'],
@@ -68,5 +70,5 @@ export function describePoint(table: TooltipTable, row: number, category?: numbe
   let status = code === 0 && category !== undefined && category !== EXCLUDED ? (CATEGORY_NAMES[category] === 'front' ? 'on the front' : 'dominated') : (STATUS_WORDS[code] ?? 'unknown');
   const message = table.messages[String(idx)];
   if (message) status += `: ${message}`;
-  return { idx, title: settings.join(' · '), lines, status };
+  return { idx, title, lines, status };
 }

@@ -1,8 +1,10 @@
-// Zoom and pan, each axis on its own: the wheel zooms about the pointer, dragging pans, double-click (or reset())
+// Zoom and pan, each axis on its own: Ctrl/⌘ + wheel (or a trackpad pinch, which browsers report as a wheel with
+// Ctrl) zooms about the pointer — a bare wheel scrolls the page, as everywhere else — dragging pans, double-click (or reset())
 // returns to the full view. d3-zoom reads the gestures; each gesture step is applied to an x and a y view of their
 // own, so a plot can share its y (accuracy) view with another plot while keeping its x. A view is px' = k · px + t
 // on the axis's screen range, k from 1 (everything) to `maxScale`, never showing beyond the data's domain.
 import { select, zoom, zoomIdentity, type ZoomBehavior, type ZoomTransform } from 'd3';
+import { wheelDelta, zoomGesture } from './gestures';
 import type { Scale } from './scales';
 
 export interface AxisView {
@@ -104,6 +106,8 @@ export function attachZoom(element: Element, { onstep, onreset }: ZoomOptions): 
     onstep(...step);
   });
   const behavior: ZoomBehavior<Element, unknown> = zoom<Element, unknown>()
+    .filter(zoomGesture)
+    .wheelDelta(wheelDelta)
     .scaleExtent([1e-9, 1e9])
     .on('zoom', (event: { transform: ZoomTransform }) => {
       const t = event.transform;

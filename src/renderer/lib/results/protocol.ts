@@ -20,5 +20,5 @@ export type FromResultsWorker =
 
 /** The buffers of plot data, to transfer rather than copy. */
 export function plotBuffers(data: PlotPayload): ArrayBuffer[] {
-  return [data.xs, data.ys, data.category, data.color, data.order, data.front, data.step.x, data.step.y].map((a) => a.buffer as ArrayBuffer);
+  return [data.xs, data.ys, data.category, data.color, data.marker, data.order, data.front, data.step.x, data.step.y].map((a) => a.buffer as ArrayBuffer);
 }

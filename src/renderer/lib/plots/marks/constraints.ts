@@ -7,6 +7,7 @@
 import { duration, kib } from '../../../../shared/format';
 import { esc, type OverlayTheme } from '../palette';
 import { innerBottom, innerLeft, innerRight, innerTop, r1, type Frame, type Scale } from '../scales';
+import type { Box, Occupancy } from './occupancy';
 
 export interface Deadline {
   name: string;
@@ -114,6 +115,8 @@ interface ConstraintOptions {
   theme: OverlayTheme;
   /** Prefix of the overlay's defs (hatch patterns). */
   id: string;
+  /** Where the points are: labels go where none is (and no other line runs), when there is such a place. */
+  occupied?: Occupancy;
 }
 
 /** Ids of the two hatch patterns the overlay defines. */
@@ -151,7 +154,10 @@ export interface ConstraintMarks {
   rules: string;
 }
 
-export function constraintMarks({ constraints, x, frame, theme, id }: ConstraintOptions): ConstraintMarks {
+/** The vertical extent of a label whose baseline centre is at `y` (11 px text, dy 0). */
+const labelBox = (x0: number, x1: number, y: number): Box => ({ x0, x1, y0: y - 9, y1: y + 3 });
+
+export function constraintMarks({ constraints, x, frame, theme, id, occupied = () => false }: ConstraintOptions): ConstraintMarks {
   const x0 = innerLeft(frame);
   const x1 = innerRight(frame);
   const y0 = innerTop(frame);
@@ -177,17 +183,52 @@ export function constraintMarks({ constraints, x, frame, theme, id }: Constraint
     else if (px + 4 + w <= x1) [anchor, lx] = ['start', px + 4];
     else [anchor, lx] = ['end', px - 4];
     const box = anchor === 'start' ? { x0: lx, x1: lx + w } : { x0: lx - w, x1: lx };
-    return { c, px, offscale, shown, anchor, lx, box };
+    return { c, px, offscale, shown, anchor, lx, box, w };
   });
-  const maxRows = Math.max(1, Math.floor((y1 - y0 - 24) / ROW));
+  const maxRows = Math.min(8, Math.max(1, Math.floor((y1 - y0 - 24) / ROW)));
   const rows = stackRows(
     placed.map((p) => p.box),
-    Math.min(8, maxRows),
+    maxRows,
   );
+  // Each label, in order, at the first row and side that leaves it clear of the labels placed before it, of the
+  // other lines and of the points; failing that, clear of labels and lines; then of labels; else where stacking
+  // put it.
+  const lines = placed.filter((p) => !p.offscale).map((p) => p.px);
+  const taken: { row: number; box: { x0: number; x1: number } }[] = [];
+  placed.forEach((p, k) => {
+    // Beside the line (right, else left); a label too long for either side starts where it fits in the plot.
+    const candidates: { side: 'start' | 'end'; lx: number }[] = p.offscale
+      ? [{ side: p.anchor, lx: p.lx }]
+      : [
+          ...(p.anchor === 'start' ? [{ side: 'start' as const, lx: p.px + 4 }] : []),
+          ...(p.px - 4 - p.w >= x0 ? [{ side: 'end' as const, lx: p.px - 4 }] : []),
+        ];
+    if (candidates.length === 0) candidates.push({ side: 'start', lx: Math.max(x0 + 4, Math.min(p.px - p.w / 2, x1 - 4 - p.w)) });
+    for (const strictness of [2, 1, 0]) {
+      for (let row = 0; row < maxRows; row++) {
+        const ly = y0 + 12 + row * ROW;
+        for (const { side, lx } of candidates) {
+          const box = side === 'start' ? { x0: lx, x1: lx + p.w } : { x0: lx - p.w, x1: lx };
+          if (box.x0 < x0 || box.x1 > x1) continue;
+          if (!taken.every((t) => t.row !== row || box.x1 + GAP <= t.box.x0 || box.x0 >= t.box.x1 + GAP)) continue;
+          if (strictness >= 1 && !lines.every((lineX) => lineX === p.px || lineX < box.x0 - 2 || lineX > box.x1 + 2)) continue;
+          if (strictness >= 2 && occupied(labelBox(box.x0, box.x1, ly))) continue;
+          rows[k] = row;
+          p.anchor = side;
+          p.lx = lx;
+          p.box = box;
+          taken.push({ row, box });
+          return;
+        }
+      }
+    }
+    taken.push({ row: rows[k], box: p.box });
+  });
 
   // Beyond the last line of each kind, hatched and named once.
   let hatch = '<g data-testid="constraint-hatch">';
   const regions: string[] = [];
+  const usedLevels = new Set<number>();
   for (const kind of ['deadline', 'sram', 'flash'] as const) {
     const ofKind = placed.filter((p) => p.c.kind === kind);
     if (ofKind.length === 0 || ofKind.some((p) => p.offscale === 'right')) continue;
@@ -197,7 +238,19 @@ export function constraintMarks({ constraints, x, frame, theme, id }: Constraint
     const region = ofKind[0].c.region;
     if (x1 - from >= labelWidth(region) + 8) {
       const colour = kind === 'deadline' ? theme.fg : theme.danger;
-      const ry = r1(y1 - 6 - regions.length * ROW);
+      // From the bottom up, the first height where the name crosses no point; the bottom when there is none.
+      const half = labelWidth(region) / 2;
+      const cx = (from + x1) / 2;
+      const free = (k: number): boolean => !usedLevels.has(k);
+      let level = [...Array(maxRows).keys()].find(free) ?? 0;
+      for (let k = 0; k < maxRows; k++) {
+        if (free(k) && !occupied(labelBox(cx - half, cx + half, y1 - 6 - k * ROW))) {
+          level = k;
+          break;
+        }
+      }
+      usedLevels.add(level);
+      const ry = r1(y1 - 6 - level * ROW);
       regions.push(
         `<text data-testid="region-${kind}" x="${r1((from + x1) / 2)}" y="${ry}" text-anchor="middle" style="fill:${colour};fill-opacity:0.75;${text};${halo}">${esc(region)}</text>`,
       );
@@ -212,7 +265,7 @@ export function constraintMarks({ constraints, x, frame, theme, id }: Constraint
     const ly = r1(y0 + 12 + rows[k] * ROW);
     const attrs = `data-testid="${esc(c.testid)}" data-kind="${c.kind}" data-value="${c.value}"`;
     // Further constraints on this line get their own (nested) element around the shared label.
-    let label = `<text x="${r1(p.lx)}" y="${ly}" text-anchor="${p.anchor}" style="fill:${colour};${text};${halo}">${esc(p.shown)}</text>`;
+    let label = `<text x="${r1(p.lx)}" y="${ly}" text-anchor="${p.anchor}" id="${esc(id)}-label-${k}" style="fill:${colour};${text};${halo}">${esc(p.shown)}</text>`;
     for (const member of [...(c.members ?? [])].reverse()) label = `<g data-testid="${esc(member)}">${label}</g>`;
     if (p.offscale) {
       parts.push(`<g ${attrs} data-offscale="${p.offscale}">${label}</g>`);
@@ -223,6 +276,8 @@ export function constraintMarks({ constraints, x, frame, theme, id }: Constraint
       `<g ${attrs}><path d="M${r1(p.px)},${r1(y0)}V${r1(y1)}" style="fill:none;stroke:${colour};stroke-width:1.25${dash}"/>${label}</g>`,
     );
   });
-  parts.push(...regions, '</g>');
+  // Every label again over every line (a reference, not a copy of the text): where a label cannot avoid another
+  // constraint's line (no room on either side), its halo breaks that line instead of the line crossing the words.
+  parts.push(...regions, `<g aria-hidden="true">${placed.map((_, k) => `<use href="#${esc(id)}-label-${k}"/>`).join('')}</g>`, '</g>');
   return { hatch, rules: parts.join('') };
 }
