@@ -87,8 +87,11 @@ export async function decodeImage(path: string): Promise<DecodedImage> {
   }
   try {
     const image = sharp(bytes, { failOn: 'error' });
-    // A CMYK JPEG decodes to 4 channels that are not RGBA: made sRGB first.
-    if ((await image.metadata()).space === 'cmyk') image.toColourspace('srgb');
+    // sharp hands out sRGB unless told: a grey image is kept grey (its alpha dropped), and a CMYK JPEG, whose 4
+    // channels are not RGBA, is made sRGB.
+    const meta = await image.metadata();
+    if (meta.space === 'cmyk') image.toColourspace('srgb');
+    else if ((meta.channels ?? 3) <= 2) image.toColourspace('b-w');
     const { data, info } = await image.raw().toBuffer({ resolveWithObject: true });
     const values =
       (info as { depth?: string }).depth === 'ushort'
@@ -148,15 +151,17 @@ export function imageFolderDataSet(folder: string, inputShape: readonly number[]
       const out = new Float32Array(count * per);
       for (let from = 0; from < count; from += PARALLEL_DECODES) {
         const batch = Array.from({ length: Math.min(PARALLEL_DECODES, count - from) }, (_, i) => start + from + i);
-        const decoded = await Promise.all(batch.map((index) => decodeImage(listed.files[index])));
+        // A problem names the image file and its sample number (its place in the sorted listing).
+        const withSample = (index: number) => (error: unknown) => {
+          if (error instanceof DataError) throw new DataError(error.file, `${error.reason} (sample ${index}, ${relative(folder, error.file)})`);
+          throw error;
+        };
+        const decoded = await Promise.all(batch.map((index) => decodeImage(listed.files[index]).catch(withSample(index))));
         decoded.forEach((image, i) => {
-          const path = listed.files[batch[i]];
-          const rel = relative(folder, path);
           try {
-            out.set(fitImage(image, height, width, channels, path), (from + i) * per);
+            out.set(fitImage(image, height, width, channels, listed.files[batch[i]]), (from + i) * per);
           } catch (error) {
-            if (error instanceof DataError) throw new DataError(path, `${error.reason} (sample ${batch[i]}, ${rel})`);
-            throw error;
+            withSample(batch[i])(error);
           }
         });
       }
