@@ -49,8 +49,8 @@ const rangeText = (r: [number, number]): string => `${r[0]}..${r[1]}`;
 /** Whether samples of `shape` fit an input of `input` (an input with one channel may leave it out, and vice versa). */
 export function fitsInput(shape: readonly number[], input: readonly number[]): boolean {
   const same = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
-  const trim = (s: readonly number[]) => (s.length > 1 && s[s.length - 1] === 1 ? s.slice(0, -1) : s);
-  return same(shape, input) || same(trim(shape), trim(input));
+  const endsInOne = (s: readonly number[]) => s.length > 1 && s[s.length - 1] === 1;
+  return same(shape, input) || (endsInOne(input) && same(shape, input.slice(0, -1))) || (endsInOne(shape) && same(shape.slice(0, -1), input));
 }
 
 /** Refuses data whose samples do not fit the input, saying both shapes (and a hint for channels-first data). */
@@ -131,6 +131,7 @@ export function toFloatValues(prep: Preprocessing, chunk: NpyArray, file: string
   }
   const src = chunk.data;
   if (prep.dequantize) return dequantizeInt8(src as Int8Array, prep.dequantize);
+  if (src instanceof Float32Array && !prep.scale && !prep.mean && !prep.std) return src; // as is, not copied
   const out = new Float32Array(src.length);
   const channels = prep.input.shape.length > 1 ? prep.input.shape[prep.input.shape.length - 1] : 1;
   // A + (x − from₀) · (B − A) ÷ (from₁ − from₀): for 0..255 → 0..1 exactly x ÷ 255.
