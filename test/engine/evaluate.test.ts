@@ -41,7 +41,7 @@ function mlp(hidden: number, out: number): ModelGraph {
 }
 
 /** Dense by hand: out[u] = b[u] + Σ kernel[u][i]·x[i] over the inputs kept. */
-const dense = (x: number[], kernel: Float32Array, bias: Float32Array, inputs: number, units: number[], keptInputs = x.map((_, i) => i)): number[] =>
+const dense = (x: number[], kernel: ArrayLike<number>, bias: ArrayLike<number>, inputs: number, units: number[], keptInputs = x.map((_, i) => i)): number[] =>
   units.map((u) => bias[u] + keptInputs.reduce((sum, i, j) => sum + kernel[u * inputs + i] * x[j], 0));
 const argmax = (v: number[]): number => v.indexOf(Math.max(...v));
 const sampleOf = (s: number): number[] => Array.from(pixels.subarray(s * 4, s * 4 + 4), (p) => p / 255);
@@ -68,7 +68,7 @@ describe('evaluateModel', () => {
   it('an L1-pruned configuration equals the criterion computed here (the 3 hidden units of largest L1 norm)', async () => {
     const model = modelOf(mlp(6, 3), 5);
     const w = model.weights.layers;
-    const norms = [0, 1, 2, 3, 4, 5].map((u) => Array.from(w.h.kernel!.data.subarray(u * 4, u * 4 + 4)).reduce((a, v) => a + Math.abs(v), 0));
+    const norms = [0, 1, 2, 3, 4, 5].map((u) => Array.from(w.h.kernel!.data).slice(u * 4, u * 4 + 4).reduce((a, v) => a + Math.abs(v), 0));
     const kept = [0, 1, 2, 3, 4, 5].sort((a, b) => norms[b] - norms[a]).slice(0, 3).sort((a, b) => a - b);
     let correct = 0;
     for (let s = 0; s < N; s++) {
