@@ -47,6 +47,13 @@ describe('idx files', () => {
     expect(() => openDataSet({ data: path })).toThrow(`${path}: its shape (3, 2, 2) of uint8 needs 28 bytes; the file holds 23`);
   });
 
+  it('refuses a file, or its inflated values, larger than the memory the machine has, saying how big', () => {
+    const path = join(dir, 'big-idx3-ubyte.gz');
+    writeFileSync(path, gzipSync(idx(0x08, [100, 10, 10], new Uint8Array(10_000))));
+    expect(() => openDataSet({ data: path }, { memory: 5_000 })).toThrow(`${path}: its values once inflated would need 10,016 bytes of memory, more than the 5,000 bytes this machine has`);
+    expect(() => openDataSet({ data: path }, { memory: 20 })).toThrow(/big-idx3-ubyte\.gz: the file would need [\d,]+ bytes of memory, more than the 20 bytes/);
+  });
+
   it('a folder of idx files is its test split, or its train split with --data-keys train', () => {
     const folder = join(dir, 'mnist');
     mkdirSync(folder);

@@ -60,6 +60,13 @@ export function parseIdx(bytes: Uint8Array, file: string): NpyArray {
 /** An idx file (gzipped or not) read whole, within the memory the machine has. */
 export function readIdxFile(path: string, memory = totalmem()): NpyArray {
   let bytes: Uint8Array;
+  let size = 0;
+  try {
+    size = statSync(path).size;
+  } catch {
+    size = 0; // the reader says why it cannot be read
+  }
+  checkMemory(path, 'the file', size, memory);
   try {
     bytes = readRegularFile(path, memory);
   } catch (error) {

@@ -4,7 +4,6 @@
 // and resized bilinearly to its height and width (see imageResize). Images are decoded a chunk at a time, when read.
 import { readdirSync, statSync } from 'node:fs';
 import { extname, join, relative } from 'node:path';
-import sharp from 'sharp';
 import { BmpError, decodeBmp, isBmp, type DecodedImage } from '../../../shared/engine/bmp';
 import { convertChannels, resizeBilinear } from '../../../shared/engine/imageResize';
 import { FileReadError, readRegularFile } from '../../files/readFile';
@@ -85,6 +84,8 @@ export async function decodeImage(path: string): Promise<DecodedImage> {
       throw error;
     }
   }
+  // Loaded when an image is first decoded: its native library costs nothing to runs on arrays.
+  const sharp = (await import('sharp')).default;
   try {
     const image = sharp(bytes, { failOn: 'error' });
     // sharp hands out sRGB unless told: a grey image is kept grey (its alpha dropped), and a CMYK JPEG, whose 4
