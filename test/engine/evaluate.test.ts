@@ -2,21 +2,22 @@
 // here, an L1-pruned configuration from the criterion written out here, an int8 run close to the float one, the
 // metrics of binary, autoencoder and regression outputs, and the Fashion-MNIST test split through a small CNN equal
 // to inferModel's outputs on the same samples.
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { writeNpy, type NpyArray } from '../../src/shared/engine/npy';
+import { parseNpy, writeNpy, type NpyArray } from '../../src/shared/engine/npy';
 import { randomWeights } from '../../src/shared/engine/randomWeights';
 import { mulberry32 } from '../../src/shared/sweep/space';
 import { GraphBuilder } from '../../src/shared/presets/builder';
 import type { ModelGraph } from '../../src/shared/model/types';
-import type { RunnableModel } from '../../src/main/engine/load';
+import { loadRunnableModel, type RunnableModel } from '../../src/main/engine/load';
 import { evaluateModel } from '../../src/main/engine/evaluate';
 import { inferModel } from '../../src/main/engine/infer';
 import { openDataSet } from '../../src/main/engine/data/open';
 
 const dir = mkdtempSync(join(tmpdir(), 'frontier-evaluate-'));
+const root = join(__dirname, '..', '..');
 const FASHION = '/usr/share/datasets/fashion-mnist';
 const hasFashion = existsSync(join(FASHION, 't10k-images-idx3-ubyte.gz'));
 
@@ -155,6 +156,24 @@ describe('evaluateModel', () => {
     );
     const wide = save('wide.npy', { dtype: 'uint8', shape: [2, 5], data: new Uint8Array(10) });
     await expect(evaluateModel(model, {}, openDataSet({ data: wide }))).rejects.toThrow(`${wide}: holds samples of shape (5,) (2 of them); the model input input takes (4,) per sample`);
+  });
+});
+
+describe('evaluateModel on an int8 TFLite file as stored', () => {
+  it("person_detect on TFLM's golden inputs: int8 data fed as is, every sample classified as TFLM classifies it", async () => {
+    const golden = (name: string) => join(root, 'test', 'fixtures', 'golden', 'tflm', name);
+    const model = await loadRunnableModel(join(root, 'test', 'fixtures', 'tflite', 'person_detect.tflite'));
+    const outputs = parseNpy(readFileSync(golden('person_detect.outputs.npy')), 'golden');
+    const tflm = Int32Array.from({ length: outputs.shape[0] }, (_, s) => {
+      const row = Array.from((outputs.data as Int8Array).subarray(s * 2, s * 2 + 2));
+      return row.indexOf(Math.max(...row));
+    });
+    const data = openDataSet({ data: golden('person_detect.inputs.npy'), labels: save('tflm.npy', { dtype: 'int32', shape: [tflm.length], data: tflm }) });
+    const r = await evaluateModel(model, {}, data, { agreement: 'stored' });
+    expect(r.precision).toBe('int8');
+    expect(r.preprocessing.asIs).toBe(true);
+    expect(r.metrics.accuracy).toBe(1);
+    expect(r.agreement).toEqual({ top1: 1, cosine: 1, rmse: 0 });
   });
 });
 

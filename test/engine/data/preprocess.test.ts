@@ -73,5 +73,7 @@ describe('preprocessing', () => {
     const grey = { dtype: 'uint8', shape: [1, 2, 1], data: new Uint8Array(2) } as NpyArray;
     expect(resolvePreprocessing(dataOf(grey), { ...floatInput, shape: [2, 1, 1] }).scale).not.toBeNull(); // a missing channel of 1 fits
     expect(() => resolvePreprocessing(dataOf(u8), floatInput, { mean: [1, 2, 3] })).toThrow('--mean gives 3 values; the model input input has 2 channels');
+    const i64 = { dtype: 'int64', shape: [1, 2, 1, 2], data: new BigInt64Array(4) } as NpyArray;
+    expect(() => resolvePreprocessing(dataOf(i64), floatInput)).toThrow('x.npy: holds int64 samples, which are not fed to a model');
   });
 });

@@ -74,6 +74,9 @@ export function resolvePreprocessing(
   stored?: ActivationQuantization,
 ): Preprocessing {
   checkSampleShape(data, io);
+  if (data.dtype === 'int64' || data.dtype === 'uint64') {
+    throw new DataError(data.source, `holds ${data.dtype} samples, which are not fed to a model; save them as uint8, int8, int16, int32 or float32`);
+  }
   const channels = io.shape.length > 1 ? io.shape[io.shape.length - 1] : 1;
   for (const [flag, values] of [['--mean', options.mean], ['--std', options.std]] as const) {
     if (values && values.length !== 1 && values.length !== channels) {
