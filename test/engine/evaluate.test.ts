@@ -2,7 +2,8 @@
 // here, an L1-pruned configuration from the criterion written out here, an int8 run close to the float one, the
 // metrics of binary, autoencoder and regression outputs, and the Fashion-MNIST test split through a small CNN equal
 // to inferModel's outputs on the same samples.
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import sharp from 'sharp';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -156,6 +157,33 @@ describe('evaluateModel', () => {
     );
     const wide = save('wide.npy', { dtype: 'uint8', shape: [2, 5], data: new Uint8Array(10) });
     await expect(evaluateModel(model, {}, openDataSet({ data: wide }))).rejects.toThrow(`${wide}: holds samples of shape (5,) (2 of them); the model input input takes (4,) per sample`);
+  });
+});
+
+describe('evaluateModel on a folder of images', () => {
+  it('classes from the sorted sub-folders, pixels ÷ 255, accuracy as computed here; --calibration-data used whole', async () => {
+    const folder = join(dir, 'images');
+    const grey: number[][] = [];
+    for (const [c, name] of ['cat', 'dog', 'eel'].entries()) {
+      mkdirSync(join(folder, name), { recursive: true });
+      for (let i = 0; i < 4; i++) {
+        const px = [0, 1, 2, 3].map((j) => (c * 70 + i * 13 + j * 29) % 256);
+        grey.push(px);
+        const image = sharp(Buffer.from(px), { raw: { width: 2, height: 2, channels: 1 } }).toColourspace('b-w');
+        writeFileSync(join(folder, name, `${i}.png`), await image.png().toBuffer());
+      }
+    }
+    const b = new GraphBuilder('pixels');
+    const model = modelOf(b.build(b.dense('o', b.flatten('flatten', b.input('input', [2, 2, 1])), { units: 3 })), 12);
+    const w = model.weights.layers.o;
+    const correct = grey.filter((px, s) => argmax(dense(px.map((v) => v / 255), w.kernel!.data, w.bias!.data, 4, [0, 1, 2])) === Math.floor(s / 4)).length;
+    const data = openDataSet({ data: folder }, { inputShape: [2, 2, 1] });
+    const r = await evaluateModel(model, { precision: 'fp32' }, data);
+    expect(r.metrics.accuracy).toBe(correct / 12);
+    expect(r.preprocessing.text).toBe('images 0..255 mapped to 0..1 (x ÷ 255)');
+    const calibration = save('calibration.npy', { dtype: 'uint8', shape: [N, 2, 2, 1], data: pixels });
+    const int8 = await evaluateModel(model, { precision: 'int8' }, data, { calibration: openDataSet({ data: calibration }) });
+    expect(int8.notes.join('\n')).toContain(`calibrated on ${N} samples of the ${N} samples of ${calibration}`);
   });
 });
 

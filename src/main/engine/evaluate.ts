@@ -35,7 +35,7 @@ export interface EvaluateOptions {
   preprocessing?: PreprocessingOptions;
   /** Agreement with a reference run of the same file: unedited at fp32, or unedited as stored. None when absent. */
   agreement?: 'fp32' | 'stored';
-  /** Samples for an int8 run's calibration; else EVALUATION_CALIBRATION_SAMPLES spread evenly over the data. */
+  /** Samples for an int8 run's calibration (all of them); else EVALUATION_CALIBRATION_SAMPLES spread evenly over the data. */
   calibration?: DataSet;
   calibrationSamples?: number;
   /** The task, when what the output implies is not what is meant. */
@@ -92,7 +92,8 @@ const sizeOf = (shape: readonly number[]): number => shape.reduce((a, b) => a * 
 async function calibrationFrom(data: DataSet, input: IoTensor, options: EvaluateOptions, stored?: ActivationQuantization): Promise<CalibrationSamples> {
   const floatInput: IoTensor = { ...input, type: 'float32', quantization: undefined };
   const prep = resolvePreprocessing(data, floatInput, options.preprocessing, stored);
-  const count = Math.min(options.calibrationSamples ?? EVALUATION_CALIBRATION_SAMPLES, data.count);
+  // Calibration data given for the purpose is used whole (as infer uses it); the data measured, a spread sample of it.
+  const count = Math.min(options.calibrationSamples ?? (options.calibration ? data.count : EVALUATION_CALIBRATION_SAMPLES), data.count);
   const per = sizeOf(input.shape);
   const values = new Float32Array(count * per);
   for (let i = 0; i < count; i++) {
