@@ -14,7 +14,6 @@ import { applyChannelEdits } from '../model/edit';
 import type { ModelGraph } from '../model/types';
 import { fitMap } from './fit';
 import { leaveOneOutAveraged, leaveOneOutSingle } from './leaveOneOut';
-import { MAX_CALIBRATION_MEASUREMENTS } from './measurementsFile';
 import { averagedFit, type PriorComponent } from './mixture';
 import { bandFromLogSd, type LatencyModel } from './model';
 import { fitRow, makeLayout, ratesFromTheta, SCALE } from './params';
@@ -22,6 +21,9 @@ import { gaussianPrior, MEASUREMENT_SIGMA, type ShapePrior } from './prior';
 import type { RuntimeRef } from './runtimeRef';
 import { fittedData, incompatibility, precisionOffset, type RuntimeProfile } from './runtimes';
 import { modelWork, type ModelWork } from './work';
+
+/** The most measurements one calibration takes, as the app's `devices.calibrate` allows (about a second's work). */
+export const MAX_CALIBRATION_MEASUREMENTS = 1000;
 
 export interface Measurement {
   /** A preset id or a model file path, as the measurements file gives it. */

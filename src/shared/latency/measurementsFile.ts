@@ -4,13 +4,13 @@
 // Pure validation; every error names the file, the measurement and the field.
 import { parsePrecision } from '../analysis/precision';
 import { UsageError } from '../cli/valueList';
-import type { Measurement } from './calibrate';
+import { MAX_CALIBRATION_MEASUREMENTS, type Measurement } from './calibrate';
+
+export { MAX_CALIBRATION_MEASUREMENTS };
 import { MAX_TIME_S, MIN_MEASURED_S, showBound } from '../physicalBounds';
 
 export const MEASUREMENTS_FORMAT = 'frontier-measurements';
 
-/** The most measurements one calibration takes, as the app's `devices.calibrate` allows (about a second's work). */
-export const MAX_CALIBRATION_MEASUREMENTS = 1000;
 
 export interface MeasurementsFile {
   /** A built-in device id or a device file path (relative to the measurements file). */
