@@ -90,7 +90,7 @@ describe('evaluateModel', () => {
     expect(r.precision).toBe('int8');
     expect(r.preprocessing.quantize).not.toBeNull();
     expect(r.preprocessing.text).toMatch(/^uint8 0\.\.255 mapped to 0\.\.1 \(x ÷ 255\), then quantized to int8 with the input scale [\d.e-]+ and zero point -?\d+$/);
-    expect(r.notes.join('\n')).toContain(`calibrated on ${N} samples of the ${N} samples of ${xPath}`);
+    expect(r.notes.join('\n')).toContain(`calibrated on ${N} samples: all of ${xPath}`);
     expect(r.agreement?.top1).toBeGreaterThanOrEqual(0.9);
     expect(r.agreement?.cosine).toBeGreaterThan(0.99);
   });
@@ -183,7 +183,7 @@ describe('evaluateModel on a folder of images', () => {
     expect(r.preprocessing.text).toBe('images 0..255 mapped to 0..1 (x ÷ 255)');
     const calibration = save('calibration.npy', { dtype: 'uint8', shape: [N, 2, 2, 1], data: pixels });
     const int8 = await evaluateModel(model, { precision: 'int8' }, data, { calibration: openDataSet({ data: calibration }) });
-    expect(int8.notes.join('\n')).toContain(`calibrated on ${N} samples of the ${N} samples of ${calibration}`);
+    expect(int8.notes.join('\n')).toContain(`calibrated on ${N} samples: all of ${calibration}`);
   });
 });
 

@@ -90,7 +90,7 @@ export async function prepareRun(
       const floatWeights = storedInt8(weights) ? { ...weights, activations: undefined } : weights;
       const ranges = await calibrationRanges(edited, floatWeights, samples.inputs, samples.count);
       weights = quantizeModel(edited, floatWeights, ranges, (layer) => bits(layer.name));
-      notes.push(`calibrated on ${samples.count} samples of ${samples.source}`);
+      notes.push(`calibrated on ${samples.count} samples: ${samples.source}`);
     }
     return { graph: edited, weights, precision, built: buildInt8Graph(edited, weights), notes };
   }

@@ -100,7 +100,7 @@ async function calibrationFrom(data: DataSet, input: IoTensor, options: Evaluate
     const index = Math.floor((i * data.count) / count);
     values.set(toFloatValues(prep, await data.read(index, 1), data.source), i * per);
   }
-  const spread = count < data.count ? `${count} samples spread evenly over ${data.source}` : `the ${count} samples of ${data.source}`;
+  const spread = count < data.count ? `spread evenly over ${data.source}` : `all of ${data.source}`;
   return { inputs: [values], count, source: spread };
 }
 

@@ -64,7 +64,7 @@ export async function inferModel(
   };
   const calibration = options.calibration
     ? calibrationFrom(assign(model, options.calibration), Infinity, options.calibration.map((c) => c.file).join(', '))
-    : calibrationFrom(byInput, DEFAULT_CALIBRATION_SAMPLES, `${inputs.map((i) => i.file).join(', ')} (the data run; no --calibration-data)`);
+    : calibrationFrom(byInput, DEFAULT_CALIBRATION_SAMPLES, `the first of ${inputs.map((i) => i.file).join(', ')}, the data run (no --calibration-data)`);
   const run = await prepareRun(model, config, calibration);
   const feeds = run.built.inputs.map((io) => {
     const given = byInput.get(io.layer) as { array: NpyArray; file: string };

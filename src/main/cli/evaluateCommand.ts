@@ -1,0 +1,118 @@
+// `frontier evaluate`: the metrics of one configuration of a model on a data set (and its agreement with the
+// original model), as a table or one JSON object.
+import { CHANNEL_BOUNDS, RATIO_BOUNDS, UsageError } from '../../shared/cli/valueList';
+import { evaluateModel } from '../engine/evaluate';
+import { openDataSet } from '../engine/data/open';
+import type { PreprocessingOptions } from '../engine/data/preprocess';
+import { loadRunnableModel } from '../engine/load';
+import { percent } from '../../shared/format';
+import { ANALYSIS_FLAGS, readAnalysisFlags } from './analysisFlags';
+import { choiceFlag, parseArgs, type ParsedArgs } from './args';
+import type { Io } from './io';
+import { singleValues } from './singleValues';
+
+export const EVALUATE_USAGE = `frontier evaluate <model file> --data X.npy|D.npz|IMAGE_FOLDER|IDX_FOLDER [--labels Y.npy] [--data-keys x,y]
+    [--input-scale A..B] [--mean M[,M…]] [--std S[,S…]] [--channels name=N,…] [--prune name=ratio,…]
+    [--prune-criterion l1|l2] [--precision P] [--layer-precision name=P,…] [--calibration-data DATA] [--recalibrate]
+    [--agreement fp32|stored|none] [--top-k K] [--json]`;
+
+const FLAGS = {
+  ...ANALYSIS_FLAGS,
+  data: 'string',
+  labels: 'string',
+  'data-keys': 'string',
+  'input-scale': 'string',
+  mean: 'string',
+  std: 'string',
+  channels: 'repeat',
+  prune: 'repeat',
+  'prune-criterion': 'string',
+  precision: 'string',
+  'calibration-data': 'string',
+  recalibrate: 'bool',
+  agreement: 'string',
+  'top-k': 'string',
+  json: 'bool',
+} as const;
+
+/** `A..B` → [A, B] (finite, A < B). */
+function range(text: string): [number, number] {
+  const match = /^\s*(-?[\d.]+(?:e-?\d+)?)\s*\.\.\s*(-?[\d.]+(?:e-?\d+)?)\s*$/.exec(text);
+  const a = match ? Number(match[1]) : NaN;
+  const b = match ? Number(match[2]) : NaN;
+  if (!Number.isFinite(a) || !Number.isFinite(b) || !(a < b)) throw new UsageError(`--input-scale ${text}: give a range A..B with A < B (e.g. 0..1 or -1..1)`);
+  return [a, b];
+}
+
+function numbers(flag: string, text: string | undefined): number[] | undefined {
+  if (text === undefined) return undefined;
+  const values = text.split(',').map((v) => Number(v.trim()));
+  if (values.length === 0 || values.some((v) => !Number.isFinite(v))) throw new UsageError(`--${flag} ${text}: give a number, or one per channel separated by commas`);
+  if (flag === 'std' && values.some((v) => v <= 0)) throw new UsageError(`--std ${text}: standard deviations must be above 0`);
+  return values;
+}
+
+function preprocessingOf(args: ParsedArgs): PreprocessingOptions {
+  const options: PreprocessingOptions = {};
+  const scale = args.strings.get('input-scale');
+  if (scale !== undefined) options.inputScale = { to: range(scale) };
+  const mean = numbers('mean', args.strings.get('mean'));
+  const std = numbers('std', args.strings.get('std'));
+  if (mean) options.mean = mean;
+  if (std) options.std = std;
+  return options;
+}
+
+export async function evaluateCommand(argv: string[], io: Io): Promise<number> {
+  const args = parseArgs('evaluate', argv, FLAGS);
+  if (args.positionals.length !== 1) throw new UsageError(`evaluate needs one model file\nusage: ${EVALUATE_USAGE}`);
+  const dataPath = args.strings.get('data');
+  if (dataPath === undefined) throw new UsageError('evaluate needs --data (samples to measure on)');
+  const flags = readAnalysisFlags(args);
+  const topK = args.strings.get('top-k');
+  const k = topK === undefined ? undefined : Number(topK);
+  if (k !== undefined && !(Number.isInteger(k) && k >= 2 && k <= 1000)) throw new UsageError(`--top-k ${topK}: give a whole number from 2 to 1000`);
+  const agreement = choiceFlag(args, 'agreement', ['fp32', 'stored', 'none'] as const) ?? 'fp32';
+  const config = {
+    channels: singleValues('channels', args.repeats.get('channels'), true, CHANNEL_BOUNDS),
+    prune: singleValues('prune', args.repeats.get('prune'), false, RATIO_BOUNDS),
+    precision: args.strings.get('precision'),
+    layerPrecisions: flags.layerPrecisions,
+    pruneCriterion: choiceFlag(args, 'prune-criterion', ['l1', 'l2'] as const),
+    recalibrate: args.bools.has('recalibrate'),
+  };
+  const preprocessing = preprocessingOf(args);
+  const model = await loadRunnableModel(args.positionals[0], flags.importOptions);
+  const input = model.graph.layers.find((l) => l.type === 'Input') as { shape: number[] } | undefined;
+  const dataKeys = args.strings.get('data-keys')?.split(',').map((k) => k.trim());
+  const data = openDataSet({ data: dataPath, labels: args.strings.get('labels'), dataKeys }, { inputShape: input?.shape });
+  const calibrationPath = args.strings.get('calibration-data');
+  const calibration = calibrationPath === undefined ? undefined : openDataSet({ data: calibrationPath }, { inputShape: input?.shape });
+  try {
+    const result = await evaluateModel(model, config, data, {
+      preprocessing,
+      ...(agreement === 'none' ? {} : { agreement }),
+      ...(calibration ? { calibration } : {}),
+      ...(k !== undefined ? { topK: k } : {}),
+    });
+    if (args.bools.has('json')) {
+      io.out(JSON.stringify(result, null, 2));
+    } else {
+      io.out(`${result.samples.toLocaleString('en-US')} samples of ${data.source}, ${result.precision.toUpperCase()}, ${result.task}`);
+      io.out(`preprocessing: ${result.preprocessing.text}`);
+      for (const [name, value] of Object.entries(result.metrics)) {
+        if (typeof value === 'number') io.out(`  ${name.padEnd(18)} ${name === 'mae' || name === 'mse' || name === 'meanError' ? value.toPrecision(6) : percent(value)}`);
+      }
+      if (result.agreement) {
+        const a = result.agreement;
+        io.out(`agreement with the model at ${agreement}: top-1 ${percent(a.top1)}, cosine ${a.cosine.toFixed(6)}, RMSE ${a.rmse.toPrecision(4)}`);
+      }
+    }
+    for (const note of result.notes) io.err(`note: ${note}`);
+    io.err(`${result.samples} samples in ${result.seconds.toFixed(2)} s (${Math.round(result.samplesPerSecond).toLocaleString('en-US')} samples/s)`);
+    return 0;
+  } finally {
+    data.close();
+    calibration?.close();
+  }
+}

@@ -1,0 +1,50 @@
+// `frontier evaluate` as a user runs it: a PyTorch-trained Fashion-MNIST CNN on its first 1,000 test images.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { writeNpy } from '../../src/shared/engine/npy';
+import { frontier, frontierJson, root } from './run';
+
+const fashion = (name: string) => join(root, 'test', 'fixtures', 'fashion', name);
+const summary = JSON.parse(readFileSync(fashion('cnn.json'), 'utf8')) as { subsetCorrect: number };
+const data = ['--data', fashion('test-images-1000.npy'), '--labels', fashion('test-labels-1000.npy')];
+
+describe('frontier evaluate', () => {
+  it("a float model's accuracy is the count of right answers PyTorch gets, with the metrics and the preprocessing said", () => {
+    const result = frontierJson<{
+      metrics: { accuracy: number; top5: number; macroF1: number; balancedAccuracy: number; perClassRecall: number[] };
+      agreement: { top1: number };
+      samples: number;
+      precision: string;
+      preprocessing: { text: string };
+      channels: Record<string, number>;
+    }>(['evaluate', fashion('cnn.onnx'), ...data]);
+    expect(result.samples).toBe(1000);
+    expect(result.precision).toBe('fp32');
+    expect(result.metrics.accuracy).toBe(summary.subsetCorrect / 1000);
+    expect(result.metrics.perClassRecall).toHaveLength(10);
+    expect(result.agreement.top1).toBe(1);
+    expect(result.preprocessing.text).toContain('x ÷ 255');
+    expect(Object.values(result.channels).length).toBeGreaterThan(0);
+  });
+
+  it('an int8, pruned configuration is measured and compared with the float model', () => {
+    const r = frontier(['evaluate', fashion('cnn.onnx'), ...data, '--precision', 'int8', '--prune', '*=0.25']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^1,000 samples of .*test-images-1000\.npy, INT8, classification$/m);
+    expect(r.stdout).toMatch(/^ {2}accuracy +\d+\.\d %$/m);
+    expect(r.stdout).toMatch(/^agreement with the model at fp32: top-1 \d+\.\d %/m);
+    expect(r.stderr).toMatch(/note: calibrated on 256 samples: spread evenly over/);
+  });
+
+  it('labels of another length: an error with both lengths, nothing run', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'frontier-evaluate-'));
+    const labels = join(dir, 'labels.npy');
+    writeFileSync(labels, writeNpy({ dtype: 'int64', shape: [999], data: new BigInt64Array(999) }));
+    const r = frontier(['evaluate', fashion('cnn.onnx'), '--data', fashion('test-images-1000.npy'), '--labels', labels]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('999');
+    expect(r.stderr).toContain('1000');
+  });
+});
