@@ -4,7 +4,8 @@ import { CHANNEL_BOUNDS, RATIO_BOUNDS, UsageError } from '../../shared/cli/value
 import { evaluateModel } from '../engine/evaluate';
 import { openDataSet } from '../engine/data/open';
 import type { PreprocessingOptions } from '../engine/data/preprocess';
-import { loadRunnableModel } from '../engine/load';
+import { loadRunnableModel, type RunnableModel } from '../engine/load';
+import type { DataSet } from '../engine/data/dataSet';
 import { percent } from '../../shared/format';
 import { ANALYSIS_FLAGS, readAnalysisFlags } from './analysisFlags';
 import { choiceFlag, parseArgs, type ParsedArgs } from './args';
@@ -16,14 +17,19 @@ export const EVALUATE_USAGE = `frontier evaluate <model file> --data X.npy|D.npz
     [--prune-criterion l1|l2] [--precision P] [--layer-precision name=P,…] [--calibration-data DATA] [--recalibrate]
     [--agreement fp32|stored|none] [--top-k K] [--json]`;
 
-const FLAGS = {
-  ...ANALYSIS_FLAGS,
+/** The flags that name a data set and its preprocessing (evaluate, sensitivity). */
+export const DATA_FLAGS = {
   data: 'string',
   labels: 'string',
   'data-keys': 'string',
   'input-scale': 'string',
   mean: 'string',
   std: 'string',
+} as const;
+
+const FLAGS = {
+  ...ANALYSIS_FLAGS,
+  ...DATA_FLAGS,
   channels: 'repeat',
   prune: 'repeat',
   'prune-criterion': 'string',
@@ -52,7 +58,7 @@ function numbers(flag: string, text: string | undefined): number[] | undefined {
   return values;
 }
 
-function preprocessingOf(args: ParsedArgs): PreprocessingOptions {
+export function preprocessingOf(args: ParsedArgs): PreprocessingOptions {
   const options: PreprocessingOptions = {};
   const scale = args.strings.get('input-scale');
   if (scale !== undefined) options.inputScale = { to: range(scale) };
@@ -61,6 +67,17 @@ function preprocessingOf(args: ParsedArgs): PreprocessingOptions {
   if (mean) options.mean = mean;
   if (std) options.std = std;
   return options;
+}
+
+/** The data set `--data` names (and `--calibration-data`), decoded to the model's input where they are images. */
+export function openData(args: ParsedArgs, model: RunnableModel): { data: DataSet; calibration?: DataSet } {
+  const dataPath = args.strings.get('data');
+  if (dataPath === undefined) throw new UsageError('--data is needed (the samples to measure on)');
+  const input = model.graph.layers.find((l) => l.type === 'Input') as { shape: number[] } | undefined;
+  const dataKeys = args.strings.get('data-keys')?.split(',').map((k) => k.trim());
+  const data = openDataSet({ data: dataPath, labels: args.strings.get('labels'), dataKeys }, { inputShape: input?.shape });
+  const calibrationPath = args.strings.get('calibration-data');
+  return calibrationPath === undefined ? { data } : { data, calibration: openDataSet({ data: calibrationPath }, { inputShape: input?.shape }) };
 }
 
 export async function evaluateCommand(argv: string[], io: Io): Promise<number> {
@@ -83,11 +100,7 @@ export async function evaluateCommand(argv: string[], io: Io): Promise<number> {
   };
   const preprocessing = preprocessingOf(args);
   const model = await loadRunnableModel(args.positionals[0], flags.importOptions);
-  const input = model.graph.layers.find((l) => l.type === 'Input') as { shape: number[] } | undefined;
-  const dataKeys = args.strings.get('data-keys')?.split(',').map((k) => k.trim());
-  const data = openDataSet({ data: dataPath, labels: args.strings.get('labels'), dataKeys }, { inputShape: input?.shape });
-  const calibrationPath = args.strings.get('calibration-data');
-  const calibration = calibrationPath === undefined ? undefined : openDataSet({ data: calibrationPath }, { inputShape: input?.shape });
+  const { data, calibration } = openData(args, model);
   try {
     const result = await evaluateModel(model, config, data, {
       preprocessing,

@@ -7,6 +7,7 @@ import { analyzeCommand, ANALYZE_USAGE } from './analyzeCommand';
 import { calibrateCommand, CALIBRATE_USAGE } from './calibrateCommand';
 import { inferCommand, INFER_USAGE } from './inferCommand';
 import { evaluateCommand, EVALUATE_USAGE } from './evaluateCommand';
+import { sensitivityCommand, SENSITIVITY_USAGE } from './sensitivityCommand';
 import { compareCommand, COMPARE_USAGE, exportCommand, EXPORT_USAGE, importCommand, IMPORT_USAGE } from './exportCommands';
 import { processIo, type Io } from './io';
 import {
@@ -29,6 +30,7 @@ const COMMANDS: Record<string, { run: Command; usage: string; summary: string }>
   analyze: { run: analyzeCommand, usage: ANALYZE_USAGE, summary: 'analyse one configuration of a model' },
   infer: { run: inferCommand, usage: INFER_USAGE, summary: 'run one configuration of a model on samples (.npy in, .npy out)' },
   evaluate: { run: evaluateCommand, usage: EVALUATE_USAGE, summary: "the metrics of one configuration of a model on your data" },
+  sensitivity: { run: sensitivityCommand, usage: SENSITIVITY_USAGE, summary: 'each layer pruned alone at each level, and each precision, measured on your data' },
   calibrate: { run: calibrateCommand, usage: CALIBRATE_USAGE, summary: "fit a device's latency to your measured latencies" },
   sweep: { run: sweepCommand, usage: SWEEP_USAGE, summary: 'analyse a design space on all cores into the database' },
   sessions: { run: sessionsCommand, usage: SESSIONS_USAGE, summary: 'list stored sweep sessions' },
