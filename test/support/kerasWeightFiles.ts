@@ -14,6 +14,7 @@ import h5wasm from 'h5wasm/node';
 import { kerasLayerSpecs, type KerasRole } from '../../src/shared/engine/kerasWeights';
 import type { ModelGraph } from '../../src/shared/model/types';
 import { zipArchive } from './zip';
+import { mulberry32 } from '../../src/shared/sweep/space';
 
 export type KerasFileKind = 'keras2-h5' | 'keras3-h5' | 'keras3-archive' | 'tfkeras-archive';
 
@@ -25,17 +26,8 @@ export interface KerasTensor {
 /** Keras-layout values by layer name, then by role, in Keras's creation order. */
 export type KerasWeightValues = Map<string, Map<KerasRole, KerasTensor>>;
 
-/** A small, fast, seeded generator (mulberry32): the same seed gives the same weights on every machine. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The sweep's seeded generator (mulberry32): the same seed gives the same weights on every machine. */
+export const seededRandom = mulberry32;
 
 /** Seeded weights for every weighted layer of the graph, in Keras's shapes. */
 export function seededKerasWeights(graph: ModelGraph, seed: number): KerasWeightValues {

@@ -20,6 +20,7 @@ import {
 } from '../../shared/engine/npy';
 import { parseNpz, type ParseNpzOptions } from '../../shared/engine/npz';
 import { writeOutputFile, type OutputOptions } from '../files/writeFile';
+import { kindOf, reasonOf } from '../files/readFile';
 
 /** The most one read may bring into memory when the caller gives no limit: 1 GiB. */
 export const MAX_NPY_READ_BYTES = 1024 * 1024 * 1024;
@@ -52,30 +53,6 @@ export interface NpyFile {
 }
 
 const bytesText = (n: number): string => `${n.toLocaleString('en-US')} byte${n === 1 ? '' : 's'}`;
-
-function kindOf(stat: Stats): string {
-  if (stat.isDirectory()) return 'a directory';
-  if (stat.isCharacterDevice() || stat.isBlockDevice()) return 'a device';
-  if (stat.isFIFO()) return 'a pipe (FIFO)';
-  if (stat.isSocket()) return 'a socket';
-  return 'not a regular file';
-}
-
-function reasonOf(error: NodeJS.ErrnoException): string {
-  switch (error.code) {
-    case 'ENOENT':
-      return 'no such file';
-    case 'EISDIR':
-      return 'it is a directory, not a regular file';
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
-    case 'ENXIO':
-      return 'it is a socket or a device without a reader, not a regular file';
-    default:
-      return error.message;
-  }
-}
 
 const fsError = (path: string, error: unknown): NpyError =>
   error instanceof NpyError ? error : new NpyError(path, reasonOf(error as NodeJS.ErrnoException));

@@ -32,7 +32,8 @@ export function kindOf(stat: Stats): string {
   return 'not a regular file';
 }
 
-function reasonOf(error: NodeJS.ErrnoException): string {
+/** A failed file operation's reason, in words. */
+export function reasonOf(error: NodeJS.ErrnoException): string {
   switch (error.code) {
     case 'ENOENT':
       return 'no such file';

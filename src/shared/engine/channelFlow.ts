@@ -1,6 +1,7 @@
 // How a cut of output channels travels through a graph: for every layer, which of its output channels (along the last
 // axis of its output in the unedited graph) survive. Layers that choose their own channels (Conv2D, SeparableConv2D,
 // Dense) are asked through a callback; every other layer follows its inputs, the way the engine's graph will.
+import { FOLLOWS_INPUT } from '../model/edit';
 import { layerMap, topologicalOrder } from '../model/graph';
 import { formatShape, inferShapes, type ShapeMap } from '../model/shapes';
 import { isChannelLayer, ModelError, outputChannelsOf, type ChannelLayer, type Layer, type ModelGraph } from '../model/types';
@@ -23,19 +24,6 @@ export interface Flow {
 export type ChooseChannels = (layer: ChannelLayer, target: number, flow: Flow) => readonly number[];
 
 const last = (shape: readonly number[]): number => shape[shape.length - 1];
-
-/** Layers whose output channels are their input's, one for one. */
-const FOLLOWS_INPUT = new Set([
-  'BatchNormalization',
-  'Activation',
-  'Dropout',
-  'MaxPooling2D',
-  'AveragePooling2D',
-  'GlobalAveragePooling2D',
-  'GlobalMaxPooling2D',
-  'ZeroPadding2D',
-  'Cast',
-]);
 
 export const sameKept = (a: Kept, b: Kept): boolean =>
   a === b || (a !== null && b !== null && a.length === b.length && a.every((v, i) => v === b[i]));

@@ -18,8 +18,8 @@ export interface EditResult {
   notes: string[];
 }
 
-/** Layers whose output passes the channel count of their input through unchanged. */
-const CHANNEL_PRESERVING = new Set([
+/** Layers whose output channels are their input's, one for one. */
+export const FOLLOWS_INPUT: ReadonlySet<string> = new Set([
   'BatchNormalization',
   'Activation',
   'Dropout',
@@ -28,9 +28,11 @@ const CHANNEL_PRESERVING = new Set([
   'GlobalAveragePooling2D',
   'GlobalMaxPooling2D',
   'ZeroPadding2D',
-  'DepthwiseConv2D',
   'Cast',
 ]);
+
+/** Layers whose output passes the channel count of their input through unchanged (a depthwise multiplier of 1 aside). */
+const CHANNEL_PRESERVING = new Set([...FOLLOWS_INPUT, 'DepthwiseConv2D']);
 
 export interface ChannelGroup {
   /** Editable layers whose output channels must stay equal. */
