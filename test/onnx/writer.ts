@@ -5,7 +5,7 @@
 // an operation writes (scale 0.05, zero point 0 where TFLite does not fix them). Reused by the round-trip tests, the
 // fuzz cases (which mutate its output) and the benchmarks.
 import { emitOnnxBuilder } from '../../src/main/engine/emit/onnx';
-import { quantizeModel, type CalibrationRanges } from '../../src/shared/engine/quantize';
+import { preActivation, quantizeModel, type CalibrationRanges } from '../../src/shared/engine/quantize';
 import { randomWeights } from '../../src/shared/engine/randomWeights';
 import { weightShapes } from '../../src/shared/engine/layouts';
 import type { LayerWeights, ModelWeights } from '../../src/shared/engine/weights';
@@ -36,7 +36,8 @@ export function graphToOnnxBuilder(graph: ModelGraph, options: OnnxWriteOptions 
   const int8 = options.precision === 'int8';
   if (int8) {
     // Every tensor in [−6.4, 6.35]: scale 0.05, zero point 0.
-    const ranges: CalibrationRanges = Object.fromEntries(graph.layers.map((l) => [l.name, { min: -6.4, max: 6.35 }]));
+    // Every tensor (and every value before an activation run on its own) at scale 0.05, zero point 0.
+    const ranges: CalibrationRanges = Object.fromEntries(graph.layers.flatMap((l) => [l.name, preActivation(l.name)].map((name) => [name, { min: -6.4, max: 6.35 }])));
     weights = quantizeModel(graph, weights, ranges);
   }
   return emitOnnxBuilder(graph, weights, int8 ? 'int8' : 'fp32', { batch: options.batch ?? 'N', valueInfo: options.valueInfo ?? true });
