@@ -17,6 +17,8 @@ export function frontier(args: string[], env: Record<string, string> = {}): RunR
     encoding: 'utf8',
     env: { ...process.env, ...env },
     timeout: 120_000,
+    // A model of thousands of layers prints megabytes of JSON.
+    maxBuffer: 256 * 1024 * 1024,
   });
   return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
 }
