@@ -7,6 +7,7 @@ import { quantizeKernel, quantizeModel } from '../../shared/engine/quantize';
 import type { LayerWeights, ModelWeights } from '../../shared/engine/weights';
 import { applyChannelEdits, isPruned, type ChannelEdits } from '../../shared/model/edit';
 import { deployPlan } from '../../shared/model/deploy';
+import { splitUnfusedActivations } from '../../shared/model/splitActivations';
 import { isComputeLayer, ModelError, type ModelGraph } from '../../shared/model/types';
 import { buildFloatGraph } from './build/float';
 import { buildInt8Graph, type BuiltGraph } from './build/int8';
@@ -50,7 +51,7 @@ export async function prepareRun(
   calibration?: () => Promise<CalibrationSamples>,
 ): Promise<PreparedRun> {
   const notes: string[] = [];
-  const { graph: edited } = applyChannelEdits(source.graph, { channels: config.channels, prune: config.prune });
+  let { graph: edited } = applyChannelEdits(source.graph, { channels: config.channels, prune: config.prune });
   let weights = source.weights;
   if (isPruned(source.graph, edited) || changedChannels(source.graph, edited)) {
     const kept = selectChannels(source.graph, edited, weights, config.pruneCriterion ?? 'l1');
@@ -71,6 +72,8 @@ export async function prepareRun(
   const bits = (layer: string): 8 | 4 => ((weightBitsOf.get(layer) ?? precision.weights) === 'int4' ? 4 : 8);
 
   if (integerActivations) {
+    // As TFLite runs it: a softmax or sigmoid after a layer reads that layer's int8 output.
+    edited = splitUnfusedActivations(edited);
     if (storedInt8(weights) && !config.recalibrate) {
       // The file's own scales and zero points; 4-bit layers requantize their weights from the stored ones.
       const layers: Record<string, LayerWeights> = { ...weights.layers };
