@@ -1,6 +1,9 @@
 // A configuration written as a .tflite file reads back as the same configuration: re-imported, it gives the same
 // analyze figures (params, parameter bytes, MACs, the peak of every memory model), and run, the same outputs as the
 // run it was written from (int8: identical; float: within 1e-6).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as flatbuffers from 'flatbuffers';
 import { describe, expect, it } from 'vitest';
 import { emitTflite } from '../../src/main/engine/emit/tflite';
 import { inferModel } from '../../src/main/engine/infer';
@@ -8,11 +11,22 @@ import type { RunnableModel } from '../../src/main/engine/load';
 import { readTfliteModel } from '../../src/main/engine/weights/tflite';
 import { analyze } from '../../src/shared/analysis/analyze';
 import { MEMORY_MODELS } from '../../src/shared/analysis/memory';
-import type { NpyArray } from '../../src/shared/engine/npy';
+import { parseNpy, type NpyArray } from '../../src/shared/engine/npy';
+import { configurationArtifact } from '../../src/shared/export/artifacts';
+import { Model } from '../../src/main/import/tflite/generated/tflite/model';
+import { TensorType } from '../../src/main/import/tflite/generated/tflite/tensor-type';
+import { BuiltinOperator } from '../../src/main/import/tflite/generated/tflite/builtin-operator';
 import { randomWeights } from '../../src/shared/engine/randomWeights';
 import { mulberry32 } from '../../src/shared/sweep/space';
 import { PRESETS } from '../../src/shared/presets';
 import type { RunConfiguration } from '../../src/main/engine/configure';
+
+const fixtures = join(import.meta.dirname, '..', 'fixtures');
+const golden = (name: string) => parseNpy(readFileSync(join(fixtures, 'golden', 'tflm', name)), name);
+const personDetect = (): RunnableModel => ({
+  ...readTfliteModel(readFileSync(join(fixtures, 'tflite', 'person_detect.tflite')), 'person_detect.tflite', 'person_detect'),
+  file: 'person_detect.tflite',
+});
 
 function samples(shape: number[], count: number, seed: number): NpyArray {
   const random = mulberry32(seed);
@@ -78,4 +92,84 @@ describe('emitted .tflite files read back as the configuration they came from', 
       }
     }
   }
+});
+
+describe('person_detect re-emitted as int8', () => {
+  it("reproduces TFLM's golden outputs value for value, and its TFLM header declares TFLM's 55,296 B arena head", async () => {
+    const inputs = golden('person_detect.inputs.npy');
+    const expected = golden('person_detect.outputs.npy');
+    const { source, emitted, back, bytes } = await roundTrip(personDetect(), { precision: 'int8' }, inputs);
+    expect(Array.from(source.outputs[0].array.data as Int8Array)).toEqual(Array.from(expected.data as Int8Array));
+    expect(Array.from(emitted.outputs[0].array.data as Int8Array)).toEqual(Array.from(expected.data as Int8Array));
+    expectSameFigures(personDetect(), {}, back, 'int8');
+    expect(bytes.length).toBeLessThan(readFileSync(join(fixtures, 'tflite', 'person_detect.tflite')).length + 8192);
+    const header = configurationArtifact('tflm', { base: back.graph, configuration: {}, origin: 'emitted person_detect' });
+    expect(/constexpr size_t kFrontierArenaBytes = (\d+);/.exec(header)?.[1]).toBe('55296');
+  }, 120_000);
+});
+
+describe('hello_world re-emitted as int8', () => {
+  it("reproduces TFLM's outputs for every input code (per-tensor weights written per channel, the same scale)", async () => {
+    const model: RunnableModel = {
+      ...readTfliteModel(readFileSync(join(fixtures, 'tflite', 'hello_world_int8.tflite')), 'hello_world_int8.tflite', 'hello_world_int8'),
+      file: 'hello_world_int8.tflite',
+    };
+    const { emitted } = await roundTrip(model, {}, golden('hello_world_int8.inputs.npy'));
+    expect(Array.from(emitted.outputs[0].array.data as Int8Array)).toEqual(Array.from(golden('hello_world_int8.outputs.npy').data as Int8Array));
+  });
+});
+
+describe('the file as TFLite\'s converter writes a full-integer model', () => {
+  it('int8 input and output, per-channel int8 filters, int32 biases, both operator codes, buffer 0 empty, 16-byte aligned data, min_runtime_version', async () => {
+    const graph = PRESETS.find((p) => p.id === 'mlperf-kws')!.build();
+    const model: RunnableModel = { graph, weights: randomWeights(graph, 2), file: 'kws' };
+    const x = samples([49, 10, 1], 4, 1);
+    const run = await inferModel(model, { precision: 'int8' }, [{ array: x, file: 'x.npy' }]);
+    const bytes = emitTflite(run.run);
+    const m = Model.getRootAsModel(new flatbuffers.ByteBuffer(bytes));
+    expect(Model.bufferHasIdentifier(new flatbuffers.ByteBuffer(bytes))).toBe(true);
+    expect(m.version()).toBe(3);
+    const g = m.subgraphs(0)!;
+    const tensor = (i: number) => g.tensors(i)!;
+    expect(tensor(g.inputs(0)!).type()).toBe(TensorType.INT8);
+    expect(tensor(g.outputs(0)!).type()).toBe(TensorType.INT8);
+    expect(m.buffers(0)!.dataLength()).toBe(0);
+    const codes = Array.from({ length: m.operatorCodesLength() }, (_, i) => m.operatorCodes(i)!);
+    for (const c of codes) expect(c.deprecatedBuiltinCode()).toBe(Math.min(c.builtinCode(), 127));
+    const names = codes.map((c) => BuiltinOperator[c.builtinCode()]);
+    expect(names).not.toContain('QUANTIZE');
+    expect(names).not.toContain('DEQUANTIZE');
+    expect(names).toContain('SOFTMAX');
+    for (let i = 0; i < m.buffersLength(); i++) {
+      const data = m.buffers(i)!.dataArray();
+      if (data && data.length > 0) expect(data.byteOffset % 16).toBe(0);
+    }
+    for (let k = 0; k < g.operatorsLength(); k++) {
+      const op = g.operators(k)!;
+      const code = BuiltinOperator[codes[op.opcodeIndex()].builtinCode()];
+      if (code !== 'CONV_2D' && code !== 'DEPTHWISE_CONV_2D' && code !== 'FULLY_CONNECTED') continue;
+      const filter = tensor(op.inputs(1)!);
+      const bias = tensor(op.inputs(2)!);
+      expect(filter.type()).toBe(TensorType.INT8);
+      expect(bias.type()).toBe(TensorType.INT32);
+      const channels = code === 'DEPTHWISE_CONV_2D' ? filter.shape(3)! : filter.shape(0)!;
+      expect(filter.quantization()!.scaleLength()).toBe(channels);
+      expect(filter.quantization()!.quantizedDimension()).toBe(code === 'DEPTHWISE_CONV_2D' ? 3 : 0);
+      expect(bias.quantization()!.scaleLength()).toBe(channels);
+    }
+    const meta = m.metadata(0)!;
+    expect(meta.name()).toBe('min_runtime_version');
+    expect(new TextDecoder().decode(m.buffers(meta.buffer())!.dataArray()!).replace(/\0+$/, '')).toBe('1.14.0');
+  });
+
+  it('refuses a BatchNormalization it cannot fold, naming it', async () => {
+    const graph = PRESETS.find((p) => p.id === 'mlperf-ad')!.build();
+    // A BatchNormalization straight after the input has no layer to fold into.
+    const input = graph.layers[0].name;
+    graph.layers.splice(1, 0, { type: 'BatchNormalization', center: true, scale: true, name: 'bn0', inputs: [input] });
+    graph.layers[2] = { ...graph.layers[2], inputs: ['bn0'] };
+    const model: RunnableModel = { graph, weights: randomWeights(graph, 2), file: 'ad' };
+    const run = await inferModel(model, { precision: 'fp32' }, [{ array: samples([640], 2, 1), file: 'x.npy' }]);
+    expect(() => emitTflite(run.run)).toThrow(/layer bn0: this BatchNormalization cannot be folded/);
+  });
 });
