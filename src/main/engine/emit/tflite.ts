@@ -121,6 +121,7 @@ class TfliteWriter {
   private readonly tensorOfLayer = new Map<string, number>();
   private readonly shapes: ReturnType<typeof inferShapes>;
   private readonly plan: ReturnType<typeof deployPlan>;
+  private readonly layerByName: Map<string, Layer>;
 
   constructor(private readonly prepared: PreparedRun) {
     const { precision } = prepared;
@@ -132,6 +133,7 @@ class TfliteWriter {
     }
     this.shapes = inferShapes(prepared.graph);
     this.plan = deployPlan(prepared.graph);
+    this.layerByName = new Map(prepared.graph.layers.map((l) => [l.name, l]));
   }
 
   private fail(layer: string, message: string): never {
@@ -300,9 +302,31 @@ class TfliteWriter {
     return this.finish();
   }
 
+  /**
+   * The H×W×C image a Dense layer reads flattened in a channel-major source's order (ONNX from PyTorch), directly or
+   * through a Flatten: its columns are reordered to TFLite's channels-last flattening.
+   */
+  private channelMajorImage(layer: Layer): number[] | undefined {
+    if (this.prepared.weights.flattenOrder !== 'chw') return undefined;
+    const source = layer.inputs[0];
+    const shape = this.shape(source);
+    if (shape.length === 3) return shape;
+    const before = this.layerByName.get(source);
+    if (before && (before.type === 'Flatten' || before.type === 'Reshape') && this.shape(before.inputs[0]).length === 3) return this.shape(before.inputs[0]);
+    return undefined;
+  }
+
   /** Flatten / Reshape: TFLM's RESHAPE copies into a tensor of its own, quantized as its input. */
   private reshape(layer: Layer): void {
     const shape = this.shape(layer.name);
+    if (this.prepared.weights.flattenOrder === 'chw' && (this.shape(layer.inputs[0]).length === 3 || shape.length === 3)) {
+      // TFLite reshapes channels-last; a channel-major source's order is kept only where a Dense layer reads it.
+      const readers = this.prepared.graph.layers.filter((l) => l.inputs.includes(layer.name));
+      const outputs = this.prepared.graph.outputs.includes(layer.name);
+      if (shape.length === 3 || outputs || readers.some((l) => l.type !== 'Dense')) {
+        this.fail(layer.name, 'a reshape of an image in a channel-major (NCHW) model is written only when Dense layers alone read it (their weights are reordered); TFLite reshapes channels-last');
+      }
+    }
     const full = [1, ...shape];
     const x = this.input(layer);
     const owner = this.plan.tensorOf.get(layer.name) as string;
@@ -352,7 +376,8 @@ class TfliteWriter {
       }
       case 'Dense': {
         const w = this.deployedWeights(op);
-        const kernel = w.kernel as WeightTensor;
+        const image = this.channelMajorImage(layer);
+        const kernel = image ? toChannelsLastColumns(w.kernel as WeightTensor, image) : (w.kernel as WeightTensor);
         const [units, depth] = kernel.shape;
         const filter = this.kernelTensor(layer.name, { ...kernel, shape: [units, depth, 1, 1] }, [units, depth], (o, i) => o * depth + i, 0);
         const bias = this.biasTensor(layer.name, w, units);
@@ -520,6 +545,16 @@ class TfliteWriter {
     Model.finishModelBuffer(b, model);
     return b.asUint8Array().slice();
   }
+}
+
+/** A Dense kernel [units, H·W·C] whose columns run channel-major (c·H·W + h·W + w), reordered channels-last. */
+function toChannelsLastColumns(kernel: WeightTensor, [H, W, C]: number[]): WeightTensor {
+  const [units, depth] = kernel.shape;
+  const data = new (kernel.data.constructor as new (n: number) => typeof kernel.data)(kernel.data.length);
+  for (let u = 0; u < units; u++) {
+    for (let c = 0; c < C; c++) for (let s = 0; s < H * W; s++) data[u * depth + s * C + c] = kernel.data[u * depth + c * H * W + s];
+  }
+  return { ...kernel, data };
 }
 
 /** The converter's metadata value: the version string, zero-padded to 16 bytes. */
