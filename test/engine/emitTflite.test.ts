@@ -193,6 +193,19 @@ describe('the file as TFLite\'s converter writes a full-integer model', () => {
     expect(new TextDecoder().decode(m.buffers(meta.buffer())!.dataArray()!).replace(/\0+$/, '')).toBe('1.14.0');
   });
 
+  it('writes an fp16 configuration as a float model, and refuses a hybrid (w8a32) one', async () => {
+    const graph = PRESETS.find((p) => p.id === 'mlperf-ad')!.build();
+    const model: RunnableModel = { graph, weights: randomWeights(graph, 2), file: 'ad' };
+    const x = [{ array: samples([640], 2, 1), file: 'x.npy' }];
+    const fp16 = await inferModel(model, { precision: 'fp16' }, x);
+    const m = Model.getRootAsModel(new flatbuffers.ByteBuffer(emitTflite(fp16.run)));
+    const g = m.subgraphs(0)!;
+    expect(g.tensors(g.inputs(0)!)!.type()).toBe(TensorType.FLOAT32);
+    expect(g.tensors(g.outputs(0)!)!.type()).toBe(TensorType.FLOAT32);
+    const hybrid = await inferModel(model, { precision: 'w8a32' }, x);
+    expect(() => emitTflite(hybrid.run)).toThrow(/a w8a32 configuration cannot be written as a TensorFlow Lite file yet/);
+  });
+
   it('refuses a BatchNormalization it cannot fold, naming it', async () => {
     const graph = PRESETS.find((p) => p.id === 'mlperf-ad')!.build();
     // A BatchNormalization straight after the input has no layer to fold into.
