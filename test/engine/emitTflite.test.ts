@@ -20,7 +20,7 @@ import { TensorType } from '../../src/main/import/tflite/generated/tflite/tensor
 import { BuiltinOperator } from '../../src/main/import/tflite/generated/tflite/builtin-operator';
 import { randomWeights } from '../../src/shared/engine/randomWeights';
 import { mulberry32 } from '../../src/shared/sweep/space';
-import { PRESETS } from '../../src/shared/presets';
+import { GraphBuilder, PRESETS } from '../../src/shared/presets';
 import type { RunConfiguration } from '../../src/main/engine/configure';
 
 const fixtures = join(import.meta.dirname, '..', 'fixtures');
@@ -122,6 +122,23 @@ describe('every format with weights emits its configurations', () => {
         expectSameFigures(model, config, back, precision);
       });
     }
+  }
+});
+
+describe('a Concatenate along axis −1 (channels, as Keras and the preset builder keep it)', () => {
+  const b = new GraphBuilder('concat');
+  const x = b.input('input', [6, 6, 3]);
+  const cat = b.concatenate('cat', [b.conv2d('a', x, { filters: 8, kernel: 1 }), b.conv2d('b', x, { filters: 4, kernel: 3, padding: 'same' })]);
+  const graph = b.build(b.conv2d('c', cat, { filters: 4, kernel: 1 }));
+  for (const precision of ['fp32', 'int8']) {
+    it(`runs and round-trips at ${precision}`, async () => {
+      const model: RunnableModel = { graph, weights: randomWeights(graph, 4), file: 'concat' };
+      const config = { precision };
+      const { source, emitted, back } = await roundTrip(model, config, samples([6, 6, 3], 3, 2), precision === 'int8' ? samples([6, 6, 3], 8, 3) : undefined);
+      expect(source.outputs[0].array.shape).toEqual([3, 6, 6, 4]);
+      expectSameOutputs(source.outputs.map((o) => o.array), emitted.outputs.map((o) => o.array), precision === 'int8');
+      expectSameFigures(model, config, back, precision);
+    });
   }
 });
 

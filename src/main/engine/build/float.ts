@@ -280,7 +280,9 @@ class FloatLowering {
       }
       case 'Concatenate': {
         const parts = layer.inputs.map((_, i) => this.read(layer, i).name);
-        const axis = rank === 3 ? [2, 3, 1][layer.axis] : layer.axis + 1;
+        // A builder or Keras file may keep axis −1 (channels): count it from the end.
+        const along = layer.axis < 0 ? layer.axis + rank : layer.axis;
+        const axis = rank === 3 ? [2, 3, 1][along] : along + 1;
         return this.node('Concat', parts, name, { axis: attr.int(axis) });
       }
       case 'Cast':

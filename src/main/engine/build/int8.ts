@@ -425,7 +425,9 @@ class Int8Lowering {
       }
     }
     const rank = (this.shapes.get(layer.name) as number[]).length;
-    const axis = rank === 3 ? [2, 3, 1][layer.axis] : layer.axis + 1;
+    // A builder or Keras file may keep axis −1 (channels): count it from the end.
+    const along = layer.axis < 0 ? layer.axis + rank : layer.axis;
+    const axis = rank === 3 ? [2, 3, 1][along] : along + 1;
     return this.b.node('Concat', parts.map((p) => p.name), [this.b.fresh(`${layer.name}/concat`)], { axis: attr.int(axis) });
   }
 

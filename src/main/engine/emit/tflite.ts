@@ -414,9 +414,12 @@ class TfliteWriter {
       }
       case 'Concatenate': {
         const inputs = layer.inputs.map((_, i) => this.input(layer, i));
+        const rank = this.shape(layer.name).length;
+        // Frontier's axis has no batch (−1 = channels); TFLite's counts it.
+        const axis = (layer.axis < 0 ? layer.axis + rank : layer.axis) + 1;
         return this.emitOp(op, BuiltinOperator.CONCATENATION, inputs, (fused) => ({
           type: BuiltinOptions.ConcatenationOptions,
-          write: (b) => ConcatenationOptions.createConcatenationOptions(b, layer.axis + 1, fused),
+          write: (b) => ConcatenationOptions.createConcatenationOptions(b, axis, fused),
         }));
       }
       case 'Add':
