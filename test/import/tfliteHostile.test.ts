@@ -94,7 +94,7 @@ describe('damaged TensorFlow Lite files', () => {
       0,
     );
     const code = OperatorCode.createOperatorCode(b, BuiltinOperator.RELU, 0, 1, BuiltinOperator.RELU);
-    const model = Model.createModel(b, 3, Model.createOperatorCodesVector(b, [code]), Model.createSubgraphsVector(b, [graph]), 0, Model.createBuffersVector(b, [empty]));
+    const model = Model.createModel(b, 3, Model.createOperatorCodesVector(b, [code]), Model.createSubgraphsVector(b, [graph]), 0, Model.createBuffersVector(b, [empty]), 0, 0);
     b.finish(model, 'TFL3');
     const bytes = b.asUint8Array();
     expect(bytes.length).toBeLessThan(300_000);

@@ -12,11 +12,16 @@ import { count, duration, kibLabel, millions, percent } from '../../shared/forma
 import { applyChannelEdits } from '../../shared/model/edit';
 import { shapeLabel } from '../../shared/model/shapes';
 import { ARTIFACT_FORMATS, configurationArtifact } from '../../shared/export/artifacts';
-import { writeOutputFile } from '../files/writeFile';
+import { prepareRun } from '../engine/configure';
+import { calibrationSamples } from '../engine/infer';
+import { loadRunnableModel } from '../engine/load';
+import { checkOutputTarget, writeOutputFile } from '../files/writeFile';
 import { protectedDatabases } from '../store/paths';
 import { resolveDevice, resolveModel } from '../services/resolve';
 import { ANALYSIS_FLAGS, readAnalysisFlags } from './analysisFlags';
 import { boundedInteger, choiceFlag, parseArgs } from './args';
+import { isModelFormat, MODEL_FORMATS, writeModelFile } from './emitModel';
+import { readSamples } from './inferCommand';
 import type { Io } from './io';
 import { renderTable } from './table';
 import { singleValues } from './singleValues';
@@ -26,7 +31,9 @@ export const ANALYZE_USAGE = `frontier analyze <preset|file> [--device <id|file>
     [--base-accuracy A --penalty pruned=P --penalty int8=P …] [--calibration FILE] [--metric NAME]
     [--layer-precision name=PRECISION,…] [--bias weight|int32] [--headroom FRACTION] [--weights-in sram|flash]
     [--mode inference|training --optimizer sgd|momentum|adam --batch N] [--json]
-    [--emit tflm|keras-json [--out FILE [--force]]] [--in-place-depthwise] [--input-shape NAME=DIMS] [--allow-unknown-ops]`;
+    [--emit tflm|keras-json [--out FILE [--force]]] [--in-place-depthwise] [--input-shape NAME=DIMS] [--allow-unknown-ops]
+    [--emit tflite|onnx --out FILE [--force] [--calibration-data DATA.npy|DATA.npz]]   (the configuration as a model file
+    with its weights: the file's own, pruned and quantized; int8 of a float model needs --calibration-data)`;
 
 /** A training batch on a device is a handful of samples; 65,536 is already far beyond any SRAM. */
 export const MAX_TRAINING_BATCH = 65_536;
@@ -45,6 +52,7 @@ const FLAGS = {
   emit: 'string',
   out: 'string',
   force: 'bool',
+  'calibration-data': 'string',
 } as const;
 
 /** `--runtime ID`: the board under a built-in runtime; analyze takes one (a sweep takes several). */
@@ -71,9 +79,27 @@ export async function analyzeCommand(argv: string[], io: Io): Promise<number> {
   const channels = singleValues('channels', args.repeats.get('channels'), true, CHANNEL_BOUNDS);
   const prune = singleValues('prune', args.repeats.get('prune'), false, RATIO_BOUNDS);
   const mode = choiceFlag(args, 'mode', ['inference', 'training'] as const) ?? 'inference';
+  const emit = choiceFlag(args, 'emit', [...ARTIFACT_FORMATS, ...MODEL_FORMATS]);
+  const calibrationFile = args.strings.get('calibration-data');
+  if (calibrationFile !== undefined && !emit) {
+    throw new UsageError('--calibration-data goes with --emit tflite|onnx: it calibrates the int8 model written');
+  }
+  if (isModelFormat(emit)) {
+    // The configuration with its weights: the model file is read with them, then pruned and quantized as infer runs it.
+    const out = args.strings.get('out');
+    if (out === undefined || out === '') throw new UsageError(`--emit ${emit} writes a model file: give --out FILE`);
+    const written = { databases: protectedDatabases(), force: args.bools.has('force') };
+    checkOutputTarget(out, written);
+    const model = await loadRunnableModel(args.positionals[0], flags.importOptions);
+    const calibration = calibrationFile === undefined ? undefined : calibrationSamples(model, [{ file: calibrationFile, array: readSamples(calibrationFile) }]);
+    const run = await prepareRun(model, { channels, prune, precision, layerPrecisions: flags.layerPrecisions }, calibration);
+    for (const note of run.notes) io.err(`note: ${note}`);
+    writeModelFile(emit, run, out, written, io);
+    return 0;
+  }
   const graph = await resolveModel(args.positionals[0], flags.importOptions);
-  const emit = choiceFlag(args, 'emit', ARTIFACT_FORMATS);
   if (emit) {
+    if (calibrationFile !== undefined) io.err(`note: --calibration-data is not used by --emit ${emit} (it describes the architecture, without weights)`);
     const text = configurationArtifact(emit, {
       base: graph,
       configuration: { ...flags, precision, device, channels, prune },
@@ -92,7 +118,7 @@ export async function analyzeCommand(argv: string[], io: Io): Promise<number> {
     }
     return 0;
   }
-  if (args.strings.has('out') || args.bools.has('force')) throw new UsageError('--out and --force go with --emit tflm|keras-json');
+  if (args.strings.has('out') || args.bools.has('force')) throw new UsageError('--out and --force go with --emit tflm|keras-json|tflite|onnx');
   const report = analyze(graph, { ...flags, precision, device, channels, prune });
 
   if (mode === 'training') {

@@ -10,12 +10,14 @@ import { checkOutputTarget } from '../files/writeFile';
 import { protectedDatabases } from '../store/paths';
 import { readAnalysisFlags, ANALYSIS_FLAGS } from './analysisFlags';
 import { choiceFlag, parseArgs } from './args';
+import { MODEL_FORMATS, modelExtension, writeModelFile } from './emitModel';
 import { singleValues } from './singleValues';
 import type { Io } from './io';
 
 export const INFER_USAGE = `frontier infer <model file> --input X.npy | --input NAME=X.npy … --out Y.npy | --out NAME=Y.npy …
     [--raw] [--channels name=N,…] [--prune name=ratio,…] [--prune-criterion l1|l2] [--precision P]
-    [--layer-precision name=P,…] [--calibration-data DATA.npy|DATA.npz] [--recalibrate] [--force] [--json]`;
+    [--layer-precision name=P,…] [--calibration-data DATA.npy|DATA.npz] [--recalibrate] [--force] [--json]
+    [--emit tflite|onnx --out MODEL.tflite|MODEL.onnx]   (the configuration run, as a model file)`;
 
 const FLAGS = {
   ...ANALYSIS_FLAGS,
@@ -30,6 +32,7 @@ const FLAGS = {
   recalibrate: 'bool',
   force: 'bool',
   json: 'bool',
+  emit: 'string',
 } as const;
 
 /** The largest data file read whole (.npz); .npy files are read with their own bound. */
@@ -60,7 +63,19 @@ export async function inferCommand(argv: string[], io: Io): Promise<number> {
   const flags = readAnalysisFlags(args);
   const inputs = args.repeats.get('input') ?? [];
   if (inputs.length === 0) throw new UsageError('infer needs --input X.npy (the samples to run)');
-  const outs = (args.repeats.get('out') ?? []).map(named);
+  let outs = (args.repeats.get('out') ?? []).map(named);
+  // With --emit FORMAT, the --out that ends in .tflite / .onnx is the model file; the others take the outputs.
+  const emit = choiceFlag(args, 'emit', MODEL_FORMATS);
+  let modelOut: string | undefined;
+  if (emit) {
+    const extension = modelExtension(emit);
+    const models = outs.filter((o) => o.name === undefined && o.file.toLowerCase().endsWith(extension));
+    if (models.length !== 1) {
+      throw new UsageError(`--emit ${emit} needs one --out FILE${extension} (the model file), besides the --out Y.npy for the outputs; ${models.length === 0 ? 'none was given' : `${models.length} were given`}`);
+    }
+    modelOut = models[0].file;
+    outs = outs.filter((o) => o !== models[0]);
+  }
   if (outs.length === 0) throw new UsageError('infer needs --out Y.npy (where the outputs go)');
   const force = args.bools.has('force');
   const config = {
@@ -74,6 +89,7 @@ export async function inferCommand(argv: string[], io: Io): Promise<number> {
   // Targets are checked before the run, so that a refused one costs nothing.
   const written = { databases: protectedDatabases(), force };
   for (const out of outs) checkOutputTarget(out.file, written);
+  if (modelOut !== undefined) checkOutputTarget(modelOut, written);
   const model = await loadRunnableModel(args.positionals[0], flags.importOptions);
   const arrays: InputArrays = inputs.map(named).map(({ name, file }) => ({ name, file, array: readSamples(file) }));
   const calibrationFile = args.strings.get('calibration-data');
@@ -93,6 +109,7 @@ export async function inferCommand(argv: string[], io: Io): Promise<number> {
       writeNpyFile(out.file, array, written);
     }
   }
+  if (emit && modelOut !== undefined) writeModelFile(emit, result.run, modelOut, written, io);
   const first = result.outputs[0].array;
   const summary = {
     samples: result.samples,

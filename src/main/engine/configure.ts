@@ -50,7 +50,7 @@ export async function prepareRun(
   calibration?: () => Promise<CalibrationSamples>,
 ): Promise<PreparedRun> {
   const notes: string[] = [];
-  const { graph: edited } = applyChannelEdits(source.graph, { channels: config.channels, prune: config.prune });
+  let { graph: edited } = applyChannelEdits(source.graph, { channels: config.channels, prune: config.prune });
   let weights = source.weights;
   if (isPruned(source.graph, edited) || changedChannels(source.graph, edited)) {
     const kept = selectChannels(source.graph, edited, weights, config.pruneCriterion ?? 'l1');

@@ -42,6 +42,31 @@ function assign(model: RunnableModel, inputs: InputArrays): Map<string, { array:
   return out;
 }
 
+/** Calibration samples from arrays given per model input (`--calibration-data`), read only when a run needs them. */
+export function calibrationSamples(model: RunnableModel, arrays: InputArrays): () => Promise<CalibrationSamples> {
+  return calibrationFrom(model, assign(model, arrays), Infinity, arrays.map((c) => c.file).join(', '));
+}
+
+function calibrationFrom(
+  model: RunnableModel,
+  arrays: Map<string, { array: NpyArray; file: string }>,
+  limit: number,
+  source: string,
+): () => Promise<CalibrationSamples> {
+  return async () => {
+    let count = Infinity;
+    const floats: Float32Array[] = [];
+    for (const layer of model.graph.layers.filter((l) => l.type === 'Input')) {
+      const given = arrays.get(layer.name) as { array: NpyArray; file: string };
+      const io = { name: layer.name, layer: layer.name, shape: (layer as { shape: number[] }).shape, type: 'float32' as const };
+      const { data, count: n } = toFloatSamples(given.array, io, given.file, model.weights.activations?.[layer.name]);
+      count = Math.min(count, n, limit);
+      floats.push(data);
+    }
+    return { inputs: floats, count, source };
+  };
+}
+
 export async function inferModel(
   model: RunnableModel,
   config: RunConfiguration,
@@ -50,21 +75,9 @@ export async function inferModel(
 ): Promise<InferResult> {
   const byInput = assign(model, inputs);
   const storedInput = (layer: string) => model.weights.activations?.[layer];
-  const calibrationFrom = (arrays: Map<string, { array: NpyArray; file: string }>, limit: number, source: string) => async (): Promise<CalibrationSamples> => {
-    let count = Infinity;
-    const floats: Float32Array[] = [];
-    for (const layer of model.graph.layers.filter((l) => l.type === 'Input')) {
-      const given = arrays.get(layer.name) as { array: NpyArray; file: string };
-      const io = { name: layer.name, layer: layer.name, shape: (layer as { shape: number[] }).shape, type: 'float32' as const };
-      const { data, count: n } = toFloatSamples(given.array, io, given.file, storedInput(layer.name));
-      count = Math.min(count, n, limit);
-      floats.push(data);
-    }
-    return { inputs: floats, count, source };
-  };
   const calibration = options.calibration
-    ? calibrationFrom(assign(model, options.calibration), Infinity, options.calibration.map((c) => c.file).join(', '))
-    : calibrationFrom(byInput, DEFAULT_CALIBRATION_SAMPLES, `the first of ${inputs.map((i) => i.file).join(', ')}, the data run (no --calibration-data)`);
+    ? calibrationSamples(model, options.calibration)
+    : calibrationFrom(model, byInput, DEFAULT_CALIBRATION_SAMPLES, `the first of ${inputs.map((i) => i.file).join(', ')}, the data run (no --calibration-data)`);
   const run = await prepareRun(model, config, calibration);
   const feeds = run.built.inputs.map((io) => {
     const given = byInput.get(io.layer) as { array: NpyArray; file: string };

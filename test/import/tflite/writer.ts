@@ -477,6 +477,8 @@ function build(plan: TflitePlan, externalOffsets: number[] | null): Uint8Array {
     Model.createSubgraphsVector(b, [mainGraph, ...extra]),
     b.createString(plan.description),
     Model.createBuffersVector(b, buffers),
+    0,
+    0,
   );
   b.finish(model, 'TFL3');
   return b.asUint8Array();

@@ -6,8 +6,11 @@ import { Conv2DOptions } from '../tflite/conv2doptions';
 import { DepthwiseConv2DOptions } from '../tflite/depthwise-conv2doptions';
 import { FullyConnectedOptions } from '../tflite/fully-connected-options';
 import { MulOptions } from '../tflite/mul-options';
+import { PadOptions } from '../tflite/pad-options';
 import { Pool2DOptions } from '../tflite/pool2doptions';
 import { ReducerOptions } from '../tflite/reducer-options';
+import { ReshapeOptions } from '../tflite/reshape-options';
+import { SoftmaxOptions } from '../tflite/softmax-options';
 
 
 export enum BuiltinOptions {
@@ -16,25 +19,31 @@ export enum BuiltinOptions {
   DepthwiseConv2DOptions = 2,
   Pool2DOptions = 5,
   FullyConnectedOptions = 8,
+  SoftmaxOptions = 9,
   ConcatenationOptions = 10,
   AddOptions = 11,
+  ReshapeOptions = 17,
   MulOptions = 21,
+  PadOptions = 22,
   ReducerOptions = 27
 }
 
 export function unionToBuiltinOptions(
   type: BuiltinOptions,
-  accessor: (obj:AddOptions|ConcatenationOptions|Conv2DOptions|DepthwiseConv2DOptions|FullyConnectedOptions|MulOptions|Pool2DOptions|ReducerOptions) => AddOptions|ConcatenationOptions|Conv2DOptions|DepthwiseConv2DOptions|FullyConnectedOptions|MulOptions|Pool2DOptions|ReducerOptions|null
-): AddOptions|ConcatenationOptions|Conv2DOptions|DepthwiseConv2DOptions|FullyConnectedOptions|MulOptions|Pool2DOptions|ReducerOptions|null {
+  accessor: (obj:AddOptions|ConcatenationOptions|Conv2DOptions|DepthwiseConv2DOptions|FullyConnectedOptions|MulOptions|PadOptions|Pool2DOptions|ReducerOptions|ReshapeOptions|SoftmaxOptions) => AddOptions|ConcatenationOptions|Conv2DOptions|DepthwiseConv2DOptions|FullyConnectedOptions|MulOptions|PadOptions|Pool2DOptions|ReducerOptions|ReshapeOptions|SoftmaxOptions|null
+): AddOptions|ConcatenationOptions|Conv2DOptions|DepthwiseConv2DOptions|FullyConnectedOptions|MulOptions|PadOptions|Pool2DOptions|ReducerOptions|ReshapeOptions|SoftmaxOptions|null {
   switch(BuiltinOptions[type]) {
     case 'NONE': return null; 
     case 'Conv2DOptions': return accessor(new Conv2DOptions())! as Conv2DOptions;
     case 'DepthwiseConv2DOptions': return accessor(new DepthwiseConv2DOptions())! as DepthwiseConv2DOptions;
     case 'Pool2DOptions': return accessor(new Pool2DOptions())! as Pool2DOptions;
     case 'FullyConnectedOptions': return accessor(new FullyConnectedOptions())! as FullyConnectedOptions;
+    case 'SoftmaxOptions': return accessor(new SoftmaxOptions())! as SoftmaxOptions;
     case 'ConcatenationOptions': return accessor(new ConcatenationOptions())! as ConcatenationOptions;
     case 'AddOptions': return accessor(new AddOptions())! as AddOptions;
+    case 'ReshapeOptions': return accessor(new ReshapeOptions())! as ReshapeOptions;
     case 'MulOptions': return accessor(new MulOptions())! as MulOptions;
+    case 'PadOptions': return accessor(new PadOptions())! as PadOptions;
     case 'ReducerOptions': return accessor(new ReducerOptions())! as ReducerOptions;
     default: return null;
   }
@@ -42,18 +51,21 @@ export function unionToBuiltinOptions(
 
 export function unionListToBuiltinOptions(
   type: BuiltinOptions, 
-  accessor: (index: number, obj:AddOptions|ConcatenationOptions|Conv2DOptions|DepthwiseConv2DOptions|FullyConnectedOptions|MulOptions|Pool2DOptions|ReducerOptions) => AddOptions|ConcatenationOptions|Conv2DOptions|DepthwiseConv2DOptions|FullyConnectedOptions|MulOptions|Pool2DOptions|ReducerOptions|null, 
+  accessor: (index: number, obj:AddOptions|ConcatenationOptions|Conv2DOptions|DepthwiseConv2DOptions|FullyConnectedOptions|MulOptions|PadOptions|Pool2DOptions|ReducerOptions|ReshapeOptions|SoftmaxOptions) => AddOptions|ConcatenationOptions|Conv2DOptions|DepthwiseConv2DOptions|FullyConnectedOptions|MulOptions|PadOptions|Pool2DOptions|ReducerOptions|ReshapeOptions|SoftmaxOptions|null, 
   index: number
-): AddOptions|ConcatenationOptions|Conv2DOptions|DepthwiseConv2DOptions|FullyConnectedOptions|MulOptions|Pool2DOptions|ReducerOptions|null {
+): AddOptions|ConcatenationOptions|Conv2DOptions|DepthwiseConv2DOptions|FullyConnectedOptions|MulOptions|PadOptions|Pool2DOptions|ReducerOptions|ReshapeOptions|SoftmaxOptions|null {
   switch(BuiltinOptions[type]) {
     case 'NONE': return null; 
     case 'Conv2DOptions': return accessor(index, new Conv2DOptions())! as Conv2DOptions;
     case 'DepthwiseConv2DOptions': return accessor(index, new DepthwiseConv2DOptions())! as DepthwiseConv2DOptions;
     case 'Pool2DOptions': return accessor(index, new Pool2DOptions())! as Pool2DOptions;
     case 'FullyConnectedOptions': return accessor(index, new FullyConnectedOptions())! as FullyConnectedOptions;
+    case 'SoftmaxOptions': return accessor(index, new SoftmaxOptions())! as SoftmaxOptions;
     case 'ConcatenationOptions': return accessor(index, new ConcatenationOptions())! as ConcatenationOptions;
     case 'AddOptions': return accessor(index, new AddOptions())! as AddOptions;
+    case 'ReshapeOptions': return accessor(index, new ReshapeOptions())! as ReshapeOptions;
     case 'MulOptions': return accessor(index, new MulOptions())! as MulOptions;
+    case 'PadOptions': return accessor(index, new PadOptions())! as PadOptions;
     case 'ReducerOptions': return accessor(index, new ReducerOptions())! as ReducerOptions;
     default: return null;
   }
