@@ -37,7 +37,7 @@ describe('frontier analyze --emit tflite', () => {
     const data = join(dir, 'calibration.npy');
     writeFileSync(data, writeNpy({ dtype: 'float32', shape: [4, 128, 128, 1], data: Float32Array.from({ length: 4 * 128 * 128 }, (_, i) => Math.sin(i / 7)) }));
     const r = frontier(['analyze', examH5, '--precision', 'int8', '--calibration-data', data, '--emit', 'tflite', '--out', out]);
-    expect(r.stderr).toContain('note: calibrated on 4 samples of');
+    expect(r.stderr).toContain('note: calibrated on 4 samples: ');
     expect(r.code).toBe(0);
     const back = frontierJson<Figures & { filePrecision: string }>(['analyze', out]);
     expect(back.filePrecision).toBe('int8');
