@@ -4,7 +4,8 @@ import type { DeviceProfile } from '../../shared/devices';
 import { configurationArtifact, type ArtifactFormat } from '../../shared/export/artifacts';
 import type { SessionStore } from '../store';
 import { describeConfiguration } from './sweepJob';
-import { requireSession, preparedFor } from './storedSession';
+import { requireSession } from './storedSession';
+import { preparedFor } from './sweepJob';
 import { exportChosen, type ChosenOptions } from './exportChosen';
 
 /** The TFLM header or Keras JSON of a client's choice (`bestClient`) or a stored configuration (`config`). */

@@ -8,7 +8,8 @@ import { graphToNative, type NativeModelFile } from '../../shared/model/native';
 import type { Client, SweepSpec } from '../../shared/sweep/types';
 import type { SessionStore } from '../store';
 import { sessionSummary, type ResultEntry } from './sweeps';
-import { requireSession, preparedFor } from './storedSession';
+import { requireSession } from './storedSession';
+import { preparedFor } from './sweepJob';
 
 export const CONFIGURATIONS_FORMAT = 'frontier-configurations';
 

@@ -4,7 +4,8 @@ import { gridIndex } from '../../shared/sweep/space';
 import { CONFIG_STATUSES, FRONT_3D, FRONT_LATENCY, FRONT_MEMORY } from '../../shared/sweep/types';
 import type { SessionDetail, SessionStore } from '../store';
 import { channelsOf, type PreparedSweep } from './sweepJob';
-import { requireSession, preparedFor } from './storedSession';
+import { requireSession } from './storedSession';
+import { preparedFor } from './sweepJob';
 
 const OK = CONFIG_STATUSES.indexOf('ok');
 const NO_FIT = CONFIG_STATUSES.indexOf('no-fit');
