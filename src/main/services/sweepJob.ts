@@ -16,6 +16,7 @@ import {
 import type { ConfigurationSettings } from '../../shared/sweep/summary';
 import type { SweepSpec } from '../../shared/sweep/types';
 export type { ConfigurationSettings };
+import type { SessionDetail, SessionStore } from '../store';
 import { resolveDevice, resolveModel } from './resolve';
 
 export interface PreparedSweep {
@@ -65,6 +66,13 @@ export function prepareFrom(spec: SweepSpec, graph: ModelGraph, given: DevicePro
   return { spec, graph, devices: profiles, ctx, space, job, groupOf };
 }
 
+/** The sweep of a stored session, rebuilt from its stored spec, model and device profiles (resume, summary, exports). */
+export function preparedFor(store: SessionStore, session: SessionDetail): PreparedSweep {
+  const stored = store.getModel(session.modelId);
+  if (!stored) throw new Error(`session "${session.name}": its model is missing from the database`);
+  return prepareFrom(session.spec, stored.graph, session.deviceProfiles.map((d) => d.profile));
+}
+
 /** Resolves the spec's model (unless it is already loaded) and devices. */
 export async function prepareSweep(spec: SweepSpec, loaded?: ModelGraph): Promise<PreparedSweep> {
   const graph = loaded ?? (await resolveModel(spec.model, spec.import));
@@ -72,7 +80,6 @@ export async function prepareSweep(spec: SweepSpec, loaded?: ModelGraph): Promis
   if (profiles.length === 0) throw new UsageError('a sweep needs at least one device (--device)');
   return prepareFrom(spec, graph, profiles);
 }
-
 
 /**
  * Every editable layer's channel count in the configuration at `ordinal`: its targets, spread over Add groups as

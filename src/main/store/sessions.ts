@@ -1,358 +1,88 @@
 // Sweep sessions in the database: their rows, their results (row-wise and columnar), fronts and liveness.
+// The vocabulary is in sessionTypes.ts, the results table's SQL in resultRows.ts.
 import { sessionNameProblem } from '../../shared/sessionName';
 import { allocateColumns, type ResultColumns } from '../../shared/sweep/batch';
-import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
 import type Database from 'better-sqlite3';
 import { FRONTIER_VERSION, OUTPUT_SCHEMA_VERSION } from '../../shared/analysis/analyze';
 import type { DeviceProfile } from '../../shared/devices';
 import type { ModelGraph } from '../../shared/model/types';
+import type { Client, ConfigResult, SweepSpec } from '../../shared/sweep/types';
+import { StoreError } from './errors';
+import { canonicalJson, contentHash } from './contentHash';
+import { pidAlive } from './pidAlive';
 import {
-  CONFIG_STATUSES,
-  FRONT_3D,
-  FRONT_LATENCY,
-  FRONT_MEMORY,
-  type Client,
-  type ConfigResult,
-  type ConfigStatus,
-  type SweepSpec,
-} from '../../shared/sweep/types';
-import { StoreError, messageOf } from './errors';
+  IDX_CHUNK,
+  RESULT_COLUMNS_SQL,
+  checkId,
+  insertColumns,
+  readColumns,
+  readQuery,
+  rowToResult,
+  type ResultColumnName,
+  type ResultRow,
+} from './resultRows';
+import {
+  ALL_FRONT_BITS,
+  SESSION_STATUSES,
+  statusCode,
+  type NewSession,
+  type ReadOptions,
+  type SessionDetail,
+  type SessionRow,
+  type SessionStatus,
+  type SessionSummary,
+  type StoredColumns,
+  type StoredModel,
+  type StoredResult,
+} from './sessionTypes';
+import { prepareSessionStatements, type SessionStatements } from './sessionStatements';
+import { wrapSqlite } from './sqliteErrors';
+
+export {
+  RESULT_STATUS_CODES,
+  statusCode,
+  statusFromCode,
+  SESSION_STATUSES,
+  ALL_FRONT_BITS,
+} from './sessionTypes';
+export type {
+  SessionStatus,
+  NewSession,
+  SessionSummary,
+  SessionDetail,
+  StoredModel,
+  StoredColumns,
+  StoredResult,
+  ResultOrder,
+  ReadOptions,
+} from './sessionTypes';
+export { canonicalJson, contentHash } from './contentHash';
+export { pidAlive } from './pidAlive';
+export { RESULT_COLUMN_NAMES, type ResultColumnName } from './resultRows';
+export type { ResultColumns };
 
 type Db = Database.Database;
 type Stmt = Database.Statement<unknown[], unknown>;
 
-// ---------------------------------------------------------------------------------------------------------------
-// Vocabulary
-
-/** How a configuration's status is stored in `results.status`. */
-export const RESULT_STATUS_CODES: Readonly<Record<ConfigStatus, number>> = Object.freeze({
-  ok: 0,
-  'no-fit': 1,
-  unsupported: 2,
-  error: 3,
-});
-
-export function statusCode(status: ConfigStatus): number {
-  const code = RESULT_STATUS_CODES[status];
-  if (code === undefined) throw new StoreError(`unknown configuration status "${String(status)}"`);
-  return code;
-}
-
-export function statusFromCode(code: number): ConfigStatus {
-  const status = CONFIG_STATUSES[code];
-  if (status === undefined) throw new StoreError(`unknown configuration status code ${code}`);
-  return status;
-}
-
-export type SessionStatus = 'running' | 'complete' | 'cancelled' | 'interrupted' | 'failed';
-export const SESSION_STATUSES: readonly SessionStatus[] = ['running', 'complete', 'cancelled', 'interrupted', 'failed'];
-
-export const ALL_FRONT_BITS = FRONT_3D | FRONT_LATENCY | FRONT_MEMORY;
-
-export interface NewSession {
-  name: string;
-  modelId: number;
-  spec: SweepSpec;
-  /** Configurations in the design space (grid) or the sample (random). */
-  total: number;
-  /** Row ids from `upsertDevice`, in the order of the design space's device dimension. */
-  deviceIds: number[];
-  /** Defaults to `spec.clients`. */
-  clients?: Client[];
-  /** Delete a session of the same name (and its results) in the same transaction. */
-  replace?: boolean;
-}
-
-export interface SessionSummary {
-  id: number;
-  name: string;
-  status: SessionStatus;
-  /** Results stored so far. */
-  configs: number;
-  total: number;
-  /** ISO time the session was created. */
-  created: string;
-  /** Model name. */
-  model: string;
-  /** Device ids (profile ids), in design-space order. */
-  devices: string[];
-}
-
-export interface SessionDetail extends SessionSummary {
-  modelId: number;
-  modelHash: string;
-  spec: SweepSpec;
-  clients: Client[];
-  /** The stored profiles, in design-space order. */
-  deviceProfiles: { rowId: number; profile: DeviceProfile }[];
-  startedAt: string | null;
-  finishedAt: string | null;
-  elapsedS: number | null;
-  frontierVersion: string;
-  schemaVersion: number;
-  pid: number | null;
-  host: string | null;
-  error: string | null;
-}
-
-export interface StoredModel {
-  id: number;
-  name: string;
-  hash: string;
-  graph: ModelGraph;
-}
-
-/** Stored rows of a session, ordered by idx, as columns. NULL latency/accuracy read back as NaN; status is a code. */
-export type StoredColumns = Omit<ResultColumns, 'count' | 'idx' | 'messages'> & {
-  count: number;
-  idx: Float64Array;
-  flags: Uint8Array;
-};
-
-export type StoredResult = ConfigResult & { flags: number };
-
-export type ResultOrder =
-  | 'idx'
-  | 'params'
-  | 'paramBytes'
-  | 'peakActivationBytes'
-  | 'totalBytes'
-  | 'sramBytes'
-  | 'macs'
-  | 'latencyS'
-  | 'accuracy';
-
-
-export interface ReadOptions {
-  /** true: rows on any front; a number: rows with any of these FRONT_* bits. */
-  frontOnly?: boolean | number;
-  /** Only status `ok`. */
-  feasibleOnly?: boolean;
-  limit?: number;
-  offset?: number;
-  /** Default idx. NULLs sort last; ties by idx. */
-  orderBy?: ResultOrder;
-  descending?: boolean;
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Helpers
-
-/** JSON with object keys sorted, so equal content gives equal text (and hash) whatever the key order. */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) => {
-    if (v === null || typeof v !== 'object' || Array.isArray(v)) return v;
-    const source = v as Record<string, unknown>;
-    const sorted: Record<string, unknown> = {};
-    for (const k of Object.keys(source).sort()) sorted[k] = source[k];
-    return sorted;
-  });
-}
-
-export const contentHash = (json: string): string => createHash('sha256').update(json).digest('hex');
-
-/** Whether a process with this pid exists on this machine (EPERM: it exists but is not ours). */
-export function pidAlive(pid: number): boolean {
-  if (!Number.isSafeInteger(pid) || pid <= 0) return false; // 0 / negatives address process groups
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 const nowIso = (): string => new Date().toISOString();
-
-/** Rows per multi-row INSERT: 1 + 100 × 10 parameters, far below SQLite's limit of 32766. */
-const BATCH_ROWS = 100;
-const BATCH_COLUMNS = 10;
-const READ_CHUNK = 8192;
-const IDX_CHUNK = 65536;
-
-const RESULT_COLUMNS_SQL =
-  'idx, status, params, param_bytes, peak_bytes, total_bytes, sram_bytes, macs, latency_s, accuracy, flags, message';
-
-/** Column of StoredColumns → column of the results table. */
-const COLUMN_SQL = {
-  status: 'status',
-  params: 'params',
-  paramBytes: 'param_bytes',
-  peakActivationBytes: 'peak_bytes',
-  totalBytes: 'total_bytes',
-  sramBytes: 'sram_bytes',
-  macs: 'macs',
-  latencyS: 'latency_s',
-  accuracy: 'accuracy',
-  flags: 'flags',
-} as const;
-export type ResultColumnName = keyof typeof COLUMN_SQL;
-export const RESULT_COLUMN_NAMES = Object.keys(COLUMN_SQL) as readonly ResultColumnName[];
-
-const ORDER_COLUMNS: Record<ResultOrder, string> = { idx: 'idx', ...COLUMN_SQL };
-
-interface SessionRow {
-  id: number;
-  name: string;
-  model_id: number;
-  spec_json: string;
-  status: SessionStatus;
-  total: number;
-  created_at: string;
-  started_at: string | null;
-  finished_at: string | null;
-  elapsed_s: number | null;
-  frontier_version: string;
-  schema_version: number;
-  pid: number | null;
-  host: string | null;
-  error: string | null;
-}
-
-type ResultRow = [
-  number, number, number, number, number, number, number, number, number | null, number | null, number, string | null,
-];
-
-function rowToResult(r: ResultRow): StoredResult {
-  const result: StoredResult = {
-    idx: r[0],
-    status: statusFromCode(r[1]),
-    params: r[2],
-    paramBytes: r[3],
-    peakActivationBytes: r[4],
-    totalBytes: r[5],
-    sramBytes: r[6],
-    macs: r[7],
-    latencyS: r[8],
-    accuracy: r[9],
-    flags: r[10],
-  };
-  if (r[11] !== null) result.message = r[11];
-  return result;
-}
-
-function readQuery(sessionId: number, options: ReadOptions): { sql: string; params: unknown[] } {
-  const where = ['session_id = ?'];
-  const params: unknown[] = [sessionId];
-  let from = 'results';
-  if (options.frontOnly !== undefined && options.frontOnly !== false) {
-    const bits = options.frontOnly === true ? 0xff : options.frontOnly;
-    // `flags <> 0` verbatim makes the partial index results_front usable; INDEXED BY makes SQLite use it (without
-    // statistics it would scan the session by primary key instead: ~100 ms per million rows rather than ~1 ms).
-    where.push('flags <> 0', '(flags & ?) <> 0');
-    params.push(bits);
-    from = 'results INDEXED BY results_front';
-  }
-  if (options.feasibleOnly) where.push('status = 0');
-  const key = options.orderBy ?? 'idx';
-  const column = Object.hasOwn(ORDER_COLUMNS, key) ? ORDER_COLUMNS[key] : undefined;
-  if (column === undefined) throw new StoreError(`cannot order results by "${String(key)}"`);
-  const dir = options.descending ? 'DESC' : 'ASC';
-  const order = column === 'idx' ? `idx ${dir}` : `${column} ${dir} NULLS LAST, idx ASC`;
-  let sql = `SELECT ${RESULT_COLUMNS_SQL} FROM ${from} WHERE ${where.join(' AND ')} ORDER BY ${order}`;
-  if (options.limit !== undefined || options.offset !== undefined) {
-    const limit = options.limit ?? -1;
-    const offset = options.offset ?? 0;
-    if (!Number.isSafeInteger(limit) || !Number.isSafeInteger(offset) || offset < 0) {
-      throw new StoreError(`bad limit/offset (${limit}, ${offset})`);
-    }
-    sql += ' LIMIT ? OFFSET ?';
-    params.push(limit, offset);
-  }
-  return { sql, params };
-}
-
-function checkId(id: number, what: string): void {
-  if (!Number.isSafeInteger(id) || id <= 0) throw new StoreError(`${what} must be a positive integer id (got ${id})`);
-}
-
-// ---------------------------------------------------------------------------------------------------------------
 
 /**
  * Sessions and their results over an open database (see `openDatabase`). All statements are prepared once.
  * Not safe to share across threads (no better-sqlite3 connection is); one store per connection.
  */
-export type { ResultColumns };
-
 export class SessionStore {
   readonly db: Db;
   private readonly file: string;
   private readonly host = hostname();
-  private readonly st: Record<string, Stmt>;
+  private readonly st: SessionStatements;
   private readonly readCache = new Map<string, Stmt>();
   private readonly columnReaders = new Map<string, Stmt>();
 
   constructor(db: Db) {
     this.db = db;
     this.file = db.name;
-    const p = (sql: string): Stmt => db.prepare(sql);
-    const batchRow = `(${new Array(BATCH_COLUMNS).fill('?').join(',')})`;
-    this.st = {
-      modelByHash: p('SELECT id FROM models WHERE hash = ?'),
-      insertModel: p('INSERT INTO models (name, graph_json, hash) VALUES (?, ?, ?)'),
-      modelById: p('SELECT id, name, hash, graph_json FROM models WHERE id = ?'),
-      deviceByHash: p('SELECT id FROM devices WHERE hash = ?'),
-      insertDevice: p('INSERT INTO devices (device_id, profile_json, hash) VALUES (?, ?, ?)'),
-      sessionByName: p('SELECT * FROM sessions WHERE name = ?'),
-      sessionById: p('SELECT * FROM sessions WHERE id = ?'),
-      insertSession: p(
-        `INSERT INTO sessions (name, model_id, spec_json, status, total, created_at, started_at, frontier_version,
-           schema_version, pid, host) VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?)`,
-      ),
-      insertClient: p(
-        'INSERT INTO clients (session_id, position, name, deadline_s, min_accuracy, device) VALUES (?, ?, ?, ?, ?, ?)',
-      ),
-      insertSessionDevice: p('INSERT INTO session_devices (session_id, position, device_id) VALUES (?, ?, ?)'),
-      deleteSession: p('DELETE FROM sessions WHERE id = ?'),
-      renameSession: p('UPDATE sessions SET name = ? WHERE id = ?'),
-      finishSession: p(
-        `UPDATE sessions SET status = ?, finished_at = ?, elapsed_s = ?, error = ? WHERE id = ?`,
-      ),
-      markRunning: p(
-        `UPDATE sessions SET status = 'running', pid = ?, host = ?, finished_at = NULL, error = NULL WHERE id = ?`,
-      ),
-      runningSessions: p(`SELECT id, pid, host FROM sessions WHERE status = 'running'`),
-      markInterrupted: p(
-        `UPDATE sessions SET status = 'interrupted' WHERE id = ? AND status = 'running' AND pid IS ? AND host IS ?`,
-      ),
-      listSessions: p(
-        `SELECT s.id, s.name, s.status, s.total, s.created_at, m.name AS model,
-           (SELECT count(*) FROM results r WHERE r.session_id = s.id) AS configs,
-           (SELECT json_group_array(d.device_id ORDER BY sd.position)
-              FROM session_devices sd JOIN devices d ON d.id = sd.device_id WHERE sd.session_id = s.id) AS devices
-         FROM sessions s JOIN models m ON m.id = s.model_id
-         ORDER BY s.created_at, s.id`,
-      ),
-      countResults: p('SELECT count(*) FROM results WHERE session_id = ?').pluck(),
-      sessionState: p('SELECT id, status, finished_at AS finishedAt FROM sessions WHERE name = ?'),
-      sessionClients: p(
-        'SELECT name, deadline_s, min_accuracy, device FROM clients WHERE session_id = ? ORDER BY position',
-      ),
-      sessionDevices: p(
-        `SELECT d.id, d.device_id, d.profile_json FROM session_devices sd JOIN devices d ON d.id = sd.device_id
-         WHERE sd.session_id = ? ORDER BY sd.position`,
-      ),
-      insertOne: p(
-        `INSERT INTO results (session_id, idx, status, params, param_bytes, peak_bytes, total_bytes, sram_bytes, macs,
-           latency_s, accuracy, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ),
-      insertBatch: p(
-        `INSERT INTO results (session_id, idx, status, params, param_bytes, peak_bytes, total_bytes, sram_bytes, macs,
-           latency_s, accuracy) SELECT ?, * FROM (VALUES ${new Array(BATCH_ROWS).fill(batchRow).join(',')})`,
-      ),
-      setFlags: p('UPDATE results SET flags = flags | ? WHERE session_id = ? AND idx = ?'),
-      clearFlags: p(
-        // INDEXED BY: without statistics the planner prefers the primary key, i.e. scanning the whole session.
-        'UPDATE results INDEXED BY results_front SET flags = flags & ~? WHERE session_id = ? AND flags <> 0 AND (flags & ?) <> 0',
-      ),
-      storedIdx: p(
-        'SELECT idx FROM results WHERE session_id = ? AND idx > ? ORDER BY idx LIMIT ' + IDX_CHUNK,
-      ).pluck(),
-      messages: p(
-        'SELECT idx, message FROM results INDEXED BY results_messages WHERE session_id = ? AND message IS NOT NULL ORDER BY idx',
-      ).raw(),
-    };
+    this.st = prepareSessionStatements(db);
   }
 
   // ----- models and devices
@@ -625,68 +355,7 @@ export class SessionStore {
    * NaN latency/accuracy are stored as NULL. Figures other than latency/accuracy must be numbers (not NaN).
    */
   insertResultColumns(sessionId: number, cols: ResultColumns): void {
-    checkId(sessionId, 'sessionId');
-    const n = cols.count ?? cols.idx.length;
-    const arrays = [
-      cols.idx,
-      cols.status,
-      cols.params,
-      cols.paramBytes,
-      cols.peakActivationBytes,
-      cols.totalBytes,
-      cols.sramBytes,
-      cols.macs,
-      cols.latencyS,
-      cols.accuracy,
-    ];
-    if (!Number.isSafeInteger(n) || n < 0) throw new StoreError(`insertResultColumns: bad count ${n}`);
-    if (arrays.some((a) => !a || a.length < n)) {
-      throw new StoreError(`insertResultColumns: every column needs at least ${n} values`);
-    }
-    if (n === 0) return;
-    const { idx, status, params, paramBytes, peakActivationBytes: peak, totalBytes, sramBytes, macs, latencyS, accuracy } =
-      cols;
-    // Positions with a message, ascending; their 100-row blocks go through the one-row statement.
-    const withMessage = cols.messages && cols.messages.size > 0 ? [...cols.messages.keys()].sort((a, b) => a - b) : [];
-    const batch = this.st.insertBatch;
-    const one = this.st.insertOne;
-    const args: unknown[] = new Array(1 + BATCH_ROWS * BATCH_COLUMNS);
-    args[0] = sessionId;
-    const insertOne = (i: number): void => {
-      one.run(
-        sessionId, idx[i], status[i], params[i], paramBytes[i], peak[i], totalBytes[i], sramBytes[i], macs[i],
-        latencyS[i], accuracy[i], cols.messages?.get(i) ?? null,
-      );
-    };
-    this.wrap(`store results of session ${sessionId}`, () =>
-      this.db.transaction(() => {
-        let m = 0;
-        let i = 0;
-        for (; i + BATCH_ROWS <= n; i += BATCH_ROWS) {
-          const end = i + BATCH_ROWS;
-          while (m < withMessage.length && withMessage[m] < i) m++;
-          if (m < withMessage.length && withMessage[m] < end) {
-            for (let j = i; j < end; j++) insertOne(j);
-            continue;
-          }
-          let k = 1;
-          for (let j = i; j < end; j++) {
-            args[k++] = idx[j];
-            args[k++] = status[j];
-            args[k++] = params[j];
-            args[k++] = paramBytes[j];
-            args[k++] = peak[j];
-            args[k++] = totalBytes[j];
-            args[k++] = sramBytes[j];
-            args[k++] = macs[j];
-            args[k++] = latencyS[j]; // NaN binds as NULL
-            args[k++] = accuracy[j];
-          }
-          batch.run(args);
-        }
-        for (; i < n; i++) insertOne(i);
-      }).immediate(),
-    );
+    insertColumns(this.db, this.st, sessionId, cols, (doing, fn) => this.wrap(doing, fn));
   }
 
   /** ORs `bits` into the flags of these configurations (one transaction, one primary-key update each). */
@@ -770,47 +439,7 @@ export class SessionStore {
     sessionId: number,
     columns?: readonly K[],
   ): Pick<StoredColumns, 'count' | 'idx' | K> {
-    const names = (columns ?? RESULT_COLUMN_NAMES) as readonly ResultColumnName[];
-    for (const name of names) {
-      if (!Object.hasOwn(COLUMN_SQL, name)) throw new StoreError(`no result column "${String(name)}"`);
-    }
-    const wanted = [...new Set(names)];
-    const key = wanted.join(',');
-    let chunk = this.columnReaders.get(key);
-    if (!chunk) {
-      chunk = this.db
-        .prepare(
-          `SELECT ${['idx', ...wanted.map((k) => COLUMN_SQL[k])].join(', ')} FROM results
-           WHERE session_id = ? AND idx > ? ORDER BY idx LIMIT ${READ_CHUNK}`,
-        )
-        .raw();
-      this.columnReaders.set(key, chunk);
-    }
-    const reader = chunk;
-    return this.db.transaction(() => {
-      // Counted inside the transaction, so the count and the rows agree while another connection writes.
-      const n = this.st.countResults.get(sessionId) as number;
-      const idx = new Float64Array(n);
-      const arrays = wanted.map((k) => (k === 'status' || k === 'flags' ? new Uint8Array(n) : new Float64Array(n)));
-      const width = arrays.length;
-      let pos = 0;
-      let last = -1;
-      while (pos < n) {
-        const rows = reader.all(sessionId, last) as (number | null)[][];
-        if (rows.length === 0) break;
-        const take = Math.min(rows.length, n - pos);
-        for (let r = 0; r < take; r++) {
-          const row = rows[r];
-          idx[pos] = row[0] as number;
-          for (let c = 0; c < width; c++) arrays[c][pos] = row[c + 1] ?? NaN;
-          pos++;
-        }
-        last = rows[rows.length - 1][0] as number;
-      }
-      const out: Record<string, unknown> = { count: n, idx };
-      wanted.forEach((k, c) => (out[k] = arrays[c]));
-      return out as Pick<StoredColumns, 'count' | 'idx' | K>;
-    }).deferred();
+    return readColumns(this.db, this.columnReaders, this.st.countResults, sessionId, columns);
   }
 
   /** idx → message for the rows that have one (partial index; cheap). */
@@ -865,22 +494,6 @@ export class SessionStore {
 
   /** Runs `fn`, turning SQLite errors into StoreErrors that say what was being done and in which file. */
   private wrap<T>(doing: string, fn: () => T): T {
-    try {
-      return fn();
-    } catch (error) {
-      if (error instanceof StoreError) throw error;
-      const code = (error as { code?: string }).code ?? '';
-      let why = messageOf(error);
-      if (code === 'SQLITE_CONSTRAINT_PRIMARYKEY' && why.includes('results.')) {
-        why = 'some of these configurations are already stored for this session';
-      } else if (code === 'SQLITE_CONSTRAINT_FOREIGNKEY') {
-        why = 'it refers to a session, model or device that does not exist';
-      } else if (code === 'SQLITE_CONSTRAINT_NOTNULL') {
-        why = `${why} (figures other than latency and accuracy must be numbers, not NaN or null)`;
-      } else if (code === 'SQLITE_BUSY') {
-        why = `${why} (another process holds the database)`;
-      }
-      throw new StoreError(`cannot ${doing} in ${this.file}: ${why}`, { file: this.file, cause: error });
-    }
+    return wrapSqlite(this.file, doing, fn);
   }
 }
