@@ -2,7 +2,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Component } from 'svelte';
 import { compile } from 'svelte/compiler';
@@ -16,22 +16,29 @@ const require = createRequire(import.meta.url);
 let dir = '';
 let ParetoPlot: Component<Record<string, unknown>>;
 
-/** Compiles ParetoPlot.svelte for the server into a temporary module whose imports point back at the sources. */
-beforeAll(async () => {
-  const source = readFileSync(join(plots, 'ParetoPlot.svelte'), 'utf8');
-  const { js, warnings } = compile(source, { generate: 'server', filename: 'ParetoPlot.svelte' });
+/** Compiles a component for the server into a temporary module whose imports point back at the sources (a
+ * component it imports is compiled the same way). */
+function compileForServer(path: string): string {
+  const name = basename(path, '.svelte');
+  const { js, warnings } = compile(readFileSync(path, 'utf8'), { generate: 'server', filename: basename(path) });
   expect(warnings.map((w) => w.code)).toEqual([]);
   const code = js.code.replace(/from '([^']+)'/g, (_, spec: string) => {
     if (spec.startsWith('.')) {
-      const base = resolve(plots, spec);
-      const file = existsSync(`${base}.ts`) ? `${base}.ts` : base;
+      const base = resolve(dirname(path), spec);
+      const file = spec.endsWith('.svelte') ? compileForServer(base) : existsSync(`${base}.ts`) ? `${base}.ts` : base;
       return `from '${pathToFileURL(file).href}'`;
     }
     return `from '${pathToFileURL(require.resolve(spec)).href}'`;
   });
-  dir = mkdtempSync(join(tmpdir(), 'pareto-ssr-'));
-  const file = join(dir, 'ParetoPlot.js');
+  const file = join(dir, `${name}.js`);
   writeFileSync(file, code);
+  return file;
+}
+
+/** Compiles ParetoPlot.svelte (and the components it uses) for the server. */
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'pareto-ssr-'));
+  const file = compileForServer(join(plots, 'ParetoPlot.svelte'));
   ParetoPlot = (await import(/* @vite-ignore */ pathToFileURL(file).href)).default;
 });
 

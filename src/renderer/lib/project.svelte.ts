@@ -1,9 +1,9 @@
 // The engineer's working project (model, devices, clients, accuracy model, sweep dimensions) and the open session.
-// The project is kept in localStorage so a reload keeps it; sessions live in the database.
+// The project is kept in localStorage so a reload keeps it (savedProject.ts); sessions live in the database. What the
+// inputs mean, as plain functions, is in projectInputs.ts.
 import { unknownOperatorsRefusal } from './unknownOps';
 import { displayName } from '../../shared/model/displayNames';
-import type { ImportOptions } from '../../shared/model/importOptions';
-import type { AccuracyModel, PenaltyModel } from '../../shared/analysis/accuracy';
+import type { AccuracyModel } from '../../shared/analysis/accuracy';
 import type { AnalysisReport } from '../../shared/analysis/analyze';
 import type { BiasMode } from '../../shared/analysis/evaluate';
 import type { MemoryModel } from '../../shared/analysis/memory';
@@ -21,133 +21,14 @@ import type {
 } from '../../shared/api';
 import { DEFAULT_GRID_LIMIT, type Client, type SweepSpec } from '../../shared/sweep/types';
 import { api } from './api/client';
-import { checkChannelList, checkRatioList, checkWhole, missingPenalties, techniqueList } from './inputs';
+import { missingPenalties, techniqueList } from './inputs';
 import { createCompute, type ResultsCompute } from './results/compute';
 import { sameSpec } from './specs';
+import { blankProject, loadSavedProject, sampleProject, storeSavedProject, type SavedProject, type SweepDims } from './savedProject';
+import { base64Text, dimsOfSpec, errorText, modelChangeOf, runBlockerOf, sweepFieldErrors, sweepSpecOf, type ModelChange, type Notice, type View } from './projectInputs';
 
-export type View = 'model' | 'device' | 'sweep' | 'results' | 'sessions' | 'export' | 'help';
-
-export interface SweepDims {
-  /** Layer → value list text as typed ("8,16", "8:64:8"); empty = not swept. */
-  channels: Record<string, string>;
-  /** Layer (or `*`) → ratio list text ("0:0.75:0.25"). */
-  prune: Record<string, string>;
-  precisions: string[];
-  strategy: 'grid' | 'random';
-  samples: number;
-  seed: number;
-}
-
-/** The precisions the Sweep view always offers as boxes; a file's stored precision (W8A32) joins them while it is loaded. */
-export const SWEEP_PRECISIONS: readonly string[] = ['fp32', 'fp16', 'int8', 'int4', 'w4a8', 'w8a16'];
-
-interface SavedProject {
-  version: 1;
-  /** The model and how its file is read (`options.allowUnknownOps` once the user chose to analyse unknown operators). */
-  source: { preset?: string; file?: { name: string; base64: string }; options?: ImportOptions } | null;
-  channels: Record<string, number>;
-  precision: string;
-  deviceIds: string[];
-  /** Runtimes every device runs under (a sweep dimension); empty = each device profile's own figures. */
-  runtimeIds?: string[];
-  memoryModel: MemoryModel;
-  headroom: number;
-  biasMode: BiasMode;
-  /** Where weights live: as each device profile says, or SRAM / flash on every device. */
-  weightsIn?: 'sram' | 'flash';
-  /** Depthwise convolutions run in place (every memory model). */
-  inPlaceDepthwise?: boolean;
-  clients: Client[];
-  accuracy: AccuracyModel | null;
-  dims: SweepDims;
-  session: string | null;
-}
-
-/** Something the app tells the user after the fact (a run ended, a model change kept or reset inputs). */
-export interface Notice {
-  kind: 'complete' | 'cancelled' | 'failed';
-  session: string;
-  text: string;
-}
-
-/** What changing the model kept and reset, with what is needed to undo the resets. */
-export interface ModelChange {
-  from: string;
-  to: string;
-  kept: string[];
-  reset: string[];
-  undo: { accuracy: AccuracyModel | null; dims: SweepDims; channels: Record<string, number> };
-}
-
-const STORAGE_KEY = 'frontier.project';
-
-export const EXAM_ACCURACY: PenaltyModel = {
-  kind: 'penalties',
-  metric: 'accuracy',
-  base: 0.93,
-  penalties: { pruned: 0.05, int8: 0.03 },
-};
-
-/** The sample project a newcomer sees: the worked example, ready to Run. */
-export function sampleProject(): SavedProject {
-  return {
-    version: 1,
-    source: { preset: 'exam-cnn' },
-    channels: {},
-    precision: 'fp32',
-    deviceIds: ['exam-mcu'],
-    memoryModel: 'largest-tensor',
-    headroom: 0,
-    biasMode: 'weight',
-    clients: [
-      { name: 'client1', deadlineS: 0.2 },
-      { name: 'client2', deadlineS: 0.5 },
-    ],
-    accuracy: EXAM_ACCURACY,
-    dims: {
-      channels: { conv1: '8,16', conv2: '8,32' },
-      prune: {},
-      precisions: ['fp32', 'int8'],
-      strategy: 'grid',
-      samples: 10000,
-      seed: 1,
-    },
-    session: null,
-  };
-}
-
-export function blankProject(): SavedProject {
-  return {
-    version: 1,
-    source: null,
-    channels: {},
-    precision: 'fp32',
-    deviceIds: [],
-    memoryModel: 'layer-io',
-    headroom: 0,
-    biasMode: 'weight',
-    clients: [],
-    accuracy: null,
-    dims: { channels: {}, prune: {}, precisions: ['fp32'], strategy: 'grid', samples: 10000, seed: 1 },
-    session: null,
-  };
-}
-
-export const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
-
-/** Text as base64 (UTF-8), for a model graph handed back to `model.load` as a file. */
-const base64Text = (text: string): string => {
-  const bytes = new TextEncoder().encode(text);
-  let binary = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(binary);
-};
-
-const listItems = (text: string): string[] =>
-  text
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s !== '');
+export { blankProject, EXAM_ACCURACY, sampleProject, SWEEP_PRECISIONS, type SweepDims } from './savedProject';
+export { errorText, type ModelChange, type Notice, type View } from './projectInputs';
 
 // Large, replace-only values (models, reports, result columns of 100,000s of rows) are `$state.raw`: deep reactive
 // proxies on them would make every read of a column cost a proxy trap.
@@ -214,27 +95,7 @@ export class Project {
   recent = $derived([...this.sessions].sort((a, b) => (a.created < b.created ? 1 : a.created > b.created ? -1 : b.name.localeCompare(a.name))));
 
   /** Per field, what is wrong with what was typed (keys: `channels:<layer>`, `prune:<layer>`, `samples`, `seed`). */
-  fieldErrors = $derived.by(() => {
-    const errors: Record<string, string> = {};
-    for (const [layer, text] of Object.entries(this.dims.channels)) {
-      const problem = checkChannelList(text);
-      if (problem) errors[`channels:${layer}`] = problem;
-    }
-    for (const [layer, text] of Object.entries(this.dims.prune)) {
-      const problem = checkRatioList(text);
-      if (problem) errors[`prune:${layer}`] = problem;
-      else if (layer !== '*' && text.trim() !== '' && (this.dims.channels[layer] ?? '').trim() !== '') {
-        errors[`prune:${layer}`] = `give ${this.shownName(layer)} either channels to try or pruning ratios, not both`;
-      }
-    }
-    if (this.dims.strategy === 'random') {
-      const samples = checkWhole(String(this.dims.samples), { min: 1, max: DEFAULT_GRID_LIMIT, what: 'the number of samples' });
-      if (samples) errors.samples = samples;
-      const seed = checkWhole(String(this.dims.seed), { min: 0, what: 'the seed' });
-      if (seed) errors.seed = seed;
-    }
-    return errors;
-  });
+  fieldErrors = $derived(sweepFieldErrors(this.dims, (layer) => this.shownName(layer)));
 
   /** A layer's display name in the loaded model (a converted file's full names run to hundreds of characters). */
   shownName(layer: string): string {
@@ -253,33 +114,7 @@ export class Project {
   /** The spec the current inputs describe; compared with the open session's to show results as stale. */
   spec = $derived.by((): SweepSpec | null => {
     if (!this.model) return null;
-    const channels = Object.fromEntries(
-      Object.entries(this.dims.channels)
-        .map(([layer, text]) => [layer, listItems(text)] as const)
-        .filter(([, items]) => items.length > 0),
-    );
-    const prune = Object.fromEntries(
-      Object.entries(this.dims.prune)
-        .map(([layer, text]) => [layer, listItems(text)] as const)
-        .filter(([, items]) => items.length > 0),
-    );
-    return {
-      model: this.model.graph.name,
-      devices: [...this.deviceIds],
-      ...(this.runtimeIds.length > 0 ? { runtimes: [...this.runtimeIds] } : {}),
-      channels,
-      prune,
-      precisions: [...this.dims.precisions],
-      memoryModel: this.memoryModel,
-      biasMode: this.biasMode,
-      headroom: this.headroom,
-      ...(this.weightsIn ? { weightsIn: this.weightsIn } : {}),
-      ...(this.inPlaceDepthwise ? { inPlaceDepthwise: true } : {}),
-      accuracy: this.accuracy ? JSON.parse(JSON.stringify(this.accuracy)) : null,
-      clients: this.clients.map((c) => ({ ...c })),
-      strategy: this.dims.strategy,
-      ...(this.dims.strategy === 'random' ? { samples: this.dims.samples, seed: this.dims.seed } : {}),
-    };
+    return sweepSpecOf(this.model.graph.name, this);
   });
 
   stale = $derived.by(() => {
@@ -293,28 +128,7 @@ export class Project {
   );
 
   /** Why Run cannot start now, in the app's words; null when it can. */
-  runBlocker = $derived.by((): string | null => {
-    if (this.running) return 'a sweep is running';
-    if (!this.model) return 'choose a model first (Model)';
-    if (this.deviceIds.length === 0) return 'choose at least one device (Device & clients)';
-    if (this.dims.precisions.length === 0) return 'choose at least one precision';
-    const draft = Object.values(this.deviceDrafts)[0];
-    if (draft) return `${draft.error} (Device & clients)`;
-    const firstError = Object.entries(this.fieldErrors)[0];
-    if (firstError) {
-      const [field, message] = firstError;
-      const [kind, layer] = field.split(':');
-      const where = kind === 'channels' ? `${this.shownName(layer)} channels` : kind === 'prune' ? `${layer === '*' ? 'every layer' : this.shownName(layer)} pruning ratios` : field;
-      return `${where}: ${message}`;
-    }
-    if (this.sizeError) return this.sizeError;
-    if (this.oversized !== null) {
-      return `${this.oversized.toLocaleString('en-US')} configurations: a grid sweep may have at most ${DEFAULT_GRID_LIMIT.toLocaleString('en-US')}`;
-    }
-    if (!this.size) return 'counting the configurations…';
-    if (this.size.total === 0) return 'the sweep has no configurations';
-    return null;
-  });
+  runBlocker = $derived(runBlockerOf(this));
 
   async start(): Promise<void> {
     const [presets, devices, runtimes] = await Promise.all([
@@ -334,18 +148,8 @@ export class Project {
       if (e.session !== this.running) this.endedEarly.set(e.session, e);
       void this.finished(e);
     });
-    const saved = this.load();
+    const saved = loadSavedProject();
     await this.apply(saved ?? sampleProject());
-  }
-
-  private load(): SavedProject | null {
-    try {
-      const text = localStorage.getItem(STORAGE_KEY);
-      const parsed = text ? (JSON.parse(text) as SavedProject) : null;
-      return parsed?.version === 1 ? parsed : null;
-    } catch {
-      return null;
-    }
   }
 
   save(): void {
@@ -366,11 +170,7 @@ export class Project {
       dims: this.dims,
       session: this.session?.summary.session ?? null,
     };
-    try {
-      localStorage.setItem(STORAGE_KEY, JSON.stringify(saved));
-    } catch {
-      // Storage full or unavailable: the project still works, it is just not remembered.
-    }
+    storeSavedProject(saved);
   }
 
   async apply(saved: SavedProject): Promise<void> {
@@ -442,36 +242,11 @@ export class Project {
   }
 
   private resetForModel(from: string, model: LoadedModel, fromGraph: LoadedModel['graph']): void {
-    const undo = { accuracy: this.accuracy, dims: this.dims, channels: this.channels };
-    const reset: string[] = [];
-    const kept: string[] = [];
-    const perLayer = [...Object.keys(this.dims.channels), ...Object.keys(this.dims.prune)].filter(
-      (l) => l !== '*' && ((this.dims.channels[l] ?? '').trim() !== '' || (this.dims.prune[l] ?? '').trim() !== ''),
-    );
-    if (perLayer.length > 0) reset.push(`the channels and pruning ratios set for ${[...new Set(perLayer)].map((l) => displayName(fromGraph, l)).join(', ')}`);
-    if (Object.keys(this.channels).length > 0) reset.push(`the channel edits on the Model view`);
-    if (this.accuracy) {
-      reset.push(
-        this.accuracy.kind === 'penalties'
-          ? `the accuracy model (base ${(this.accuracy.base * 100).toFixed(1)} %, measured for ${from}); set the base and penalties of ${model.graph.name}`
-          : `the calibrated accuracy model (points measured on ${from})`,
-      );
-    }
-    // A precision only the old file stored (a hybrid file's W8A32) does not carry over to another model.
-    const stored = model.graph.source?.precision;
-    const foreign = this.dims.precisions.filter((p) => !SWEEP_PRECISIONS.includes(p) && p !== stored);
-    if (foreign.length > 0) {
-      reset.push(`precision ${foreign.map((p) => p.toUpperCase()).join(', ')}, which ${from} stores`);
-      this.dims = { ...this.dims, precisions: this.dims.precisions.filter((p) => !foreign.includes(p)) };
-    }
-    if (this.deviceIds.length > 0) kept.push(`device${this.deviceIds.length > 1 ? 's' : ''} ${this.deviceIds.join(', ')}`);
-    if (this.clients.length > 0) kept.push(`client${this.clients.length > 1 ? 's' : ''} ${this.clients.map((c) => c.name).join(', ')}`);
-    kept.push(`precisions ${this.dims.precisions.map((p) => p.toUpperCase()).join(', ')}`);
-    if ((this.dims.prune['*'] ?? '').trim() !== '') kept.push(`pruning ratios for every layer (${this.dims.prune['*']})`);
+    const { change, dims } = modelChangeOf(this, from, model, fromGraph);
     this.channels = {};
     this.accuracy = null;
-    this.dims = { ...this.dims, channels: {}, prune: this.dims.prune['*'] ? { '*': this.dims.prune['*'] } : {} };
-    this.modelChange = { from, to: model.graph.name, kept, reset, undo };
+    this.dims = dims;
+    this.modelChange = change;
   }
 
   /**
@@ -693,14 +468,7 @@ export class Project {
     this.inPlaceDepthwise = spec.inPlaceDepthwise ?? false;
     this.clients = spec.clients.map((c) => ({ ...c }));
     this.accuracy = spec.accuracy ? JSON.parse(JSON.stringify(spec.accuracy)) : null;
-    this.dims = {
-      channels: Object.fromEntries(Object.entries(spec.channels).map(([k, v]) => [k, v.join(',')])),
-      prune: Object.fromEntries(Object.entries(spec.prune).map(([k, v]) => [k, v.join(',')])),
-      precisions: [...spec.precisions],
-      strategy: spec.strategy,
-      samples: spec.samples ?? this.dims.samples,
-      seed: spec.seed ?? this.dims.seed,
-    };
+    this.dims = dimsOfSpec(spec, this.dims);
     await this.analyze();
     this.save();
   }

@@ -13,143 +13,50 @@
 // Written: format 1.0, C order, little-endian, byte for byte as numpy's `np.save` writes the same array (its header
 // text, the spaces it leaves for the first axis to grow, its padding to 64 bytes — a full 64 when the header already
 // ends on the boundary).
-import { decodeHalves, encodeHalves } from './float16';
+//
+// The format's dtypes and helpers are in npyFormat.ts, the writer in npyWrite.ts; both are re-exported here.
+import { decodeHalves } from './float16';
 import { parsePyLiteral, PyLiteralError, pyRepr, type PyValue } from './pyLiteral';
+import {
+  bytesText,
+  clip,
+  CONSTRUCTORS,
+  DTYPES,
+  HOST_LITTLE_ENDIAN,
+  INFO,
+  KIND_NAMES,
+  MAGIC,
+  MAX_DIMENSIONS,
+  MAX_HEADER_BYTES,
+  NpyError,
+  shapeText,
+  SUPPORTED_TEXT,
+  swapBytes,
+  type NpyArray,
+  type NpyData,
+  type NpyDtype,
+  type NpyHeader,
+  type ViewConstructor,
+} from './npyFormat';
+
+export {
+  MAX_DIMENSIONS,
+  MAX_HEADER_BYTES,
+  NPY_DTYPES,
+  npyDescr,
+  NpyError,
+  npyItemSize,
+  shapeText,
+  type NpyArray,
+  type NpyData,
+  type NpyDataOf,
+  type NpyDtype,
+  type NpyHeader,
+} from './npyFormat';
+export { checkNpyArray, npyDataChunks, npyHeaderBytes, writeNpy } from './npyWrite';
 
 // Present in Node and every browser; declared here because src/shared compiles without DOM or Node types.
 declare const TextDecoder: { new (label: string, options: { fatal: boolean }): { decode(bytes: Uint8Array): string } };
-
-export type NpyDtype =
-  | 'bool'
-  | 'int8'
-  | 'uint8'
-  | 'int16'
-  | 'uint16'
-  | 'int32'
-  | 'uint32'
-  | 'int64'
-  | 'uint64'
-  | 'float16'
-  | 'float32'
-  | 'float64';
-
-/** The typed array each dtype is held in. */
-export interface NpyDataOf {
-  bool: Uint8Array;
-  int8: Int8Array;
-  uint8: Uint8Array;
-  int16: Int16Array;
-  uint16: Uint16Array;
-  int32: Int32Array;
-  uint32: Uint32Array;
-  int64: BigInt64Array;
-  uint64: BigUint64Array;
-  float16: Float32Array;
-  float32: Float32Array;
-  float64: Float64Array;
-}
-
-export type NpyData = NpyDataOf[NpyDtype];
-
-/** An array in C order: `data` holds product(shape) values (one for a 0-d array), last axis fastest. */
-export type NpyArray = { [D in NpyDtype]: { dtype: D; shape: number[]; data: NpyDataOf[D] } }[NpyDtype];
-
-export interface NpyHeader {
-  /** Format version as written in the file: 1.0, 2.0 or 3.0. */
-  version: '1.0' | '2.0' | '3.0';
-  dtype: NpyDtype;
-  /** The dtype as the file writes it, e.g. '<f4' or '>i2'. */
-  descr: string;
-  littleEndian: boolean;
-  shape: number[];
-  /** The file stores the values column-major; parseNpy returns them in C order all the same. */
-  fortranOrder: boolean;
-  /** Where the values start: the magic, version, length and header before them. */
-  dataOffset: number;
-  /** Bytes of values the shape needs: product(shape) × itemSize. */
-  dataBytes: number;
-  itemSize: number;
-}
-
-/** A file that is not a readable `.npy` (or `.npz`), naming the file and the problem. */
-export class NpyError extends Error {
-  constructor(
-    readonly file: string,
-    /** The problem, in words, without the file name. */
-    readonly reason: string,
-  ) {
-    super(`${file}: ${reason}`);
-    this.name = 'NpyError';
-  }
-}
-
-const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // "\x93NUMPY"
-/** A header of any array this reader supports is under 2 KiB (64 axes of 16 digits); numpy itself refuses headers
- * over 10,000 characters unless told to trust the file. Nothing longer is read. */
-export const MAX_HEADER_BYTES = 64 * 1024;
-/** numpy's own limit on dimensions (NPY_MAXDIMS in numpy 2). */
-export const MAX_DIMENSIONS = 64;
-const ALIGN = 64;
-/** Room numpy leaves after the header for the first axis to grow in place: len(str(8 * 2**64 - 1)). */
-const GROWTH_AXIS_MAX_DIGITS = 21;
-
-interface DtypeInfo {
-  dtype: NpyDtype;
-  kind: 'b' | 'i' | 'u' | 'f';
-  itemSize: number;
-}
-
-const DTYPES: DtypeInfo[] = [
-  { dtype: 'bool', kind: 'b', itemSize: 1 },
-  { dtype: 'int8', kind: 'i', itemSize: 1 },
-  { dtype: 'uint8', kind: 'u', itemSize: 1 },
-  { dtype: 'int16', kind: 'i', itemSize: 2 },
-  { dtype: 'uint16', kind: 'u', itemSize: 2 },
-  { dtype: 'int32', kind: 'i', itemSize: 4 },
-  { dtype: 'uint32', kind: 'u', itemSize: 4 },
-  { dtype: 'int64', kind: 'i', itemSize: 8 },
-  { dtype: 'uint64', kind: 'u', itemSize: 8 },
-  { dtype: 'float16', kind: 'f', itemSize: 2 },
-  { dtype: 'float32', kind: 'f', itemSize: 4 },
-  { dtype: 'float64', kind: 'f', itemSize: 8 },
-];
-const INFO = Object.fromEntries(DTYPES.map((d) => [d.dtype, d])) as Record<NpyDtype, DtypeInfo>;
-export const NPY_DTYPES: readonly NpyDtype[] = DTYPES.map((d) => d.dtype);
-
-/** The descr numpy writes on a little-endian machine: '|' for one-byte types, '<' otherwise. */
-export const npyDescr = (dtype: NpyDtype): string => {
-  const { kind, itemSize } = INFO[dtype];
-  return `${itemSize === 1 ? '|' : '<'}${kind}${itemSize}`;
-};
-
-export const npyItemSize = (dtype: NpyDtype): number => INFO[dtype].itemSize;
-
-const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-
-const KIND_NAMES: Record<string, string> = {
-  c: 'complex numbers',
-  U: 'unicode strings',
-  S: 'byte strings',
-  a: 'byte strings',
-  O: 'Python objects (a pickle)',
-  V: 'raw bytes or a structured record',
-  M: 'datetimes',
-  m: 'timedeltas',
-  f: 'floats of this size',
-  i: 'integers of this size',
-  u: 'unsigned integers of this size',
-  b: 'booleans of this size',
-};
-
-const SUPPORTED_TEXT = `supported: ${NPY_DTYPES.join(', ')}`;
-
-const bytesText = (n: number): string => `${n.toLocaleString('en-US')} byte${n === 1 ? '' : 's'}`;
-
-/** A shape as Python prints a tuple: (), (3,), (3, 4). */
-export const shapeText = (shape: readonly number[]): string =>
-  shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
-
-const clip = (text: string, most = 80): string => (text.length > most ? `${text.slice(0, most)}…` : text);
 
 interface Descr {
   dtype: NpyDtype;
@@ -369,31 +276,6 @@ export function decodeNpyData(header: NpyHeader, shape: number[], bytes: Uint8Ar
   return { dtype, shape: [...shape], data } as NpyArray;
 }
 
-type ViewConstructor = new (buffer: ArrayBufferLike, byteOffset: number, length: number) => NpyData;
-
-const CONSTRUCTORS = {
-  int8: Int8Array,
-  uint8: Uint8Array,
-  int16: Int16Array,
-  uint16: Uint16Array,
-  int32: Int32Array,
-  uint32: Uint32Array,
-  int64: BigInt64Array,
-  uint64: BigUint64Array,
-  float32: Float32Array,
-  float64: Float64Array,
-} as const;
-
-function swapBytes(bytes: Uint8Array, itemSize: number): void {
-  for (let i = 0; i < bytes.length; i += itemSize) {
-    for (let a = i, b = i + itemSize - 1; a < b; a++, b--) {
-      const t = bytes[a];
-      bytes[a] = bytes[b];
-      bytes[b] = t;
-    }
-  }
-}
-
 type Indexable = { length: number; [i: number]: number | bigint };
 
 /** Column-major values reordered row-major: C index (i0…in) reads Fortran offset i0 + s0·(i1 + s1·(i2 …)). */
@@ -434,96 +316,6 @@ export function npyNumbers(array: NpyArray, file: string): Exclude<NpyData, BigI
       throw new NpyError(file, `its ${array.dtype} value ${v} at index ${i} is too large to be used as a number exactly (beyond ±2^53)`);
     }
     out[i] = Number(v);
-  }
-  return out;
-}
-
-// ---- writing ----
-
-/** numpy's header for an array of this dtype and shape, as `np.save` writes it (format 1.0, C order). */
-export function npyHeaderBytes(dtype: NpyDtype, shape: readonly number[]): Uint8Array {
-  checkShape(shape);
-  // repr(dict) with sorted keys, then room for the first axis to grow, then spaces and a newline to the next
-  // multiple of 64 (numpy adds a whole 64 when already there).
-  let text = `{'descr': '${npyDescr(dtype)}', 'fortran_order': False, 'shape': ${shapeText(shape)}, }`;
-  if (shape.length > 0) text += ' '.repeat(GROWTH_AXIS_MAX_DIGITS - String(shape[0]).length);
-  const length = text.length + 1;
-  const pad = ALIGN - ((10 + length) % ALIGN);
-  const total = length + pad;
-  if (total > 0xffff) throw new RangeError(`writeNpy: a header of ${total} bytes does not fit format 1.0`);
-  const out = new Uint8Array(10 + total);
-  out.set(MAGIC);
-  out[6] = 1;
-  out[7] = 0;
-  out[8] = total & 0xff;
-  out[9] = total >>> 8;
-  for (let i = 0; i < text.length; i++) out[10 + i] = text.charCodeAt(i);
-  out.fill(0x20, 10 + text.length, out.length - 1);
-  out[out.length - 1] = 0x0a;
-  return out;
-}
-
-function checkShape(shape: readonly number[]): void {
-  if (shape.length > MAX_DIMENSIONS) throw new RangeError(`writeNpy: ${shape.length} axes; numpy allows at most ${MAX_DIMENSIONS}`);
-  shape.forEach((n, i) => {
-    if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`writeNpy: shape ${shapeText(shape)} has ${n} on axis ${i}; each must be a whole number ≥ 0`);
-  });
-}
-
-/** Checks that `array` is consistent: the right typed array for its dtype, product(shape) values. */
-export function checkNpyArray(array: NpyArray): void {
-  checkShape(array.shape);
-  const expected = array.dtype === 'bool' ? Uint8Array : array.dtype === 'float16' ? Float32Array : CONSTRUCTORS[array.dtype];
-  if (!expected) throw new RangeError(`writeNpy: unknown dtype '${array.dtype as string}'; ${SUPPORTED_TEXT}`);
-  if (!(array.data instanceof expected)) {
-    throw new RangeError(`writeNpy: ${array.dtype} values must be held in a ${expected.name}, not a ${array.data.constructor.name}`);
-  }
-  const count = array.shape.reduce((a, b) => a * b, 1);
-  if (array.data.length !== count) {
-    throw new RangeError(`writeNpy: shape ${shapeText(array.shape)} holds ${count} values, the data has ${array.data.length}`);
-  }
-}
-
-/**
- * The values' bytes as the file stores them (little-endian; bool as 0/1; float16 rounded to nearest even), in pieces
- * of about `chunkBytes`: views of the array itself where nothing needs converting, so a writer never holds a second
- * copy of a large array.
- */
-export function* npyDataChunks(array: NpyArray, chunkBytes = 1 << 20): Generator<Uint8Array> {
-  const { data } = array;
-  const itemSize = INFO[array.dtype].itemSize;
-  const perChunk = Math.max(1, Math.floor(chunkBytes / itemSize));
-  for (let start = 0; start < data.length; start += perChunk) {
-    const end = Math.min(start + perChunk, data.length);
-    if (array.dtype === 'float16') {
-      const halves = encodeHalves(array.data.subarray(start, end));
-      if (!HOST_LITTLE_ENDIAN) swapBytes(new Uint8Array(halves.buffer), 2);
-      yield new Uint8Array(halves.buffer);
-    } else if (array.dtype === 'bool') {
-      yield array.data.subarray(start, end).map((v) => (v === 0 ? 0 : 1));
-    } else {
-      const piece = data.subarray(start, end);
-      const bytes = new Uint8Array(piece.buffer, piece.byteOffset, piece.byteLength);
-      if (HOST_LITTLE_ENDIAN || itemSize === 1) yield bytes;
-      else {
-        const copy = bytes.slice();
-        swapBytes(copy, itemSize);
-        yield copy;
-      }
-    }
-  }
-}
-
-/** The whole `.npy` file for an array, byte for byte as numpy's `np.save` writes it on a little-endian machine. */
-export function writeNpy(array: NpyArray): Uint8Array {
-  checkNpyArray(array);
-  const header = npyHeaderBytes(array.dtype, array.shape);
-  const out = new Uint8Array(header.length + array.data.length * INFO[array.dtype].itemSize);
-  out.set(header);
-  let at = header.length;
-  for (const chunk of npyDataChunks(array)) {
-    out.set(chunk, at);
-    at += chunk.length;
   }
   return out;
 }

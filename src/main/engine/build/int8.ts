@@ -8,25 +8,14 @@
 // and outputs stay int8.
 import type { ActivationQuantization, LayerWeights, ModelWeights, WeightTensor } from '../../../shared/engine/weights';
 import { activationQuantization, preActivation, separateActivation } from '../../../shared/engine/quantize';
-import {
-  activationRangeInt8,
-  logisticTableInt8,
-  multiplyByQuantizedMultiplier,
-  quantizeMultiplier,
-  roundHalfAway,
-  reluTableInt8,
-  tanhTableInt8,
-  rdbp,
-  softmaxExpTable,
-  softmaxParams,
-  SOFTMAX_ACCUMULATION_BITS,
-} from '../../../shared/engine/fixedPoint';
+import { activationRangeInt8, multiplyByQuantizedMultiplier, quantizeMultiplier, roundHalfAway } from '../../../shared/engine/fixedPoint';
 import { deployPlan, type DeployedOp } from '../../../shared/model/deploy';
 import { inferShapes } from '../../../shared/model/shapes';
 import { ModelError, type Layer, type ModelGraph } from '../../../shared/model/types';
 import { attr, DT, OnnxBuilder } from '../onnx/builder';
 import { IntegerOps } from '../onnx/integer';
 import { isImage, Layout, samePads, type GraphTensor } from './layout';
+import { lowerUnary, type Int8Value } from './int8Activations';
 
 export interface IoTensor {
   /** The ONNX value's name. */
@@ -327,32 +316,13 @@ class Int8Lowering {
     return y;
   }
 
-  /** An int8 activation of its own: softmax, or a table of its 256 input codes as TFLM computes them. */
+  /** An int8 activation of its own (int8Activations.ts). */
   private activation(layer: Extract<Layer, { type: 'Activation' }>): string {
     return this.unary(layer.name, layer.activation, this.read(layer), this.quant(layer.name));
   }
 
-  private unary(name: string, activation: string, x: { name: string; shape: number[]; q: ActivationQuantization }, out: ActivationQuantization): string {
-    if (activation === 'softmax') return this.softmax(name, x, out);
-    let table: number[];
-    if (activation === 'sigmoid') {
-      if (out.zeroPoint !== -128 || f32(out.scale) !== 1 / 256) {
-        this.fail(name, `an int8 logistic writes scale 1/256 and zero point −128 (TFLM refuses others); this one has ${out.scale}, ${out.zeroPoint}`);
-      }
-      table = logisticTableInt8(x.q);
-    } else if (activation === 'tanh') {
-      if (out.zeroPoint !== 0 || f32(out.scale) !== 1 / 128) {
-        this.fail(name, `an int8 tanh writes scale 1/128 and zero point 0 (TFLM refuses others); this one has ${out.scale}, ${out.zeroPoint}`);
-      }
-      table = tanhTableInt8(x.q);
-    } else if (activation === 'relu' || activation === 'relu6') {
-      table = reluTableInt8(activation, x.q, out);
-    } else {
-      return this.fail(name, `an int8 ${activation} is not supported yet (int8 runs take relu, relu6, sigmoid, tanh and softmax)`);
-    }
-    // Indexed by the code q + 128, holding codes.
-    const lut = this.b.constant(`${name}.table`, table.map((v) => v + 128), DT.UINT8, [256]);
-    return this.b.node('Gather', [lut, this.ops.cast(x.name, DT.INT64, 'code')], [this.b.fresh(`${name}/lut`)]);
+  private unary(name: string, activation: string, x: Int8Value, out: ActivationQuantization): string {
+    return lowerUnary(this.b, this.ops, name, activation, x, out);
   }
 
   /** TFLM's int8 MUL: (x₁ − z₁)(x₂ − z₂) rescaled by s₁s₂ / s_out. */
@@ -378,49 +348,6 @@ class Int8Lowering {
     let y = this.requantize(centred, [multiplier], [base.shift - shift], out, 'linear');
     if (!layer.keepDims) y = this.b.node('Flatten', [y], [this.b.fresh(`${layer.name}/flat`)], { axis: attr.int(1) });
     return y;
-  }
-
-  /** TFLM's reference int8 softmax (gemmlowp fixed point) along the last axis. */
-  private softmax(name: string, x: { name: string; shape: number[]; q: ActivationQuantization }, out: ActivationQuantization): string {
-    const layer = { name };
-    if (out.zeroPoint !== -128 || f32(out.scale) !== 1 / 256) {
-      this.fail(layer.name, `an int8 softmax writes scale 1/256 and zero point −128 (TFLM refuses others); this one has ${out.scale}, ${out.zeroPoint}`);
-    }
-    if (isImage(x.shape)) this.fail(layer.name, 'an int8 softmax over an image tensor is not supported yet');
-    const ops = this.ops;
-    const params = softmaxParams(f32(x.q.scale));
-    const { exp, included } = softmaxExpTable(params);
-    const xs = ops.cast(x.name, DT.INT64);
-    const axes = this.b.constant('axes', [-1], DT.INT64, [1]);
-    const max = this.b.node('ReduceMax', [xs, axes], [this.b.fresh(`${layer.name}/max`)], { keepdims: attr.int(1) });
-    const diff = ops.sub(max, xs, 'diff');
-    const gather = (table: number[]): string => this.b.node('Gather', [ops.constant(table), diff], [this.b.fresh(`${layer.name}/lut`)]);
-    const terms = gather(exp.map((e, k) => (included[k] ? rdbp(e, SOFTMAX_ACCUMULATION_BITS) : 0)));
-    const sum = this.b.node('ReduceSum', [terms, axes], [this.b.fresh(`${layer.name}/sum`)], { keepdims: attr.int(1) });
-    // GetReciprocal: headroom = count of leading zeros of the (positive) sum = #{j < 32 : sum < 2^j}
-    const powers = Array.from({ length: 32 }, (_, j) => 2 ** j);
-    const unsqueezed = this.b.node('Unsqueeze', [sum, axes], [this.b.fresh(`${layer.name}/sum1`)]);
-    const below = ops.indicator('Less', unsqueezed, ops.constant(powers));
-    const headroom = this.b.node('ReduceSum', [below, axes], [this.b.fresh(`${layer.name}/clz`)], { keepdims: attr.int(0) });
-    const pow2 = ops.constant(Array.from({ length: 40 }, (_, j) => 2 ** j));
-    const power = (e: string): string => this.b.node('Gather', [pow2, e], [this.b.fresh(`${layer.name}/pow`)]);
-    const shifted = ops.sub(ops.mul(sum, power(headroom)), ops.constant([2 ** 31]));
-    // gemmlowp's one_over_one_plus_x_for_x_in_0_1 (the operand is non-negative here)
-    const half = ops.div(ops.add(shifted, ops.constant([2 ** 31])), ops.constant([2]));
-    let r = ops.add(ops.constant([1515870810]), ops.srdhm(half, ops.constant([-1010580540])));
-    for (let i = 0; i < 3; i++) {
-      const oneMinus = ops.sub(ops.constant([2 ** 29]), ops.srdhm(half, r));
-      r = ops.add(r, ops.saturatingShiftLeft(ops.srdhm(r, oneMinus), 2));
-    }
-    const scale = ops.saturatingShiftLeft(r, 1);
-    // exponent = bits over unit + 31 − 8 = (12 − headroom) + 23
-    const exponent = ops.sub(ops.constant([SOFTMAX_ACCUMULATION_BITS + 23]), headroom);
-    const pow = power(exponent);
-    const halfMask = ops.div(ops.sub(pow, ops.constant([1])), ops.constant([2]));
-    const unsat = ops.rdbp(ops.srdhm(scale, gather(exp)), pow, halfMask);
-    const inside = gather(included.map((v) => (v ? 1 : 0)));
-    // The code of unsat − 128 clamped to int8, and of −128 (code 0) outside diff_min.
-    return ops.cast(ops.mul(inside, ops.clip(unsat, 0, 255)), DT.UINT8, 'q');
   }
 
   /**

@@ -1,16 +1,13 @@
 // A prepared configuration written as a TensorFlow Lite file (schema version 3), as TFLite's converter writes a model:
 // float configurations as float models; int8 ones as full-integer models with int8 input and output tensors (no
 // QUANTIZE / DEQUANTIZE at the ends), int8 filters quantized per output channel, int32 biases, and every activation
-// tensor at the scale and zero point Frontier ran it with. Operators are written with their fused activations, the
-// operator codes in both `builtin_code` and `deprecated_builtin_code`, buffer 0 empty, every buffer's data 16-byte
-// aligned, and a `min_runtime_version` metadata entry. Written with the `flatbuffers` builder and the accessors flatc
-// generates from src/main/import/tflite/schema/tflite_subset.fbs: no hand-written FlatBuffer encoding.
+// tensor at the scale and zero point Frontier ran it with. Operators are written with their fused activations; the
+// FlatBuffer itself is written in tfliteFile.ts.
 //
 // Layouts go back from the engine's canonical ones: Conv2D [O, I/g, kh, kw] → OHWI, depthwise [C·m, 1, kh, kw] →
 // [1, kh, kw, C·m], Dense [units, inputs] as is. BatchNormalization is folded into the layer before it (an int8 run
 // has already folded it); one that cannot be folded is refused.
 import { splitWithScales } from '../../../shared/model/splitActivations';
-import * as flatbuffers from 'flatbuffers';
 import { foldBatchNorm } from '../../../shared/engine/quantize';
 import { realValues } from '../../../shared/engine/tensorOps';
 import type { ActivationQuantization, LayerWeights, WeightTensor } from '../../../shared/engine/weights';
@@ -20,35 +17,24 @@ import { inferShapes } from '../../../shared/model/shapes';
 import { isComputeLayer, ModelError, type ActivationName, type Layer } from '../../../shared/model/types';
 import { ActivationFunctionType } from '../../import/tflite/generated/tflite/activation-function-type';
 import { AddOptions } from '../../import/tflite/generated/tflite/add-options';
-import { Buffer as TfliteBuffer } from '../../import/tflite/generated/tflite/buffer';
 import { BuiltinOperator } from '../../import/tflite/generated/tflite/builtin-operator';
 import { BuiltinOptions } from '../../import/tflite/generated/tflite/builtin-options';
 import { ConcatenationOptions } from '../../import/tflite/generated/tflite/concatenation-options';
 import { Conv2DOptions } from '../../import/tflite/generated/tflite/conv2doptions';
 import { DepthwiseConv2DOptions } from '../../import/tflite/generated/tflite/depthwise-conv2doptions';
 import { FullyConnectedOptions } from '../../import/tflite/generated/tflite/fully-connected-options';
-import { Metadata } from '../../import/tflite/generated/tflite/metadata';
-import { Model } from '../../import/tflite/generated/tflite/model';
 import { MulOptions } from '../../import/tflite/generated/tflite/mul-options';
-import { Operator } from '../../import/tflite/generated/tflite/operator';
-import { OperatorCode } from '../../import/tflite/generated/tflite/operator-code';
 import { PadOptions } from '../../import/tflite/generated/tflite/pad-options';
 import { Padding } from '../../import/tflite/generated/tflite/padding';
 import { Pool2DOptions } from '../../import/tflite/generated/tflite/pool2doptions';
-import { QuantizationParameters } from '../../import/tflite/generated/tflite/quantization-parameters';
 import { ReducerOptions } from '../../import/tflite/generated/tflite/reducer-options';
 import { ReshapeOptions } from '../../import/tflite/generated/tflite/reshape-options';
 import { SoftmaxOptions } from '../../import/tflite/generated/tflite/softmax-options';
-import { SubGraph } from '../../import/tflite/generated/tflite/sub-graph';
-import { Tensor } from '../../import/tflite/generated/tflite/tensor';
 import { TensorType } from '../../import/tflite/generated/tflite/tensor-type';
 import type { PreparedRun } from '../configure';
+import { writeTfliteFile, type OperatorSpec, type TensorSpec } from './tfliteFile';
 
-/** TFLite's schema version, Model.version. */
-export const TFLITE_SCHEMA_VERSION = 3;
-
-/** The runtime version the converter records for models of these operators (its oldest with int8 per-channel). */
-export const MIN_RUNTIME_VERSION = '1.14.0';
+export { MIN_RUNTIME_VERSION, TFLITE_SCHEMA_VERSION } from './tfliteFile';
 
 /** Activations an operator can fuse (TFLite's ActivationFunctionType); TFLM's int8 kernels clamp to these. */
 const FUSABLE: Partial<Record<ActivationName, ActivationFunctionType>> = {
@@ -68,44 +54,6 @@ const STANDALONE: Partial<Record<ActivationName, BuiltinOperator>> = {
   relu_n1_to_1: BuiltinOperator.RELU_N1_TO_1,
   hard_swish: BuiltinOperator.HARD_SWISH,
 };
-
-/**
- * Operator versions as the converter sets them for int8 operands (tensorflow/lite/tools/versioning/op_version.cc);
- * float operators are version 1. TFLM ignores versions; TFLite's full runtime uses them to pick kernels.
- */
-const INT8_VERSION: Partial<Record<BuiltinOperator, number>> = {
-  [BuiltinOperator.CONV_2D]: 3,
-  [BuiltinOperator.DEPTHWISE_CONV_2D]: 3,
-  [BuiltinOperator.FULLY_CONNECTED]: 4,
-  [BuiltinOperator.AVERAGE_POOL_2D]: 2,
-  [BuiltinOperator.MAX_POOL_2D]: 2,
-  [BuiltinOperator.SOFTMAX]: 2,
-  [BuiltinOperator.LOGISTIC]: 2,
-  [BuiltinOperator.TANH]: 2,
-  [BuiltinOperator.RELU]: 2,
-  [BuiltinOperator.RELU6]: 2,
-  [BuiltinOperator.ADD]: 2,
-  [BuiltinOperator.MUL]: 2,
-  [BuiltinOperator.CONCATENATION]: 2,
-  [BuiltinOperator.PAD]: 2,
-  [BuiltinOperator.MEAN]: 2,
-};
-
-interface TensorSpec {
-  name: string;
-  shape: number[];
-  type: TensorType;
-  /** Index into the buffers; 0 for an activation tensor. */
-  buffer: number;
-  quantization?: { scale: number[]; zeroPoint: number[]; axis?: number };
-}
-
-interface OperatorSpec {
-  code: BuiltinOperator;
-  inputs: number[];
-  outputs: number[];
-  options?: { type: BuiltinOptions; write: (b: flatbuffers.Builder) => flatbuffers.Offset };
-}
 
 const f32 = Math.fround;
 
@@ -308,7 +256,15 @@ class TfliteWriter {
           break;
       }
     }
-    return this.finish();
+    return writeTfliteFile({
+      tensors: this.tensors,
+      buffers: this.buffers,
+      operators: this.operators,
+      inputs: this.plan.inputs.map((l) => this.tensorOfLayer.get(l.name) as number),
+      outputs: this.prepared.graph.outputs.map((l) => this.tensorOfLayer.get(l) as number),
+      int8: this.int8,
+      description: `Frontier: ${this.prepared.graph.name}, ${this.prepared.precision.name}`,
+    });
   }
 
   /**
@@ -465,98 +421,6 @@ class TfliteWriter {
     if (!c) this.fail(layer.name, 'has no constant operand');
     return this.constant(`${layer.name}/constant`, c.shape.length === 0 ? [1] : c.shape, Float32Array.from(realValues(c, `${layer.name} constant`)), TensorType.FLOAT32);
   }
-
-  // ---- the FlatBuffer ----
-
-  private finish(): Uint8Array {
-    const b = new flatbuffers.Builder(1024 + this.buffers.reduce((a, x) => a + x.length + 16, 0));
-    const metadataBuffer = this.addBuffer(versionBytes(MIN_RUNTIME_VERSION));
-
-    const codes: BuiltinOperator[] = [];
-    const codeIndex = (code: BuiltinOperator): number => {
-      let i = codes.indexOf(code);
-      if (i < 0) i = codes.push(code) - 1;
-      return i;
-    };
-    const opIndices = this.operators.map((op) => codeIndex(op.code));
-
-    // Buffers first (largest), each data vector aligned to 16 bytes.
-    const bufferOffsets = this.buffers.map((bytes) => {
-      if (bytes.length === 0) {
-        TfliteBuffer.startBuffer(b);
-        return TfliteBuffer.endBuffer(b);
-      }
-      b.startVector(1, bytes.length, 16);
-      for (let i = bytes.length - 1; i >= 0; i--) b.addInt8(bytes[i]);
-      const data = b.endVector();
-      return TfliteBuffer.createBuffer(b, data, BigInt(0), BigInt(0));
-    });
-
-    const tensorOffsets = this.tensors.map((t) => {
-      const name = b.createString(t.name);
-      const shape = Tensor.createShapeVector(b, t.shape);
-      let quantization = 0;
-      if (t.quantization) {
-        const scale = QuantizationParameters.createScaleVector(b, t.quantization.scale);
-        const zero = QuantizationParameters.createZeroPointVector(b, t.quantization.zeroPoint.map(BigInt));
-        QuantizationParameters.startQuantizationParameters(b);
-        QuantizationParameters.addScale(b, scale);
-        QuantizationParameters.addZeroPoint(b, zero);
-        if (t.quantization.axis !== undefined) QuantizationParameters.addQuantizedDimension(b, t.quantization.axis);
-        quantization = QuantizationParameters.endQuantizationParameters(b);
-      }
-      Tensor.startTensor(b);
-      Tensor.addShape(b, shape);
-      Tensor.addType(b, t.type);
-      Tensor.addBuffer(b, t.buffer);
-      Tensor.addName(b, name);
-      if (quantization) Tensor.addQuantization(b, quantization);
-      return Tensor.endTensor(b);
-    });
-
-    const operatorOffsets = this.operators.map((op, k) => {
-      const inputs = Operator.createInputsVector(b, op.inputs);
-      const outputs = Operator.createOutputsVector(b, op.outputs);
-      const options = op.options ? op.options.write(b) : 0;
-      Operator.startOperator(b);
-      Operator.addOpcodeIndex(b, opIndices[k]);
-      Operator.addInputs(b, inputs);
-      Operator.addOutputs(b, outputs);
-      if (op.options) {
-        Operator.addBuiltinOptionsType(b, op.options.type);
-        Operator.addBuiltinOptions(b, options);
-      }
-      return Operator.endOperator(b);
-    });
-
-    const inputs = this.plan.inputs.map((l) => this.tensorOfLayer.get(l.name) as number);
-    const outputs = this.prepared.graph.outputs.map((l) => this.tensorOfLayer.get(l) as number);
-    const subgraph = SubGraph.createSubGraph(
-      b,
-      SubGraph.createTensorsVector(b, tensorOffsets),
-      SubGraph.createInputsVector(b, inputs),
-      SubGraph.createOutputsVector(b, outputs),
-      SubGraph.createOperatorsVector(b, operatorOffsets),
-      b.createString('main'),
-    );
-
-    const codeOffsets = codes.map((code) =>
-      OperatorCode.createOperatorCode(b, Math.min(code, BuiltinOperator.PLACEHOLDER_FOR_GREATER_OP_CODES), 0, this.int8 ? (INT8_VERSION[code] ?? 1) : 1, code),
-    );
-    const metadata = Metadata.createMetadata(b, b.createString('min_runtime_version'), metadataBuffer);
-    const model = Model.createModel(
-      b,
-      TFLITE_SCHEMA_VERSION,
-      Model.createOperatorCodesVector(b, codeOffsets),
-      Model.createSubgraphsVector(b, [subgraph]),
-      b.createString(`Frontier: ${this.prepared.graph.name}, ${this.prepared.precision.name}`),
-      Model.createBuffersVector(b, bufferOffsets),
-      Model.createMetadataBufferVector(b, [metadataBuffer]),
-      Model.createMetadataVector(b, [metadata]),
-    );
-    Model.finishModelBuffer(b, model);
-    return b.asUint8Array().slice();
-  }
 }
 
 /** A Dense kernel [units, H·W·C] whose columns run channel-major (c·H·W + h·W + w), reordered channels-last. */
@@ -567,11 +431,4 @@ function toChannelsLastColumns(kernel: WeightTensor, [H, W, C]: number[]): Weigh
     for (let c = 0; c < C; c++) for (let s = 0; s < H * W; s++) data[u * depth + s * C + c] = kernel.data[u * depth + c * H * W + s];
   }
   return { ...kernel, data };
-}
-
-/** The converter's metadata value: the version string, zero-padded to 16 bytes. */
-function versionBytes(version: string): Uint8Array {
-  const bytes = new Uint8Array(16);
-  bytes.set(new TextEncoder().encode(version));
-  return bytes;
 }
