@@ -47,4 +47,15 @@ describe('frontier evaluate', () => {
     expect(r.stderr).toContain('999');
     expect(r.stderr).toContain('1000');
   });
+
+  it('--emit writes the evaluated configuration as the model file itself: evaluated again, the same metrics', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'frontier-evaluate-emit-'));
+    for (const format of ['tflite', 'onnx']) {
+      const out = join(dir, `pruned.${format}`);
+      const first = frontierJson<{ metrics: Record<string, unknown> }>(['evaluate', fashion('cnn.onnx'), ...data, '--precision', 'int8', '--prune', '*=0.25', '--agreement', 'none', '--emit', format, '--out', out]);
+      const again = frontierJson<{ metrics: Record<string, unknown>; precision: string }>(['evaluate', out, ...data, '--agreement', 'none']);
+      expect(again.precision).toBe('int8');
+      expect(again.metrics).toEqual(first.metrics);
+    }
+  });
 });

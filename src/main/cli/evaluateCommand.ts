@@ -7,6 +7,10 @@ import type { PreprocessingOptions } from '../engine/data/preprocess';
 import { loadRunnableModel, type RunnableModel } from '../engine/load';
 import type { DataSet } from '../engine/data/dataSet';
 import { percent } from '../../shared/format';
+import type { PreparedRun } from '../engine/configure';
+import { checkOutputTarget } from '../files/writeFile';
+import { protectedDatabases } from '../store/paths';
+import { MODEL_FORMATS, writeModelFile } from './emitModel';
 import { ANALYSIS_FLAGS, readAnalysisFlags } from './analysisFlags';
 import { choiceFlag, parseArgs, type ParsedArgs } from './args';
 import type { Io } from './io';
@@ -15,7 +19,7 @@ import { singleValues } from './singleValues';
 export const EVALUATE_USAGE = `frontier evaluate <model file> --data X.npy|D.npz|IMAGE_FOLDER|IDX_FOLDER [--labels Y.npy] [--data-keys x,y]
     [--input-scale A..B] [--mean M[,M…]] [--std S[,S…]] [--channels name=N,…] [--prune name=ratio,…]
     [--prune-criterion l1|l2] [--precision P] [--layer-precision name=P,…] [--calibration-data DATA] [--recalibrate]
-    [--agreement fp32|stored|none] [--top-k K] [--json]`;
+    [--agreement fp32|stored|none] [--top-k K] [--json] [--emit tflite|onnx --out FILE [--force]]`;
 
 /** The flags that name a data set and its preprocessing (evaluate, sensitivity). */
 export const DATA_FLAGS = {
@@ -39,6 +43,9 @@ const FLAGS = {
   agreement: 'string',
   'top-k': 'string',
   json: 'bool',
+  emit: 'string',
+  out: 'string',
+  force: 'bool',
 } as const;
 
 /** `A..B` → [A, B] (finite, A < B). */
@@ -99,6 +106,11 @@ export async function evaluateCommand(argv: string[], io: Io): Promise<number> {
     recalibrate: args.bools.has('recalibrate'),
   };
   const preprocessing = preprocessingOf(args);
+  const emit = choiceFlag(args, 'emit', MODEL_FORMATS);
+  const out = args.strings.get('out');
+  if ((emit === undefined) !== (out === undefined)) throw new UsageError('--emit tflite|onnx and --out FILE go together: the evaluated configuration as a model file');
+  const written = { databases: protectedDatabases(), force: args.bools.has('force') };
+  if (out !== undefined) checkOutputTarget(out, written);
   const model = await loadRunnableModel(args.positionals[0], flags.importOptions);
   const { data, calibration } = openData(args, model);
   try {
@@ -107,6 +119,7 @@ export async function evaluateCommand(argv: string[], io: Io): Promise<number> {
       ...(agreement === 'none' ? {} : { agreement }),
       ...(calibration ? { calibration } : {}),
       ...(k !== undefined ? { topK: k } : {}),
+      ...(emit && out !== undefined ? { onPrepared: (run: PreparedRun) => writeModelFile(emit, run, out, written, io) } : {}),
     });
     if (args.bools.has('json')) {
       io.out(JSON.stringify(result, null, 2));

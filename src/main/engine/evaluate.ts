@@ -48,6 +48,8 @@ export interface EvaluateOptions {
   threads?: number;
   onProgress?: (done: number, total: number) => void;
   signal?: AbortSignal;
+  /** Receives the configuration as it runs (its graph, quantized weights and built graph), e.g. to write it as a file. */
+  onPrepared?: (run: PreparedRun) => void;
 }
 
 /** The measures that apply to the task; `top5` (top-k) named after its k. Accuracies are fractions. */
@@ -159,6 +161,7 @@ export async function evaluateModel(model: RunnableModel, config: RunConfigurati
   const calibration = () => calibrationFrom(calibrationData, floatInput, options, stored(inputLayer.name));
 
   const run = await prepareRun(model, config, calibration);
+  options.onPrepared?.(run);
   const notes = [...run.notes];
   const input = run.built.inputs[0];
   const preprocessing = resolvePreprocessing(data, input, options.preprocessing, stored(input.layer));
