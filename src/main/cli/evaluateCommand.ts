@@ -1,6 +1,6 @@
 // `frontier evaluate`: the metrics of one configuration of a model on a data set (and its agreement with the
 // original model), as a table or one JSON object.
-import { CHANNEL_BOUNDS, RATIO_BOUNDS, UsageError } from '../../shared/cli/valueList';
+import { UsageError } from '../../shared/cli/valueList';
 import { evaluateModel } from '../engine/evaluate';
 import { openDataSet } from '../engine/data/open';
 import type { PreprocessingOptions } from '../engine/data/preprocess';
@@ -14,7 +14,7 @@ import { MODEL_FORMATS, writeModelFile } from './emitModel';
 import { ANALYSIS_FLAGS, readAnalysisFlags } from './analysisFlags';
 import { choiceFlag, parseArgs, type ParsedArgs } from './args';
 import type { Io } from './io';
-import { singleValues } from './singleValues';
+import { RUN_FLAGS, runConfigurationOf } from './runFlags';
 
 export const EVALUATE_USAGE = `frontier evaluate <model file> --data X.npy|D.npz|IMAGE_FOLDER|IDX_FOLDER [--labels Y.npy] [--data-keys x,y]
     [--input-scale A..B] [--mean M[,M…]] [--std S[,S…]] [--channels name=N,…] [--prune name=ratio,…]
@@ -34,12 +34,7 @@ export const DATA_FLAGS = {
 const FLAGS = {
   ...ANALYSIS_FLAGS,
   ...DATA_FLAGS,
-  channels: 'repeat',
-  prune: 'repeat',
-  'prune-criterion': 'string',
-  precision: 'string',
-  'calibration-data': 'string',
-  recalibrate: 'bool',
+  ...RUN_FLAGS,
   agreement: 'string',
   'top-k': 'string',
   json: 'bool',
@@ -97,14 +92,7 @@ export async function evaluateCommand(argv: string[], io: Io): Promise<number> {
   const k = topK === undefined ? undefined : Number(topK);
   if (k !== undefined && !(Number.isInteger(k) && k >= 2 && k <= 1000)) throw new UsageError(`--top-k ${topK}: give a whole number from 2 to 1000`);
   const agreement = choiceFlag(args, 'agreement', ['fp32', 'stored', 'none'] as const) ?? 'fp32';
-  const config = {
-    channels: singleValues('channels', args.repeats.get('channels'), true, CHANNEL_BOUNDS),
-    prune: singleValues('prune', args.repeats.get('prune'), false, RATIO_BOUNDS),
-    precision: args.strings.get('precision'),
-    layerPrecisions: flags.layerPrecisions,
-    pruneCriterion: choiceFlag(args, 'prune-criterion', ['l1', 'l2'] as const),
-    recalibrate: args.bools.has('recalibrate'),
-  };
+  const config = runConfigurationOf(args, flags);
   const preprocessing = preprocessingOf(args);
   const emit = choiceFlag(args, 'emit', MODEL_FORMATS);
   const out = args.strings.get('out');

@@ -1,5 +1,5 @@
 // `frontier infer`: one configuration of a model run on the samples of a .npy file, outputs written as .npy.
-import { CHANNEL_BOUNDS, RATIO_BOUNDS, UsageError } from '../../shared/cli/valueList';
+import { UsageError } from '../../shared/cli/valueList';
 import { parseNpz } from '../../shared/engine/npz';
 import type { NpyArray } from '../../shared/engine/npy';
 import { readNpyFile, writeNpyFile } from '../engine/npyFile';
@@ -11,8 +11,8 @@ import { protectedDatabases } from '../store/paths';
 import { readAnalysisFlags, ANALYSIS_FLAGS } from './analysisFlags';
 import { choiceFlag, parseArgs } from './args';
 import { MODEL_FORMATS, modelExtension, writeModelFile } from './emitModel';
-import { singleValues } from './singleValues';
 import type { Io } from './io';
+import { RUN_FLAGS, runConfigurationOf } from './runFlags';
 
 export const INFER_USAGE = `frontier infer <model file> --input X.npy | --input NAME=X.npy … --out Y.npy | --out NAME=Y.npy …
     [--raw] [--channels name=N,…] [--prune name=ratio,…] [--prune-criterion l1|l2] [--precision P]
@@ -24,12 +24,7 @@ const FLAGS = {
   input: 'repeat',
   out: 'repeat',
   raw: 'bool',
-  channels: 'repeat',
-  prune: 'repeat',
-  'prune-criterion': 'string',
-  precision: 'string',
-  'calibration-data': 'string',
-  recalibrate: 'bool',
+  ...RUN_FLAGS,
   force: 'bool',
   json: 'bool',
   emit: 'string',
@@ -78,14 +73,7 @@ export async function inferCommand(argv: string[], io: Io): Promise<number> {
   }
   if (outs.length === 0) throw new UsageError('infer needs --out Y.npy (where the outputs go)');
   const force = args.bools.has('force');
-  const config = {
-    channels: singleValues('channels', args.repeats.get('channels'), true, CHANNEL_BOUNDS),
-    prune: singleValues('prune', args.repeats.get('prune'), false, RATIO_BOUNDS),
-    precision: args.strings.get('precision'),
-    layerPrecisions: flags.layerPrecisions,
-    pruneCriterion: choiceFlag(args, 'prune-criterion', ['l1', 'l2'] as const),
-    recalibrate: args.bools.has('recalibrate'),
-  };
+  const config = runConfigurationOf(args, flags);
   // Targets are checked before the run, so that a refused one costs nothing.
   const written = { databases: protectedDatabases(), force };
   for (const out of outs) checkOutputTarget(out.file, written);
