@@ -157,7 +157,11 @@ export class IntegerOps {
       numerator = this.add(numerator, sign);
     }
     const rounded = E.every((e) => e === 0n) ? numerator : this.shiftRight(numerator, unsigned(E, 'exponent'));
-    const clamped = this.op('Min', [this.op('Max', [rounded, unsigned(low, 'low')], 'clip'), unsigned(high, 'high')], 'clip');
+    // One clamp where the bounds are the same for every channel (Clip takes scalars), else Max then Min.
+    const clamped =
+      n === 1 || (low.every((v) => v === low[0]) && high.every((v) => v === high[0]))
+        ? this.op('Clip', [rounded, this.unsignedScalar(low[0]), this.unsignedScalar(high[0])], 'clip')
+        : this.op('Min', [this.op('Max', [rounded, unsigned(low, 'low')], 'clip'), unsigned(high, 'high')], 'clip');
     return this.cast(this.sub(clamped, unsigned(offset, 'zero_point')), DT.UINT8, 'q');
   }
 
