@@ -22,6 +22,9 @@ export interface RunConfiguration extends ChannelEdits {
   recalibrate?: boolean;
 }
 
+/** The samples that calibrate an int8 run of a float model when no calibration data is given. */
+export const DEFAULT_CALIBRATION_SAMPLES = 256;
+
 export interface CalibrationSamples {
   /** One float array per model input, `count` samples each (Frontier's layout). */
   inputs: Float32Array[];

@@ -18,15 +18,13 @@ import type { ActivationQuantization } from '../../shared/engine/weights';
 import { isChannelLayer, outputChannelsOf } from '../../shared/model/types';
 import { UsageError } from '../../shared/cli/valueList';
 import type { IoTensor } from './build/int8';
-import { prepareRun, type CalibrationSamples, type PreparedRun, type RunConfiguration } from './configure';
+import { DEFAULT_CALIBRATION_SAMPLES, prepareRun, type CalibrationSamples, type PreparedRun, type RunConfiguration } from './configure';
 import { DataError, type DataSet } from './data/dataSet';
 import { fedFloatValues, resolvePreprocessing, toFloatValues, toInputValues, type Preprocessing, type PreprocessingOptions } from './data/preprocess';
 import type { RunnableModel } from './load';
 import { fromGraphOutput } from './samples';
 import { GraphSession } from './session';
 
-/** Samples that calibrate an int8 run of a float model when no calibration data is given, spread over the data. */
-export const EVALUATION_CALIBRATION_SAMPLES = 256;
 /** A chunk holds at most this many bytes of input values (and at most MAX_CHUNK_SAMPLES samples). */
 const CHUNK_BYTES = 32 * 1024 * 1024;
 const MAX_CHUNK_SAMPLES = 1024;
@@ -35,7 +33,7 @@ export interface EvaluateOptions {
   preprocessing?: PreprocessingOptions;
   /** Agreement with a reference run of the same file: unedited at fp32, or unedited as stored. None when absent. */
   agreement?: 'fp32' | 'stored';
-  /** Samples for an int8 run's calibration (all of them); else EVALUATION_CALIBRATION_SAMPLES spread evenly over the data. */
+  /** Samples for an int8 run's calibration (all of them); else DEFAULT_CALIBRATION_SAMPLES spread evenly over the data. */
   calibration?: DataSet;
   calibrationSamples?: number;
   /** The task, when what the output implies is not what is meant. */
@@ -95,7 +93,7 @@ async function calibrationFrom(data: DataSet, input: IoTensor, options: Evaluate
   const floatInput: IoTensor = { ...input, type: 'float32', quantization: undefined };
   const prep = resolvePreprocessing(data, floatInput, options.preprocessing, stored);
   // Calibration data given for the purpose is used whole (as infer uses it); the data measured, a spread sample of it.
-  const count = Math.min(options.calibrationSamples ?? (options.calibration ? data.count : EVALUATION_CALIBRATION_SAMPLES), data.count);
+  const count = Math.min(options.calibrationSamples ?? (options.calibration ? data.count : DEFAULT_CALIBRATION_SAMPLES), data.count);
   const per = sizeOf(input.shape);
   const values = new Float32Array(count * per);
   for (let i = 0; i < count; i++) {

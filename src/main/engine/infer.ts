@@ -2,13 +2,11 @@
 import { countModel } from '../../shared/analysis/counts';
 import type { NpyArray } from '../../shared/engine/npy';
 import { UsageError } from '../../shared/cli/valueList';
-import { prepareRun, type CalibrationSamples, type PreparedRun, type RunConfiguration } from './configure';
+import { DEFAULT_CALIBRATION_SAMPLES, prepareRun, type CalibrationSamples, type PreparedRun, type RunConfiguration } from './configure';
 import type { RunnableModel } from './load';
 import { fromGraphOutput, toFloatSamples, toGraphInput } from './samples';
 import { GraphSession } from './session';
 
-/** The samples that calibrate an int8 run when no calibration data is given: the first ones of the data run. */
-export const DEFAULT_CALIBRATION_SAMPLES = 256;
 
 export interface InferResult {
   outputs: { layer: string; array: NpyArray }[];

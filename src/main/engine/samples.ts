@@ -8,7 +8,6 @@ import { UsageError } from '../../shared/cli/valueList';
 import type { IoTensor } from './build/int8';
 import type { SampleData } from './session';
 
-const sizeOf = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
 
 /** Whether an array holds N samples of `shape` (an input with one channel may leave it out). */
 function sampleCount(array: NpyArray, shape: readonly number[]): number | null {
@@ -77,4 +76,3 @@ export function fromGraphOutput(data: SampleData, io: IoTensor, count: number, r
   return { dtype: 'float32', shape, data: data as Float32Array };
 }
 
-export const valuesPerSample = (io: IoTensor): number => sizeOf(io.shape);
