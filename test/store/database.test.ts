@@ -61,6 +61,7 @@ describe('openDatabase: schema', () => {
       'session_devices',
       'sessions',
       'sqlite_sequence',
+      'stored_files',
       'user_devices',
     ]);
     expect(db.prepare(`SELECT value FROM meta WHERE key = 'application'`).pluck().get()).toBe('frontier');

@@ -8,3 +8,5 @@ export { resolveDbPath, dbPathFor, protectedDatabases, defaultDbPath, platformDb
 export type { PathContext } from './paths';
 export * from './sessions';
 export { UserDevices } from './userDevices';
+export { StoredFiles, fileHash, MAX_STORED_FILE_BYTES } from './storedFiles';
+export type { StoredFileInfo, StoredFileKind } from './storedFiles';
