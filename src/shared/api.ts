@@ -17,6 +17,19 @@ import type { SweepSummary, ResultEntry } from './sweep/summary';
 import type { Client, SweepSpec } from './sweep/types';
 import { MAX_CHANNELS } from './cli/valueList';
 import { v, ValidationError, type Schema } from './validate';
+import {
+  DATA_OPEN_SCHEMA,
+  EVALUATE_CANCEL_SCHEMA,
+  EVALUATE_RUN_SCHEMA,
+  SENSITIVITY_RUN_SCHEMA,
+  type DataDescription,
+  type DataOpenParams,
+  type EvaluateProgressEvent,
+  type EvaluateRunParams,
+  type EvaluationView,
+  type SensitivityRunParams,
+  type SensitivityView,
+} from './evaluations';
 
 export interface AppInfo {
   version: string;
@@ -91,6 +104,8 @@ export interface LoadedModel {
   editable: { name: string; channels: number }[];
   /** Layers a `*` prune applies to. */
   prunable: string[];
+  /** The sha256 of the uploaded file as kept in the database, so it can be run later (absent for presets). */
+  fileHash?: string;
 }
 
 export interface AnalyzeParams {
@@ -279,6 +294,14 @@ export interface Api {
     result: ExportFile;
   };
   'import.bundle': { params: { text: string; name?: string; replace?: boolean }; result: { session: string } };
+  /** Data to measure on (a path on this machine, or an upload), described: samples, shape, classes, label counts. */
+  'data.open': { params: DataOpenParams; result: DataDescription };
+  /** One configuration of a model with weights, measured on the data. */
+  'evaluate.run': { params: EvaluateRunParams; result: EvaluationView };
+  /** Every prunable layer pruned alone at each level, and each precision on the unpruned model, measured. */
+  'sensitivity.run': { params: SensitivityRunParams; result: SensitivityView };
+  /** Stops an evaluation or sensitivity analysis by its job name; it then fails with "cancelled". */
+  'evaluate.cancel': { params: { job: string }; result: { cancelled: boolean } };
 }
 
 export type Method = keyof Api;
@@ -307,9 +330,10 @@ export interface SweepFinishedEvent {
 export interface Events {
   'sweep.progress': SweepProgressEvent;
   'sweep.finished': SweepFinishedEvent;
+  'evaluate.progress': EvaluateProgressEvent;
 }
 export type EventName = keyof Events;
-export const EVENT_NAMES: readonly EventName[] = ['sweep.progress', 'sweep.finished'];
+export const EVENT_NAMES: readonly EventName[] = ['sweep.progress', 'sweep.finished', 'evaluate.progress'];
 
 /** What a transport gives the renderer: call a method, listen to an event. */
 export interface FrontierBridge {
@@ -408,6 +432,10 @@ export const PARAMS: { [M in Method]: Schema<Params<M>> } = {
     config: v.optional(v.number({ integer: true, min: 0, max: Number.MAX_SAFE_INTEGER })),
   }),
   'import.bundle': v.object({ text: v.string({ min: 2, max: 500_000_000 }), name: v.optional(sessionName), replace: v.optional(v.boolean()) }),
+  'data.open': DATA_OPEN_SCHEMA,
+  'evaluate.run': EVALUATE_RUN_SCHEMA,
+  'sensitivity.run': SENSITIVITY_RUN_SCHEMA,
+  'evaluate.cancel': EVALUATE_CANCEL_SCHEMA,
 };
 
 export const METHODS = Object.keys(PARAMS) as Method[];

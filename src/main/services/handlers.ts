@@ -16,7 +16,8 @@ import { PRESETS, findPreset } from '../../shared/presets';
 import { buildSpace, spaceContext } from '../../shared/sweep/space';
 import { parseSweepSpec } from '../../shared/sweep/specFile';
 import { readModelBytes } from '../import/loadModelFile';
-import { LATEST_SCHEMA_VERSION, openDatabase, SessionStore, UserDevices } from '../store';
+import { LATEST_SCHEMA_VERSION, openDatabase, SessionStore, StoredFiles, UserDevices } from '../store';
+import { createEvaluations } from './evaluations';
 import { errorPayload } from './errorPayload';
 import { compareSessions } from './compare';
 import { exportArtifact, exportBundle, exportChosen, exportCsv, importBundle } from './exports';
@@ -95,6 +96,7 @@ export function createServices(options: ServicesOptions): Services {
   const events = emitter();
   const running = new Map<string, AbortController>();
   const cache = new SessionCache(store);
+  const evaluations = createEvaluations(db, events.emit);
   const supply = options.warmWorkers ? new WorkerSupply(options.createWorker ?? createTsWorker, defaultWorkerCount()) : undefined;
 
   const device = (id: string): DeviceProfile => {
@@ -182,6 +184,7 @@ export function createServices(options: ServicesOptions): Services {
     'model.load': async ({ preset, file, options }) => {
       let graph: ModelGraph;
       let source: string;
+      let fileHash: string | undefined;
       if (preset !== undefined) {
         const found = findPreset(preset);
         if (!found) throw new UsageError(`unknown preset "${preset}"; presets are ${PRESETS.map((p) => p.id).join(', ')}`);
@@ -191,6 +194,8 @@ export function createServices(options: ServicesOptions): Services {
         // Imported files are counted as they are parsed: shapes work and every figure is exact.
         graph = await parseModel(file.base64, file.name, options);
         source = file.name;
+        // Kept by content, so the file (with its weights) can be run later: evaluate.run names it by this hash.
+        fileHash = new StoredFiles(db).put('model', file.name, Buffer.from(file.base64, 'base64')).hash;
       } else {
         throw new UsageError('model.load needs a preset or a file');
       }
@@ -199,6 +204,7 @@ export function createServices(options: ServicesOptions): Services {
         source,
         editable: editableLayers(graph).map((l) => ({ name: l.name, channels: outputChannelsOf(l) })),
         prunable: prunableLayers(graph).map((l) => l.name),
+        ...(fileHash ? { fileHash } : {}),
       };
     },
     'model.analyze': async (p) =>
@@ -294,6 +300,7 @@ export function createServices(options: ServicesOptions): Services {
       text: JSON.stringify(exportBundle(store, name)),
     }),
     'import.bundle': async ({ text, name, replace }) => ({ session: importBundle(store, text, { name, replace }) }),
+    ...evaluations.handlers,
   };
 
   return {
@@ -301,6 +308,7 @@ export function createServices(options: ServicesOptions): Services {
     events: { on: events.on },
     close: () => {
       for (const controller of running.values()) controller.abort();
+      evaluations.close();
       void supply?.close();
       db.close();
     },

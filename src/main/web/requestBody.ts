@@ -11,6 +11,10 @@ const MIB = 1024 * 1024;
 export const BODY_LIMITS: Partial<Record<Method, number>> = {
   'model.load': 256 * MIB,
   'import.bundle': 256 * MIB,
+  // Data and labels uploaded together: at most MAX_DATA_UPLOAD_BYTES (160 MiB) decoded, as base64.
+  'data.open': 256 * MIB,
+  'evaluate.run': 1 * MIB,
+  'sensitivity.run': 1 * MIB,
   'model.analyze': 32 * MIB,
   'sweep.size': 32 * MIB,
   'sweep.start': 32 * MIB,

@@ -1,0 +1,258 @@
+// Measured accuracy for the app (data.open, evaluate.run, sensitivity.run, evaluate.cancel): the data the engineer
+// picks — a path on the machine running Frontier, or an upload kept in the database by its hash — and a model with
+// weights (an uploaded file kept by model.load, or a path), run by the engine in this process.
+// Every engine call is in this one module (runEvaluation / runSensitivity below), so a cache or worker threads can
+// take their place here without the transports or the app noticing.
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, isAbsolute, join } from 'node:path';
+import type { EventName, Events } from '../../shared/api';
+import { UsageError } from '../../shared/cli/valueList';
+import {
+  uploadTooLarge,
+  type DataDescription,
+  type DataFileRef,
+  type DataOpenParams,
+  type DataRef,
+  type EvaluateRunParams,
+  type EvaluationView,
+  type ModelRef,
+  type SensitivityRunParams,
+  type SensitivityView,
+  type UploadedFile,
+} from '../../shared/evaluations';
+import { ModelError } from '../../shared/model/types';
+import { DataError, type DataSet } from '../engine/data/dataSet';
+import { openDataSet, summarizeDataSet } from '../engine/data/open';
+import { evaluateModel, type EvaluateOptions } from '../engine/evaluate';
+import type { RunConfiguration } from '../engine/configure';
+import { loadRunnableModel, type RunnableModel } from '../engine/load';
+import { sensitivity, type SensitivityLevels } from '../engine/sensitivity';
+import { kindOf } from '../files/readFile';
+import type { Db } from '../store/database';
+import { StoredFiles } from '../store/storedFiles';
+
+type Emit = <E extends EventName>(event: E, payload: Events[E]) => void;
+
+/** The engine's evaluation, in this process. */
+const runEvaluation = (model: RunnableModel, config: RunConfiguration, data: DataSet, options: EvaluateOptions) =>
+  evaluateModel(model, config, data, options);
+
+/** The engine's sensitivity analysis, in this process. */
+const runSensitivity = (model: RunnableModel, data: DataSet, levels: SensitivityLevels, options: Parameters<typeof sensitivity>[3]) =>
+  sensitivity(model, data, levels, options);
+
+/** Progress is said at most this often (and always at the end). */
+const PROGRESS_EVERY_MS = 80;
+/** Models kept loaded between calls (evaluating several configurations of one model reads it once). */
+const KEPT_MODELS = 2;
+
+const decodedSize = (base64: string): number => {
+  const padding = base64.endsWith('==') ? 2 : base64.endsWith('=') ? 1 : 0;
+  return Math.max(0, Math.floor((base64.length * 3) / 4) - padding);
+};
+
+/** A path the user typed must name a file or a folder on this machine, given in full. */
+function checkDataPath(path: string): void {
+  if (!isAbsolute(path)) throw new DataError(path, 'give the full path of the file or folder (from the root of the disk)');
+  let stat;
+  try {
+    stat = statSync(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new DataError(path, code === 'ENOENT' ? 'no such file or folder' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (error as Error).message);
+  }
+  if (!stat.isFile() && !stat.isDirectory()) throw new DataError(path, `it is ${kindOf(stat)}, not a regular file or a folder`);
+}
+
+export interface Evaluations {
+  'data.open': (params: DataOpenParams) => Promise<DataDescription>;
+  'evaluate.run': (params: EvaluateRunParams) => Promise<EvaluationView>;
+  'sensitivity.run': (params: SensitivityRunParams) => Promise<SensitivityView>;
+  'evaluate.cancel': (params: { job: string }) => Promise<{ cancelled: boolean }>;
+}
+
+export function createEvaluations(db: Db, emit: Emit): { handlers: Evaluations; close(): void } {
+  const files = new StoredFiles(db);
+  const jobs = new Map<string, AbortController>();
+  const models = new Map<string, RunnableModel>();
+  let uploads: string | null = null;
+
+  /** Where stored files are written to be read by the engine (which reads paths): one folder per hash. */
+  const uploadRoot = (): string => (uploads ??= mkdtempSync(join(tmpdir(), 'frontier-uploads-')));
+  /** Messages and sources name an upload by its own name, not the temporary path it is read from. */
+  const plain = (text: string): string => (uploads ? text.split(`${uploads}/`).join('').replace(/\b[0-9a-f]{64}\//g, '') : text);
+  const plainError = (error: unknown): unknown => {
+    if (!(error instanceof Error) || !uploads || !error.message.includes(uploads)) return error;
+    const message = plain(error.message);
+    const again = error instanceof ModelError ? new ModelError(message) : error instanceof UsageError ? new UsageError(message) : new Error(message);
+    again.name = error.name;
+    return again;
+  };
+
+  /** A stored file on disk (written once per hash), for the engine's readers. */
+  const materialize = (hash: string, what: string): string => {
+    const info = files.info(hash);
+    const bytes = info ? files.get(hash) : undefined;
+    if (!info || !bytes) throw new UsageError(`no ${what} with hash ${hash.slice(0, 12)}… is kept in the database; open the file again`);
+    const safe = basename(info.name).replace(/[^\w.-]+/g, '_') || what;
+    const dir = join(uploadRoot(), hash);
+    const path = join(dir, safe);
+    try {
+      statSync(path);
+    } catch {
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(path, bytes);
+    }
+    return path;
+  };
+
+  const fileOf = (ref: DataFileRef, what: string): string => {
+    if ((ref.path === undefined) === (ref.hash === undefined)) throw new UsageError(`the ${what} must be named by a path or by the hash of an upload (one of them)`);
+    if (ref.path !== undefined) {
+      checkDataPath(ref.path);
+      return ref.path;
+    }
+    return materialize(ref.hash as string, what);
+  };
+
+  const openData = (ref: DataRef, inputShape?: number[]): DataSet =>
+    openDataSet({ data: fileOf(ref.data, 'data'), labels: ref.labels ? fileOf(ref.labels, 'labels') : undefined, dataKeys: ref.dataKeys }, { inputShape });
+
+  const storeUpload = (file: UploadedFile): DataFileRef => {
+    const bytes = Buffer.from(file.base64, 'base64');
+    return { hash: files.put('data', file.name, bytes).hash, name: file.name };
+  };
+
+  const refOf = (side: { path?: string; file?: UploadedFile }, what: string): DataFileRef => {
+    if ((side.path === undefined) === (side.file === undefined)) throw new UsageError(`give the ${what} as a path or as an uploaded file (one of them)`);
+    if (side.path !== undefined) {
+      checkDataPath(side.path);
+      return { path: side.path };
+    }
+    return storeUpload(side.file as UploadedFile);
+  };
+
+  const loadModel = async (ref: ModelRef): Promise<RunnableModel> => {
+    const given = [ref.preset, ref.fileHash, ref.path].filter((x) => x !== undefined).length;
+    if (given !== 1) throw new UsageError('the model must be named by one of: a preset, the hash of a loaded file, or a path');
+    if (ref.preset !== undefined) {
+      throw new ModelError(`${ref.preset} is a preset: an architecture without weights, which cannot be run; load the model file with its weights (.tflite, .onnx, .h5, .keras)`);
+    }
+    const key = `${ref.fileHash ?? ref.path}|${JSON.stringify(ref.options ?? {})}`;
+    const kept = models.get(key);
+    if (kept) return kept;
+    const path = ref.fileHash !== undefined ? materialize(ref.fileHash, 'model') : (ref.path as string);
+    if (ref.path !== undefined && !isAbsolute(ref.path)) throw new UsageError(`${ref.path}: give the full path of the model file`);
+    const model = await loadRunnableModel(path, ref.options ?? {});
+    models.set(key, model);
+    while (models.size > KEPT_MODELS) models.delete(models.keys().next().value as string);
+    return model;
+  };
+
+  const inputShapeOf = (model: RunnableModel): number[] | undefined =>
+    (model.graph.layers.find((l) => l.type === 'Input') as { shape?: number[] } | undefined)?.shape;
+
+  /** Runs `work` under a job name (cancellable, with progress events); errors name uploads by their own names. */
+  const asJob = async <T>(job: string | undefined, work: (signal: AbortSignal, progress: (done: number, total: number, unit: 'samples' | 'measurements') => void) => Promise<T>): Promise<T> => {
+    if (job !== undefined && jobs.has(job)) throw new UsageError(`a run named ${job} is already going`);
+    const controller = new AbortController();
+    if (job !== undefined) jobs.set(job, controller);
+    let last = 0;
+    const progress = (done: number, total: number, unit: 'samples' | 'measurements'): void => {
+      if (job === undefined) return;
+      const now = performance.now();
+      if (now - last < PROGRESS_EVERY_MS && done < total) return;
+      last = now;
+      emit('evaluate.progress', { job, done, total, unit });
+    };
+    try {
+      return await work(controller.signal, progress);
+    } catch (error) {
+      throw plainError(error);
+    } finally {
+      if (job !== undefined) jobs.delete(job);
+    }
+  };
+
+  const handlers: Evaluations = {
+    'data.open': async ({ path, file, labels, dataKeys, inputShape }) => {
+      const uploaded = (file ? decodedSize(file.base64) : 0) + (labels?.file ? decodedSize(labels.file.base64) : 0);
+      const names = [file?.name, labels?.file?.name].filter((n) => n !== undefined).join(' and ');
+      const refused = uploadTooLarge(file && labels?.file ? `${names} together` : names, uploaded);
+      if (refused) throw new UsageError(refused);
+      const ref: DataRef = { data: refOf({ path, file }, 'data'), ...(labels ? { labels: refOf(labels, 'labels') } : {}), ...(dataKeys ? { dataKeys } : {}) };
+      try {
+        const data = openData(ref, inputShape);
+        try {
+          const summary = summarizeDataSet(data);
+          return {
+            ref,
+            name: file?.name ?? basename(path as string),
+            labelsName: labels ? (labels.file?.name ?? basename(labels.path as string)) : null,
+            source: plain(summary.source),
+            kind: summary.kind,
+            samples: summary.samples,
+            sampleShape: summary.sampleShape,
+            dtype: summary.dtype,
+            bytes: summary.bytes,
+            classes: summary.classNames?.length ?? summary.labelCounts?.length ?? null,
+            labelCounts: summary.labelCounts,
+            classNames: summary.classNames,
+          };
+        } finally {
+          data.close();
+        }
+      } catch (error) {
+        throw plainError(error);
+      }
+    },
+    'evaluate.run': ({ model: modelRef, data: dataRef, configuration, preprocessing, agreement, job }) =>
+      asJob(job, async (signal, progress) => {
+        const model = await loadModel(modelRef);
+        const data = openData(dataRef, inputShapeOf(model));
+        try {
+          const result = await runEvaluation(model, configuration, data, {
+            ...(preprocessing ? { preprocessing } : {}),
+            ...(agreement === 'none' ? {} : { agreement: agreement ?? 'fp32' }),
+            signal,
+            onProgress: (done, total) => progress(done, total, 'samples'),
+          });
+          const view: EvaluationView = { ...result, preprocessing: { ...result.preprocessing }, notes: result.notes.map(plain) };
+          return view;
+        } finally {
+          data.close();
+        }
+      }),
+    'sensitivity.run': ({ model: modelRef, data: dataRef, prune, channels, precisions, metric, preprocessing, job }) =>
+      asJob(job, async (signal, progress) => {
+        const model = await loadModel(modelRef);
+        const data = openData(dataRef, inputShapeOf(model));
+        try {
+          return await runSensitivity(model, data, { prune, channels: channels ?? {} }, {
+            precisions,
+            metric,
+            evaluate: { ...(preprocessing ? { preprocessing } : {}), signal },
+            onPoint: (done, total) => progress(done, total, 'measurements'),
+          });
+        } finally {
+          data.close();
+        }
+      }),
+    'evaluate.cancel': async ({ job }) => {
+      const controller = jobs.get(job);
+      controller?.abort();
+      return { cancelled: controller !== undefined };
+    },
+  };
+
+  return {
+    handlers,
+    close: () => {
+      for (const controller of jobs.values()) controller.abort();
+      models.clear();
+      if (uploads) rmSync(uploads, { recursive: true, force: true });
+      uploads = null;
+    },
+  };
+}
