@@ -9,7 +9,7 @@ import { DEFAULT_GRID_LIMIT, type Client, type SweepSpec } from '../../shared/sw
 import { checkChannelList, checkRatioList, checkWhole } from './inputs';
 import { SWEEP_PRECISIONS, type SweepDims } from './savedProject';
 
-export type View = 'model' | 'device' | 'sweep' | 'results' | 'sessions' | 'export' | 'help';
+export type View = 'model' | 'device' | 'sweep' | 'results' | 'sessions' | 'export' | 'help' | 'sensitivity';
 
 /** Something the app tells the user after the fact (a run ended, a model change kept or reset inputs). */
 export interface Notice {
