@@ -104,7 +104,6 @@ export interface LoadedModel {
   editable: { name: string; channels: number }[];
   /** Layers a `*` prune applies to. */
   prunable: string[];
-  /** The sha256 of the uploaded file as kept in the database, so it can be run later (absent for presets). */
   fileHash?: string;
 }
 

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PARAMS } from '../../src/shared/api';
-import { MAX_DATA_UPLOAD_BYTES } from '../../src/shared/evaluations';
+import { MAX_DATA_UPLOAD_BYTES, sensitivityRanking } from '../../src/shared/evaluations';
+import { createHash } from 'node:crypto';
 import { parseNpy, writeNpy } from '../../src/shared/engine/npy';
 import { createServices } from '../../src/main/services/handlers';
 import { evaluateModel } from '../../src/main/engine/evaluate';
@@ -34,6 +35,32 @@ beforeAll(async () => {
   fileHash = loaded.fileHash ?? '';
 });
 afterAll(() => services.close());
+
+describe('model.load keeps an uploaded file', () => {
+  it('by the sha256 of its bytes (LoadedModel.fileHash); a preset has none', async () => {
+    expect(fileHash).toBe(createHash('sha256').update(cnn).digest('hex'));
+    expect((await h['model.load']({ preset: 'exam-cnn' })).fileHash).toBeUndefined();
+  });
+});
+
+describe('sensitivityRanking', () => {
+  it('ranks layers by the loss at their deepest cut; for an error metric a rise is the loss', () => {
+    const point = (fractionKept: number, value: number) => ({ channels: Math.round(fractionKept * 8), fractionKept, precision: 'fp32', value });
+    const report = {
+      metric: 'accuracy',
+      base: { fp32: 0.9 },
+      precisions: [{ precision: 'fp32', value: 0.9 }],
+      layers: [
+        { layer: 'a', group: ['a'], points: [point(0.75, 0.89), point(0.25, 0.8)] },
+        { layer: 'b', group: ['b'], points: [point(0.75, 0.6), point(0.25, 0.5)] },
+        { layer: 'c', group: ['c'], points: [point(0.25, 0.9)] },
+      ],
+    };
+    expect(sensitivityRanking(report).map((r) => r.layer)).toEqual(['b', 'a', 'c']);
+    expect(sensitivityRanking(report)[0].loss).toBeCloseTo(0.4, 12);
+    expect(sensitivityRanking({ ...report, metric: 'mse' }).map((r) => r.layer)).toEqual(['c', 'a', 'b']);
+  });
+});
 
 describe('data.open', () => {
   it('a pair of .npy files by path: samples, shape, classes and the count of each', async () => {
@@ -106,6 +133,18 @@ describe('evaluate.run and sensitivity.run', () => {
     expect(seen.at(-1)).toBe(SAMPLES);
     await expect(h['evaluate.run']({ model: { preset: 'exam-cnn' }, data: ref, configuration: {} })).rejects.toThrow(/exam-cnn is a preset: an architecture without weights/);
     await expect(h['evaluate.cancel']({ job: 'nothing' })).resolves.toEqual({ cancelled: false });
+  });
+
+  it('a run cancelled by its job name stops with a usage error; the name is free again afterwards', async () => {
+    const ref = (await h['data.open']({ path: images, labels: { path: labels } })).ref;
+    const run = h['evaluate.run']({ model: { fileHash }, data: ref, configuration: {}, job: 'j2' });
+    await expect(h['evaluate.run']({ model: { fileHash }, data: ref, configuration: {}, job: 'j2' })).rejects.toThrow(/a run named j2 is already going/);
+    await expect(h['evaluate.cancel']({ job: 'j2' })).resolves.toEqual({ cancelled: true });
+    await expect(run).rejects.toThrow(/^j2 was cancelled$/);
+    const sens = h['sensitivity.run']({ model: { fileHash }, data: ref, prune: { '*': [0.5] }, job: 'j3' });
+    await h['evaluate.cancel']({ job: 'j3' });
+    await expect(sens).rejects.toThrow(/^j3 was cancelled$/);
+    await expect(h['evaluate.run']({ model: { fileHash }, data: ref, configuration: {}, agreement: 'none', job: 'j2' })).resolves.toMatchObject({ samples: SAMPLES });
   });
 
   it('sensitivity: a curve per prunable layer, the base per precision', async () => {

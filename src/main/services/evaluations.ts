@@ -24,7 +24,7 @@ import {
 import { ModelError } from '../../shared/model/types';
 import { DataError, type DataSet } from '../engine/data/dataSet';
 import { openDataSet, summarizeDataSet } from '../engine/data/open';
-import { evaluateModel, type EvaluateOptions } from '../engine/evaluate';
+import { EvaluationCancelled, evaluateModel, type EvaluateOptions } from '../engine/evaluate';
 import type { RunConfiguration } from '../engine/configure';
 import { loadRunnableModel, type RunnableModel } from '../engine/load';
 import { sensitivity, type SensitivityLevels } from '../engine/sensitivity';
@@ -169,6 +169,8 @@ export function createEvaluations(db: Db, emit: Emit): { handlers: Evaluations; 
     try {
       return await work(controller.signal, progress);
     } catch (error) {
+      // Cancelled at the user's word: an answer the app ignores, not a fault of Frontier's (a 4xx, not a 500).
+      if (error instanceof EvaluationCancelled) throw new UsageError(`${job ?? 'the run'} was cancelled`);
       throw plainError(error);
     } finally {
       if (job !== undefined) jobs.delete(job);
