@@ -15,6 +15,8 @@ export interface PickedPoint {
 
 export interface Evaluation {
   job?: string;
+  /** When it started (performance.now()), for its rate and time left. */
+  started?: number;
   result?: EvaluationView;
   error?: string;
   progress?: EvaluateProgressEvent;
@@ -40,6 +42,7 @@ export class Measured {
   sensitivityError = $state<string | null>(null);
   sensitivityJob = $state<string | null>(null);
   sensitivityProgress = $state.raw<EvaluateProgressEvent | null>(null);
+  sensitivityStarted = $state(0);
 
   evaluations = $state.raw<Record<string, Evaluation>>({});
 
@@ -126,7 +129,7 @@ export class Measured {
     this.listen();
     const key = keyOf(this.model.ref, this.data, configuration);
     const job = newJob('evaluate');
-    this.evaluations = { ...this.evaluations, [key]: { job } };
+    this.evaluations = { ...this.evaluations, [key]: { job, started: performance.now() } };
     const set = (entry: Evaluation): void => {
       // A cancelled run's answer is ignored: its entry is gone or belongs to a newer run.
       if (this.evaluations[key]?.job !== job) return;
@@ -158,6 +161,7 @@ export class Measured {
     this.listen();
     const job = newJob('sensitivity');
     this.sensitivityJob = job;
+    this.sensitivityStarted = performance.now();
     this.sensitivityProgress = null;
     this.sensitivityError = null;
     const subject = this.subject;
