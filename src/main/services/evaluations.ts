@@ -81,7 +81,11 @@ export function createEvaluations(db: Db, emit: Emit): { handlers: Evaluations; 
   /** Where stored files are written to be read by the engine (which reads paths): one folder per hash. */
   const uploadRoot = (): string => (uploads ??= mkdtempSync(join(tmpdir(), 'frontier-uploads-')));
   /** Messages and sources name an upload by its own name, not the temporary path it is read from. */
-  const plain = (text: string): string => (uploads ? text.split(`${uploads}/`).join('').replace(/\b[0-9a-f]{64}\//g, '') : text);
+  const plain = (text: string): string => {
+    if (!uploads) return text;
+    const root = uploads.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    return text.replace(new RegExp(`${root}[\\\\/][0-9a-f]{64}[\\\\/]`, 'g'), '');
+  };
   const plainError = (error: unknown): unknown => {
     if (!(error instanceof Error) || !uploads || !error.message.includes(uploads)) return error;
     const message = plain(error.message);
