@@ -6,7 +6,7 @@ import { request } from 'node:http';
 import { connect } from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { METHODS, type EventName, type Events, type Method } from '../../src/shared/api';
+import { EVENT_NAMES, METHODS, type EventName, type Events, type Method } from '../../src/shared/api';
 import { createServices, type Services } from '../../src/main/services/handlers';
 import { runSweep } from '../../src/main/services/sweeps';
 import { openDatabase, SessionStore } from '../../src/main/store';
@@ -471,7 +471,7 @@ describe('web host (fake services)', () => {
             text += chunk;
             if (!emitted && text.includes(': connected')) {
               emitted = true;
-              expect(services.listenerCount()).toBe(baseline + 2);
+              expect(services.listenerCount()).toBe(baseline + EVENT_NAMES.length);
               services.emit('sweep.progress', { session: 's1', done: 5, total: 10, rate: 2.5, etaS: 2, elapsedS: 2 });
               services.emit('sweep.finished', { session: 's1', status: 'done' });
             }
