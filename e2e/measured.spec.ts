@@ -27,6 +27,9 @@ test('data by upload, a sensitivity curve per layer, and a configuration evaluat
   const { page } = app;
   const data = smallData();
   await page.getByTestId('nav-model').click();
+  // The worked example is a preset: an architecture without weights, which cannot be measured, and the app says so.
+  await expect(page.getByTestId('model-evaluate')).toBeDisabled();
+  await expect(page.getByTestId('model-evaluate-blocker')).toContainText('exam-cnn is a preset');
   await page.getByTestId('model-file').setInputFiles({ name: 'cnn.onnx', mimeType: 'application/octet-stream', buffer: readFileSync(fashion('cnn.onnx')) });
   await expect(page.getByTestId('model-source')).toContainText('ONNX file');
 
