@@ -12,6 +12,7 @@ import { createServices } from '../../src/main/services/handlers';
 import { evaluateModel } from '../../src/main/engine/evaluate';
 import { loadRunnableModel } from '../../src/main/engine/load';
 import { openDataSet } from '../../src/main/engine/data/open';
+import { FASHION_DATASET, fashionDatasetMissing } from '../support/fashion';
 
 const fashion = (name: string) => join(import.meta.dirname, '..', 'fixtures', 'fashion', name);
 const SAMPLES = 200;
@@ -96,6 +97,12 @@ describe('data.open', () => {
     await expect(h['data.open']({ path: 'images.npy' })).rejects.toThrow(/images\.npy: give the full path/);
     await expect(h['data.open']({})).rejects.toThrow(/give the data as a path or as an uploaded file/);
     expect(() => PARAMS['data.open'].parse({ path: images, extra: 1 })).toThrow(/extra: is not a known field/);
+  });
+
+  it.skipIf(fashionDatasetMissing() !== null)('Fashion-MNIST as downloaded (a folder of idx files): its test split with its own labels', async () => {
+    const d = await h['data.open']({ path: FASHION_DATASET });
+    expect(d).toMatchObject({ kind: 'idx', samples: 10_000, sampleShape: [28, 28], classes: 10, labelsName: null });
+    expect(d.labelCounts).toEqual(Array(10).fill(1000));
   });
 
   it('a folder is taken as a folder (of images, or of idx files), not refused as not a file', async () => {
