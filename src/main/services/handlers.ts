@@ -16,10 +16,10 @@ import { PRESETS, findPreset } from '../../shared/presets';
 import { buildSpace, spaceContext } from '../../shared/sweep/space';
 import { parseSweepSpec } from '../../shared/sweep/specFile';
 import { readModelBytes } from '../import/loadModelFile';
-import { LATEST_SCHEMA_VERSION, openDatabase, SessionStore, UserDevices } from '../store';
+import { LATEST_SCHEMA_VERSION, openDatabase, SessionStore, StoredFiles, UserDevices } from '../store';
 import { errorPayload } from './errorPayload';
 import { compareSessions } from './compare';
-import { exportArtifact, exportBundle, exportChosen, exportCsv, importBundle } from './exports';
+import { CalibrationNeeded, exportArtifact, exportBundle, exportChosen, exportCsv, exportModelFile, importBundle } from './exports';
 import { resultTable } from './results';
 import { calibrateInApp, runtimeEntries } from './calibration';
 import { expandRuntimes, resolveRuntime, splitCombinedId, withRuntime } from '../../shared/latency/runtimes';
@@ -52,6 +52,13 @@ function emitter() {
       for (const listener of listeners.get(event) ?? []) (listener as (p: Events[E]) => void)(payload);
     },
   };
+}
+
+/** Whether the bytes begin, after a byte-order mark and white space, with `{`: a JSON model. */
+function startsLikeJson(bytes: Uint8Array): boolean {
+  let i = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  while (i < bytes.length && (bytes[i] === 0x20 || bytes[i] === 0x09 || bytes[i] === 0x0a || bytes[i] === 0x0d)) i++;
+  return bytes[i] === 0x7b;
 }
 
 function parseGraph(json: Record<string, unknown>): ModelGraph {
@@ -92,6 +99,7 @@ export function createServices(options: ServicesOptions): Services {
   const db = openDatabase(options.dbPath);
   const store = new SessionStore(db);
   const userDevices = new UserDevices(db);
+  const storedFiles = new StoredFiles(db);
   const events = emitter();
   const running = new Map<string, AbortController>();
   const cache = new SessionCache(store);
@@ -182,6 +190,7 @@ export function createServices(options: ServicesOptions): Services {
     'model.load': async ({ preset, file, options }) => {
       let graph: ModelGraph;
       let source: string;
+      let fileHash: string | undefined;
       if (preset !== undefined) {
         const found = findPreset(preset);
         if (!found) throw new UsageError(`unknown preset "${preset}"; presets are ${PRESETS.map((p) => p.id).join(', ')}`);
@@ -191,6 +200,11 @@ export function createServices(options: ServicesOptions): Services {
         // Imported files are counted as they are parsed: shapes work and every figure is exact.
         graph = await parseModel(file.base64, file.name, options);
         source = file.name;
+        // Kept by content (once per content), so that a sweep of it can write its configurations' model files. A
+        // JSON model is left out: an architecture without weights (Keras JSON, Frontier's own, a TF.js model.json
+        // whose weights are other files) has no model file to write.
+        const bytes = Buffer.from(file.base64, 'base64');
+        if (!startsLikeJson(bytes)) fileHash = storedFiles.put('model', file.name, bytes).hash;
       } else {
         throw new UsageError('model.load needs a preset or a file');
       }
@@ -199,6 +213,7 @@ export function createServices(options: ServicesOptions): Services {
         source,
         editable: editableLayers(graph).map((l) => ({ name: l.name, channels: outputChannelsOf(l) })),
         prunable: prunableLayers(graph).map((l) => l.name),
+        ...(fileHash ? { fileHash } : {}),
       };
     },
     'model.analyze': async (p) =>
@@ -237,6 +252,9 @@ export function createServices(options: ServicesOptions): Services {
     },
     'sweep.start': async ({ spec, graph, name, replace }) => {
       const parsed = parseSweepSpec(spec, 'sweep');
+      if (parsed.modelFile && !storedFiles.info(parsed.modelFile.hash)) {
+        throw new UsageError(`the model file ${parsed.modelFile.name} is not kept in the database (sha256 ${parsed.modelFile.hash.slice(0, 12)}…); load it again`);
+      }
       const model = parseGraph(graph);
       const profiles = parsed.devices.map(device);
       return launch((o) => startSweep(store, parsed, { ...o, name, replace, graph: model, profiles }));
@@ -288,6 +306,26 @@ export function createServices(options: ServicesOptions): Services {
       mime: format === 'tflm' ? 'text/x-c++hdr' : 'application/json',
       text: exportArtifact(store, name, format, { bestClient: best, config }),
     }),
+    'export.model': async ({ name, format, best, config }) => {
+      try {
+        const file = await exportModelFile(store, storedFiles, name, format, { bestClient: best, config });
+        return {
+          fileName: file.fileName,
+          mime: format === 'tflite' ? 'application/vnd.tensorflow.lite' : 'application/onnx',
+          text: '',
+          base64: Buffer.from(file.bytes.buffer, file.bytes.byteOffset, file.bytes.byteLength).toString('base64'),
+        };
+      } catch (error) {
+        if (error instanceof CalibrationNeeded) {
+          throw new UsageError(
+            `no calibration data: this ${error.precision.toUpperCase()} configuration of a float model needs samples to set its ` +
+              `scales, and session ${name} was swept without them. Sweep it with the CLI's --calibration-data, or export ` +
+              `it with frontier export ${name} --format ${format} --calibration-data DATA.npy`,
+          );
+        }
+        throw error;
+      }
+    },
     'export.bundle': async ({ name }) => ({
       fileName: `${name}.frontier.json`,
       mime: 'application/json',
