@@ -32,7 +32,7 @@ test("a loaded .h5 file, swept: a client's choice downloaded as .tflite loads ba
   expect(download.suggestedFilename()).toBe('small-best-client2.tflite');
   const bytes = readFileSync(await download.path());
   expect(bytes.subarray(4, 8).toString('latin1')).toBe('TFL3');
-  await expect(page.getByTestId('export-message')).toHaveText("client2's choice's .tflite exported");
+  await expect(page.getByTestId('export-message')).toHaveText("exported the .tflite of client2's choice");
 
   // client1's choice is INT8 and the session has no calibration data: refused beside its buttons.
   await page.getByTestId('export-tflite-client1').click();
