@@ -118,6 +118,19 @@ describe('frontier export --format tflite|onnx', async () => {
     expect((await json<Figures>(['analyze', out])).params).toBe((await json<Figures>(['analyze', 'exam-cnn', '--channels', 'conv1=8'])).params);
   });
 
+  it('an int8 file needs no calibration data: its pruned int8 configuration keeps the file\'s own scales', async () => {
+    const hello = join(root, 'test', 'fixtures', 'tflite', 'hello_world_int8.tflite');
+    const r0 = await frontier(['sweep', hello, '--device', 'exam-mcu', '--channels', 'dense=8,16', '--db', db, '--session', 'int8-file']);
+    expect(r0.code).toBe(0);
+    const out = join(dir, 'hello-8.tflite');
+    const r = await frontier(['export', 'int8-file', '--config', '0', '--format', 'tflite', '--out', out, '--db', db]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).not.toContain('calibrated');
+    const back = await json<Figures>(['analyze', out]);
+    expect(back.filePrecision).toBe('int8');
+    expect(back.params).toBe((await json<Figures>(['analyze', hello, '--channels', 'dense=8'])).params);
+  });
+
   it('refuses, naming the path, when the model file is gone', async () => {
     renameSync(model, `${model}.moved`);
     try {
