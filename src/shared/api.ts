@@ -104,6 +104,10 @@ export interface LoadedModel {
   editable: { name: string; channels: number }[];
   /** Layers a `*` prune applies to. */
   prunable: string[];
+  /**
+   * For an uploaded file: the SHA-256 of its bytes, kept in the database, so that a sweep of it records the file
+   * (`SweepSpec.modelFile`) and its configurations can be exported as model files. Absent for presets.
+   */
   fileHash?: string;
 }
 
@@ -253,7 +257,10 @@ export interface SessionComparison {
 export interface ExportFile {
   fileName: string;
   mime: string;
+  /** The content, for text files; empty when `base64` holds it. */
   text: string;
+  /** The content of a binary file (a model file), in base64. */
+  base64?: string;
 }
 
 /** Method name → parameters and result. */
@@ -290,6 +297,11 @@ export interface Api {
   /** One configuration's file for the board: a client's choice (`best`) or a stored configuration (`config`). */
   'export.artifact': {
     params: { name: string; format: 'tflm' | 'keras-json'; best?: string; config?: number };
+    result: ExportFile;
+  };
+  /** One configuration as the model file itself (with its weights): a client's choice (`best`) or `config`. */
+  'export.model': {
+    params: { name: string; format: 'tflite' | 'onnx'; best?: string; config?: number };
     result: ExportFile;
   };
   'import.bundle': { params: { text: string; name?: string; replace?: boolean }; result: { session: string } };
@@ -427,6 +439,12 @@ export const PARAMS: { [M in Method]: Schema<Params<M>> } = {
   'export.artifact': v.object({
     name,
     format: v.literal('tflm', 'keras-json'),
+    best: v.optional(name),
+    config: v.optional(v.number({ integer: true, min: 0, max: Number.MAX_SAFE_INTEGER })),
+  }),
+  'export.model': v.object({
+    name,
+    format: v.literal('tflite', 'onnx'),
     best: v.optional(name),
     config: v.optional(v.number({ integer: true, min: 0, max: Number.MAX_SAFE_INTEGER })),
   }),

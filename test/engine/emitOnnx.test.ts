@@ -6,7 +6,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ort from 'onnxruntime-node';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { writeExamKerasArchive } from '../support/examKerasArchive';
 import { emitOnnx, EMIT_OPSET, kernelColumnsToChw } from '../../src/main/engine/emit/onnx';
 import { prepareRun, type RunConfiguration } from '../../src/main/engine/configure';
 import { inferModel, type InputArrays } from '../../src/main/engine/infer';
@@ -106,6 +107,36 @@ describe.each(PRESETS.map((p) => [p.id, p] as const))('%s emitted as ONNX', (id,
       expect(farFrom(a, e, ...floatTolerance(graph, source.weights.flattenOrder))).toEqual([]);
     }
   }, 60_000);
+});
+
+describe('Keras model files emitted as ONNX', () => {
+  // The .keras archive is written before the tests run (its weights are seeded; the committed one has stubs).
+  let keras = '';
+  beforeAll(async () => {
+    keras = await writeExamKerasArchive(dir);
+  });
+  const files: [string, () => string][] = [
+    ['.h5', () => join(fixtures, 'h5', 'exam-cnn-small.h5')],
+    ['.keras', () => keras],
+  ];
+  for (const [format, path] of files) {
+    it.each(CONFIGS)(`${format}, %s: the same figures and outputs when read back`, async (label, config) => {
+      const source = await loadRunnableModel(path());
+      const graph = source.graph;
+      const inputs = samples(graph, 3, 13);
+      const int8 = config.precision === 'int8';
+      const expected = await inferModel(source, config, inputs, { raw: int8, calibration: samples(graph, 8, 11) });
+      const bytes = emitOnnx(expected.run);
+      const model = await emitted(`keras${format.replace('.', '-')}-${label.replace(' ', '-')}`, bytes);
+      expect(figures(model.graph)).toEqual(figures(expected.run.graph, { precision: config.precision, biasMode: int8 ? 'int32' : 'weight' }));
+      const actual = await inferModel(model, {}, inputs, { raw: int8 });
+      if (int8) expect(codes(actual.outputs[0].array.data)).toEqual(codes(expected.outputs[0].array.data));
+      else {
+        const [a, e] = [actual.outputs[0].array.data as Float32Array, expected.outputs[0].array.data as Float32Array];
+        expect(farFrom(a, e, ...floatTolerance(graph, source.weights.flattenOrder))).toEqual([]);
+      }
+    }, 60_000);
+  }
 });
 
 describe('a channel-major source', () => {

@@ -5,7 +5,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as flatbuffers from 'flatbuffers';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { writeExamKerasArchive } from '../support/examKerasArchive';
 import { emitTflite } from '../../src/main/engine/emit/tflite';
 import { inferModel } from '../../src/main/engine/infer';
 import { loadRunnableModel, type RunnableModel } from '../../src/main/engine/load';
@@ -102,9 +103,15 @@ describe('every format with weights emits its configurations', () => {
   const dir = mkdtempSync(join(tmpdir(), 'frontier-emit-'));
   const onnx = join(dir, 'exam.onnx');
   writeFileSync(onnx, graphToOnnx(PRESETS.find((p) => p.id === 'exam-cnn')!.build(), { weights: 3, batch: 'N' }));
+  // The .keras archive is written before the tests run (its weights are seeded; the committed one has stubs).
+  const keras = join(dir, 'exam-cnn.keras');
+  beforeAll(async () => {
+    expect(await writeExamKerasArchive(dir)).toBe(keras);
+  });
   const files = [
     ['ONNX (NCHW: the Dense columns reordered channels-last)', onnx],
     ['Keras .h5', join(fixtures, 'h5', 'exam-cnn-small.h5')],
+    ['Keras .keras', keras],
   ] as const;
   for (const [format, path] of files) {
     for (const [label, config] of [

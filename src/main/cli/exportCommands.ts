@@ -3,19 +3,30 @@ import { UsageError } from '../../shared/cli/valueList';
 import { duration, kibLabel, percent } from '../../shared/format';
 import type { SessionComparison } from '../../shared/api';
 import { compareSessions } from '../services/compare';
-import { exportChunks, importBundle, parseExportFormat, writeExportFile, EXPORT_FORMATS } from '../services/exports';
+import {
+  CalibrationNeeded,
+  exportChunks,
+  exportModelFile,
+  importBundle,
+  isModelExportFormat,
+  parseExportFormat,
+  writeExportFile,
+  EXPORT_FORMATS,
+} from '../services/exports';
 import type { ResultEntry } from '../services/sweeps';
 import { parseArgs } from './args';
 import type { Io } from './io';
 import { openStore } from './storeAccess';
-import { checkOutputTarget, type OutputOptions } from '../files/writeFile';
+import { checkOutputTarget, writeOutputFile, type OutputOptions } from '../files/writeFile';
 import { FileReadError, readRegularFile, readStreamBounded, textOf } from '../files/readFile';
 import { MAX_BUNDLE_BYTES } from '../services/exports';
-import { protectedDatabases, resolveDbPath } from '../store';
+import { protectedDatabases, resolveDbPath, StoredFiles } from '../store';
 import { describeEntry } from './sweepCommand';
 
 export const EXPORT_USAGE =
-  `frontier export <session> --format ${EXPORT_FORMATS.join('|')} [--front | --best CLIENT | --config N] [--out FILE [--force]] [--db FILE]`;
+  `frontier export <session> --format ${EXPORT_FORMATS.join('|')} [--front | --best CLIENT | --config N] [--out FILE [--force]] [--db FILE]
+    [--calibration-data DATA.npy|DATA.npz]   (tflite, onnx: the configuration as a model file with its weights, --out needed;
+    an int8 configuration of a float model is calibrated on DATA, or on the data the sweep was given)`;
 export const IMPORT_USAGE = 'frontier import <bundle.json|-> [--name NAME] [--replace] [--db FILE] [--json]';
 export const COMPARE_USAGE = 'frontier compare <session A> <session B> [--db FILE] [--json]';
 
@@ -28,6 +39,7 @@ export async function exportCommand(argv: string[], io: Io): Promise<number> {
     out: 'string',
     force: 'bool',
     db: 'string',
+    'calibration-data': 'string',
   });
   if (args.positionals.length !== 1) throw new UsageError(`export takes one session\nusage: ${EXPORT_USAGE}`);
   const format = parseExportFormat(args.strings.get('format'));
@@ -51,10 +63,35 @@ export async function exportCommand(argv: string[], io: Io): Promise<number> {
     force: args.bools.has('force'),
     databaseRole: 'this export reads from',
   };
+  const calibrationData = args.strings.get('calibration-data');
+  if (calibrationData !== undefined && !isModelExportFormat(format)) {
+    throw new UsageError('--calibration-data goes with --format tflite|onnx: it calibrates the int8 model file written');
+  }
+  if (calibrationData === '') throw new UsageError('--calibration-data needs a file name');
+  if (isModelExportFormat(format) && out === undefined) {
+    throw new UsageError(`--format ${format} writes a binary model file: give --out FILE.${format}`);
+  }
   // Checked before the database is opened: a refused export touches nothing.
   const target = out === undefined ? undefined : checkOutputTarget(out, guard);
   const { store, db } = openStore(dbPath, { readOnly: true });
   try {
+    if (isModelExportFormat(format) && out !== undefined) {
+      let file;
+      try {
+        file = await exportModelFile(store, new StoredFiles(db), name, format, { ...options, calibrationData });
+      } catch (error) {
+        if (error instanceof CalibrationNeeded) {
+          throw new UsageError(
+            `${error.message}: give --calibration-data DATA.npy|DATA.npz (samples of the model's input), or sweep with --calibration-data`,
+          );
+        }
+        throw error;
+      }
+      for (const note of file.notes) io.err(`note: ${note}`);
+      writeOutputFile(out, Buffer.from(file.bytes.buffer, file.bytes.byteOffset, file.bytes.byteLength), guard);
+      io.err(`wrote the ${format} file of ${file.origin} (${file.precision}, ${file.bytes.length.toLocaleString('en-US')} B) to ${out}`);
+      return 0;
+    }
     if (out !== undefined && target !== undefined) {
       writeExportFile(target, store, name, format, options, guard);
       io.err(`wrote the ${format} export of session ${name} to ${out}`);

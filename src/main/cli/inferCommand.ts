@@ -1,11 +1,8 @@
 // `frontier infer`: one configuration of a model run on the samples of a .npy file, outputs written as .npy.
 import { UsageError } from '../../shared/cli/valueList';
-import { parseNpz } from '../../shared/engine/npz';
-import type { NpyArray } from '../../shared/engine/npy';
-import { readNpyFile, writeNpyFile } from '../engine/npyFile';
+import { readSamplesFile, writeNpyFile } from '../engine/npyFile';
 import { inferModel, type InputArrays } from '../engine/infer';
 import { loadRunnableModel } from '../engine/load';
-import { readRegularFile } from '../files/readFile';
 import { checkOutputTarget } from '../files/writeFile';
 import { protectedDatabases } from '../store/paths';
 import { readAnalysisFlags, ANALYSIS_FLAGS } from './analysisFlags';
@@ -30,9 +27,6 @@ const FLAGS = {
   emit: 'string',
 } as const;
 
-/** The largest data file read whole (.npz); .npy files are read with their own bound. */
-const MAX_NPZ_BYTES = 1024 * 1024 * 1024;
-
 /** `NAME=FILE` or `FILE`. A Windows drive letter or a path with `=` in it can be given as `./…`. */
 function named(value: string): { name?: string; file: string } {
   const eq = value.indexOf('=');
@@ -41,16 +35,7 @@ function named(value: string): { name?: string; file: string } {
 }
 
 /** A data file's samples: a .npy array, or the `x` array of an .npz (or its only one). */
-export function readSamples(file: string): NpyArray {
-  if (file.toLowerCase().endsWith('.npz')) {
-    const arrays = parseNpz(readRegularFile(file, MAX_NPZ_BYTES), file);
-    const keys = Object.keys(arrays);
-    const key = keys.includes('x') ? 'x' : keys.length === 1 ? keys[0] : undefined;
-    if (key === undefined) throw new UsageError(`${file}: holds ${keys.join(', ')}; name the samples "x" or keep one array`);
-    return arrays[key];
-  }
-  return readNpyFile(file);
-}
+export const readSamples = readSamplesFile;
 
 export async function inferCommand(argv: string[], io: Io): Promise<number> {
   const args = parseArgs('infer', argv, FLAGS);

@@ -38,7 +38,7 @@ const COMMANDS: Record<string, { run: Command; usage: string; summary: string }>
   resume: { run: resumeCommand, usage: RESUME_USAGE, summary: 'finish an interrupted or cancelled sweep' },
   rename: { run: renameCommand, usage: RENAME_USAGE, summary: 'rename a session' },
   delete: { run: deleteCommand, usage: DELETE_USAGE, summary: 'delete a session and its results' },
-  export: { run: exportCommand, usage: EXPORT_USAGE, summary: "a session as JSON (front or a client's choice), CSV or a bundle" },
+  export: { run: exportCommand, usage: EXPORT_USAGE, summary: "a session as JSON (front or a client's choice), CSV or a bundle; one configuration's files for the board (TFLM header, Keras JSON, .tflite, .onnx)" },
   import: { run: importCommand, usage: IMPORT_USAGE, summary: 'a session bundle into the database' },
   compare: { run: compareCommand, usage: COMPARE_USAGE, summary: "two sessions' fronts and clients' choices" },
   serve: { run: serveCommand, usage: SERVE_USAGE, summary: 'the UI in a browser, on 127.0.0.1 with a per-run token' },

@@ -1,4 +1,5 @@
 // `frontier sweep` and `frontier resume`: run a design space on all cores into the database.
+import { resolve } from 'node:path';
 import { checkSessionName } from '../../shared/sessionName';
 import { precisionLabel } from '../../shared/analysis/precision';
 import { UsageError } from '../../shared/cli/valueList';
@@ -18,7 +19,7 @@ import { configVocabulary, describeConfiguration, type ConfigVocabulary } from '
 export const SWEEP_USAGE = `frontier sweep <preset|file> [--spec FILE] [--device ID,…] [--runtime ID,…] [--channels name=N,…] [--prune name=ratio,…]
     [--precision fp32,int8,…] [--memory …] [--base-accuracy A --penalty NAME=P …] [--deadline NAME=SECONDS[@device] …]
     [--min-accuracy NAME=A] [--strategy grid|random --samples N --seed S] [--grid-limit N] [--workers N]
-    [--db FILE] [--session NAME] [--replace] [--json]`;
+    [--calibration-data DATA.npy|DATA.npz] [--db FILE] [--session NAME] [--replace] [--json]`;
 export const RESUME_USAGE = 'frontier resume <session> [--db FILE] [--workers N] [--json]';
 
 const RUN_FLAGS = { db: 'string', session: 'string', replace: 'bool', json: 'bool', workers: 'string', 'batch-size': 'string' } as const;
@@ -67,6 +68,8 @@ export async function sweepCommand(argv: string[], io: Io): Promise<number> {
   // A file is read once: for the settings it stores, and then for the sweep.
   const graph = findPreset(spec.model) ? undefined : await resolveModel(spec.model, spec.import);
   if (graph) adoptFileSettings(spec, graph.source, given);
+  // A file is kept by its absolute path, so that `export --format tflite` finds it from any directory.
+  if (graph) spec.model = resolve(spec.model);
   return runReported(args.strings.get('db'), args.bools.has('json'), io, (store, options) =>
     runSweep(store, spec, {
       ...options,

@@ -1,5 +1,6 @@
 // `sweep` flags → a SweepSpec: a `--spec FILE` first, then each flag given overrides its part of it.
-import { basename } from 'node:path';
+import { existsSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
 import { parseNamedLists, parsePlainList, UsageError } from '../../shared/cli/valueList';
 import { defaultSpec, MAX_DEADLINE_S, parseSweepSpec, SPEC_NUMBERS } from '../../shared/sweep/specFile';
 import type { Client, SweepSpec } from '../../shared/sweep/types';
@@ -23,6 +24,7 @@ export const SPEC_FLAGS = {
   samples: 'string',
   seed: 'string',
   'grid-limit': 'string',
+  'calibration-data': 'string',
 } as const;
 
 export function readSpecFile(path: string, given?: Set<string>): SweepSpec {
@@ -130,5 +132,16 @@ export function specFromArgs(args: ParsedArgs, modelRef: string | undefined, giv
   if (seed !== undefined) spec.seed = seed;
   const limit = specNumber(args, 'grid-limit', 'gridLimit');
   if (limit !== undefined) spec.gridLimit = limit;
+  const calibration = args.strings.get('calibration-data');
+  if (calibration === '') throw new UsageError('--calibration-data needs a file name');
+  if (calibration !== undefined) spec.calibrationData = calibration;
+  if (spec.calibrationData !== undefined) {
+    // Kept with the session as an absolute path: an export from another directory finds it.
+    const absolute = resolve(spec.calibrationData);
+    if (!existsSync(absolute)) {
+      throw new UsageError(`--calibration-data ${spec.calibrationData}: no such file (the samples that calibrate an int8 model file)`);
+    }
+    spec.calibrationData = absolute;
+  }
   return parseSweepSpec(spec, specPath ? basename(specPath) : 'sweep');
 }

@@ -45,7 +45,7 @@ export interface PreparedRun {
 const isIntegerFormat = (f: string): boolean => f === 'int8' || f === 'int4';
 
 /** Whether the weights are an int8 model as stored: integer kernels and every tensor's scale. */
-const storedInt8 = (weights: ModelWeights): boolean => weights.activations !== undefined && Object.keys(weights.activations).length > 0;
+export const storedInt8 = (weights: ModelWeights): boolean => weights.activations !== undefined && Object.keys(weights.activations).length > 0;
 
 export async function prepareRun(
   source: { graph: ModelGraph; weights: ModelWeights },

@@ -20,7 +20,8 @@ import {
 } from '../../shared/engine/npy';
 import { parseNpz, type ParseNpzOptions } from '../../shared/engine/npz';
 import { writeOutputFile, type OutputOptions } from '../files/writeFile';
-import { kindOf, reasonOf } from '../files/readFile';
+import { kindOf, readRegularFile, reasonOf } from '../files/readFile';
+import { UsageError } from '../../shared/cli/valueList';
 
 /** The most one read may bring into memory when the caller gives no limit: 1 GiB. */
 export const MAX_NPY_READ_BYTES = 1024 * 1024 * 1024;
@@ -238,4 +239,19 @@ export function writeNpyFile(path: string, array: NpyArray, options: OutputOptio
     yield asBuffer(npyHeaderBytes(array.dtype, array.shape));
     for (const chunk of npyDataChunks(array, 16 * 1024 * 1024)) yield asBuffer(chunk);
   })(), options);
+}
+
+/** The largest data file read whole (.npz); .npy files are read with their own bound. */
+const MAX_NPZ_BYTES = 1024 * 1024 * 1024;
+
+/** A data file's samples: a .npy array, or the `x` array of an .npz (or its only one). */
+export function readSamplesFile(file: string): NpyArray {
+  if (file.toLowerCase().endsWith('.npz')) {
+    const arrays = parseNpz(readRegularFile(file, MAX_NPZ_BYTES), file);
+    const keys = Object.keys(arrays);
+    const key = keys.includes('x') ? 'x' : keys.length === 1 ? keys[0] : undefined;
+    if (key === undefined) throw new UsageError(`${file}: holds ${keys.join(', ')}; name the samples "x" or keep one array`);
+    return arrays[key];
+  }
+  return readNpyFile(file);
 }

@@ -14,12 +14,17 @@ import { exportBundle } from './exportBundle';
 export { requireSession } from './storedSession';
 export { CONFIGURATIONS_FORMAT, exportChosen, type ChosenOptions, type ExportedConfiguration, type ChosenExport } from './exportChosen';
 export { exportArtifact } from './exportArtifact';
+export { CalibrationNeeded, exportModelFile, PRESET_WEIGHT_SEED, type ModelExport, type ModelExportFormat, type ModelExportOptions } from './exportModel';
 export { csvField, csvColumns, csvChunks, exportCsv, type CsvOptions } from './exportCsv';
 export { BUNDLE_FORMAT, BUNDLE_VERSION, exportBundle, type BundleResults, type SessionBundle } from './exportBundle';
 export { MAX_BUNDLE_BYTES, importBundle, type ImportOptions } from './importBundle';
 
-export const EXPORT_FORMATS = ['json', 'csv', 'bundle', 'tflm', 'keras-json'] as const;
+export const EXPORT_FORMATS = ['json', 'csv', 'bundle', 'tflm', 'keras-json', 'tflite', 'onnx'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+/** The formats that are a model file (binary, written by exportModelFile); the others are text. */
+export const MODEL_EXPORT_FORMATS = ['tflite', 'onnx'] as const;
+export const isModelExportFormat = (format: ExportFormat): format is (typeof MODEL_EXPORT_FORMATS)[number] =>
+  (MODEL_EXPORT_FORMATS as readonly string[]).includes(format);
 
 export type ExportOptions = ChosenOptions;
 
@@ -37,8 +42,9 @@ export function parseExportFormat(value: string | undefined): ExportFormat {
  * `csv`: blocks of lines). `--best` applies to json only, `--front` to json and csv.
  */
 export function exportChunks(store: SessionStore, name: string, format: ExportFormat, options: ExportOptions = {}): Iterable<string> {
+  if (isModelExportFormat(format)) throw new UsageError(`--format ${format} is a binary model file: give --out FILE.${format}`);
   if (format === 'tflm' || format === 'keras-json') return [exportArtifact(store, name, format, options).trimEnd()];
-  if (options.config !== undefined) throw new UsageError('--config applies to --format tflm and keras-json');
+  if (options.config !== undefined) throw new UsageError('--config applies to --format tflm, keras-json, tflite and onnx');
   if (format === 'csv') {
     if (options.bestClient !== undefined) throw new UsageError('--best applies to --format json; a CSV holds all results or --front');
     return csvChunks(store, name, { front: options.front });

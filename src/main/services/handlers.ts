@@ -20,7 +20,7 @@ import { LATEST_SCHEMA_VERSION, openDatabase, SessionStore, StoredFiles, UserDev
 import { createEvaluations } from './evaluations';
 import { errorPayload } from './errorPayload';
 import { compareSessions } from './compare';
-import { exportArtifact, exportBundle, exportChosen, exportCsv, importBundle } from './exports';
+import { CalibrationNeeded, exportArtifact, exportBundle, exportChosen, exportCsv, exportModelFile, importBundle } from './exports';
 import { resultTable } from './results';
 import { calibrateInApp, runtimeEntries } from './calibration';
 import { expandRuntimes, resolveRuntime, splitCombinedId, withRuntime } from '../../shared/latency/runtimes';
@@ -53,6 +53,13 @@ function emitter() {
       for (const listener of listeners.get(event) ?? []) (listener as (p: Events[E]) => void)(payload);
     },
   };
+}
+
+/** Whether the bytes begin, after a byte-order mark and white space, with `{`: a JSON model. */
+function startsLikeJson(bytes: Uint8Array): boolean {
+  let i = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  while (i < bytes.length && (bytes[i] === 0x20 || bytes[i] === 0x09 || bytes[i] === 0x0a || bytes[i] === 0x0d)) i++;
+  return bytes[i] === 0x7b;
 }
 
 function parseGraph(json: Record<string, unknown>): ModelGraph {
@@ -93,6 +100,7 @@ export function createServices(options: ServicesOptions): Services {
   const db = openDatabase(options.dbPath);
   const store = new SessionStore(db);
   const userDevices = new UserDevices(db);
+  const storedFiles = new StoredFiles(db);
   const events = emitter();
   const running = new Map<string, AbortController>();
   const cache = new SessionCache(store);
@@ -194,8 +202,11 @@ export function createServices(options: ServicesOptions): Services {
         // Imported files are counted as they are parsed: shapes work and every figure is exact.
         graph = await parseModel(file.base64, file.name, options);
         source = file.name;
-        // Kept by content, so the file (with its weights) can be run later: evaluate.run names it by this hash.
-        fileHash = new StoredFiles(db).put('model', file.name, Buffer.from(file.base64, 'base64')).hash;
+        // Kept by content (once per content), so that a sweep of it can write its configurations' model files. A
+        // JSON model is left out: an architecture without weights (Keras JSON, Frontier's own, a TF.js model.json
+        // whose weights are other files) has no model file to write.
+        const bytes = Buffer.from(file.base64, 'base64');
+        if (!startsLikeJson(bytes)) fileHash = storedFiles.put('model', file.name, bytes).hash;
       } else {
         throw new UsageError('model.load needs a preset or a file');
       }
@@ -243,6 +254,9 @@ export function createServices(options: ServicesOptions): Services {
     },
     'sweep.start': async ({ spec, graph, name, replace }) => {
       const parsed = parseSweepSpec(spec, 'sweep');
+      if (parsed.modelFile && !storedFiles.info(parsed.modelFile.hash)) {
+        throw new UsageError(`the model file ${parsed.modelFile.name} is not kept in the database (sha256 ${parsed.modelFile.hash.slice(0, 12)}…); load it again`);
+      }
       const model = parseGraph(graph);
       const profiles = parsed.devices.map(device);
       return launch((o) => startSweep(store, parsed, { ...o, name, replace, graph: model, profiles }));
@@ -294,6 +308,26 @@ export function createServices(options: ServicesOptions): Services {
       mime: format === 'tflm' ? 'text/x-c++hdr' : 'application/json',
       text: exportArtifact(store, name, format, { bestClient: best, config }),
     }),
+    'export.model': async ({ name, format, best, config }) => {
+      try {
+        const file = await exportModelFile(store, storedFiles, name, format, { bestClient: best, config });
+        return {
+          fileName: file.fileName,
+          mime: format === 'tflite' ? 'application/vnd.tensorflow.lite' : 'application/onnx',
+          text: '',
+          base64: Buffer.from(file.bytes.buffer, file.bytes.byteOffset, file.bytes.byteLength).toString('base64'),
+        };
+      } catch (error) {
+        if (error instanceof CalibrationNeeded) {
+          throw new UsageError(
+            `no calibration data: this ${error.precision.toUpperCase()} configuration of a float model needs samples to set its ` +
+              `scales, and session ${name} was swept without them. Sweep it with the CLI's --calibration-data, or export ` +
+              `it with frontier export ${name} --format ${format} --calibration-data DATA.npy`,
+          );
+        }
+        throw error;
+      }
+    },
     'export.bundle': async ({ name }) => ({
       fileName: `${name}.frontier.json`,
       mime: 'application/json',

@@ -114,7 +114,8 @@ export class Project {
   /** The spec the current inputs describe; compared with the open session's to show results as stale. */
   spec = $derived.by((): SweepSpec | null => {
     if (!this.model) return null;
-    return sweepSpecOf(this.model.graph.name, this);
+    const file = this.model.fileHash ? { hash: this.model.fileHash, name: this.model.source } : undefined;
+    return sweepSpecOf(this.model.graph.name, this, file);
   });
 
   stale = $derived.by(() => {
@@ -449,7 +450,10 @@ export class Project {
       : { file: { name: `${view.graph.name}.frontier.json`, base64: base64Text(JSON.stringify(view.graph)) } };
     const sameModel = this.model?.graph.name === view.graph.name;
     try {
-      this.model = await api.invoke('model.load', source);
+      const loaded = await api.invoke('model.load', source);
+      // The session's graph is loaded as Frontier's format; the file it was swept from (kept in the database) stays
+      // the model's file, so a sweep from here records it too.
+      this.model = spec.modelFile ? { ...loaded, source: spec.modelFile.name, fileHash: spec.modelFile.hash } : loaded;
       this.source = source;
       this.modelError = null;
     } catch (error) {

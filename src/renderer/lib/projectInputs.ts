@@ -58,7 +58,7 @@ export interface SpecInputs {
 }
 
 /** The sweep spec the inputs describe for the model named `model`. */
-export function sweepSpecOf(model: string, inputs: SpecInputs): SweepSpec {
+export function sweepSpecOf(model: string, inputs: SpecInputs, modelFile?: SweepSpec['modelFile']): SweepSpec {
   const channels = Object.fromEntries(
     Object.entries(inputs.dims.channels)
       .map(([layer, text]) => [layer, listItems(text)] as const)
@@ -85,6 +85,8 @@ export function sweepSpecOf(model: string, inputs: SpecInputs): SweepSpec {
     clients: inputs.clients.map((c) => ({ ...c })),
     strategy: inputs.dims.strategy,
     ...(inputs.dims.strategy === 'random' ? { samples: inputs.dims.samples, seed: inputs.dims.seed } : {}),
+    // The uploaded file the model came from, kept in the database: its configurations can be exported as model files.
+    ...(modelFile ? { modelFile: { ...modelFile } } : {}),
   };
 }
 

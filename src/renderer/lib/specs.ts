@@ -15,9 +15,12 @@ function canonical(value: unknown): unknown {
 }
 
 function comparable(spec: SweepSpec): unknown {
-  const { model: _model, gridLimit: _limit, samples, seed, ...rest } = spec;
+  // The model file and the calibration data are where the model's weights come from, not what is swept.
+  const { model: _model, gridLimit: _limit, modelFile: _file, calibrationData: _data, samples, seed, ...rest } = spec;
   void _model;
   void _limit;
+  void _file;
+  void _data;
   return canonical({
     ...rest,
     precisions: rest.precisions.map((p) => p.toLowerCase()),

@@ -165,6 +165,19 @@ export function parseSweepSpec(json: unknown, source: string): SweepSpec {
     if (j.inPlaceDepthwise) spec.inPlaceDepthwise = true;
   }
   if (j.import !== undefined && j.import !== null) spec.import = parseImportOptions(source, j.import);
+  if (j.modelFile !== undefined && j.modelFile !== null) {
+    const f = j.modelFile as Json;
+    if (typeof f !== 'object' || Array.isArray(f)) fail(source, 'modelFile', 'must be an object ({"hash": …, "name": …})', j.modelFile);
+    if (typeof f.hash !== 'string' || !/^[0-9a-f]{64}$/.test(f.hash)) fail(source, 'modelFile.hash', 'must be a SHA-256 in hex (64 characters)', f.hash);
+    if (typeof f.name !== 'string' || f.name === '' || f.name.length > 500) fail(source, 'modelFile.name', 'must be a file name', f.name);
+    spec.modelFile = { hash: f.hash as string, name: f.name as string };
+  }
+  if (j.calibrationData !== undefined && j.calibrationData !== null) {
+    if (typeof j.calibrationData !== 'string' || j.calibrationData === '' || j.calibrationData.length > 4096) {
+      fail(source, 'calibrationData', 'must be the path of a .npy or .npz file', j.calibrationData);
+    }
+    spec.calibrationData = j.calibrationData as string;
+  }
   for (const [field, min, max] of SPEC_NUMBERS) {
     const v = j[field];
     if (v === undefined) continue;

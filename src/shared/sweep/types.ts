@@ -52,6 +52,22 @@ export interface SweepSpec {
   inPlaceDepthwise?: boolean;
   /** How the model file is read: sizes of dynamic dimensions, unknown operators. */
   import?: ImportOptions;
+  /**
+   * A model file uploaded to the app, kept in the database by its content (`stored_files`): its SHA-256 and its name.
+   * The session's model files (`.tflite`, `.onnx`) are written from these bytes, as `model` then names the graph only.
+   */
+  modelFile?: StoredModelFile;
+  /**
+   * Samples (`.npy` or `.npz`, an absolute path) that calibrate an int8 configuration of a float model when the
+   * session's model file is written (`frontier sweep --calibration-data`).
+   */
+  calibrationData?: string;
+}
+
+/** A file kept in the database by content: its SHA-256 (hex) and the name it was uploaded under. */
+export interface StoredModelFile {
+  hash: string;
+  name: string;
 }
 
 export const DEFAULT_GRID_LIMIT = 10_000_000;

@@ -1,0 +1,153 @@
+// A stored configuration as the model file itself (`.tflite`, `.onnx`): the session's model read again with its
+// weights — the bytes uploaded to the app and kept in the database, the file at the path the sweep read, or a preset
+// with seeded random weights — then pruned and quantized as the engine runs it, and written by the emitters.
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { parsePrecision } from '../../shared/analysis/precision';
+import { UsageError } from '../../shared/cli/valueList';
+import { randomWeights } from '../../shared/engine/randomWeights';
+import type { ImportOptions } from '../../shared/model/importOptions';
+import { findPreset } from '../../shared/presets';
+import { prepareRun, storedInt8 } from '../engine/configure';
+import { emitOnnx } from '../engine/emit/onnx';
+import { emitTflite } from '../engine/emit/tflite';
+import { calibrationSamples } from '../engine/infer';
+import { loadRunnableModel, type RunnableModel } from '../engine/load';
+import { readSamplesFile } from '../engine/npyFile';
+import type { SessionStore, StoredFiles } from '../store';
+import type { ChosenOptions } from './exportChosen';
+import { selectConfiguration, type SelectedConfiguration } from './exportSelection';
+
+export type ModelExportFormat = 'tflite' | 'onnx';
+
+/** The seed of a preset's weights: a preset is an architecture without weights, written with these (as the tests). */
+export const PRESET_WEIGHT_SEED = 11;
+
+export interface ModelExportOptions extends ChosenOptions {
+  /** Samples that calibrate an int8 configuration of a float model; the session's own (`calibrationData`) otherwise. */
+  calibrationData?: string;
+}
+
+export interface ModelExport {
+  bytes: Uint8Array;
+  /** `<session>-best-<client>.tflite` or `<session>-config-<N>.onnx`. */
+  fileName: string;
+  origin: string;
+  /** The configuration's precision, as the file holds it. */
+  precision: string;
+  /** What the user should know: random weights, calibration. */
+  notes: string[];
+}
+
+/**
+ * An int8 configuration of a float model, and no samples to calibrate it on. Each transport says what to give in its
+ * own words (the CLI names --calibration-data; the app says where the data comes from).
+ */
+export class CalibrationNeeded extends UsageError {
+  constructor(
+    readonly origin: string,
+    readonly precision: string,
+    readonly model: string,
+  ) {
+    super(`${origin} is ${precision} and ${model} stores float weights: its ${precision} file needs calibration samples, and none were given`);
+    this.name = 'CalibrationNeeded';
+  }
+}
+
+export async function exportModelFile(
+  store: SessionStore,
+  files: StoredFiles,
+  name: string,
+  format: ModelExportFormat,
+  options: ModelExportOptions,
+): Promise<ModelExport> {
+  const selected = selectConfiguration(store, name, `a ${format} file`, options);
+  const { model, notes, shown } = await sessionModel(files, selected);
+  const precision = parsePrecision(selected.settings.precision);
+  const integer = precision.activations === 'int8' || precision.activations === 'int4';
+  let calibration: ReturnType<typeof calibrationSamples> | undefined;
+  if (integer && !storedInt8(model.weights)) {
+    const data = options.calibrationData ?? selected.prepared.spec.calibrationData;
+    if (data === undefined) throw new CalibrationNeeded(selected.origin, precision.name, shown);
+    if (!existsSync(data)) {
+      throw new UsageError(
+        `the calibration data ${data} ${options.calibrationData === undefined ? `recorded with session "${name}" ` : ''}is not there`,
+      );
+    }
+    calibration = calibrationSamples(model, [{ file: data, array: readSamplesFile(data) }]);
+  }
+  const run = await prepareRun(model, { channels: selected.settings.channels, precision: precision.name }, calibration);
+  const bytes = format === 'tflite' ? emitTflite(run) : emitOnnx(run);
+  return {
+    bytes,
+    fileName: `${name}-${selected.label}.${format}`,
+    origin: selected.origin,
+    precision: run.precision.name,
+    notes: [...notes, ...run.notes],
+  };
+}
+
+/** The session's model with its weights, and how messages name it. */
+async function sessionModel(
+  files: StoredFiles,
+  { session, prepared }: SelectedConfiguration,
+): Promise<{ model: RunnableModel; notes: string[]; shown: string }> {
+  const spec = prepared.spec;
+  let model: RunnableModel;
+  let shown: string;
+  if (spec.modelFile) {
+    const { hash, name: fileName } = spec.modelFile;
+    const bytes = files.get(hash);
+    if (!bytes) {
+      throw new UsageError(
+        `session "${session.name}": its model file ${fileName} is no longer kept in the database (sha256 ${hash.slice(0, 12)}…); ` +
+          `load ${fileName} again and sweep it to export its model file`,
+      );
+    }
+    model = await fromBytes(bytes, fileName, spec.import);
+    shown = fileName;
+  } else if (findPreset(spec.model)) {
+    const graph = prepared.graph;
+    model = { graph, weights: randomWeights(graph, PRESET_WEIGHT_SEED), file: `${spec.model} (preset)` };
+    return {
+      model,
+      shown: `the preset ${spec.model}`,
+      notes: [`${spec.model} is a preset, an architecture without weights: the file holds seeded random weights (seed ${PRESET_WEIGHT_SEED}), to deploy and measure, not to predict`],
+    };
+  } else {
+    if (!existsSync(spec.model)) {
+      throw new UsageError(
+        `session "${session.name}": its model file ${spec.model} is not there any more, and the database does not keep it; ` +
+          'put the file back at that path to export its model file',
+      );
+    }
+    model = await loadRunnableModel(spec.model, spec.import);
+    shown = spec.model;
+  }
+  // The file must still be the model that was swept: the configuration's channel counts are that model's.
+  const swept = prepared.graph.layers.map((l) => l.name).join('\n');
+  if (model.graph.layers.map((l) => l.name).join('\n') !== swept) {
+    throw new UsageError(`session "${session.name}": ${shown} is no longer the model that was swept (its layers differ)`);
+  }
+  return { model, notes: [], shown };
+}
+
+/** A kept file is read as a file (HDF5 and TensorFlow.js are read from disk): a private copy, removed after. */
+async function fromBytes(bytes: Uint8Array, fileName: string, importOptions: ImportOptions | undefined): Promise<RunnableModel> {
+  const dir = mkdtempSync(join(tmpdir(), 'frontier-model-'));
+  try {
+    const safe = basename(fileName).replace(/[^\w.-]/g, '_') || 'model';
+    const path = join(dir, safe);
+    writeFileSync(path, bytes, { mode: 0o600 });
+    try {
+      return { ...(await loadRunnableModel(path, importOptions)), file: fileName };
+    } catch (error) {
+      // Messages name the file the user gave, not the private copy.
+      if (error instanceof Error) error.message = error.message.split(path).join(fileName);
+      throw error;
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
