@@ -1,0 +1,160 @@
+// The owner's side of an evaluation worker (evaluationWorker.ts): starts it, loads a model and data set into it,
+// runs evaluations one at a time with their progress, and ends it. A cancel tells the worker (which stops at its next
+// chunk) and closes the onnxruntime gate; the worker is terminated once it has stopped, or after CANCEL_GRACE_MS if
+// it has not — but never while an onnxruntime call is in flight, which would abort the whole process (ortGate.ts).
+// The cancelled evaluation settles within CANCEL_GRACE_MS either way.
+import { Worker } from 'node:worker_threads';
+import type { PreparedRun } from './configure';
+import type { EvaluateResult } from './evaluate';
+import { EvaluationCancelled } from './evaluationCancelled';
+import { errorFromPayload } from './evaluationModel';
+import type { FromEvaluationWorker, ToEvaluationWorker, WorkerEvaluation } from './evaluationProtocol';
+import { GATE_BYTES, gateBusy, gateCancel } from './ortGate';
+
+/** How long a cancelled evaluation may take to settle, and a worker to stop before it is terminated. */
+export const CANCEL_GRACE_MS = 250;
+
+/** Samples done in an evaluation (or, for a sensitivity run, in all the evaluations it runs), how fast, how long left. */
+export interface EvaluationProgress {
+  done: number;
+  total: number;
+  /** Samples per second. */
+  rate: number;
+  /** Seconds left, or null before a rate is known. */
+  etaS: number | null;
+  elapsedS: number;
+}
+
+/** The worker for plain Node (CLI, web host, tests): its .mjs entry registers tsx to run the TypeScript. */
+export const createTsEvaluationWorker = (): Worker => new Worker(new URL('./evaluationWorker-entry.mjs', import.meta.url), { name: 'frontier-evaluation' });
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+type Init = Omit<Extract<ToEvaluationWorker, { type: 'init' }>, 'type' | 'seq' | 'gate'>;
+
+interface Pending {
+  seq: number;
+  resolve: (message: FromEvaluationWorker) => void;
+  reject: (error: Error) => void;
+  onProgress?: (done: number, total: number, seconds: number) => void;
+  onPrepared?: (run: PreparedRun) => void;
+}
+
+export class EvaluationWorker {
+  private readonly gate = new Int32Array(new SharedArrayBuffer(GATE_BYTES));
+  private pending: Pending | null = null;
+  private seq = 0;
+  private stopping: Promise<void> | null = null;
+  private exited = false;
+  private exitCode: number | null = null;
+
+  private constructor(readonly worker: Worker) {
+    worker.on('message', (message: FromEvaluationWorker) => this.receive(message));
+    worker.on('error', (error) => this.fail(error));
+    worker.on('exit', (code) => {
+      this.exited = true;
+      this.exitCode = code;
+      this.fail(new Error(`the evaluation worker stopped (exit code ${code})`));
+    });
+  }
+
+  /** A worker with the model and data loaded; a cancel before it is ready ends it and rejects with EvaluationCancelled. */
+  static async start(init: Init, options: { createWorker?: () => Worker; signal?: AbortSignal } = {}): Promise<EvaluationWorker> {
+    if (options.signal?.aborted) throw new EvaluationCancelled();
+    const host = new EvaluationWorker((options.createWorker ?? createTsEvaluationWorker)());
+    try {
+      await host.request({ type: 'init', seq: ++host.seq, gate: host.gate.buffer as SharedArrayBuffer, ...init }, { signal: options.signal });
+      return host;
+    } catch (error) {
+      await host.close();
+      throw error;
+    }
+  }
+
+  /** Runs one evaluation; `onPrepared` receives the prepared run (its graph and weights) before the samples run. */
+  async evaluate(
+    evaluation: WorkerEvaluation,
+    options: { signal?: AbortSignal; onProgress?: (done: number, total: number, seconds: number) => void; onPrepared?: (run: PreparedRun) => void } = {},
+  ): Promise<EvaluateResult> {
+    const answer = await this.request({ type: 'evaluate', seq: ++this.seq, evaluation: { ...evaluation, prepared: options.onPrepared !== undefined } }, options);
+    if (answer.type !== 'result') throw new Error('the evaluation worker answered the wrong request');
+    return answer.result;
+  }
+
+  /** Ends the worker (after a cancel: once no onnxruntime call is in flight). */
+  async close(): Promise<void> {
+    if (this.stopping) return this.stopping;
+    if (!this.exited) await this.worker.terminate();
+  }
+
+  /** Whether the thread has ended. */
+  get gone(): boolean {
+    return this.exited;
+  }
+
+  private request(
+    message: ToEvaluationWorker & { seq: number },
+    options: { signal?: AbortSignal; onProgress?: Pending['onProgress']; onPrepared?: Pending['onPrepared'] },
+  ): Promise<FromEvaluationWorker> {
+    if (this.exited || this.stopping) return Promise.reject(this.exited ? new Error(`the evaluation worker stopped (exit code ${this.exitCode})`) : new EvaluationCancelled());
+    const signal = options.signal;
+    if (signal?.aborted) return Promise.reject(new EvaluationCancelled());
+    return new Promise<FromEvaluationWorker>((resolve, reject) => {
+      const onAbort = (): void => {
+        // Settles at once when the worker stops in time, else when the grace is over (the worker ends later).
+        const stopped = this.stop();
+        void Promise.race([stopped, sleep(CANCEL_GRACE_MS)]).then(() => reject(new EvaluationCancelled()));
+      };
+      const settle = <T>(how: (value: T) => void) => (value: T): void => {
+        signal?.removeEventListener('abort', onAbort);
+        this.pending = null;
+        how(value);
+      };
+      this.pending = { seq: message.seq, resolve: settle(resolve), reject: settle(reject), onProgress: options.onProgress, onPrepared: options.onPrepared };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.worker.postMessage(message);
+    });
+  }
+
+  private receive(message: FromEvaluationWorker): void {
+    const pending = this.pending;
+    if (!pending || message.seq !== pending.seq || this.stopping) return;
+    switch (message.type) {
+      case 'progress':
+        pending.onProgress?.(message.done, message.total, message.seconds);
+        return;
+      case 'prepared':
+        try {
+          pending.onPrepared?.(message.run);
+        } catch (error) {
+          // The run's model file could not be written: nothing more is measured.
+          void this.stop();
+          pending.reject(error as Error);
+        }
+        return;
+      case 'error':
+        pending.reject(errorFromPayload(message.error));
+        return;
+      default:
+        pending.resolve(message);
+    }
+  }
+
+  private fail(error: Error): void {
+    if (this.stopping) return;
+    this.pending?.reject(error);
+  }
+
+  private stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      gateCancel(this.gate);
+      if (this.exited) return;
+      // The worker stops at its next chunk or onnxruntime call; it is ended as soon as no such call is in flight
+      // (a call already running is one batch of samples, which it is left to finish).
+      this.worker.postMessage({ type: 'cancel' } satisfies ToEvaluationWorker);
+      while (!this.exited && gateBusy(this.gate)) await sleep(5);
+      if (!this.exited) await this.worker.terminate();
+    })();
+    return this.stopping;
+  }
+}
