@@ -47,6 +47,9 @@ export class EvaluationWorker {
   private stopping: Promise<void> | null = null;
   private exited = false;
   private exitCode: number | null = null;
+  /** The data set as the worker opened it: where it comes from (for messages) and its samples. */
+  source = '';
+  samples = 0;
 
   private constructor(readonly worker: Worker) {
     worker.on('message', (message: FromEvaluationWorker) => this.receive(message));
@@ -63,7 +66,8 @@ export class EvaluationWorker {
     if (options.signal?.aborted) throw new EvaluationCancelled();
     const host = new EvaluationWorker((options.createWorker ?? createTsEvaluationWorker)());
     try {
-      await host.request({ type: 'init', seq: ++host.seq, gate: host.gate.buffer as SharedArrayBuffer, ...init }, { signal: options.signal });
+      const ready = await host.request({ type: 'init', seq: ++host.seq, gate: host.gate.buffer as SharedArrayBuffer, ...init }, { signal: options.signal });
+      if (ready.type === 'ready') Object.assign(host, { source: ready.source, samples: ready.samples });
       return host;
     } catch (error) {
       await host.close();

@@ -39,7 +39,7 @@ export interface WorkerError {
 }
 
 export type FromEvaluationWorker =
-  | { type: 'ready'; seq: number }
+  | { type: 'ready'; seq: number; source: string; samples: number }
   | { type: 'progress'; seq: number; done: number; total: number; seconds: number }
   | { type: 'prepared'; seq: number; run: PreparedRun }
   | { type: 'result'; seq: number; result: EvaluateResult }

@@ -34,7 +34,7 @@ async function handle(message: Exclude<ToEvaluationWorker, { type: 'cancel' }>):
     const data = openDataSet(message.data, { inputShape: input?.shape });
     const calibration = message.calibration === undefined ? undefined : openDataSet({ data: message.calibration }, { inputShape: input?.shape });
     loaded = { model, data, calibration };
-    post({ type: 'ready', seq: message.seq });
+    post({ type: 'ready', seq: message.seq, source: data.source, samples: data.count });
     return;
   }
   if (!loaded) throw new Error('an evaluation before the model was loaded');

@@ -46,13 +46,16 @@ export interface EvaluationRunOptions {
   createWorker?: () => Worker;
 }
 
-export type CachedEvaluateResult = EvaluateResult & { cached: boolean };
+/** `cached`: found in the cache, nothing run; `source`: the data measured, as this request named it (for messages). */
+export type CachedEvaluateResult = EvaluateResult & { cached: boolean; source: string };
 
 /** The model, data and cache key shared by every evaluation of a request, made ready on this thread. */
 interface Prepared {
   worker: { model: WorkerModel; importOptions: EvaluationInputs['importOptions']; data: EvaluationInputs['data']; calibration?: string };
   model: RunnableModel | null;
   samples: number;
+  /** The data's source as opened here (for messages), when it was. */
+  source: string | null;
   base: KeyBase | null;
   cleanup: () => void;
 }
@@ -84,18 +87,20 @@ async function prepare(request: EvaluationInputs, options: EvaluationRunOptions,
     const model = needModel || cached ? await loadEvaluationModel(wm, request.importOptions) : null;
     const input = model?.graph.layers.find((l) => l.type === 'Input') as { shape: number[] } | undefined;
     let samples = 0;
+    let source: string | null = null;
     let base: KeyBase | null = null;
     if (model) {
       const data = openDataSet(request.data, { inputShape: input?.shape });
       try {
         samples = data.count;
+        source = data.source;
         if (request.calibration) openDataSet({ data: request.calibration.data }, { inputShape: input?.shape }).close();
         if (cached) base = await keyBase(request, model, data, request.preprocessing, (await modelIdentity(request.model)).hash);
       } finally {
         data.close();
       }
     }
-    return { worker: { model: wm, importOptions: request.importOptions, data: request.data, calibration: request.calibration?.data }, model, samples, base, cleanup };
+    return { worker: { model: wm, importOptions: request.importOptions, data: request.data, calibration: request.calibration?.data }, model, samples, source, base, cleanup };
   } catch (error) {
     cleanup();
     throw error;
@@ -148,7 +153,7 @@ export async function runEvaluation(
       const hit = cache.get<EvaluateResult>(key.key);
       if (hit) {
         options.onEvaluation?.({ key: key.key, cached: true, configuration: request.configuration });
-        return { ...hit.result, cached: true };
+        return { ...hit.result, cached: true, source: prepared.source ?? request.data.data };
       }
     }
     const worker = await EvaluationWorker.start(prepared.worker, options);
@@ -164,7 +169,7 @@ export async function runEvaluation(
       });
       if (cache && key && prepared.base) cache.put(key.key, { modelHash: prepared.base.modelHash, dataHash: prepared.base.dataHash, inputs: key.inputs }, result);
       options.onEvaluation?.({ key: key?.key ?? null, cached: false, configuration: request.configuration });
-      return { ...result, cached: false };
+      return { ...result, cached: false, source: prepared.source ?? worker.source };
     } finally {
       await worker.close();
     }
@@ -193,13 +198,18 @@ const workerEvaluation = (request: EvaluationInputs & Partial<EvaluationRequest>
  */
 export async function runSensitivity(
   request: SensitivityRequest,
-  options: EvaluationRunOptions & { onPoint?: (done: number, total: number) => void } = {},
+  options: EvaluationRunOptions & {
+    onPoint?: (done: number, total: number) => void;
+    /** The data set as opened, before anything runs: where it comes from (for messages) and its samples. */
+    onData?: (data: { source: string; samples: number }) => void;
+  } = {},
 ): Promise<SensitivityReport> {
   if (options.signal?.aborted) throw new EvaluationCancelled();
   const prepared = await prepare(request, options, true);
   let worker: EvaluationWorker | null = null;
   try {
     if (options.signal?.aborted) throw new EvaluationCancelled();
+    options.onData?.({ source: prepared.source ?? request.data.data, samples: prepared.samples });
     const plan = planSensitivity((prepared.model as RunnableModel).graph, request.levels, request);
     const cache = options.db ? new EvaluationCache(options.db) : null;
     const keys = plan.evaluations.map((e) => (prepared.base ? evaluationKey(prepared.base, e.configuration, {}) : null));
