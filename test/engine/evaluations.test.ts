@@ -11,6 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parseNpy, writeNpy } from '../../src/shared/engine/npy';
 import { openDatabase, type Db } from '../../src/main/store';
 import { EvaluationCache } from '../../src/main/store/evaluationCache';
+import { StoredFiles } from '../../src/main/store/storedFiles';
 import { evaluateModel, EvaluationCancelled } from '../../src/main/engine/evaluate';
 import { createTsEvaluationWorker } from '../../src/main/engine/evaluationHost';
 import { evaluationCacheKey, runEvaluation, runSensitivity, type EvaluationEvent, type EvaluationRequest, type SensitivityRequest } from '../../src/main/engine/evaluations';
@@ -123,6 +124,27 @@ describe('runEvaluation', () => {
       await key({ model: { path: join(fashion, 'mlp.onnx') } }),
     ];
     expect(new Set([base, ...different]).size).toBe(different.length + 1);
+  });
+
+  it('a model kept in the database by content has the key of the same file by path; a preset, one per seed', async () => {
+    const db = freshDb();
+    const stored = new StoredFiles(db).put('model', 'cnn.onnx', readFileSync(cnn));
+    expect((await evaluationCacheKey(request({ model: { storedFile: stored.hash } }), { db })).key).toBe((await evaluationCacheKey(request())).key);
+    // Run from the database (written to a file of its own for the worker), then asked for by path: the cache answers.
+    expect((await runEvaluation(request({ model: { storedFile: stored.hash } }), { db })).cached).toBe(false);
+    expect((await runEvaluation(request(), { db })).cached).toBe(true);
+    await expect(evaluationCacheKey(request({ model: { storedFile: 'f'.repeat(64) } }), { db })).rejects.toThrow(/no model file with hash f+ is kept/);
+
+    // exam-cnn takes 128×128×1 images and gives 3 classes; with random weights, a seed of its own per key.
+    const images = join(dir, 'exam-x.npy');
+    const labels = join(dir, 'exam-y.npy');
+    writeFileSync(images, writeNpy({ dtype: 'uint8', shape: [6, 128, 128, 1], data: new Uint8Array(6 * 128 * 128).map((_, i) => (i * 7) % 256) }));
+    writeFileSync(labels, writeNpy({ dtype: 'int32', shape: [6], data: Int32Array.from([0, 1, 2, 0, 1, 2]) }));
+    const preset = (seed: number): EvaluationRequest => ({ model: { preset: 'exam-cnn', seed }, data: { data: images, labels }, configuration: {} });
+    expect((await evaluationCacheKey(preset(1))).key).not.toBe((await evaluationCacheKey(preset(2))).key);
+    const first = await runEvaluation(preset(1), { db });
+    expect(first).toMatchObject({ cached: false, samples: 6, task: 'classification' });
+    expect(await runEvaluation(preset(1), { db })).toMatchObject({ cached: true, metrics: first.metrics });
   });
 
   it('cancelled while it runs: rejects with EvaluationCancelled and the worker is gone', async () => {

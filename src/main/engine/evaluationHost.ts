@@ -1,8 +1,9 @@
 // The owner's side of an evaluation worker (evaluationWorker.ts): starts it, loads a model and data set into it,
-// runs evaluations one at a time with their progress, and ends it. A cancel tells the worker (which stops at its next
-// chunk) and closes the onnxruntime gate; the worker is terminated once it has stopped, or after CANCEL_GRACE_MS if
-// it has not — but never while an onnxruntime call is in flight, which would abort the whole process (ortGate.ts).
-// The cancelled evaluation settles within CANCEL_GRACE_MS either way.
+// runs evaluations one at a time with their progress, and ends it. A cancel closes the onnxruntime gate and tells
+// the worker (which stops at its next batch); the worker is terminated as soon as no onnxruntime call is in flight —
+// never during one, which would abort the whole process (ortGate.ts). The cancelled evaluation settles with
+// EvaluationCancelled when the worker is gone, or after CANCEL_GRACE_MS at the latest (the worker then ends a
+// moment later, when its batch is done).
 import { Worker } from 'node:worker_threads';
 import type { PreparedRun } from './configure';
 import type { EvaluateResult } from './evaluate';
