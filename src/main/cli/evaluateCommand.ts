@@ -1,12 +1,9 @@
 // `frontier evaluate`: the metrics of one configuration of a model on a data set (and its agreement with the
-// original model), as a table or one JSON object.
+// original model), as a table or one JSON object; measured in a worker through the evaluation cache (runEvaluation).
 import { UsageError } from '../../shared/cli/valueList';
 import { EvaluationCancelled } from '../engine/evaluate';
 import { runEvaluation, type DataReference, type EvaluationRequest } from '../engine/evaluations';
-import { openDataSet } from '../engine/data/open';
 import type { PreprocessingOptions } from '../engine/data/preprocess';
-import type { RunnableModel } from '../engine/load';
-import type { DataSet } from '../engine/data/dataSet';
 import { percent } from '../../shared/format';
 import type { PreparedRun } from '../engine/configure';
 import { checkOutputTarget } from '../files/writeFile';
@@ -82,17 +79,6 @@ export function dataReferenceOf(args: ParsedArgs): DataReference {
   const labels = args.strings.get('labels');
   const dataKeys = args.strings.get('data-keys')?.split(',').map((k) => k.trim());
   return { data, ...(labels !== undefined ? { labels } : {}), ...(dataKeys ? { dataKeys } : {}) };
-}
-
-/** The data set `--data` names (and `--calibration-data`), decoded to the model's input where they are images. */
-export function openData(args: ParsedArgs, model: RunnableModel): { data: DataSet; calibration?: DataSet } {
-  const dataPath = args.strings.get('data');
-  if (dataPath === undefined) throw new UsageError('--data is needed (the samples to measure on)');
-  const input = model.graph.layers.find((l) => l.type === 'Input') as { shape: number[] } | undefined;
-  const dataKeys = args.strings.get('data-keys')?.split(',').map((k) => k.trim());
-  const data = openDataSet({ data: dataPath, labels: args.strings.get('labels'), dataKeys }, { inputShape: input?.shape });
-  const calibrationPath = args.strings.get('calibration-data');
-  return calibrationPath === undefined ? { data } : { data, calibration: openDataSet({ data: calibrationPath }, { inputShape: input?.shape }) };
 }
 
 export async function evaluateCommand(argv: string[], io: Io): Promise<number> {

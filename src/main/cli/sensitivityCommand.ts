@@ -1,5 +1,7 @@
 // `frontier sensitivity`: every prunable layer (an Add group counts as one) pruned alone at each level the flags
-// give, measured on the data at the first precision listed; and every precision listed on the unpruned model.
+// give, measured on the data at the first precision listed; and every precision listed on the unpruned model. Each
+// point goes through the evaluation cache (runSensitivity), so a run again, or after a kill, measures only what is
+// missing.
 import { CHANNEL_BOUNDS, expandNumbers, parseNamedLists, RATIO_BOUNDS, UsageError } from '../../shared/cli/valueList';
 import { percent } from '../../shared/format';
 import { displayName } from '../../shared/model/displayNames';
