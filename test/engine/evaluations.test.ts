@@ -2,10 +2,11 @@
 // evaluateModel gives in this thread; the cache answers the same request again without a run and misses when
 // anything the key covers changes; a cancel rejects with EvaluationCancelled and ends the worker; a sensitivity run
 // with rows missing from the cache, or cancelled midway, runs only what is missing when started again.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import sharp from 'sharp';
 import type { Worker } from 'node:worker_threads';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseNpy, writeNpy } from '../../src/shared/engine/npy';
@@ -145,6 +146,27 @@ describe('runEvaluation', () => {
     const first = await runEvaluation(preset(1), { db });
     expect(first).toMatchObject({ cached: false, samples: 6, task: 'classification' });
     expect(await runEvaluation(preset(1), { db })).toMatchObject({ cached: true, metrics: first.metrics });
+  });
+
+  it('a folder of images: keyed by its relative paths and bytes, decoded in the worker', async () => {
+    const folder = async (name: string, layout: Record<string, number>): Promise<string> => {
+      const root = join(dir, name);
+      for (const [path, shade] of Object.entries(layout)) {
+        mkdirSync(join(root, dirname(path)), { recursive: true });
+        const pixels = Buffer.alloc(28 * 28, shade);
+        await sharp(pixels, { raw: { width: 28, height: 28, channels: 1 } }).png().toFile(join(root, path));
+      }
+      return root;
+    };
+    const layout = { 'a/1.png': 10, 'a/2.png': 200, 'b/3.png': 90 };
+    const images = await folder('images', layout);
+    const key = async (data: string) => (await evaluationCacheKey(request({ data: { data } }))).key;
+    const base = await key(images);
+    expect(await key(await folder('images-copy', layout))).toBe(base);
+    expect(await key(await folder('images-moved', { 'a/1.png': 10, 'b/2.png': 200, 'b/3.png': 90 }))).not.toBe(base);
+    expect(await key(await folder('images-changed', { ...layout, 'a/2.png': 201 }))).not.toBe(base);
+    const result = await runEvaluation(request({ data: { data: images } }));
+    expect(result).toMatchObject({ samples: 3, task: 'classification', cached: false });
   });
 
   it('cancelled while it runs: rejects with EvaluationCancelled and the worker is gone', async () => {

@@ -1,16 +1,17 @@
 // The owner's side of an evaluation worker (evaluationWorker.ts): starts it, loads a model and data set into it,
-// runs evaluations one at a time with their progress, and ends it. A cancel closes the onnxruntime gate and tells
-// the worker (which stops at its next batch); the worker is terminated as soon as no onnxruntime call is in flight —
-// never during one, which would abort the whole process (ortGate.ts). The cancelled evaluation settles with
-// EvaluationCancelled when the worker is gone, or after CANCEL_GRACE_MS at the latest (the worker then ends a
-// moment later, when its batch is done).
+// runs evaluations one at a time with their progress, and ends it. A cancel closes the native gate and tells the
+// worker (which stops at its next batch); the worker is terminated as soon as no native call (onnxruntime, sharp)
+// is in flight — never during one, which would abort the whole process (nativeGate.ts). The cancelled evaluation
+// settles with EvaluationCancelled when the worker is gone, or after CANCEL_GRACE_MS at the latest (the worker then
+// ends a moment later, when its batch is done).
+import { statSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import type { PreparedRun } from './configure';
 import type { EvaluateResult } from './evaluate';
 import { EvaluationCancelled } from './evaluationCancelled';
 import { errorFromPayload } from './evaluationModel';
 import type { FromEvaluationWorker, ToEvaluationWorker, WorkerEvaluation } from './evaluationProtocol';
-import { GATE_BYTES, gateBusy, gateCancel } from './ortGate';
+import { GATE_BYTES, gateBusy, gateCancel } from './nativeGate';
 
 /** How long a cancelled evaluation may take to settle, and a worker to stop before it is terminated. */
 export const CANCEL_GRACE_MS = 250;
@@ -28,6 +29,14 @@ export interface EvaluationProgress {
 
 /** The worker for plain Node (CLI, web host, tests): its .mjs entry registers tsx to run the TypeScript. */
 export const createTsEvaluationWorker = (): Worker => new Worker(new URL('./evaluationWorker-entry.mjs', import.meta.url), { name: 'frontier-evaluation' });
+
+const isDirectory = (path: string): boolean => {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+};
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -65,6 +74,10 @@ export class EvaluationWorker {
   /** A worker with the model and data loaded; a cancel before it is ready ends it and rejects with EvaluationCancelled. */
   static async start(init: Init, options: { createWorker?: () => Worker; signal?: AbortSignal } = {}): Promise<EvaluationWorker> {
     if (options.signal?.aborted) throw new EvaluationCancelled();
+    // A folder of images is decoded by sharp in the worker. sharp's shared libraries must be loaded by this thread
+    // first, or glibc unloads them when a worker that used them ends, under any other worker still using them
+    // (lovell/sharp#2263, as its documentation says).
+    if (isDirectory(init.data.data)) await import('sharp').catch(() => undefined);
     const host = new EvaluationWorker((options.createWorker ?? createTsEvaluationWorker)());
     try {
       const ready = await host.request({ type: 'init', seq: ++host.seq, gate: host.gate.buffer as SharedArrayBuffer, ...init }, { signal: options.signal });
@@ -86,7 +99,7 @@ export class EvaluationWorker {
     return answer.result;
   }
 
-  /** Ends the worker (after a cancel: once no onnxruntime call is in flight). */
+  /** Ends the worker (after a cancel: once no native call is in flight). */
   async close(): Promise<void> {
     if (this.stopping) return this.stopping;
     if (!this.exited) await this.worker.terminate();
@@ -154,7 +167,7 @@ export class EvaluationWorker {
     this.stopping ??= (async () => {
       gateCancel(this.gate);
       if (this.exited) return;
-      // The worker stops at its next chunk or onnxruntime call; it is ended as soon as no such call is in flight
+      // The worker stops at its next chunk or native call; it is ended as soon as no such call is in flight
       // (a call already running is one batch of samples, which it is left to finish).
       this.worker.postMessage({ type: 'cancel' } satisfies ToEvaluationWorker);
       while (!this.exited && gateBusy(this.gate)) await sleep(5);

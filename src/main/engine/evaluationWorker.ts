@@ -1,6 +1,6 @@
 // Worker thread: loads one model and one data set, then runs the evaluations it is sent, one at a time, posting
 // progress as the chunks go. A cancel aborts the running evaluation at its next chunk and closes the onnxruntime
-// gate (ortGate.ts), so that the owner may end the thread as soon as no onnxruntime call is in flight.
+// gate (nativeGate.ts), so that the owner may end the thread as soon as no native call is in flight.
 import { parentPort } from 'node:worker_threads';
 import type { DataSet } from './data/dataSet';
 import { openDataSet } from './data/open';
@@ -8,7 +8,7 @@ import { evaluateModel } from './evaluate';
 import { errorPayload, loadEvaluationModel } from './evaluationModel';
 import type { FromEvaluationWorker, ToEvaluationWorker } from './evaluationProtocol';
 import type { RunnableModel } from './load';
-import { shareOrtGate } from './ortGate';
+import { shareNativeGate } from './nativeGate';
 
 const port = parentPort;
 if (!port) throw new Error('the evaluation worker must run in a worker thread');
@@ -28,7 +28,7 @@ port.on('message', (message: ToEvaluationWorker) => {
 
 async function handle(message: Exclude<ToEvaluationWorker, { type: 'cancel' }>): Promise<void> {
   if (message.type === 'init') {
-    shareOrtGate(message.gate);
+    shareNativeGate(message.gate);
     const model = await loadEvaluationModel(message.model, message.importOptions);
     const input = model.graph.layers.find((l) => l.type === 'Input') as { shape: number[] } | undefined;
     const data = openDataSet(message.data, { inputShape: input?.shape });
