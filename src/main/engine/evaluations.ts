@@ -83,8 +83,7 @@ function workerModel(request: EvaluationInputs, db: Db | undefined): { model: Wo
 async function prepare(request: EvaluationInputs, options: EvaluationRunOptions, needModel: boolean, keyed = options.db !== undefined): Promise<Prepared> {
   const { model: wm, cleanup } = workerModel(request, options.db);
   try {
-    const cached = keyed;
-    const model = needModel || cached ? await loadEvaluationModel(wm, request.importOptions) : null;
+    const model = needModel || keyed ? await loadEvaluationModel(wm, request.importOptions) : null;
     const input = model?.graph.layers.find((l) => l.type === 'Input') as { shape: number[] } | undefined;
     let samples = 0;
     let source: string | null = null;
@@ -95,7 +94,7 @@ async function prepare(request: EvaluationInputs, options: EvaluationRunOptions,
         samples = data.count;
         source = data.source;
         if (request.calibration) openDataSet({ data: request.calibration.data }, { inputShape: input?.shape }).close();
-        if (cached) base = await keyBase(request, model, data, request.preprocessing, (await modelIdentity(request.model)).hash);
+        if (keyed) base = await keyBase(request, model, data, request.preprocessing, (await modelIdentity(request.model)).hash);
       } finally {
         data.close();
       }
