@@ -99,10 +99,9 @@ export class EvaluationWorker {
     return answer.result;
   }
 
-  /** Ends the worker (after a cancel: once no native call is in flight). */
-  async close(): Promise<void> {
-    if (this.stopping) return this.stopping;
-    if (!this.exited) await this.worker.terminate();
+  /** Ends the worker, as a cancel does: never while a native call is in flight (an idle worker ends at once). */
+  close(): Promise<void> {
+    return this.stop();
   }
 
   /** Whether the thread has ended. */
