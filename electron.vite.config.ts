@@ -3,7 +3,8 @@
 //                            its own chunk through the `?nodeWorker` import in src/main/electron/sweepWorker.ts;
 //   out/preload/index.cjs    the preload, CommonJS so that it runs with `sandbox: true` (an ESM preload cannot);
 //   out/renderer/index.html  the Svelte app (also what the web host serves).
-// better-sqlite3 (a native module) and electron stay external; everything else is bundled.
+// better-sqlite3 and onnxruntime-node (native modules, loaded from node_modules: the evaluation worker runs models
+// with onnxruntime) and electron stay external; everything else is bundled.
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
@@ -23,7 +24,7 @@ export default defineConfig({
       externalizeDeps: false,
       rollupOptions: {
         input: { index: at('src/main/index.ts') },
-        external: ['electron', /^electron\//, 'better-sqlite3'],
+        external: ['electron', /^electron\//, 'better-sqlite3', 'onnxruntime-node'],
       },
     },
   },

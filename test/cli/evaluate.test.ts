@@ -9,6 +9,8 @@ import { frontier, frontierJson, root } from './run';
 const fashion = (name: string) => join(root, 'test', 'fixtures', 'fashion', name);
 const summary = JSON.parse(readFileSync(fashion('cnn.json'), 'utf8')) as { subsetCorrect: number };
 const data = ['--data', fashion('test-images-1000.npy'), '--labels', fashion('test-labels-1000.npy')];
+// The evaluation cache goes to a database of the tests' own, never the user's.
+const env = { FRONTIER_DB: join(mkdtempSync(join(tmpdir(), 'frontier-evaluate-db-')), 'frontier.db') };
 
 describe('frontier evaluate', () => {
   it("a float model's accuracy is the count of right answers PyTorch gets, with the metrics and the preprocessing said", () => {
@@ -19,7 +21,7 @@ describe('frontier evaluate', () => {
       precision: string;
       preprocessing: { text: string };
       channels: Record<string, number>;
-    }>(['evaluate', fashion('cnn.onnx'), ...data]);
+    }>(['evaluate', fashion('cnn.onnx'), ...data], env);
     expect(result.samples).toBe(1000);
     expect(result.precision).toBe('fp32');
     expect(result.metrics.accuracy).toBe(summary.subsetCorrect / 1000);
@@ -30,7 +32,7 @@ describe('frontier evaluate', () => {
   });
 
   it('an int8, pruned configuration is measured and compared with the float model', () => {
-    const r = frontier(['evaluate', fashion('cnn.onnx'), ...data, '--precision', 'int8', '--prune', '*=0.25']);
+    const r = frontier(['evaluate', fashion('cnn.onnx'), ...data, '--precision', 'int8', '--prune', '*=0.25'], env);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^1,000 samples of .*test-images-1000\.npy, INT8, classification$/m);
     expect(r.stdout).toMatch(/^ {2}accuracy +\d+\.\d %$/m);
@@ -42,7 +44,7 @@ describe('frontier evaluate', () => {
     const dir = mkdtempSync(join(tmpdir(), 'frontier-evaluate-'));
     const labels = join(dir, 'labels.npy');
     writeFileSync(labels, writeNpy({ dtype: 'int64', shape: [999], data: new BigInt64Array(999) }));
-    const r = frontier(['evaluate', fashion('cnn.onnx'), '--data', fashion('test-images-1000.npy'), '--labels', labels]);
+    const r = frontier(['evaluate', fashion('cnn.onnx'), '--data', fashion('test-images-1000.npy'), '--labels', labels], env);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('999');
     expect(r.stderr).toContain('1000');
@@ -52,8 +54,8 @@ describe('frontier evaluate', () => {
     const dir = mkdtempSync(join(tmpdir(), 'frontier-evaluate-emit-'));
     for (const format of ['tflite', 'onnx']) {
       const out = join(dir, `pruned.${format}`);
-      const first = frontierJson<{ metrics: Record<string, unknown> }>(['evaluate', fashion('cnn.onnx'), ...data, '--precision', 'int8', '--prune', '*=0.25', '--agreement', 'none', '--emit', format, '--out', out]);
-      const again = frontierJson<{ metrics: Record<string, unknown>; precision: string }>(['evaluate', out, ...data, '--agreement', 'none']);
+      const first = frontierJson<{ metrics: Record<string, unknown> }>(['evaluate', fashion('cnn.onnx'), ...data, '--precision', 'int8', '--prune', '*=0.25', '--agreement', 'none', '--emit', format, '--out', out], env);
+      const again = frontierJson<{ metrics: Record<string, unknown>; precision: string }>(['evaluate', out, ...data, '--agreement', 'none'], env);
       expect(again.precision).toBe('int8');
       expect(again.metrics).toEqual(first.metrics);
     }

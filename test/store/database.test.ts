@@ -55,6 +55,7 @@ describe('openDatabase: schema', () => {
     expect(tables(db)).toEqual([
       'clients',
       'devices',
+      'evaluations',
       'meta',
       'models',
       'results',

@@ -1,11 +1,9 @@
 // `frontier evaluate`: the metrics of one configuration of a model on a data set (and its agreement with the
-// original model), as a table or one JSON object.
+// original model), as a table or one JSON object; measured in a worker through the evaluation cache (runEvaluation).
 import { UsageError } from '../../shared/cli/valueList';
-import { evaluateModel } from '../engine/evaluate';
-import { openDataSet } from '../engine/data/open';
+import { EvaluationCancelled } from '../engine/evaluate';
+import { runEvaluation, type DataReference, type EvaluationRequest } from '../engine/evaluations';
 import type { PreprocessingOptions } from '../engine/data/preprocess';
-import { loadRunnableModel, type RunnableModel } from '../engine/load';
-import type { DataSet } from '../engine/data/dataSet';
 import { percent } from '../../shared/format';
 import type { PreparedRun } from '../engine/configure';
 import { checkOutputTarget } from '../files/writeFile';
@@ -14,12 +12,14 @@ import { MODEL_FORMATS, writeModelFile } from './emitModel';
 import { ANALYSIS_FLAGS, readAnalysisFlags } from './analysisFlags';
 import { choiceFlag, parseArgs, type ParsedArgs } from './args';
 import type { Io } from './io';
+import { CACHE_FLAGS, CANCELLED_EXIT, cancelOnSigint, openCache } from './evaluationRun';
+import { progressBar } from './progressBar';
 import { RUN_FLAGS, runConfigurationOf } from './runFlags';
 
 export const EVALUATE_USAGE = `frontier evaluate <model file> --data X.npy|D.npz|IMAGE_FOLDER|IDX_FOLDER [--labels Y.npy] [--data-keys x,y]
     [--input-scale A..B] [--mean M[,M…]] [--std S[,S…]] [--channels name=N,…] [--prune name=ratio,…]
     [--prune-criterion l1|l2] [--precision P] [--layer-precision name=P,…] [--calibration-data DATA] [--recalibrate]
-    [--agreement fp32|stored|none] [--top-k K] [--json] [--emit tflite|onnx --out FILE [--force]]`;
+    [--agreement fp32|stored|none] [--top-k K] [--json] [--emit tflite|onnx --out FILE [--force]] [--db FILE] [--no-cache]`;
 
 /** The flags that name a data set and its preprocessing (evaluate, sensitivity). */
 export const DATA_FLAGS = {
@@ -41,6 +41,7 @@ const FLAGS = {
   emit: 'string',
   out: 'string',
   force: 'bool',
+  ...CACHE_FLAGS,
 } as const;
 
 /** `A..B` → [A, B] (finite, A < B). */
@@ -71,15 +72,13 @@ export function preprocessingOf(args: ParsedArgs): PreprocessingOptions {
   return options;
 }
 
-/** The data set `--data` names (and `--calibration-data`), decoded to the model's input where they are images. */
-export function openData(args: ParsedArgs, model: RunnableModel): { data: DataSet; calibration?: DataSet } {
-  const dataPath = args.strings.get('data');
-  if (dataPath === undefined) throw new UsageError('--data is needed (the samples to measure on)');
-  const input = model.graph.layers.find((l) => l.type === 'Input') as { shape: number[] } | undefined;
+/** `--data`, `--labels` and `--data-keys` as a request names them (opened by the evaluation itself). */
+export function dataReferenceOf(args: ParsedArgs): DataReference {
+  const data = args.strings.get('data');
+  if (data === undefined) throw new UsageError('--data is needed (the samples to measure on)');
+  const labels = args.strings.get('labels');
   const dataKeys = args.strings.get('data-keys')?.split(',').map((k) => k.trim());
-  const data = openDataSet({ data: dataPath, labels: args.strings.get('labels'), dataKeys }, { inputShape: input?.shape });
-  const calibrationPath = args.strings.get('calibration-data');
-  return calibrationPath === undefined ? { data } : { data, calibration: openDataSet({ data: calibrationPath }, { inputShape: input?.shape }) };
+  return { data, ...(labels !== undefined ? { labels } : {}), ...(dataKeys ? { dataKeys } : {}) };
 }
 
 export async function evaluateCommand(argv: string[], io: Io): Promise<number> {
@@ -97,22 +96,36 @@ export async function evaluateCommand(argv: string[], io: Io): Promise<number> {
   const emit = choiceFlag(args, 'emit', MODEL_FORMATS);
   const out = args.strings.get('out');
   if ((emit === undefined) !== (out === undefined)) throw new UsageError('--emit tflite|onnx and --out FILE go together: the evaluated configuration as a model file');
-  const written = { databases: protectedDatabases(), force: args.bools.has('force') };
+  const written = { databases: protectedDatabases(args.strings.get('db')), force: args.bools.has('force') };
   if (out !== undefined) checkOutputTarget(out, written);
-  const model = await loadRunnableModel(args.positionals[0], flags.importOptions);
-  const { data, calibration } = openData(args, model);
+  const calibrationData = args.strings.get('calibration-data');
+  const request: EvaluationRequest = {
+    model: { path: args.positionals[0] },
+    importOptions: flags.importOptions,
+    data: dataReferenceOf(args),
+    preprocessing,
+    configuration: config,
+    ...(calibrationData !== undefined ? { calibration: { data: calibrationData } } : {}),
+    ...(agreement === 'none' ? {} : { agreement }),
+    ...(k !== undefined ? { topK: k } : {}),
+  };
+  const db = openCache(args, io);
+  const bar = progressBar(io);
+  const cancel = cancelOnSigint();
   try {
-    const result = await evaluateModel(model, config, data, {
-      preprocessing,
-      ...(agreement === 'none' ? {} : { agreement }),
-      ...(calibration ? { calibration } : {}),
-      ...(k !== undefined ? { topK: k } : {}),
+    const result = await runEvaluation(request, {
+      db,
+      noCache: args.bools.has('no-cache'),
+      signal: cancel.signal,
+      onProgress: bar.update,
       ...(emit && out !== undefined ? { onPrepared: (run: PreparedRun) => writeModelFile(emit, run, out, written, io) } : {}),
     });
+    bar.done();
+    const { source, ...shown } = result;
     if (args.bools.has('json')) {
-      io.out(JSON.stringify(result, null, 2));
+      io.out(JSON.stringify(shown, null, 2));
     } else {
-      io.out(`${result.samples.toLocaleString('en-US')} samples of ${data.source}, ${result.precision.toUpperCase()}, ${result.task}`);
+      io.out(`${result.samples.toLocaleString('en-US')} samples of ${source}, ${result.precision.toUpperCase()}, ${result.task}${result.cached ? ' (from the cache)' : ''}`);
       io.out(`preprocessing: ${result.preprocessing.text}`);
       for (const [name, value] of Object.entries(result.metrics)) {
         if (typeof value === 'number') io.out(`  ${name.padEnd(18)} ${name === 'mae' || name === 'mse' || name === 'meanError' ? value.toPrecision(6) : percent(value)}`);
@@ -123,10 +136,18 @@ export async function evaluateCommand(argv: string[], io: Io): Promise<number> {
       }
     }
     for (const note of result.notes) io.err(`note: ${note}`);
-    io.err(`${result.samples} samples in ${result.seconds.toFixed(2)} s (${Math.round(result.samplesPerSecond).toLocaleString('en-US')} samples/s)`);
+    if (result.cached) io.err(`${result.samples} samples: from the cache (measured in ${result.seconds.toFixed(2)} s)`);
+    else io.err(`${result.samples} samples in ${result.seconds.toFixed(2)} s (${Math.round(result.samplesPerSecond).toLocaleString('en-US')} samples/s)`);
     return 0;
+  } catch (error) {
+    bar.done();
+    if (error instanceof EvaluationCancelled) {
+      io.err('evaluate: cancelled');
+      return CANCELLED_EXIT;
+    }
+    throw error;
   } finally {
-    data.close();
-    calibration?.close();
+    cancel.dispose();
+    db?.close();
   }
 }

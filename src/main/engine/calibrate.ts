@@ -6,6 +6,7 @@ import { calibrationLayerOf, preActivation, separateActivation, type Calibration
 import { deployPlan } from '../../shared/model/deploy';
 import type { ModelGraph } from '../../shared/model/types';
 import { buildFloatGraph } from './build/float';
+import { throughNativeGate } from './nativeGate';
 
 const sizeOf = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
 
@@ -24,7 +25,7 @@ export async function calibrationRanges(graph: ModelGraph, weights: ModelWeights
   }
   const probes = [...new Set(probeOf.values())];
   const built = buildFloatGraph(graph, weights, { probes });
-  const session = await ort.InferenceSession.create(built.model, { logSeverityLevel: 3, graphOptimizationLevel: 'all' });
+  const session = await throughNativeGate(() => ort.InferenceSession.create(built.model, { logSeverityLevel: 3, graphOptimizationLevel: 'all' }));
   const seen = new Map<string, { min: number; max: number }>();
   try {
     for (let start = 0; start < count; start += batch) {
@@ -34,7 +35,7 @@ export async function calibrationRanges(graph: ModelGraph, weights: ModelWeights
         const per = sizeOf(io.shape);
         feeds[io.name] = new ort.Tensor('float32', inputs[i].subarray(start * per, (start + n) * per), [n, ...io.shape]);
       });
-      const results = await session.run(feeds);
+      const results = await throughNativeGate(() => session.run(feeds));
       for (const io of built.outputs) {
         if (!io.probe) continue;
         const data = results[io.name].data as Float32Array;
@@ -48,7 +49,7 @@ export async function calibrationRanges(graph: ModelGraph, weights: ModelWeights
       }
     }
   } finally {
-    await session.release();
+    await throughNativeGate(() => session.release(), true);
   }
   const ranges: CalibrationRanges = {};
   for (const [owner, probe] of probeOf) {

@@ -24,6 +24,7 @@ import { fedFloatValues, resolvePreprocessing, toFloatValues, toInputValues, typ
 import type { RunnableModel } from './load';
 import { fromGraphOutput } from './samples';
 import { GraphSession } from './session';
+import { EvaluationCancelled } from './evaluationCancelled';
 
 /** A chunk holds at most this many bytes of input values (and at most MAX_CHUNK_SAMPLES samples). */
 const CHUNK_BYTES = 32 * 1024 * 1024;
@@ -79,12 +80,7 @@ export interface EvaluateResult {
   notes: string[];
 }
 
-export class EvaluationCancelled extends Error {
-  constructor() {
-    super('the evaluation was cancelled');
-    this.name = 'EvaluationCancelled';
-  }
-}
+export { EvaluationCancelled } from './evaluationCancelled';
 
 const sizeOf = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
 

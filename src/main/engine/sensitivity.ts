@@ -8,6 +8,7 @@ import type { DataSet } from './data/dataSet';
 import { evaluateModel, type EvaluateOptions, type EvaluateResult } from './evaluate';
 import type { RunnableModel } from './load';
 import type { PruneCriterion } from '../../shared/engine/prune';
+import type { RunConfiguration } from './configure';
 
 export interface SensitivityLevels {
   /** Layer → output channel counts to try. */
@@ -40,13 +41,25 @@ export function metricValue(result: EvaluateResult, metric: string): number {
   return value;
 }
 
-export async function sensitivity(
-  model: RunnableModel,
-  data: DataSet,
+/** One evaluation of a sensitivity analysis: a precision on the unpruned model, or one layer (group) cut to `channels`. */
+export type SensitivityEvaluation =
+  | { kind: 'base'; precision: string; configuration: RunConfiguration }
+  | { kind: 'point'; unit: number; channels: number; configuration: RunConfiguration };
+
+/** What a sensitivity analysis measures, decided from the graph alone (before anything runs). */
+export interface SensitivityPlan {
+  metric: string;
+  precision: string;
+  units: { layer: string; group: string[]; original: number; channels: number[] }[];
+  /** In the order they are measured: the precisions first, then every unit's cuts, deepest last. */
+  evaluations: SensitivityEvaluation[];
+}
+
+export function planSensitivity(
+  graph: ModelGraph,
   levels: SensitivityLevels,
-  options: { precisions?: string[]; metric?: string; criterion?: PruneCriterion; evaluate?: EvaluateOptions; onPoint?: (done: number, total: number) => void },
-): Promise<SensitivityReport> {
-  const graph: ModelGraph = model.graph;
+  options: { precisions?: string[]; metric?: string; criterion?: PruneCriterion },
+): SensitivityPlan {
   const stored = graph.source?.precision ?? 'fp32';
   const precisions = [...new Set((options.precisions && options.precisions.length > 0 ? options.precisions : [stored]).map((p) => parsePrecision(p).name))];
   const metric = options.metric ?? 'accuracy';
@@ -56,7 +69,7 @@ export async function sensitivity(
   for (const group of channelGroups(graph)) for (const member of group.members) groupOf.set(member, group.members);
   const prunable = prunableLayers(graph).map((l) => l.name);
   const seen = new Set<string>();
-  const units: { layer: string; group: string[]; channels: number[] }[] = [];
+  const units: SensitivityPlan['units'] = [];
   for (const layer of [...prunable, ...Object.keys(levels.channels), ...Object.keys(levels.prune).filter((n) => n !== '*')]) {
     if (seen.has(layer)) continue;
     const group = groupOf.get(layer) ?? [layer];
@@ -66,26 +79,50 @@ export async function sensitivity(
     const ratios = levels.prune[layer] ?? (prunable.includes(layer) ? levels.prune['*'] : undefined) ?? [];
     const counts = [...(levels.channels[layer] ?? []), ...ratios.map((r) => keptChannels(count, r))];
     const distinct = [...new Set(counts)].filter((c) => c !== count).sort((a, b) => b - a);
-    if (distinct.length > 0) units.push({ layer, group, channels: distinct });
+    if (distinct.length > 0) units.push({ layer, group, original: count, channels: distinct });
   }
   if (units.length === 0) throw new UsageError('no level to measure: give --prune (e.g. --prune "*=0.25,0.5,0.75") or --channels');
-  const total = precisions.length + units.reduce((n, u) => n + u.channels.length, 0);
-  let done = 0;
-  const measure = async (config: Parameters<typeof evaluateModel>[1]): Promise<number> => {
-    const result = await evaluateModel(model, { ...config, pruneCriterion: options.criterion }, data, options.evaluate);
-    options.onPoint?.(++done, total);
-    return metricValue(result, metric);
-  };
-  const base: Record<string, number> = {};
-  for (const p of precisions) base[p] = await measure({ precision: p });
-  const layers: SensitivityReport['layers'] = [];
-  for (const unit of units) {
-    const points: SensitivityPoint[] = [];
-    const count = original.get(unit.layer) as number;
+  const criterion = options.criterion ? { pruneCriterion: options.criterion } : {};
+  const evaluations: SensitivityEvaluation[] = precisions.map((p) => ({ kind: 'base', precision: p, configuration: { precision: p, ...criterion } }));
+  units.forEach((unit, index) => {
     for (const channels of unit.channels) {
-      points.push({ channels, fractionKept: channels / count, precision, value: await measure({ precision, channels: { [unit.layer]: channels } }) });
+      evaluations.push({ kind: 'point', unit: index, channels, configuration: { precision, channels: { [unit.layer]: channels }, ...criterion } });
     }
-    layers.push({ layer: unit.layer, group: unit.group, points });
+  });
+  return { metric, precision, units, evaluations };
+}
+
+/** The report from the plan and each evaluation's metric value (in the plan's order). */
+export function sensitivityReport(plan: SensitivityPlan, values: readonly number[]): SensitivityReport {
+  const base: Record<string, number> = {};
+  const points: SensitivityPoint[][] = plan.units.map(() => []);
+  plan.evaluations.forEach((evaluation, i) => {
+    if (evaluation.kind === 'base') base[evaluation.precision] = values[i];
+    else {
+      const unit = plan.units[evaluation.unit];
+      points[evaluation.unit].push({ channels: evaluation.channels, fractionKept: evaluation.channels / unit.original, precision: plan.precision, value: values[i] });
+    }
+  });
+  return {
+    metric: plan.metric,
+    base,
+    layers: plan.units.map((unit, i) => ({ layer: unit.layer, group: unit.group, points: points[i] })),
+    precisions: Object.entries(base).map(([precision, value]) => ({ precision, value })),
+  };
+}
+
+/** In this thread, nothing cached: see runSensitivity in evaluations.ts for the cached, cancellable one in a worker. */
+export async function sensitivity(
+  model: RunnableModel,
+  data: DataSet,
+  levels: SensitivityLevels,
+  options: { precisions?: string[]; metric?: string; criterion?: PruneCriterion; evaluate?: EvaluateOptions; onPoint?: (done: number, total: number) => void },
+): Promise<SensitivityReport> {
+  const plan = planSensitivity(model.graph, levels, options);
+  const values: number[] = [];
+  for (const evaluation of plan.evaluations) {
+    values.push(metricValue(await evaluateModel(model, evaluation.configuration, data, options.evaluate), plan.metric));
+    options.onPoint?.(values.length, plan.evaluations.length);
   }
-  return { metric, base, layers, precisions: precisions.map((p) => ({ precision: p, value: base[p] })) };
+  return sensitivityReport(plan, values);
 }

@@ -2,6 +2,7 @@
 // N samples in Frontier's layout (channels-last, no padding between samples).
 import ort from 'onnxruntime-node';
 import type { BuiltGraph, IoTensor } from './build/int8';
+import { throughNativeGate } from './nativeGate';
 
 export type SampleData = Float32Array | Int8Array;
 
@@ -14,11 +15,13 @@ export class GraphSession {
   ) {}
 
   static async create(graph: BuiltGraph, threads = 0): Promise<GraphSession> {
-    const session = await ort.InferenceSession.create(graph.model, {
-      logSeverityLevel: 3,
-      graphOptimizationLevel: 'all',
-      ...(threads > 0 ? { intraOpNumThreads: threads } : {}),
-    });
+    const session = await throughNativeGate(() =>
+      ort.InferenceSession.create(graph.model, {
+        logSeverityLevel: 3,
+        graphOptimizationLevel: 'all',
+        ...(threads > 0 ? { intraOpNumThreads: threads } : {}),
+      }),
+    );
     return new GraphSession(session, graph);
   }
 
@@ -36,7 +39,7 @@ export class GraphSession {
         const slice = inputs[i].subarray(start * per, (start + n) * per);
         feeds[io.name] = new ort.Tensor(io.type, slice, [n, ...io.shape]);
       });
-      const results = await this.session.run(feeds);
+      const results = await throughNativeGate(() => this.session.run(feeds));
       this.graph.outputs.forEach((io, i) => {
         const per = sizeOf(io.shape);
         outs[i].set(results[io.name].data as SampleData, start * per);
@@ -46,7 +49,7 @@ export class GraphSession {
   }
 
   async release(): Promise<void> {
-    await this.session.release();
+    await throughNativeGate(() => this.session.release(), true);
   }
 }
 

@@ -10,3 +10,5 @@ export * from './sessions';
 export { UserDevices } from './userDevices';
 export { StoredFiles, fileHash, MAX_STORED_FILE_BYTES } from './storedFiles';
 export type { StoredFileInfo, StoredFileKind } from './storedFiles';
+export { EvaluationCache } from './evaluationCache';
+export type { CachedEvaluation } from './evaluationCache';

@@ -8,6 +8,7 @@ import { BmpError, decodeBmp, isBmp, type DecodedImage } from '../../../shared/e
 import { convertChannels, resizeBilinear } from '../../../shared/engine/imageResize';
 import { FileReadError, readRegularFile } from '../../files/readFile';
 import { DataError, type DataSet, type Labels } from './dataSet';
+import { throughNativeGate } from '../nativeGate';
 
 export const IMAGE_EXTENSIONS = ['.bmp', '.gif', '.jpeg', '.jpg', '.png'];
 /** One image file is at most this big: 256 MiB. */
@@ -86,22 +87,25 @@ export async function decodeImage(path: string): Promise<DecodedImage> {
   }
   // Loaded when an image is first decoded: its native library costs nothing to runs on arrays.
   const sharp = (await import('sharp')).default;
-  try {
-    const image = sharp(bytes, { failOn: 'error' });
-    // sharp hands out sRGB unless told: a grey image is kept grey (its alpha dropped), and a CMYK JPEG, whose 4
-    // channels are not RGBA, is made sRGB.
-    const meta = await image.metadata();
-    if (meta.space === 'cmyk') image.toColourspace('srgb');
-    else if ((meta.channels ?? 3) <= 2) image.toColourspace('b-w');
-    const { data, info } = await image.raw().toBuffer({ resolveWithObject: true });
-    const values =
-      (info as { depth?: string }).depth === 'ushort'
-        ? Uint8Array.from(new Uint16Array(data.buffer, data.byteOffset, data.length / 2), (v) => Math.round(v / 257))
-        : new Uint8Array(data.buffer, data.byteOffset, data.length);
-    return { width: info.width, height: info.height, channels: info.channels, data: values };
-  } catch (error) {
-    throw new DataError(path, `cannot be decoded as an image (${(error as Error).message})`);
-  }
+  // sharp decodes on threads of its own: a worker thread must not be ended while it does (nativeGate.ts).
+  return throughNativeGate(async () => {
+    try {
+      const image = sharp(bytes, { failOn: 'error' });
+      // sharp hands out sRGB unless told: a grey image is kept grey (its alpha dropped), and a CMYK JPEG, whose 4
+      // channels are not RGBA, is made sRGB.
+      const meta = await image.metadata();
+      if (meta.space === 'cmyk') image.toColourspace('srgb');
+      else if ((meta.channels ?? 3) <= 2) image.toColourspace('b-w');
+      const { data, info } = await image.raw().toBuffer({ resolveWithObject: true });
+      const values =
+        (info as { depth?: string }).depth === 'ushort'
+          ? Uint8Array.from(new Uint16Array(data.buffer, data.byteOffset, data.length / 2), (v) => Math.round(v / 257))
+          : new Uint8Array(data.buffer, data.byteOffset, data.length);
+      return { width: info.width, height: info.height, channels: info.channels, data: values };
+    } catch (error) {
+      throw new DataError(path, `cannot be decoded as an image (${(error as Error).message})`);
+    }
+  });
 }
 
 /** An image as the input takes it: `to` channels, height × width, float values on 0..255. */

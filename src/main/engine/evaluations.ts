@@ -1,0 +1,249 @@
+// The one entry point for measuring configurations on the user's data: `frontier evaluate` and `frontier
+// sensitivity` run through it, and so should the app's "evaluate this configuration" and a sweep's verification.
+// Every evaluation runs in a worker thread (evaluationWorker.ts), reports its progress, can be cancelled, and is kept
+// in the evaluation cache (schema 4, src/main/store/evaluationCache.ts) under the key evaluationKey.ts describes, so
+// that asking again repeats nothing and a killed sensitivity run, started again, measures only what is missing.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import type { Worker } from 'node:worker_threads';
+import { UsageError } from '../../shared/cli/valueList';
+import { EvaluationCache } from '../store/evaluationCache';
+import type { Db } from '../store/database';
+import { StoredFiles } from '../store/storedFiles';
+import type { PreparedRun, RunConfiguration } from './configure';
+import { openDataSet } from './data/open';
+import type { EvaluateResult } from './evaluate';
+import { EvaluationCancelled } from './evaluationCancelled';
+import { EvaluationWorker, type EvaluationProgress } from './evaluationHost';
+import { evaluationKey, keyBase, modelIdentity, type KeyBase } from './evaluationKey';
+import { loadEvaluationModel } from './evaluationModel';
+import type { WorkerEvaluation, WorkerModel } from './evaluationProtocol';
+import type { EvaluationInputs, EvaluationRequest, SensitivityRequest } from './evaluationRequest';
+import type { RunnableModel } from './load';
+import { metricValue, planSensitivity, sensitivityReport, type SensitivityReport } from './sensitivity';
+
+export type { EvaluationProgress } from './evaluationHost';
+export type { DataReference, EvaluationRequest, ModelReference, SensitivityRequest } from './evaluationRequest';
+
+/** One evaluation done (`cached`: found in the cache, nothing run), in the order they are done. */
+export interface EvaluationEvent {
+  key: string | null;
+  cached: boolean;
+  configuration: RunConfiguration;
+}
+
+export interface EvaluationRunOptions {
+  /** The database holding the cache; without one nothing is cached (and a stored model file cannot be named). */
+  db?: Db;
+  /** Measure even what the cache holds (the new result replaces the cached one). */
+  noCache?: boolean;
+  signal?: AbortSignal;
+  onProgress?: (progress: EvaluationProgress) => void;
+  /** Every evaluation, run or found in the cache: what tests count, and what a caller may log. */
+  onEvaluation?: (event: EvaluationEvent) => void;
+  /** The worker thread (the packaged app passes the factory its bundler built; tests, a spy). */
+  createWorker?: () => Worker;
+}
+
+/** `cached`: found in the cache, nothing run; `source`: the data measured, as this request named it (for messages). */
+export type CachedEvaluateResult = EvaluateResult & { cached: boolean; source: string };
+
+/** The model, data and cache key shared by every evaluation of a request, made ready on this thread. */
+interface Prepared {
+  worker: { model: WorkerModel; importOptions: EvaluationInputs['importOptions']; data: EvaluationInputs['data']; calibration?: string };
+  model: RunnableModel | null;
+  samples: number;
+  /** The data's source as opened here (for messages), when it was. */
+  source: string | null;
+  base: KeyBase | null;
+  cleanup: () => void;
+}
+
+/** A stored model file is written to a file of its own name (its loaders read files), removed when the run ends. */
+function workerModel(request: EvaluationInputs, db: Db | undefined): { model: WorkerModel; cleanup: () => void } {
+  const ref = request.model;
+  if ('path' in ref) return { model: { path: ref.path }, cleanup: () => undefined };
+  if ('preset' in ref) return { model: { preset: ref.preset, seed: ref.seed }, cleanup: () => undefined };
+  if (!db) throw new UsageError(`the stored model file ${ref.storedFile} is in a database, and no database was given`);
+  const files = new StoredFiles(db);
+  const info = files.info(ref.storedFile);
+  const bytes = files.get(ref.storedFile);
+  if (!info || !bytes || info.kind !== 'model') throw new UsageError(`no model file with hash ${ref.storedFile} is kept in the database`);
+  const dir = mkdtempSync(join(tmpdir(), 'frontier-model-'));
+  const path = join(dir, basename(info.name) || 'model');
+  writeFileSync(path, bytes);
+  return { model: { path, name: info.name }, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * Loads the model here when it is needed here (the key's resolved preprocessing, a sensitivity plan), opens the data
+ * to check it and count it, and hashes what the key covers when there is a cache.
+ */
+async function prepare(request: EvaluationInputs, options: EvaluationRunOptions, needModel: boolean, keyed = options.db !== undefined): Promise<Prepared> {
+  const { model: wm, cleanup } = workerModel(request, options.db);
+  try {
+    const model = needModel || keyed ? await loadEvaluationModel(wm, request.importOptions) : null;
+    const input = model?.graph.layers.find((l) => l.type === 'Input') as { shape: number[] } | undefined;
+    let samples = 0;
+    let source: string | null = null;
+    let base: KeyBase | null = null;
+    if (model) {
+      const data = openDataSet(request.data, { inputShape: input?.shape });
+      try {
+        samples = data.count;
+        source = data.source;
+        if (request.calibration) openDataSet({ data: request.calibration.data }, { inputShape: input?.shape }).close();
+        if (keyed) base = await keyBase(request, model, data, request.preprocessing, (await modelIdentity(request.model)).hash);
+      } finally {
+        data.close();
+      }
+    }
+    return { worker: { model: wm, importOptions: request.importOptions, data: request.data, calibration: request.calibration?.data }, model, samples, source, base, cleanup };
+  } catch (error) {
+    cleanup();
+    throw error;
+  }
+}
+
+/** Samples per second and time left, from the worker's counts (the rate over the samples since its first report). */
+function progressOf(done: number, total: number, seconds: number, first: { done: number; seconds: number } | null): EvaluationProgress {
+  const rate = first && seconds > first.seconds ? (done - first.done) / (seconds - first.seconds) : seconds > 0 ? done / seconds : 0;
+  return { done, total, rate, etaS: rate > 0 ? (total - done) / rate : null, elapsedS: seconds };
+}
+
+/**
+ * The cache key of an evaluation (and the canonical JSON hashed into it), without running it: what runEvaluation
+ * looks up. `db` is needed only for a stored model file.
+ */
+export async function evaluationCacheKey(request: EvaluationRequest, options: { db?: Db } = {}): Promise<{ key: string; inputs: string }> {
+  const prepared = await prepare(request, options, false, true);
+  try {
+    return evaluationKey(prepared.base as KeyBase, request.configuration, { agreement: request.agreement, task: request.task, topK: request.topK });
+  } finally {
+    prepared.cleanup();
+  }
+}
+
+/**
+ * Measures one configuration of a model on a data set, in a worker thread, through the cache.
+ * - `request` is plain data (evaluationRequest.ts): the model (path, preset and seed, or stored file hash), the data
+ *   (`data`, `labels`, `dataKeys` as the CLI takes them), preprocessing options, the configuration, calibration
+ *   data, and what to measure (agreement, task, top-k).
+ * - With `db`, the result is looked up first (key: evaluationKey.ts) and kept once measured; `cached` says which.
+ *   `noCache` measures anyway and replaces the kept result. `onPrepared` (to write the configuration as a model
+ *   file) needs the run itself, so it measures anyway too.
+ * - `onProgress` gets samples done, samples per second and the time left; `signal` cancels: the promise rejects with
+ *   EvaluationCancelled within CANCEL_GRACE_MS (250 ms) and the worker is ended.
+ * Errors keep their kind: DataError for bad data, ModelError, UsageError, PrecisionError.
+ */
+export async function runEvaluation(
+  request: EvaluationRequest,
+  options: EvaluationRunOptions & { onPrepared?: (run: PreparedRun) => void } = {},
+): Promise<CachedEvaluateResult> {
+  if (options.signal?.aborted) throw new EvaluationCancelled();
+  const prepared = await prepare(request, options, false);
+  try {
+    if (options.signal?.aborted) throw new EvaluationCancelled();
+    const cache = options.db ? new EvaluationCache(options.db) : null;
+    const measure = { agreement: request.agreement, task: request.task, topK: request.topK };
+    const key = prepared.base ? evaluationKey(prepared.base, request.configuration, measure) : null;
+    if (cache && key && !options.noCache && !options.onPrepared) {
+      const hit = cache.get<EvaluateResult>(key.key);
+      if (hit) {
+        options.onEvaluation?.({ key: key.key, cached: true, configuration: request.configuration });
+        return { ...hit.result, cached: true, source: prepared.source ?? request.data.data };
+      }
+    }
+    const worker = await EvaluationWorker.start(prepared.worker, options);
+    try {
+      let first: { done: number; seconds: number } | null = null;
+      const result = await worker.evaluate(workerEvaluation(request, request.configuration), {
+        signal: options.signal,
+        onPrepared: options.onPrepared,
+        onProgress: (done, total, seconds) => {
+          options.onProgress?.(progressOf(done, total, seconds, first));
+          first ??= { done, seconds };
+        },
+      });
+      if (cache && key && prepared.base) cache.put(key.key, { modelHash: prepared.base.modelHash, dataHash: prepared.base.dataHash, inputs: key.inputs }, result);
+      options.onEvaluation?.({ key: key?.key ?? null, cached: false, configuration: request.configuration });
+      return { ...result, cached: false, source: prepared.source ?? worker.source };
+    } finally {
+      await worker.close();
+    }
+  } finally {
+    prepared.cleanup();
+  }
+}
+
+const workerEvaluation = (request: EvaluationInputs & Partial<EvaluationRequest>, configuration: RunConfiguration): WorkerEvaluation => ({
+  configuration,
+  preprocessing: request.preprocessing,
+  ...(request.agreement ? { agreement: request.agreement } : {}),
+  ...(request.task ? { task: request.task } : {}),
+  ...(request.topK !== undefined ? { topK: request.topK } : {}),
+  ...(request.calibration?.samples !== undefined ? { calibrationSamples: request.calibration.samples } : {}),
+  ...(request.chunkSamples !== undefined ? { chunkSamples: request.chunkSamples } : {}),
+});
+
+/**
+ * Every prunable layer pruned alone at each level, and each precision on the unpruned model (sensitivity.ts), each
+ * point an evaluation through the cache as runEvaluation's: the points the cache holds are not run again, and each
+ * point measured is kept as it completes, so a run that is killed or cancelled resumes where it stopped.
+ * `onPoint(done, total)` counts points (cached or measured); `onProgress` counts samples over the points to measure;
+ * `onEvaluation` says for each point whether it was cached. The worker (one for the whole run) starts only when a
+ * point is missing. Cancel: rejects with EvaluationCancelled within CANCEL_GRACE_MS; finished points stay cached.
+ */
+export async function runSensitivity(
+  request: SensitivityRequest,
+  options: EvaluationRunOptions & {
+    onPoint?: (done: number, total: number) => void;
+    /** The data set as opened, before anything runs: where it comes from (for messages) and its samples. */
+    onData?: (data: { source: string; samples: number }) => void;
+  } = {},
+): Promise<SensitivityReport> {
+  if (options.signal?.aborted) throw new EvaluationCancelled();
+  const prepared = await prepare(request, options, true);
+  let worker: EvaluationWorker | null = null;
+  try {
+    if (options.signal?.aborted) throw new EvaluationCancelled();
+    options.onData?.({ source: prepared.source ?? request.data.data, samples: prepared.samples });
+    const plan = planSensitivity((prepared.model as RunnableModel).graph, request.levels, request);
+    const cache = options.db ? new EvaluationCache(options.db) : null;
+    const keys = plan.evaluations.map((e) => (prepared.base ? evaluationKey(prepared.base, e.configuration, {}) : null));
+    const hits = keys.map((k) => (cache && k && !options.noCache ? cache.get<EvaluateResult>(k.key)?.result : undefined));
+    const toRun = hits.filter((h) => h === undefined).length;
+    const total = toRun * prepared.samples;
+    let finished = 0;
+    let first: { done: number; seconds: number } | null = null;
+    let elapsed = 0;
+    const values: number[] = [];
+    for (const [i, evaluation] of plan.evaluations.entries()) {
+      const key = keys[i];
+      let result = hits[i];
+      if (result === undefined) {
+        worker ??= await EvaluationWorker.start(prepared.worker, options);
+        const before = elapsed;
+        result = await worker.evaluate(workerEvaluation(request, evaluation.configuration), {
+          signal: options.signal,
+          onProgress: (done, _count, seconds) => {
+            const all = finished * prepared.samples + done;
+            elapsed = before + seconds;
+            options.onProgress?.(progressOf(all, total, elapsed, first));
+            first ??= { done: all, seconds: elapsed };
+          },
+        });
+        finished++;
+        if (cache && key && prepared.base) cache.put(key.key, { modelHash: prepared.base.modelHash, dataHash: prepared.base.dataHash, inputs: key.inputs }, result);
+      }
+      options.onEvaluation?.({ key: key?.key ?? null, cached: hits[i] !== undefined, configuration: evaluation.configuration });
+      values.push(metricValue(result, plan.metric));
+      options.onPoint?.(values.length, plan.evaluations.length);
+    }
+    return sensitivityReport(plan, values);
+  } finally {
+    await worker?.close();
+    prepared.cleanup();
+  }
+}
