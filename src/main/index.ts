@@ -24,6 +24,7 @@ import {
 import { buildMenuTemplate, type MenuAction, type MenuDetail } from './electron/menu';
 import { MODEL_FILE_FILTERS, readModelForRenderer } from './electron/modelFile';
 import { createSweepWorker } from './electron/sweepWorker';
+import { createEvaluationWorker } from './electron/evaluationWorker';
 import { appUrlMatcher, externalUrl } from './electron/urls';
 import {
   WINDOW_LIMITS,
@@ -192,7 +193,7 @@ function createWindow(): BrowserWindow {
 function startServices(): Services | null {
   try {
     const dbPath = resolveDbPath();
-    return createServices({ dbPath, createWorker: createSweepWorker, warmWorkers: true });
+    return createServices({ dbPath, createWorker: createSweepWorker, createEvaluationWorker, warmWorkers: true });
   } catch (error) {
     const message = (error as Error).message ?? String(error);
     const abi = /NODE_MODULE_VERSION|was compiled against a different Node\.js version/.test(message);

@@ -1,8 +1,8 @@
 // Measured accuracy for the app (data.open, evaluate.run, sensitivity.run, evaluate.cancel): the data the engineer
 // picks — a path on the machine running Frontier, or an upload kept in the database by its hash — and a model with
-// weights (an uploaded file kept by model.load, or a path), run by the engine in this process.
-// Every engine call is in this one module (runEvaluation / runSensitivity below), so a cache or worker threads can
-// take their place here without the transports or the app noticing.
+// weights (an uploaded file kept by model.load, or a path). Runs go through the engine's one entry point
+// (engine/evaluations.ts): a worker thread, so the web host and the app's main process never block on them, and the
+// evaluation cache, so asking again repeats nothing.
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, isAbsolute, join } from 'node:path';
@@ -22,30 +22,19 @@ import {
   type UploadedFile,
 } from '../../shared/evaluations';
 import { ModelError } from '../../shared/model/types';
+import type { Worker } from 'node:worker_threads';
 import { DataError, type DataSet } from '../engine/data/dataSet';
 import { openDataSet, summarizeDataSet } from '../engine/data/open';
-import { EvaluationCancelled, evaluateModel, type EvaluateOptions } from '../engine/evaluate';
-import type { RunConfiguration } from '../engine/configure';
-import { loadRunnableModel, type RunnableModel } from '../engine/load';
-import { sensitivity, type SensitivityLevels } from '../engine/sensitivity';
+import { EvaluationCancelled } from '../engine/evaluationCancelled';
+import { runEvaluation, runSensitivity, type DataReference, type ModelReference } from '../engine/evaluations';
 import { kindOf } from '../files/readFile';
 import type { Db } from '../store/database';
 import { StoredFiles } from '../store/storedFiles';
 
 type Emit = <E extends EventName>(event: E, payload: Events[E]) => void;
 
-/** The engine's evaluation, in this process. */
-const runEvaluation = (model: RunnableModel, config: RunConfiguration, data: DataSet, options: EvaluateOptions) =>
-  evaluateModel(model, config, data, options);
-
-/** The engine's sensitivity analysis, in this process. */
-const runSensitivity = (model: RunnableModel, data: DataSet, levels: SensitivityLevels, options: Parameters<typeof sensitivity>[3]) =>
-  sensitivity(model, data, levels, options);
-
 /** Progress is said at most this often (and always at the end). */
 const PROGRESS_EVERY_MS = 80;
-/** Models kept loaded between calls (evaluating several configurations of one model reads it once). */
-const KEPT_MODELS = 2;
 
 const decodedSize = (base64: string): number => {
   const padding = base64.endsWith('==') ? 2 : base64.endsWith('=') ? 1 : 0;
@@ -72,10 +61,9 @@ export interface Evaluations {
   'evaluate.cancel': (params: { job: string }) => Promise<{ cancelled: boolean }>;
 }
 
-export function createEvaluations(db: Db, emit: Emit): { handlers: Evaluations; close(): void } {
+export function createEvaluations(db: Db, emit: Emit, createWorker?: () => Worker): { handlers: Evaluations; close(): void } {
   const files = new StoredFiles(db);
   const jobs = new Map<string, AbortController>();
-  const models = new Map<string, RunnableModel>();
   let uploads: string | null = null;
 
   /** Where stored files are written to be read by the engine (which reads paths): one folder per hash. */
@@ -137,25 +125,21 @@ export function createEvaluations(db: Db, emit: Emit): { handlers: Evaluations; 
     return storeUpload(side.file as UploadedFile);
   };
 
-  const loadModel = async (ref: ModelRef): Promise<RunnableModel> => {
+  const modelReference = (ref: ModelRef): ModelReference => {
     const given = [ref.preset, ref.fileHash, ref.path].filter((x) => x !== undefined).length;
     if (given !== 1) throw new UsageError('the model must be named by one of: a preset, the hash of a loaded file, or a path');
     if (ref.preset !== undefined) {
       throw new ModelError(`${ref.preset} is a preset: an architecture without weights, which cannot be run; load the model file with its weights (.tflite, .onnx, .h5, .keras)`);
     }
-    const key = `${ref.fileHash ?? ref.path}|${JSON.stringify(ref.options ?? {})}`;
-    const kept = models.get(key);
-    if (kept) return kept;
-    const path = ref.fileHash !== undefined ? materialize(ref.fileHash, 'model') : (ref.path as string);
     if (ref.path !== undefined && !isAbsolute(ref.path)) throw new UsageError(`${ref.path}: give the full path of the model file`);
-    const model = await loadRunnableModel(path, ref.options ?? {});
-    models.set(key, model);
-    while (models.size > KEPT_MODELS) models.delete(models.keys().next().value as string);
-    return model;
+    return ref.fileHash !== undefined ? { storedFile: ref.fileHash } : { path: ref.path as string };
   };
 
-  const inputShapeOf = (model: RunnableModel): number[] | undefined =>
-    (model.graph.layers.find((l) => l.type === 'Input') as { shape?: number[] } | undefined)?.shape;
+  const dataReference = (ref: DataRef): DataReference => ({
+    data: fileOf(ref.data, 'data'),
+    ...(ref.labels ? { labels: fileOf(ref.labels, 'labels') } : {}),
+    ...(ref.dataKeys ? { dataKeys: ref.dataKeys } : {}),
+  });
 
   /** Runs `work` under a job name (cancellable, with progress events); errors name uploads by their own names. */
   const asJob = async <T>(job: string | undefined, work: (signal: AbortSignal, progress: (done: number, total: number, unit: 'samples' | 'measurements') => void) => Promise<T>): Promise<T> => {
@@ -215,36 +199,36 @@ export function createEvaluations(db: Db, emit: Emit): { handlers: Evaluations; 
     },
     'evaluate.run': ({ model: modelRef, data: dataRef, configuration, preprocessing, agreement, job }) =>
       asJob(job, async (signal, progress) => {
-        const model = await loadModel(modelRef);
-        const data = openData(dataRef, inputShapeOf(model));
-        try {
-          const result = await runEvaluation(model, configuration, data, {
+        const result = await runEvaluation(
+          {
+            model: modelReference(modelRef),
+            ...(modelRef.options ? { importOptions: modelRef.options } : {}),
+            data: dataReference(dataRef),
             ...(preprocessing ? { preprocessing } : {}),
+            configuration,
             ...(agreement === 'none' ? {} : { agreement: agreement ?? 'fp32' }),
-            signal,
-            onProgress: (done, total) => progress(done, total, 'samples'),
-          });
-          const view: EvaluationView = { ...result, preprocessing: { ...result.preprocessing }, notes: result.notes.map(plain) };
-          return view;
-        } finally {
-          data.close();
-        }
+          },
+          { db, signal, createWorker, onProgress: (p) => progress(p.done, p.total, 'samples') },
+        );
+        const { cached: _cached, source: _source, ...measured } = result;
+        const view: EvaluationView = { ...measured, preprocessing: { ...measured.preprocessing }, notes: measured.notes.map(plain) };
+        return view;
       }),
     'sensitivity.run': ({ model: modelRef, data: dataRef, prune, channels, precisions, metric, preprocessing, job }) =>
-      asJob(job, async (signal, progress) => {
-        const model = await loadModel(modelRef);
-        const data = openData(dataRef, inputShapeOf(model));
-        try {
-          return await runSensitivity(model, data, { prune, channels: channels ?? {} }, {
-            precisions,
-            metric,
-            evaluate: { ...(preprocessing ? { preprocessing } : {}), signal },
-            onPoint: (done, total) => progress(done, total, 'measurements'),
-          });
-        } finally {
-          data.close();
-        }
-      }),
+      asJob(job, (signal, progress) =>
+        runSensitivity(
+          {
+            model: modelReference(modelRef),
+            ...(modelRef.options ? { importOptions: modelRef.options } : {}),
+            data: dataReference(dataRef),
+            ...(preprocessing ? { preprocessing } : {}),
+            levels: { prune, channels: channels ?? {} },
+            ...(precisions ? { precisions } : {}),
+            ...(metric ? { metric } : {}),
+          },
+          { db, signal, createWorker, onPoint: (done, total) => progress(done, total, 'measurements') },
+        ),
+      ),
     'evaluate.cancel': async ({ job }) => {
       const controller = jobs.get(job);
       controller?.abort();
@@ -256,7 +240,6 @@ export function createEvaluations(db: Db, emit: Emit): { handlers: Evaluations; 
     handlers,
     close: () => {
       for (const controller of jobs.values()) controller.abort();
-      models.clear();
       if (uploads) rmSync(uploads, { recursive: true, force: true });
       uploads = null;
     },

@@ -84,6 +84,8 @@ export interface ServicesOptions {
    * that runs large models in a worker thread, as an analysis of hundreds of thousands of layers takes seconds.
    */
   analyzeModel?: (graph: Record<string, unknown>, request: AnalysisRequest) => Promise<AnalysisReport>;
+  /** The worker thread that runs evaluations (the packaged app passes the one its bundler built; else from source). */
+  createEvaluationWorker?: () => Worker;
   /** Start sweep workers now and keep them ready between sweeps (the app and the web host: a Run starts at once). */
   warmWorkers?: boolean;
 }
@@ -104,7 +106,7 @@ export function createServices(options: ServicesOptions): Services {
   const events = emitter();
   const running = new Map<string, AbortController>();
   const cache = new SessionCache(store);
-  const evaluations = createEvaluations(db, events.emit);
+  const evaluations = createEvaluations(db, events.emit, options.createEvaluationWorker);
   const supply = options.warmWorkers ? new WorkerSupply(options.createWorker ?? createTsWorker, defaultWorkerCount()) : undefined;
 
   const device = (id: string): DeviceProfile => {
