@@ -144,7 +144,7 @@ export function parseSweepSpec(json: unknown, source: string): SweepSpec {
       throw new UsageError(`${source}: accuracy: ${(error as Error).message}`);
     }
     const kind = (j.accuracy as Json).kind;
-    if (kind !== 'penalties' && kind !== 'calibrated') fail(source, 'accuracy.kind', 'must be penalties or calibrated', kind);
+    if (kind !== 'penalties' && kind !== 'calibrated' && kind !== 'measured') fail(source, 'accuracy.kind', 'must be penalties, calibrated or measured', kind);
     spec.accuracy = j.accuracy as AccuracyModel;
   }
   if (j.clients !== undefined) {
