@@ -1,6 +1,7 @@
 // Every stored result of a session as CSV, streamed in chunks so a million rows never form one string.
 import type { DeviceProfile } from '../../shared/devices';
 import { gridIndex } from '../../shared/sweep/space';
+import { bandAround, type MeasuredModel } from '../../shared/analysis/measuredAccuracy';
 import { CONFIG_STATUSES, FRONT_3D, FRONT_LATENCY, FRONT_MEMORY } from '../../shared/sweep/types';
 import type { SessionDetail, SessionStore } from '../store';
 import { channelsOf, type PreparedSweep } from './sweepJob';
@@ -32,6 +33,11 @@ const FIGURE_COLUMNS = [
   'front_latency',
   'front_memory',
   'message',
+  // Measured accuracy (empty for sessions without it): measured value, predicted value, and the predicted value's band.
+  'accuracy_measured',
+  'accuracy_predicted',
+  'accuracy_band_low',
+  'accuracy_band_high',
 ];
 
 /** The CSV columns of a session: the fixed ones around one `channels.<layer>` column per editable layer. */
@@ -57,7 +63,10 @@ class CsvRows {
   private lastStructure = -1;
   private lastChannels = '';
 
+  private readonly measured: MeasuredModel | null;
+
   constructor(private readonly prepared: PreparedSweep) {
+    this.measured = prepared.spec.accuracy?.kind === 'measured' ? prepared.spec.accuracy : null;
     const dims = prepared.space.dims;
     const precisionDim = dims[dims.length - 2];
     const deviceDim = dims[dims.length - 1];
@@ -98,6 +107,8 @@ class CsvRows {
     accuracy: number,
     flags: number,
     message: string | undefined,
+    measured = NaN,
+    predicted = NaN,
   ): string {
     const grid = gridIndex(this.prepared.space, idx);
     const structure = Math.floor(grid / this.perStructure);
@@ -133,8 +144,14 @@ class CsvRows {
     return (
       `${idx},${statusName},${this.lastChannels},${this.precisionCells[precisionDigit]},${this.deviceCells[deviceDigit]},` +
       `${figures},${fits},${flags & FRONT_3D ? 'true' : 'false'},${flags & FRONT_LATENCY ? 'true' : 'false'},` +
-      `${flags & FRONT_MEMORY ? 'true' : 'false'},${text === undefined ? '' : csvField(text)}`
+      `${flags & FRONT_MEMORY ? 'true' : 'false'},${text === undefined ? '' : csvField(text)},${this.accuracyCells(measured, predicted)}`
     );
+  }
+
+  private accuracyCells(measured: number, predicted: number): string {
+    const cell = (x: number | undefined): string => (x === undefined || Number.isNaN(x) ? '' : String(x));
+    const band = this.measured ? bandAround(this.measured, Number.isNaN(predicted) ? null : predicted) : null;
+    return `${cell(measured)},${cell(predicted)},${cell(band?.low)},${cell(band?.high)}`;
   }
 }
 
@@ -179,6 +196,8 @@ function* csvLines(store: SessionStore, session: SessionDetail, rows: CsvRows, o
             r.accuracy ?? NaN,
             r.flags,
             r.message,
+            r.accuracyMeasured ?? NaN,
+            r.accuracyPredicted ?? NaN,
           ),
         );
       }
@@ -206,6 +225,8 @@ function* csvLines(store: SessionStore, session: SessionDetail, rows: CsvRows, o
         c.accuracy[k],
         c.flags[k],
         messages.get(idx),
+        c.accuracyMeasured[k],
+        c.accuracyPredicted[k],
       );
     }
     yield lines.join('\n');

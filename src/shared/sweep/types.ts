@@ -52,7 +52,31 @@ export interface SweepSpec {
   inPlaceDepthwise?: boolean;
   /** How the model file is read: sizes of dynamic dimensions, unknown operators. */
   import?: ImportOptions;
+  /**
+   * Data to measure accuracy on: the accuracy model becomes `measured` (a sensitivity analysis at the sweep's levels
+   * and precisions, then verification of the front and the clients' choices). See docs/sweeps.md.
+   */
+  data?: SweepData;
+  /** Configurations verified on `data` after the sweep (front first, then each client's choice); default 20. */
+  verify?: number;
+  /** The metric of the measured accuracy model (`accuracy`, `macroF1`, `balancedAccuracy`, `auc`, `top5`…). */
+  metric?: string;
+  /** Samples an int8 run is calibrated on (all of them); absent: a spread sample of `data`. */
+  calibrationData?: string;
 }
+
+/** A data set as `frontier evaluate` takes it: samples, labels, the keys of an .npz, and the preprocessing. */
+export interface SweepData {
+  path: string;
+  labels?: string;
+  dataKeys?: string[];
+  preprocessing?: { inputScale?: { to: [number, number] }; mean?: number[]; std?: number[] };
+}
+
+/** Verified configurations when the spec does not say. */
+export const DEFAULT_VERIFY = 20;
+/** At most this many configurations are verified (each is a full evaluation on the data). */
+export const MAX_VERIFY = 1000;
 
 export const DEFAULT_GRID_LIMIT = 10_000_000;
 /** The largest grid limit a user may set: beyond it a sweep would not finish in a working day on any machine. */
@@ -81,6 +105,9 @@ export interface ConfigResult {
   macs: number;
   latencyS: number | null;
   accuracy: number | null;
+  /** With a measured accuracy model: the value measured on the data (null until verified) and the predicted one. */
+  accuracyMeasured?: number | null;
+  accuracyPredicted?: number | null;
   /** For `error` and `unsupported`: the reason, in words. */
   message?: string;
 }
