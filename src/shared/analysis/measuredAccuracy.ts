@@ -154,8 +154,9 @@ export function predictRaw(form: MeasuredForm, c: readonly number[], base: numbe
   }
 }
 
+/** The value, in [0, 1], rounded to 12 decimals so 0.85 − 0.04 reads 0.81 (as the other accuracy models do). */
 export const predict = (form: MeasuredForm, c: readonly number[], base: number, s: number, l: number): number =>
-  clamp01(predictRaw(form, c, base, s, l));
+  Math.round(clamp01(predictRaw(form, c, base, s, l)) * 1e12) / 1e12;
 
 /** A configuration's predicted value under a model: NaN when its precision was not measured. */
 export function predictConfiguration(prepared: PreparedMeasured, precision: string, fractionKept: (layer: string) => number): number {
