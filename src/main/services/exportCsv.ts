@@ -33,16 +33,15 @@ const FIGURE_COLUMNS = [
   'front_latency',
   'front_memory',
   'message',
-  // Measured accuracy (empty for sessions without it): measured value, predicted value, and the predicted value's band.
-  'accuracy_measured',
-  'accuracy_predicted',
-  'accuracy_band_low',
-  'accuracy_band_high',
 ];
+
+/** With measured accuracy only (other sessions' CSV is as it was): measured value, predicted value, its band. */
+const MEASURED_COLUMNS = ['accuracy_measured', 'accuracy_predicted', 'accuracy_band_low', 'accuracy_band_high'];
 
 /** The CSV columns of a session: the fixed ones around one `channels.<layer>` column per editable layer. */
 export function csvColumns(prepared: PreparedSweep): string[] {
-  return ['idx', 'status', ...[...prepared.ctx.editable.keys()].map((n) => `channels.${n}`), 'precision', 'device', ...FIGURE_COLUMNS];
+  const measured = prepared.spec.accuracy?.kind === 'measured' ? MEASURED_COLUMNS : [];
+  return ['idx', 'status', ...[...prepared.ctx.editable.keys()].map((n) => `channels.${n}`), 'precision', 'device', ...FIGURE_COLUMNS, ...measured];
 }
 
 /**
@@ -144,13 +143,13 @@ class CsvRows {
     return (
       `${idx},${statusName},${this.lastChannels},${this.precisionCells[precisionDigit]},${this.deviceCells[deviceDigit]},` +
       `${figures},${fits},${flags & FRONT_3D ? 'true' : 'false'},${flags & FRONT_LATENCY ? 'true' : 'false'},` +
-      `${flags & FRONT_MEMORY ? 'true' : 'false'},${text === undefined ? '' : csvField(text)},${this.accuracyCells(measured, predicted)}`
+      `${flags & FRONT_MEMORY ? 'true' : 'false'},${text === undefined ? '' : csvField(text)}${this.measured ? `,${this.accuracyCells(measured, predicted)}` : ''}`
     );
   }
 
   private accuracyCells(measured: number, predicted: number): string {
     const cell = (x: number | undefined): string => (x === undefined || Number.isNaN(x) ? '' : String(x));
-    const band = this.measured ? bandAround(this.measured, Number.isNaN(predicted) ? null : predicted) : null;
+    const band = bandAround(this.measured as MeasuredModel, Number.isNaN(predicted) ? null : predicted);
     return `${cell(measured)},${cell(predicted)},${cell(band?.low)},${cell(band?.high)}`;
   }
 }
