@@ -196,7 +196,7 @@ function* csvLines(store: SessionStore, session: SessionDetail, rows: CsvRows, o
             r.flags,
             r.message,
             r.accuracyMeasured ?? NaN,
-            r.accuracyPredicted ?? NaN,
+            r.accuracyPredicted ?? (r.accuracyMeasured === undefined ? (r.accuracy ?? NaN) : NaN),
           ),
         );
       }
@@ -225,7 +225,8 @@ function* csvLines(store: SessionStore, session: SessionDetail, rows: CsvRows, o
         c.flags[k],
         messages.get(idx),
         c.accuracyMeasured[k],
-        c.accuracyPredicted[k],
+        // NULL predicted and not measured: the prediction is the stored accuracy (see finishMeasured).
+        Number.isNaN(c.accuracyPredicted[k]) && Number.isNaN(c.accuracyMeasured[k]) ? c.accuracy[k] : c.accuracyPredicted[k],
       );
     }
     yield lines.join('\n');

@@ -190,8 +190,11 @@ export class SessionCache {
       table.accuracyMeasured = new Float64Array(session.total).fill(NaN);
       table.accuracyPredicted = new Float64Array(session.total).fill(NaN);
       for (let k = 0; k < more.count; k++) {
-        table.accuracyMeasured[more.idx[k]] = more.accuracyMeasured[k];
-        table.accuracyPredicted[more.idx[k]] = more.accuracyPredicted[k];
+        const i = more.idx[k];
+        table.accuracyMeasured[i] = more.accuracyMeasured[k];
+        // NULL predicted and not measured: the prediction is the stored accuracy (see finishMeasured).
+        const p = more.accuracyPredicted[k];
+        table.accuracyPredicted[i] = Number.isNaN(p) && Number.isNaN(more.accuracyMeasured[k]) ? table.accuracy[i] : p;
       }
     }
     const flags = new Uint8Array(session.total);

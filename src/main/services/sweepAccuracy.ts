@@ -199,11 +199,16 @@ export async function finishMeasured(
   const keys = new AccuracyKeys(prepared, prepareMeasured(model));
   // Values already measured (a resumed session) count against the budget.
   const measured = new Map<number, number>();
-  const stored = store.readResultColumns(id, ['accuracyMeasured']);
+  const stored = store.readResultColumns(id, ['accuracyMeasured', 'accuracyPredicted']);
+  const storedPredicted = new Float64Array(table.total).fill(NaN);
   for (let k = 0; k < stored.count; k++) {
     const v = stored.accuracyMeasured[k];
     if (!Number.isNaN(v)) measured.set(keys.key(stored.idx[k]), v);
+    storedPredicted[stored.idx[k]] = stored.accuracyPredicted[k];
   }
+  // What the rows hold now: a row left as it is keeps `accuracy_predicted` NULL, read as "the predicted value is
+  // `accuracy`" — so a sweep whose predictions did not change writes nothing more (a million rows would take seconds).
+  const storedAccuracy = Float64Array.from(table.accuracy);
   const representative = new Map<number, number>();
   for (let i = 0; i < table.total; i++) {
     if (table.status[i] === 255 || table.status[i] === ERROR) continue;
@@ -261,16 +266,20 @@ export async function finishMeasured(
   const idx: number[] = [];
   const measuredColumn: number[] = [];
   const predictedColumn: number[] = [];
+  const same = (a: number, b: number): boolean => a === b || (Number.isNaN(a) && Number.isNaN(b));
   for (let i = 0; i < table.total; i++) {
-    if (table.status[i] === 255) continue;
+    if (table.status[i] === 255 || table.status[i] === ERROR) continue;
+    const m = measured.get(keys.key(i)) ?? NaN;
+    const unchanged = Number.isNaN(m) && same(predicted[i], storedAccuracy[i]) && (Number.isNaN(storedPredicted[i]) || same(storedPredicted[i], predicted[i]));
+    if (unchanged) continue;
     idx.push(i);
-    measuredColumn.push(table.status[i] === ERROR ? NaN : (measured.get(keys.key(i)) ?? NaN));
+    measuredColumn.push(m);
     predictedColumn.push(predicted[i]);
   }
   store.writeAccuracy(id, idx, measuredColumn, predictedColumn);
   table.accuracyPredicted = predicted;
   table.accuracyMeasured = new Float64Array(table.total).fill(NaN);
-  for (let k = 0; k < idx.length; k++) table.accuracyMeasured[idx[k]] = measuredColumn[k];
+  for (let i = 0; i < table.total; i++) if (table.status[i] !== 255 && table.status[i] !== ERROR) table.accuracyMeasured[i] = measured.get(keys.key(i)) ?? NaN;
   useAccuracyModel(prepared, model);
   store.updateSpec(id, prepared.spec);
   let count = 0;

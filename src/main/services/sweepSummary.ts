@@ -6,7 +6,7 @@ import { gridIndex } from '../../shared/sweep/space';
 import { CONFIG_STATUSES, FRONT_3D } from '../../shared/sweep/types';
 import { boardIdOf } from '../../shared/latency/runtimes';
 import { deadlineRisk, latencyBand } from '../../shared/latency/model';
-import type { SessionStore } from '../store';
+import type { SessionStore, StoredResult } from '../store';
 import type { SessionListEntry } from '../../shared/api';
 import type { MeasuredAccuracySummary, ResultEntry, SweepSummary } from '../../shared/sweep/summary';
 import { bandAround, NOMINAL_COVERAGE, type MeasuredModel } from '../../shared/analysis/measuredAccuracy';
@@ -14,6 +14,16 @@ import { describeConfiguration, preparedFor, type PreparedSweep } from './sweepJ
 import { readSweepTable, type SweepTable } from './sweepTable';
 
 const OK = CONFIG_STATUSES.indexOf('ok');
+
+/**
+ * A row's predicted accuracy: `accuracy_predicted`, or where it is NULL in a session with measured accuracy (a row
+ * that was never measured and whose prediction did not change after the sweep), `accuracy` itself.
+ */
+function predictedOf(measured: MeasuredModel | null, row: StoredResult): number | null {
+  if (!measured) return null;
+  if (row.accuracyPredicted !== undefined) return row.accuracyPredicted;
+  return row.accuracyMeasured === undefined ? row.accuracy : null;
+}
 
 /** Loads the stored rows of some ordinals and describes them. */
 export function describeResults(store: SessionStore, id: number, prepared: PreparedSweep, ordinals: number[]): ResultEntry[] {
@@ -38,8 +48,8 @@ export function describeResults(store: SessionStore, id: number, prepared: Prepa
     flops: 2 * row.macs,
     latencyBand: profile && row.latencyS !== null ? latencyBand(profile, row.latencyS) : null,
     accuracyMeasured: row.accuracyMeasured ?? null,
-    accuracyPredicted: row.accuracyPredicted ?? null,
-    accuracyBand: measured ? bandAround(measured, row.accuracyPredicted ?? null) : null,
+    accuracyPredicted: predictedOf(measured, row),
+    accuracyBand: measured ? bandAround(measured, predictedOf(measured, row)) : null,
     };
   });
 }
