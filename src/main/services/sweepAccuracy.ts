@@ -173,6 +173,8 @@ export interface VerifyOptions {
   measurer: () => Promise<Measurer>;
   signal?: AbortSignal;
   onProgress?: (p: PhaseProgress) => void;
+  /** The session had stored rows before this run (a resume): their measured and predicted values are read back. */
+  resumed?: boolean;
 }
 
 export interface MeasuredOutcome {
@@ -199,7 +201,8 @@ export async function finishMeasured(
   const keys = new AccuracyKeys(prepared, prepareMeasured(model));
   // Values already measured (a resumed session) count against the budget.
   const measured = new Map<number, number>();
-  const stored = store.readResultColumns(id, ['accuracyMeasured', 'accuracyPredicted']);
+  // A new sweep has nothing measured or re-predicted yet: reading a million NULLs back would only cost time.
+  const stored = options.resumed ? store.readResultColumns(id, ['accuracyMeasured', 'accuracyPredicted']) : { count: 0, idx: [], accuracyMeasured: [], accuracyPredicted: [] };
   const storedPredicted = new Float64Array(table.total).fill(NaN);
   for (let k = 0; k < stored.count; k++) {
     const v = stored.accuracyMeasured[k];

@@ -138,6 +138,8 @@ async function execute(
   const started = performance.now();
   let outcome: { cancelled: boolean };
   const spec = prepared.spec;
+  let resumed = false;
+  for (let i = 0; i < table.total && !resumed; i++) if (table.status[i] !== 255) resumed = true;
   // With data, the accuracy is measured: the model and data are opened once, when first needed.
   let measurer: Measurer | undefined = opened;
   const measure = async (): Promise<Measurer> => (measurer ??= await openMeasurer({ ...spec, data: spec.data as NonNullable<SweepSpec['data']> }));
@@ -168,7 +170,7 @@ async function execute(
       },
     });
     if (!outcome.cancelled && spec.accuracy?.kind === 'measured') {
-      await finishMeasured(store, id, prepared, table, { measurer: measure, signal: options.signal, onProgress: options.onProgress });
+      await finishMeasured(store, id, prepared, table, { measurer: measure, signal: options.signal, onProgress: options.onProgress, resumed });
     }
   } catch (error) {
     store.finishSession(id, 'failed', { elapsedS: (performance.now() - started) / 1000, error: (error as Error).message });
