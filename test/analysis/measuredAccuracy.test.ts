@@ -126,3 +126,28 @@ describe('the model in analyses and sweeps', () => {
     expect(compiled.evaluate(parsePrecision('fp16'), null, figures).accuracy).toBeNaN();
   });
 });
+
+describe('spec fields of a sweep with measured accuracy', async () => {
+  const { parseSweepSpec } = await import('../../src/shared/sweep/specFile');
+  const spec = (over: Record<string, unknown>) => parseSweepSpec({ model: 'exam-cnn', devices: ['exam-mcu'], ...over }, 's.json');
+
+  it('reads data, verify, metric and calibration data', () => {
+    const parsed = spec({
+      data: { path: 'x.npy', labels: 'y.npy', dataKeys: ['x', 'y'], preprocessing: { inputScale: { to: [0, 1] }, mean: [0.5], std: [0.25] } },
+      verify: 6,
+      metric: 'macroF1',
+      calibrationData: 'c.npy',
+    });
+    expect(parsed).toMatchObject({ data: { path: 'x.npy', labels: 'y.npy', dataKeys: ['x', 'y'] }, verify: 6, metric: 'macroF1', calibrationData: 'c.npy' });
+    expect(parsed.data?.preprocessing).toEqual({ inputScale: { to: [0, 1] }, mean: [0.5], std: [0.25] });
+  });
+
+  it('names the field and the value of each mistake', () => {
+    expect(() => spec({ data: { labels: 'y.npy' } })).toThrow(/data\.path/);
+    expect(() => spec({ data: { path: 'x.npy' }, verify: -1 })).toThrow(/verify/);
+    expect(() => spec({ data: { path: 'x.npy' }, metric: 'mse' })).toThrow(/metric.*higher is better/);
+    expect(() => spec({ verify: 3 })).toThrow(/needs data/);
+    expect(() => spec({ data: { path: 'x.npy' }, accuracy: { kind: 'penalties', metric: 'accuracy', base: 0.9, penalties: {} } })).toThrow(/accuracy.*measured on the data/);
+    expect(() => spec({ data: { path: 'x.npy', preprocessing: { inputScale: { to: [1, 0] } } } })).toThrow(/inputScale/);
+  });
+});
