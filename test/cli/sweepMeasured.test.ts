@@ -83,6 +83,15 @@ describe('frontier sweep --data --verify', () => {
     const measuredCells = lines.slice(1).map((l) => l.split(',')).filter((cells) => cells[header.indexOf('accuracy_measured')] !== '');
     expect(measuredCells.length).toBeGreaterThanOrEqual(measured.length > 0 ? 1 : 0);
     for (const cells of measuredCells) expect(Number(cells[header.indexOf('accuracy')])).toBe(Number(cells[header.indexOf('accuracy_measured')]));
+    // A bundle carries them to another database.
+    const bundle = join(dir, 'm.json');
+    expect((await run(['export', 'm', '--db', db, '--format', 'bundle', '--out', bundle])).code).toBe(0);
+    const other = join(dir, 'other.db');
+    expect((await run(['import', bundle, '--db', other])).code).toBe(0);
+    const imported = await json<SweepSummary>(['show', 'm', '--db', other]);
+    const keys = (e: ResultEntry) => [e.idx, e.accuracy, e.accuracyMeasured, e.accuracyPredicted, e.accuracyBand];
+    expect(imported.pareto.map(keys)).toEqual(shown.pareto.map(keys));
+    expect(imported.measuredAccuracy).toEqual(shown.measuredAccuracy);
   });
 
   it('a session without data reads as before: the new keys null, the CSV without the new columns', { timeout: 60_000 }, async () => {
