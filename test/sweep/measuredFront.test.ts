@@ -39,7 +39,7 @@ vi.mock('../../src/main/sweep/measure', () => ({
   },
 }));
 
-const { runSweep } = await import('../../src/main/services/sweeps');
+const { resumeSweep, runSweep } = await import('../../src/main/services/sweeps');
 const { SessionCache } = await import('../../src/main/services/sessionData');
 const { openDatabase, SessionStore } = await import('../../src/main/store');
 const { defaultSpec } = await import('../../src/shared/sweep/specFile');
@@ -104,5 +104,15 @@ describe('verification recomputes the front', () => {
     expect(Array.from(columns.accuracyMeasured!)).toEqual([0.87, 0.84, 0.78, NaN]);
     expect(Array.from(columns.accuracyPredicted!).map((x) => +x.toFixed(12))).toEqual([0.88, 0.83, 0.86, 0.81]);
     expect(columns.measuredAccuracy?.verified).toBe(3);
+
+    // Resumed with a larger budget: the three measured values are read back, not run again; the fourth is run.
+    const id = store.getSession('s')!.id;
+    store.updateSpec(id, { ...store.getSession('s')!.spec, verify: 4 });
+    store.finishSession(id, 'cancelled', { elapsedS: 0 });
+    const resumed = await resumeSweep(store, 's', { workers: 1 });
+    expect(evaluations).toHaveLength(4);
+    expect(evaluations[3]).toMatchObject({ precision: 'int8', channels: { conv1: 4 } });
+    expect(resumed.measuredAccuracy?.verified).toBe(4);
+    expect(store.readResults(id).map((r) => r.accuracyMeasured)).toEqual([0.87, 0.84, 0.78, 0.8]);
   });
 });

@@ -37,7 +37,8 @@ const ERROR = CONFIG_STATUSES.indexOf('error');
 export function sensitivityLevels(prepared: PreparedSweep): SensitivityLevels {
   const levels: SensitivityLevels = { channels: {}, prune: {} };
   for (const dim of prepared.space.dims) {
-    if (dim.kind === 'channels') levels.channels[dim.name] = dim.values as number[];
+    // A layer widened beyond its trained channels has no weights to run; its drop is 0 by definition (kept ≥ 1).
+    if (dim.kind === 'channels') levels.channels[dim.name] = (dim.values as number[]).filter((n) => n < (prepared.ctx.editable.get(dim.name) ?? Infinity));
     if (dim.kind === 'prune') levels.prune[dim.name] = dim.values as number[];
   }
   return levels;
