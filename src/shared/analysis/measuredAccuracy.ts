@@ -172,41 +172,60 @@ export function bandAround(model: MeasuredModel, predicted: number | null): { lo
   return { low: clamp01(predicted - model.band.halfWidth), high: clamp01(predicted + model.band.halfWidth) };
 }
 
+/** The sums the least-squares fits need; a point's share can be taken out again (leave-one-out in O(1)). */
+interface FitSums {
+  n: number;
+  ss: number;
+  s3: number;
+  s4: number;
+  ds: number;
+  ds2: number;
+  ll: number;
+  tl: number;
+}
+
+function addPoint(sums: FitSums, p: FitPoint, sign: 1 | -1): void {
+  const d = p.base - p.value;
+  sums.n += sign;
+  sums.ss += sign * p.s * p.s;
+  sums.s3 += sign * p.s ** 3;
+  sums.s4 += sign * p.s ** 4;
+  sums.ds += sign * d * p.s;
+  sums.ds2 += sign * d * p.s * p.s;
+  sums.ll += sign * p.l * p.l;
+  sums.tl += sign * Math.log(Math.max(1e-9, p.value) / p.base) * p.l;
+}
+
+function sumsOf(points: readonly FitPoint[]): FitSums {
+  const sums: FitSums = { n: 0, ss: 0, s3: 0, s4: 0, ds: 0, ds2: 0, ll: 0, tl: 0 };
+  for (const p of points) addPoint(sums, p, 1);
+  return sums;
+}
+
+function coefficientsOf(form: MeasuredForm, t: FitSums): number[] | null {
+  if (form === 'additive') return [];
+  if (t.n < 1) return null;
+  if (form === 'scaled') return t.ss > 1e-12 ? [t.ds / t.ss] : null;
+  if (form === 'multiplicative') return t.ll > 1e-12 ? [t.tl / t.ll] : null;
+  const det = t.ss * t.s4 - t.s3 * t.s3;
+  if (!(det > 1e-9 * t.ss * t.s4) || t.ss <= 1e-12) return null;
+  return [(t.ds * t.s4 - t.ds2 * t.s3) / det, (t.ss * t.ds2 - t.s3 * t.ds) / det];
+}
+
 /** Least-squares coefficients of a form on some points; null when they do not determine it. */
 export function fitForm(form: MeasuredForm, points: readonly FitPoint[]): number[] | null {
-  if (form === 'additive') return [];
-  if (points.length < 1) return null;
-  let ss = 0;
-  let s3 = 0;
-  let s4 = 0;
-  let ds = 0;
-  let ds2 = 0;
-  let ll = 0;
-  let tl = 0;
-  for (const p of points) {
-    const d = p.base - p.value;
-    ss += p.s * p.s;
-    s3 += p.s ** 3;
-    s4 += p.s ** 4;
-    ds += d * p.s;
-    ds2 += d * p.s * p.s;
-    ll += p.l * p.l;
-    tl += Math.log(Math.max(1e-9, p.value) / p.base) * p.l;
-  }
-  if (form === 'scaled') return ss > 1e-12 ? [ds / ss] : null;
-  if (form === 'multiplicative') return ll > 1e-12 ? [tl / ll] : null;
-  const det = ss * s4 - s3 * s3;
-  if (!(det > 1e-9 * ss * s4) || ss <= 1e-12) return null;
-  return [(ds * s4 - ds2 * s3) / det, (ss * ds2 - s3 * ds) / det];
+  return coefficientsOf(form, sumsOf(points));
 }
 
 /** Leave-one-out residuals (measured − predicted without it) of a form; null when some fit is undetermined. */
 export function looResiduals(form: MeasuredForm, points: readonly FitPoint[]): number[] | null {
+  const sums = sumsOf(points);
   const out: number[] = [];
-  for (let j = 0; j < points.length; j++) {
-    const c = fitForm(form, points.filter((_, i) => i !== j));
+  for (const p of points) {
+    addPoint(sums, p, -1);
+    const c = coefficientsOf(form, sums);
+    addPoint(sums, p, 1);
     if (!c) return null;
-    const p = points[j];
     out.push(p.value - predict(form, c, p.base, p.s, p.l));
   }
   return out;
