@@ -48,8 +48,11 @@ const space = ['--device', 'exam-mcu', '--prune', 'conv1=0,0.5,0.75', '--prune',
 
 describe('frontier sweep --data --verify', () => {
   it('measures the front and the choices; each measured value is what evaluate gives; show and the CSV carry them', { timeout: 120_000 }, async () => {
-    const summary = await json<SweepSummary>(['sweep', fashion('cnn.onnx'), ...space, ...data, '--verify', '3', '--db', db, '--session', 'm', '--workers', '1']);
-    expect(summary.total).toBe(12);
+    const swept = await run(['sweep', fashion('cnn.onnx'), ...space, ...data, '--verify', '3', '--db', db, '--session', 'm', '--workers', '1', '--json']);
+    expect(swept.code).toBe(0);
+    expect((JSON.parse(swept.out) as SweepSummary).total).toBe(12);
+    // Each phase is named as it starts.
+    expect(swept.err).toMatch(/measuring the sensitivity[^]*sweeping with the predicted accuracy[^]*verifying the front/);
     const shown = await json<SweepSummary>(['show', 'm', '--db', db]);
     expect(shown.pareto.length).toBeGreaterThan(0);
     for (const row of shown.pareto) {

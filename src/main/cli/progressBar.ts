@@ -19,6 +19,7 @@ export function progressBar(io: Io): { update: (p: PhaseProgress) => void; done:
     },
     done: () => {
       if (drawn) process.stderr.write('\n');
+      drawn = false;
     },
   };
 }

@@ -50,7 +50,22 @@ async function runReported(
   const bar = progressBar(io);
   const cancel = cancelOnSigint();
   try {
-    const summary = await run(store, { signal: cancel.signal, onProgress: bar.update });
+    // With measured accuracy the run has phases; each is named once as it starts (the bar shows only on a terminal).
+    let phase: string | undefined;
+    const words: Record<string, string> = {
+      sensitivity: 'measuring the sensitivity on the data (each layer pruned alone, each precision)',
+      sweep: 'sweeping with the predicted accuracy',
+      verify: 'verifying the front and the choices on the data',
+    };
+    const onProgress: SweepOptions['onProgress'] = (p) => {
+      if (p.phase && p.phase !== phase) {
+        bar.done();
+        phase = p.phase;
+        io.err(`${words[p.phase]}…`);
+      }
+      bar.update(p);
+    };
+    const summary = await run(store, { signal: cancel.signal, onProgress });
     bar.done();
     report(summary, json, io, sessionWords(store, summary.session));
     return summary.status === 'cancelled' ? 130 : 0;
