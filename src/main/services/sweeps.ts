@@ -75,7 +75,9 @@ export async function runSweep(store: SessionStore, spec: SweepSpec, options: Sw
 }
 
 /** Runs a sweep to its end (or its cancel) without summarising it: what the app does, which summarises on demand. */
-export async function startSweep(store: SessionStore, spec: SweepSpec, options: SweepOptions = {}): Promise<FinishedRun> {
+export async function startSweep(store: SessionStore, given: SweepSpec, options: SweepOptions = {}): Promise<FinishedRun> {
+  // A copy: a measured accuracy model is set on it as the run goes, never on the caller's spec.
+  const spec: SweepSpec = { ...given };
   const prepared =
     options.graph && options.profiles ? prepareFrom(spec, options.graph, options.profiles) : await prepareSweep(spec, options.graph);
   const name = (options.name ?? defaultName(prepared.graph.name)).trim();
@@ -191,7 +193,6 @@ async function execute(
   store.finishSession(id, status, { elapsedS: (performance.now() - started) / 1000 });
   return { id, name, status, prepared, table, flags };
 }
-
 
 function writeFronts(store: SessionStore, id: number, table: SweepTable): Uint8Array {
   const flags = frontFlags(table);
