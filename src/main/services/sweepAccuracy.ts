@@ -5,6 +5,7 @@
 // Every evaluation goes through ../sweep/measure.ts.
 import { UsageError } from '../../shared/cli/valueList';
 import {
+  dropSums,
   fitPoint,
   predict,
   prepareMeasured,
@@ -103,7 +104,7 @@ export function useAccuracyModel(prepared: PreparedSweep, model: MeasuredModel):
 class AccuracyKeys {
   readonly devices: number;
   readonly precisions: string[];
-  private readonly sums = new Map<number, { s: number; l: number } | null>();
+  private readonly sums = new Map<number, { s: number; l: number }>();
   private readonly fractions = new Map<number, Record<string, number>>();
 
   constructor(
@@ -158,12 +159,11 @@ class AccuracyKeys {
       const structure = Math.floor(key / np);
       let sums = this.sums.get(structure);
       if (sums === undefined) {
-        const p = fitPoint(this.measured, this.precisions[0], this.kept(i), 0);
-        sums = p ? { s: p.s, l: p.l } : null;
+        sums = dropSums(this.measured, this.kept(i));
         this.sums.set(structure, sums);
       }
       const base = model.base[this.precisions[key % np]];
-      if (sums && base !== undefined) out[i] = predict(model.form, model.coefficients, base, sums.s, sums.l);
+      if (base !== undefined) out[i] = predict(model.form, model.coefficients, base, sums.s, sums.l);
     }
     return out;
   }
@@ -253,7 +253,7 @@ export async function finishMeasured(
       measurer ??= await options.measurer();
       for (const ordinal of wanted) {
         const config = { channels: keys.edits(ordinal), precision: keys.precision(keys.key(ordinal)) };
-        const value = await runEvaluation(measurer, config, { preprocessing, signal: options.signal });
+        const value = checkFraction(measurer.metric, await runEvaluation(measurer, config, { preprocessing, signal: options.signal }), `${JSON.stringify(config.channels)} at ${config.precision}`);
         measured.set(keys.key(ordinal), value);
         done++;
         const elapsedS = (performance.now() - started) / 1000;
