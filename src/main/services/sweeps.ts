@@ -78,6 +78,8 @@ export async function runSweep(store: SessionStore, spec: SweepSpec, options: Sw
 export async function startSweep(store: SessionStore, given: SweepSpec, options: SweepOptions = {}): Promise<FinishedRun> {
   // A copy: a measured accuracy model is set on it as the run goes, never on the caller's spec.
   const spec: SweepSpec = { ...given };
+  // A new sweep with data measures afresh (a spec copied from an earlier session may carry its fitted model).
+  if (spec.data) spec.accuracy = null;
   const prepared =
     options.graph && options.profiles ? prepareFrom(spec, options.graph, options.profiles) : await prepareSweep(spec, options.graph);
   const name = (options.name ?? defaultName(prepared.graph.name)).trim();
