@@ -86,6 +86,12 @@ describe('frontier sweep --data --verify', () => {
     const measuredCells = lines.slice(1).map((l) => l.split(',')).filter((cells) => cells[header.indexOf('accuracy_measured')] !== '');
     expect(measuredCells.length).toBeGreaterThanOrEqual(measured.length > 0 ? 1 : 0);
     for (const cells of measuredCells) expect(Number(cells[header.indexOf('accuracy')])).toBe(Number(cells[header.indexOf('accuracy_measured')]));
+    // The JSON export of the front carries them too.
+    const front = await run(['export', 'm', '--db', db, '--format', 'json', '--front']);
+    const exported = (JSON.parse(front.out) as { configurations: ResultEntry[] }).configurations;
+    expect(exported.map((e) => [e.idx, e.accuracyMeasured, e.accuracyPredicted, e.accuracyBand])).toEqual(
+      shown.pareto.map((e) => [e.idx, e.accuracyMeasured, e.accuracyPredicted, e.accuracyBand]),
+    );
     // A bundle carries them to another database.
     const bundle = join(dir, 'm.json');
     expect((await run(['export', 'm', '--db', db, '--format', 'bundle', '--out', bundle])).code).toBe(0);
