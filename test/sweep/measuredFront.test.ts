@@ -15,6 +15,8 @@ const truth = (config: RunConfiguration): number => {
   return conv1 === 4 ? 0.78 : 0.87;
 };
 const evaluations: RunConfiguration[] = [];
+/** The evaluation (counted from 1) that is cancelled, as Ctrl-C would; 0 for none. */
+let cancelAt = 0;
 
 vi.mock('../../src/main/sweep/measure', () => ({
   openMeasurer: async () => ({ metric: 'accuracy', source: 'stand-in', close: () => undefined }),
@@ -34,6 +36,11 @@ vi.mock('../../src/main/sweep/measure', () => ({
     precisions: [],
   }),
   runEvaluation: async (_m: unknown, config: RunConfiguration) => {
+    if (evaluations.length + 1 === cancelAt) {
+      cancelAt = 0;
+      const { EvaluationCancelled } = await import('../../src/main/engine/evaluate');
+      throw new EvaluationCancelled();
+    }
     evaluations.push(config);
     return truth(config);
   },
@@ -114,5 +121,35 @@ describe('verification recomputes the front', () => {
     expect(evaluations[3]).toMatchObject({ precision: 'int8', channels: { conv1: 4 } });
     expect(resumed.measuredAccuracy?.verified).toBe(4);
     expect(store.readResults(id).map((r) => r.accuracyMeasured)).toEqual([0.87, 0.84, 0.78, 0.8]);
+  });
+
+  it('a cancel while verifying keeps what was verified, marks the session cancelled, and a resume verifies the rest', async () => {
+    const db = openDatabase(join(mkdtempSync(join(tmpdir(), 'frontier-measured-')), 'f.db'));
+    open.push(db);
+    const store = new SessionStore(db);
+    evaluations.length = 0;
+    cancelAt = 2;
+    const spec = {
+      ...defaultSpec('exam-cnn'),
+      devices: ['exam-mcu'],
+      prune: { conv1: ['0.5', '0.75'] },
+      precisions: ['fp32', 'int8'],
+      memoryModel: 'largest-tensor' as const,
+      data: { path: 'stand-in.npy' },
+      verify: 3,
+    };
+    const profiles = [{ ...EXAM_MCU, sramBytes: 8 * 1024 * 1024, flashBytes: 8 * 1024 * 1024 }];
+    const stopped = await runSweep(store, spec, { name: 'c', workers: 1, graph: examCnn(), profiles });
+    expect(stopped.status).toBe('cancelled');
+    expect(stopped.measuredAccuracy?.verified).toBe(1);
+    expect(store.readResults(store.getSession('c')!.id).map((r) => r.accuracyMeasured)).toEqual([0.87, undefined, undefined, undefined]);
+    const resumed = await resumeSweep(store, 'c', { workers: 1 });
+    expect(resumed.status).toBe('complete');
+    expect(evaluations.map((c) => [c.precision, c.channels?.conv1])).toEqual([
+      ['fp32', 8],
+      ['fp32', 4],
+      ['int8', 8],
+    ]);
+    expect(resumed.measuredAccuracy?.verified).toBe(3);
   });
 });

@@ -180,6 +180,8 @@ export interface VerifyOptions {
 
 export interface MeasuredOutcome {
   model: MeasuredModel;
+  /** The verification was cancelled (what was verified is kept; a resume verifies the rest of the budget). */
+  cancelled: boolean;
   /** Verified configurations (by ordinal, every device of a verified configuration included). */
   measured: number;
 }
@@ -244,6 +246,7 @@ export async function finishMeasured(
   else apply();
 
   let measurer: Measurer | null = null;
+  let cancelled = false;
   const started = performance.now();
   let done = 0;
   try {
@@ -264,6 +267,7 @@ export async function finishMeasured(
   } catch (error) {
     // A cancel keeps what was verified; anything else fails the sweep.
     if (!(error instanceof EvaluationCancelled)) throw error;
+    cancelled = true;
     refitAll();
   }
 
@@ -288,7 +292,7 @@ export async function finishMeasured(
   store.updateSpec(id, prepared.spec);
   let count = 0;
   for (let i = 0; i < table.total; i++) if (table.status[i] !== 255 && table.status[i] !== ERROR && measured.has(keys.key(i))) count++;
-  return { model, measured: count };
+  return { model, measured: count, cancelled: cancelled || Boolean(options.signal?.aborted) };
 }
 
 /**

@@ -174,7 +174,9 @@ async function execute(
       },
     });
     if (!outcome.cancelled && spec.accuracy?.kind === 'measured') {
-      await finishMeasured(store, id, prepared, table, { measurer: measure, signal: options.signal, onProgress: options.onProgress, resumed });
+      const finished = await finishMeasured(store, id, prepared, table, { measurer: measure, signal: options.signal, onProgress: options.onProgress, resumed });
+      // Cancelled while verifying: the session says so, and a resume verifies the rest of the budget.
+      if (finished.cancelled) outcome = { cancelled: true };
     }
   } catch (error) {
     store.finishSession(id, 'failed', { elapsedS: (performance.now() - started) / 1000, error: (error as Error).message });
