@@ -10,6 +10,7 @@ import {
   dropAt,
   dropCurve,
   fitForm,
+  predict,
   prepareMeasured,
   predictConfiguration,
   refit,
@@ -60,6 +61,12 @@ describe('choosing the predictor', () => {
     const fit = chooseForm([0.04, 0.08, 0.12, 0.16].map((s) => point(s, 0.9 - 1.5 * s)));
     expect(fit.form).toBe('scaled');
     expect(fit.coefficients[0]).toBeCloseTo(1.5, 12);
+  });
+
+  it('a quadratic whose drop bends back is held at its peak: more pruning never predicts better', () => {
+    // a = 1, b = −1: the drop S − S² peaks at S = 0.5 (0.25); at S = 0.8 it stays 0.25, not 0.16.
+    expect(predict('quadratic', [1, -1], 0.9, 0.8, 0)).toBeCloseTo(0.65, 12);
+    expect(predict('quadratic', [1, -1], 0.9, 0.3, 0)).toBeCloseTo(0.9 - 0.3 + 0.09, 12);
   });
 
   it('is additive with too few points to fit anything else, and without points', () => {

@@ -147,8 +147,13 @@ export function predictRaw(form: MeasuredForm, c: readonly number[], base: numbe
       return base - s;
     case 'scaled':
       return base - c[0] * s;
-    case 'quadratic':
-      return base - c[0] * s - c[1] * s * s;
+    case 'quadratic': {
+      // A fitted b < 0 bends the drop back down past its peak at S = −a/2b: it stays at the peak (cutting more never
+      // predicts better).
+      const peak = c[1] < 0 && c[0] > 0 ? -c[0] / (2 * c[1]) : Infinity;
+      const x = s < peak ? s : peak;
+      return base - c[0] * x - c[1] * x * x;
+    }
     case 'multiplicative':
       return base * Math.exp(c[0] * l);
   }
