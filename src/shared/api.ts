@@ -13,7 +13,7 @@ import type { LatencyBandFactors } from './latency/model';
 import type { NativeModelFile } from './model/native';
 import type { ObjectiveBounds } from './pareto';
 import type { ChoiceChangeKind } from './sweep/compare';
-import type { SweepSummary, ResultEntry } from './sweep/summary';
+import type { MeasuredAccuracySummary, SweepSummary, ResultEntry } from './sweep/summary';
 import type { Client, SweepSpec } from './sweep/types';
 import { MAX_CHANNELS } from './cli/valueList';
 import { v, ValidationError, type Schema } from './validate';
@@ -182,6 +182,10 @@ export interface ResultTable {
   channels: number[][];
   /** idx → message for configurations that failed analysis. */
   messages: Record<string, string>;
+  /** As in ResultColumnsView (null: not measured / no prediction); present only with measured accuracy. */
+  accuracyMeasured?: (number | null)[];
+  accuracyPredicted?: (number | null)[];
+  measuredAccuracy?: MeasuredAccuracySummary;
 }
 
 /**
@@ -217,6 +221,14 @@ export interface ResultColumnsView {
   channels: Uint32Array[];
   /** idx → message for configurations that failed analysis. */
   messages: Record<string, string>;
+  /**
+   * With measured accuracy (docs/sweeps.md), present only then: the value measured on the data (NaN until verified;
+   * `accuracy` is it where it exists) and the predicted one. Each row's accuracy band is its predicted value ±
+   * `measuredAccuracy.bandHalfWidth`, clamped to [0, 1].
+   */
+  accuracyMeasured?: Float64Array;
+  accuracyPredicted?: Float64Array;
+  measuredAccuracy?: MeasuredAccuracySummary;
 }
 
 export interface SessionSide {
@@ -326,6 +338,8 @@ export interface SweepProgressEvent {
   rate: number;
   etaS: number | null;
   elapsedS: number;
+  /** With measured accuracy: what is running (the sensitivity analysis, the sweep, the verification); absent otherwise. */
+  phase?: 'sensitivity' | 'sweep' | 'verify';
 }
 
 export interface SweepFinishedEvent {

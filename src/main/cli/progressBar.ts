@@ -1,8 +1,8 @@
 // A one-line progress bar on stderr, drawn only when stderr is a terminal.
-import type { Progress } from '../sweep/pool';
+import type { PhaseProgress } from '../services/sweepAccuracy';
 import type { Io } from './io';
 
-export function progressBar(io: Io): { update: (p: Progress) => void; done: () => void } {
+export function progressBar(io: Io): { update: (p: PhaseProgress) => void; done: () => void } {
   if (!io.isTTY) return { update: () => undefined, done: () => undefined };
   let drawn = false;
   return {
@@ -12,13 +12,14 @@ export function progressBar(io: Io): { update: (p: Progress) => void; done: () =
       const filled = Math.round(fraction * width);
       const eta = p.etaS === null ? '—' : `${p.etaS.toFixed(1)} s`;
       process.stderr.write(
-        `\r[${'█'.repeat(filled)}${' '.repeat(width - filled)}] ${p.done.toLocaleString('en-US')}/${p.total.toLocaleString('en-US')} ` +
+        `\r${p.phase ? `${p.phase} ` : ''}[${'█'.repeat(filled)}${' '.repeat(width - filled)}] ${p.done.toLocaleString('en-US')}/${p.total.toLocaleString('en-US')} ` +
           `${Math.round(p.rate).toLocaleString('en-US')}/s ETA ${eta}   `,
       );
       drawn = true;
     },
     done: () => {
       if (drawn) process.stderr.write('\n');
+      drawn = false;
     },
   };
 }

@@ -5,6 +5,7 @@ import { precisionLabel } from '../../shared/analysis/precision';
 import { UsageError } from '../../shared/cli/valueList';
 import { duration, kibLabel, percent } from '../../shared/format';
 import { resumeSweep, runSweep, type ResultEntry, type SweepOptions, type SweepSummary } from '../services/sweeps';
+import type { MeasuredAccuracySummary } from '../../shared/sweep/summary';
 import type { SessionStore } from '../store';
 import { boundedInteger, parseArgs } from './args';
 import type { Io } from './io';
@@ -19,7 +20,9 @@ import { configVocabulary, describeConfiguration, type ConfigVocabulary } from '
 export const SWEEP_USAGE = `frontier sweep <preset|file> [--spec FILE] [--device ID,…] [--runtime ID,…] [--channels name=N,…] [--prune name=ratio,…]
     [--precision fp32,int8,…] [--memory …] [--base-accuracy A --penalty NAME=P …] [--deadline NAME=SECONDS[@device] …]
     [--min-accuracy NAME=A] [--strategy grid|random --samples N --seed S] [--grid-limit N] [--workers N]
-    [--calibration-data DATA.npy|DATA.npz] [--db FILE] [--session NAME] [--replace] [--json]`;
+    [--data X [--labels Y] [--data-keys x,y] [--input-scale A..B] [--mean M] [--std S] [--verify N] [--metric NAME]
+     [--calibration-data DATA]]
+    [--db FILE] [--session NAME] [--replace] [--json]`;
 export const RESUME_USAGE = 'frontier resume <session> [--db FILE] [--workers N] [--json]';
 
 const RUN_FLAGS = { db: 'string', session: 'string', replace: 'bool', json: 'bool', workers: 'string', 'batch-size': 'string' } as const;
@@ -48,7 +51,22 @@ async function runReported(
   const bar = progressBar(io);
   const cancel = cancelOnSigint();
   try {
-    const summary = await run(store, { signal: cancel.signal, onProgress: bar.update });
+    // With measured accuracy the run has phases; each is named once as it starts (the bar shows only on a terminal).
+    let phase: string | undefined;
+    const words: Record<string, string> = {
+      sensitivity: 'measuring the sensitivity on the data (each layer pruned alone, each precision)',
+      sweep: 'sweeping with the predicted accuracy',
+      verify: 'verifying the front and the choices on the data',
+    };
+    const onProgress: SweepOptions['onProgress'] = (p) => {
+      if (p.phase && p.phase !== phase) {
+        bar.done();
+        phase = p.phase;
+        io.err(`${words[p.phase]}…`);
+      }
+      bar.update(p);
+    };
+    const summary = await run(store, { signal: cancel.signal, onProgress });
     bar.done();
     report(summary, json, io, sessionWords(store, summary.session));
     return summary.status === 'cancelled' ? 130 : 0;
@@ -119,7 +137,7 @@ export function report(summary: SweepSummary, json: boolean, io: Io, words?: Con
       `${summary.feasible.toLocaleString('en-US')} feasible, ${summary.pareto.length} on the Pareto front` +
       (summary.elapsedS !== null ? `, ${summary.elapsedS.toFixed(2)} s` : ''),
   );
-  const rows = summary.pareto.slice(0, 20).map((e) => [describe(e), percent(e.accuracy), duration(e.latencyS), kibLabel(e.totalBytes)]);
+  const rows = summary.pareto.slice(0, 20).map((e) => [describe(e), accuracyCell(e), duration(e.latencyS), kibLabel(e.totalBytes)]);
   if (rows.length > 0) {
     io.out('');
     io.out(renderTable(['Pareto front (accuracy ↑, latency ↓, memory ↓)', 'accuracy', 'latency', 'memory'], rows, [false, true, true, true]));
@@ -127,7 +145,7 @@ export function report(summary: SweepSummary, json: boolean, io: Io, words?: Con
   }
   for (const [client, best] of Object.entries(summary.best)) {
     if (best) {
-      io.out(`${client}: ${describe(best)} · ${percent(best.accuracy)} · ${duration(best.latencyS)} · ${kibLabel(best.totalBytes)}`);
+      io.out(`${client}: ${describe(best)} · ${accuracyCell(best)} · ${duration(best.latencyS)} · ${kibLabel(best.totalBytes)}`);
       const risk = summary.deadlineRisk?.[client];
       if (risk) io.out(`  note: ${risk}`);
     } else {
@@ -135,4 +153,30 @@ export function report(summary: SweepSummary, json: boolean, io: Io, words?: Con
       io.out(`${client}: unsatisfied${miss ? ` — nearest miss ${describe(miss.config)}: ${miss.reason}` : ''}`);
     }
   }
+  const m = summary.measuredAccuracy;
+  if (m) io.out(measuredWords(m));
+}
+
+/**
+ * An accuracy as the table shows it: with measured accuracy, "84.1 % measured" or "82.0 % predicted (79.9–84.1 %)"
+ * — the band of a prediction; a plain percentage otherwise.
+ */
+export function accuracyCell(e: ResultEntry): string {
+  if (e.accuracyMeasured !== undefined && e.accuracyMeasured !== null) return `${percent(e.accuracyMeasured)} measured`;
+  if (e.accuracyPredicted === undefined || e.accuracyPredicted === null) return percent(e.accuracy);
+  const band = e.accuracyBand ? ` (${(e.accuracyBand.low * 100).toFixed(1)}–${percent(e.accuracyBand.high)})` : '';
+  return `${percent(e.accuracy)} predicted${band}`;
+}
+
+/** The closing words of a sweep with measured accuracy: the predictor, its error, the band and its coverage. */
+export function measuredWords(m: MeasuredAccuracySummary): string {
+  const points = (x: number): string => `${(x * 100).toFixed(2)} points`;
+  if (m.looError === null || m.bandHalfWidth === null) {
+    return `${m.metric}: predicted by the ${m.form} model from the sensitivity analysis; no configuration verified, so no band`;
+  }
+  const coverage = m.coverage === null ? 'coverage not known with one verified configuration' : `${(m.coverage * 100).toFixed(0)} % of verified configurations inside the band predicted without them (nominal ${(m.nominalCoverage * 100).toFixed(0)} %)`;
+  return (
+    `${m.metric}: ${m.verified} configuration${m.verified === 1 ? '' : 's'} verified on the data; predictor ${m.form} ` +
+    `(leave-one-out error ${points(m.looError)}); band ±${points(m.bandHalfWidth)}; ${coverage}`
+  );
 }

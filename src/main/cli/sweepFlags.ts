@@ -9,6 +9,8 @@ import type { ModelSource } from '../../shared/model/types';
 import { readJsonFile } from '../files/jsonFile';
 import { ANALYSIS_FLAGS, readAnalysisFlags } from './analysisFlags';
 import { boundedInteger, type ParsedArgs } from './args';
+import { DATA_FLAGS, preprocessingOf } from './evaluateCommand';
+import { MAX_VERIFY } from '../../shared/sweep/types';
 
 export const SPEC_FLAGS = {
   ...ANALYSIS_FLAGS,
@@ -24,6 +26,9 @@ export const SPEC_FLAGS = {
   samples: 'string',
   seed: 'string',
   'grid-limit': 'string',
+  // Measured accuracy: the data (as `frontier evaluate` takes it) and how many configurations to verify on it.
+  ...DATA_FLAGS,
+  verify: 'string',
   'calibration-data': 'string',
 } as const;
 
@@ -93,6 +98,31 @@ function readClients(args: ParsedArgs, existing: Client[]): Client[] {
   return clients;
 }
 
+/** `--data` and its companions: the accuracy is measured on that data (the accuracy model `measured`). */
+function readMeasuredFlags(args: ParsedArgs, spec: SweepSpec, typedModel: boolean): void {
+  const path = args.strings.get('data');
+  if (path !== undefined) {
+    if (typedModel) throw new UsageError('--data measures the accuracy; --base-accuracy, --penalty and --calibration give it instead: give one or the other');
+    const preprocessing = preprocessingOf(args);
+    const dataKeys = args.strings.get('data-keys')?.split(',').map((k) => k.trim());
+    spec.data = {
+      path,
+      ...(args.strings.has('labels') ? { labels: args.strings.get('labels') } : {}),
+      ...(dataKeys ? { dataKeys } : {}),
+      ...(Object.keys(preprocessing).length > 0 ? { preprocessing } : {}),
+    };
+    spec.accuracy = null;
+    const metric = args.strings.get('metric');
+    if (metric !== undefined) spec.metric = metric;
+  } else {
+    for (const flag of ['labels', 'data-keys', 'input-scale', 'mean', 'std', 'verify'] as const) {
+      if (args.strings.has(flag) && !spec.data) throw new UsageError(`--${flag} needs --data (the samples the accuracy is measured on)`);
+    }
+  }
+  const verify = boundedInteger('verify', args.strings.get('verify'), 0, MAX_VERIFY);
+  if (verify !== undefined) spec.verify = verify;
+}
+
 /** The sweep the flags (and the spec file) describe; `given` collects the settings they state explicitly. */
 export function specFromArgs(args: ParsedArgs, modelRef: string | undefined, given = new Set<string>()): SweepSpec {
   const specPath = args.strings.get('spec');
@@ -121,6 +151,7 @@ export function specFromArgs(args: ParsedArgs, modelRef: string | undefined, giv
   if (Object.keys(flags.importOptions).length > 0) spec.import = { ...spec.import, ...flags.importOptions };
   if (flags.layerPrecisions) throw new UsageError('--layer-precision applies to analyze; a sweep varies --precision');
   spec.clients = readClients(args, spec.clients);
+  readMeasuredFlags(args, spec, Boolean(flags.accuracy));
   const strategy = args.strings.get('strategy');
   if (strategy !== undefined) {
     if (strategy !== 'grid' && strategy !== 'random') throw new UsageError(`--strategy ${strategy}: choose grid or random`);
@@ -139,7 +170,7 @@ export function specFromArgs(args: ParsedArgs, modelRef: string | undefined, giv
     // Kept with the session as an absolute path: an export from another directory finds it.
     const absolute = resolve(spec.calibrationData);
     if (!existsSync(absolute)) {
-      throw new UsageError(`--calibration-data ${spec.calibrationData}: no such file (the samples that calibrate an int8 model file)`);
+      throw new UsageError(`--calibration-data ${spec.calibrationData}: no such file (the samples that calibrate an int8 configuration)`);
     }
     spec.calibrationData = absolute;
   }

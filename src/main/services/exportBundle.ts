@@ -25,6 +25,9 @@ export interface BundleResults {
   accuracy: (number | null)[];
   /** Pareto bits (1 = 3-D, 2 = accuracy–latency, 4 = accuracy–memory); recomputed on import. */
   flags: number[];
+  /** With measured accuracy only: as the store holds them (null: not measured / predicted value is `accuracy`). */
+  accuracyMeasured?: (number | null)[];
+  accuracyPredicted?: (number | null)[];
 }
 
 export interface SessionBundle {
@@ -92,6 +95,9 @@ export function exportBundle(store: SessionStore, name: string): SessionBundle {
       latencyS: nullable(c.latencyS),
       accuracy: nullable(c.accuracy),
       flags: plain(c.flags),
+      ...(session.spec.accuracy?.kind === 'measured'
+        ? { accuracyMeasured: nullable(c.accuracyMeasured), accuracyPredicted: nullable(c.accuracyPredicted) }
+        : {}),
     },
     messages: [...store.readMessages(session.id)],
   };

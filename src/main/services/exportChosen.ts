@@ -105,6 +105,10 @@ export function exportChosen(store: SessionStore, name: string, options: ChosenO
       latencyS: e.latencyS,
       accuracy: e.accuracy,
       accuracyMetric: spec.accuracy?.metric ?? null,
+      // Measured accuracy (docs/sweeps.md): only for sessions that have it, so other exports read as before.
+      ...(spec.accuracy?.kind === 'measured'
+        ? { accuracyMeasured: e.accuracyMeasured ?? null, accuracyPredicted: e.accuracyPredicted ?? null, accuracyBand: e.accuracyBand ?? null }
+        : {}),
       fits: e.status === 'ok',
       memoryModel: spec.memoryModel,
       biasMode: spec.biasMode,

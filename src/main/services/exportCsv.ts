@@ -1,6 +1,7 @@
 // Every stored result of a session as CSV, streamed in chunks so a million rows never form one string.
 import type { DeviceProfile } from '../../shared/devices';
 import { gridIndex } from '../../shared/sweep/space';
+import { bandAround, type MeasuredModel } from '../../shared/analysis/measuredAccuracy';
 import { CONFIG_STATUSES, FRONT_3D, FRONT_LATENCY, FRONT_MEMORY } from '../../shared/sweep/types';
 import type { SessionDetail, SessionStore } from '../store';
 import { channelsOf, type PreparedSweep } from './sweepJob';
@@ -34,9 +35,13 @@ const FIGURE_COLUMNS = [
   'message',
 ];
 
+/** With measured accuracy only (other sessions' CSV is as it was): measured value, predicted value, its band. */
+const MEASURED_COLUMNS = ['accuracy_measured', 'accuracy_predicted', 'accuracy_band_low', 'accuracy_band_high'];
+
 /** The CSV columns of a session: the fixed ones around one `channels.<layer>` column per editable layer. */
 export function csvColumns(prepared: PreparedSweep): string[] {
-  return ['idx', 'status', ...[...prepared.ctx.editable.keys()].map((n) => `channels.${n}`), 'precision', 'device', ...FIGURE_COLUMNS];
+  const measured = prepared.spec.accuracy?.kind === 'measured' ? MEASURED_COLUMNS : [];
+  return ['idx', 'status', ...[...prepared.ctx.editable.keys()].map((n) => `channels.${n}`), 'precision', 'device', ...FIGURE_COLUMNS, ...measured];
 }
 
 /**
@@ -57,7 +62,10 @@ class CsvRows {
   private lastStructure = -1;
   private lastChannels = '';
 
+  private readonly measured: MeasuredModel | null;
+
   constructor(private readonly prepared: PreparedSweep) {
+    this.measured = prepared.spec.accuracy?.kind === 'measured' ? prepared.spec.accuracy : null;
     const dims = prepared.space.dims;
     const precisionDim = dims[dims.length - 2];
     const deviceDim = dims[dims.length - 1];
@@ -98,6 +106,8 @@ class CsvRows {
     accuracy: number,
     flags: number,
     message: string | undefined,
+    measured = NaN,
+    predicted = NaN,
   ): string {
     const grid = gridIndex(this.prepared.space, idx);
     const structure = Math.floor(grid / this.perStructure);
@@ -133,8 +143,14 @@ class CsvRows {
     return (
       `${idx},${statusName},${this.lastChannels},${this.precisionCells[precisionDigit]},${this.deviceCells[deviceDigit]},` +
       `${figures},${fits},${flags & FRONT_3D ? 'true' : 'false'},${flags & FRONT_LATENCY ? 'true' : 'false'},` +
-      `${flags & FRONT_MEMORY ? 'true' : 'false'},${text === undefined ? '' : csvField(text)}`
+      `${flags & FRONT_MEMORY ? 'true' : 'false'},${text === undefined ? '' : csvField(text)}${this.measured ? `,${this.accuracyCells(measured, predicted)}` : ''}`
     );
+  }
+
+  private accuracyCells(measured: number, predicted: number): string {
+    const cell = (x: number | undefined): string => (x === undefined || Number.isNaN(x) ? '' : String(x));
+    const band = bandAround(this.measured as MeasuredModel, Number.isNaN(predicted) ? null : predicted);
+    return `${cell(measured)},${cell(predicted)},${cell(band?.low)},${cell(band?.high)}`;
   }
 }
 
@@ -179,6 +195,8 @@ function* csvLines(store: SessionStore, session: SessionDetail, rows: CsvRows, o
             r.accuracy ?? NaN,
             r.flags,
             r.message,
+            r.accuracyMeasured ?? NaN,
+            r.accuracyPredicted ?? (r.accuracyMeasured === undefined ? (r.accuracy ?? NaN) : NaN),
           ),
         );
       }
@@ -206,6 +224,9 @@ function* csvLines(store: SessionStore, session: SessionDetail, rows: CsvRows, o
         c.accuracy[k],
         c.flags[k],
         messages.get(idx),
+        c.accuracyMeasured[k],
+        // NULL predicted and not measured: the prediction is the stored accuracy (see finishMeasured).
+        Number.isNaN(c.accuracyPredicted[k]) && Number.isNaN(c.accuracyMeasured[k]) ? c.accuracy[k] : c.accuracyPredicted[k],
       );
     }
     yield lines.join('\n');

@@ -131,6 +131,7 @@ export function createServices(options: ServicesOptions): Services {
       start({
         signal: controller.signal,
         createWorker: options.createWorker,
+        createEvaluationWorker: options.createEvaluationWorker,
         supply,
         keepFiguresUpTo: DEFAULT_CACHED_ROWS,
         onStarted: (s) => {

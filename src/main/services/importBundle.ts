@@ -58,6 +58,9 @@ interface CheckedBundle {
   clients: Client[];
   total: number;
   columns: ResultColumns;
+  /** Measured accuracy's columns, when the bundle has them. */
+  accuracyMeasured: Float64Array | null;
+  accuracyPredicted: Float64Array | null;
 }
 
 function checkBundle(json: unknown, options: ImportOptions): CheckedBundle {
@@ -189,6 +192,18 @@ function checkBundle(json: unknown, options: ImportOptions): CheckedBundle {
     });
   }
   checkFigureConsistency(columns, prepared.devices);
+  // Measured accuracy (optional): fractions or null, as the store holds them.
+  const measuredColumn = (field: 'accuracyMeasured' | 'accuracyPredicted'): Float64Array | null => {
+    if (r[field] === undefined) return null;
+    const out = new Float64Array(n);
+    column(field).forEach((v, k) => {
+      if (v !== null && !(typeof v === 'number' && v >= 0 && v <= 1)) throw bad(`results.${field}[${k}]`, 'must be a fraction in [0, 1] or null', v);
+      out[k] = v === null ? NaN : (v as number);
+    });
+    return out;
+  };
+  const accuracyMeasured = measuredColumn('accuracyMeasured');
+  const accuracyPredicted = measuredColumn('accuracyPredicted');
   if (r.flags !== undefined) {
     column('flags').forEach((v, k) => {
       if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 255) {
@@ -207,7 +222,7 @@ function checkBundle(json: unknown, options: ImportOptions): CheckedBundle {
     if (k === undefined) throw bad(`messages[${i}]`, 'names a configuration that is not in results.idx', m[0]);
     columns.messages?.set(k, m[1]);
   });
-  return { name, status, elapsedS, error, spec, graph, profiles, clients, total, columns };
+  return { name, status, elapsedS, error, spec, graph, profiles, clients, total, columns, accuracyMeasured, accuracyPredicted };
 }
 
 /**
@@ -283,6 +298,20 @@ export function importBundle(store: SessionStore, bundle: unknown, options: Impo
         replace: options.replace,
       });
       store.insertResultColumns(id, b.columns);
+      if (b.accuracyMeasured || b.accuracyPredicted) {
+        const idx: number[] = [];
+        const measured: number[] = [];
+        const predicted: number[] = [];
+        for (let k = 0; k < n; k++) {
+          const m = b.accuracyMeasured?.[k] ?? NaN;
+          const p = b.accuracyPredicted?.[k] ?? NaN;
+          if (Number.isNaN(m) && Number.isNaN(p)) continue;
+          idx.push(b.columns.idx[k]);
+          measured.push(m);
+          predicted.push(p);
+        }
+        store.writeAccuracy(id, idx, measured, predicted);
+      }
       for (const bit of [FRONT_3D, FRONT_LATENCY, FRONT_MEMORY]) store.writeFront(id, bit, frontIndices(flags, bit));
       // elapsedS may be null (a session exported while it ran); the column takes NULL.
       store.finishSession(id, b.status, { elapsedS: b.elapsedS as number, error: b.error ?? undefined });

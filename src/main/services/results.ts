@@ -25,5 +25,8 @@ export function resultTable(columns: ResultColumnsView): ResultTable {
     channels: columns.channels.map((c) => Array.from(c)),
     ...(columns.deviceBands ? { deviceBands: columns.deviceBands } : {}),
     messages: columns.messages,
+    ...(columns.accuracyMeasured ? { accuracyMeasured: Array.from(columns.accuracyMeasured, orNull) } : {}),
+    ...(columns.accuracyPredicted ? { accuracyPredicted: Array.from(columns.accuracyPredicted, orNull) } : {}),
+    ...(columns.measuredAccuracy ? { measuredAccuracy: columns.measuredAccuracy } : {}),
   };
 }

@@ -11,6 +11,7 @@ import { bandFactors } from '../../shared/latency/model';
 import type { SweepSummary } from '../../shared/sweep/summary';
 import type { SessionDetail, SessionStore } from '../store';
 import { channelsOf, type PreparedSweep } from './sweepJob';
+import { measuredSummary } from './sweepSummary';
 import { preparedForSession, summarize, SweepTable, type FinishedRun } from './sweeps';
 
 /** Configurations kept in all (about 300 MB at most). */
@@ -101,6 +102,19 @@ export function columnsOf(
     k++;
   }
   for (const [idx, text] of messages) out.messages[String(idx)] = text;
+  const accuracy = prepared.spec.accuracy;
+  if (accuracy?.kind === 'measured') {
+    out.measuredAccuracy = measuredSummary(accuracy);
+    out.accuracyMeasured = new Float64Array(n).fill(NaN);
+    out.accuracyPredicted = new Float64Array(n).fill(NaN);
+    const { accuracyMeasured: m, accuracyPredicted: p } = table;
+    if (m && p) {
+      for (let j = 0; j < n; j++) {
+        out.accuracyMeasured[j] = m[out.idx[j]];
+        out.accuracyPredicted[j] = p[out.idx[j]];
+      }
+    }
+  }
   return out;
 }
 
@@ -171,6 +185,18 @@ export class SessionCache {
       'flags',
     ]);
     table.add(stored);
+    if (session.spec.accuracy?.kind === 'measured') {
+      const more = this.store.readResultColumns(session.id, ['accuracyMeasured', 'accuracyPredicted']);
+      table.accuracyMeasured = new Float64Array(session.total).fill(NaN);
+      table.accuracyPredicted = new Float64Array(session.total).fill(NaN);
+      for (let k = 0; k < more.count; k++) {
+        const i = more.idx[k];
+        table.accuracyMeasured[i] = more.accuracyMeasured[k];
+        // NULL predicted and not measured: the prediction is the stored accuracy (see finishMeasured).
+        const p = more.accuracyPredicted[k];
+        table.accuracyPredicted[i] = Number.isNaN(p) && Number.isNaN(more.accuracyMeasured[k]) ? table.accuracy[i] : p;
+      }
+    }
     const flags = new Uint8Array(session.total);
     for (let k = 0; k < stored.count; k++) flags[stored.idx[k]] = stored.flags[k];
     const columns = columnsOf(name, prepared, table, flags, this.store.readMessages(session.id));

@@ -6,18 +6,30 @@ import { gridIndex } from '../../shared/sweep/space';
 import { CONFIG_STATUSES, FRONT_3D } from '../../shared/sweep/types';
 import { boardIdOf } from '../../shared/latency/runtimes';
 import { deadlineRisk, latencyBand } from '../../shared/latency/model';
-import type { SessionStore } from '../store';
+import type { SessionStore, StoredResult } from '../store';
 import type { SessionListEntry } from '../../shared/api';
-import type { ResultEntry, SweepSummary } from '../../shared/sweep/summary';
+import type { MeasuredAccuracySummary, ResultEntry, SweepSummary } from '../../shared/sweep/summary';
+import { bandAround, NOMINAL_COVERAGE, type MeasuredModel } from '../../shared/analysis/measuredAccuracy';
 import { describeConfiguration, preparedFor, type PreparedSweep } from './sweepJob';
 import { readSweepTable, type SweepTable } from './sweepTable';
 
 const OK = CONFIG_STATUSES.indexOf('ok');
 
+/**
+ * A row's predicted accuracy: `accuracy_predicted`, or where it is NULL in a session with measured accuracy (a row
+ * that was never measured and whose prediction did not change after the sweep), `accuracy` itself.
+ */
+function predictedOf(measured: MeasuredModel | null, row: StoredResult): number | null {
+  if (!measured) return null;
+  if (row.accuracyPredicted !== undefined) return row.accuracyPredicted;
+  return row.accuracyMeasured === undefined ? row.accuracy : null;
+}
+
 /** Loads the stored rows of some ordinals and describes them. */
 export function describeResults(store: SessionStore, id: number, prepared: PreparedSweep, ordinals: number[]): ResultEntry[] {
   const rows = store.readResultsByIdx(id, ordinals);
   const profiles = new Map(prepared.devices.map((d) => [d.id, d]));
+  const measured = prepared.spec.accuracy?.kind === 'measured' ? prepared.spec.accuracy : null;
   return rows.map((row) => {
     const settings = describeConfiguration(prepared, row.idx);
     const profile = profiles.get(settings.device);
@@ -35,12 +47,16 @@ export function describeResults(store: SessionStore, id: number, prepared: Prepa
     macs: row.macs,
     flops: 2 * row.macs,
     latencyBand: profile && row.latencyS !== null ? latencyBand(profile, row.latencyS) : null,
+    accuracyMeasured: row.accuracyMeasured ?? null,
+    accuracyPredicted: predictedOf(measured, row),
+    accuracyBand: measured ? bandAround(measured, predictedOf(measured, row)) : null,
     };
   });
 }
 
 
-function candidates(prepared: PreparedSweep, table: SweepTable): Candidate[] {
+/** The configurations a client may be given (status ok or no-fit), from the table. */
+export function candidates(prepared: PreparedSweep, table: SweepTable): Candidate[] {
   const deviceDim = prepared.space.dims.length - 1;
   const deviceIds = prepared.space.dims[deviceDim].values as string[];
   const budget = new Map(prepared.devices.map((d) => [d.id, Math.floor(d.sramBytes * (1 - prepared.spec.headroom))]));
@@ -114,6 +130,21 @@ export function summarize(store: SessionStore, name: string, prepared: PreparedS
     deadlineRisk: Object.fromEntries(
       prepared.spec.clients.map((c) => [c.name, best[c.name] ? deadlineRisk(best[c.name] as ResultEntry, c.deadlineS) : null]),
     ),
+    ...(prepared.spec.accuracy?.kind === 'measured' ? { measuredAccuracy: measuredSummary(prepared.spec.accuracy) } : {}),
+  };
+}
+
+export function measuredSummary(model: MeasuredModel): MeasuredAccuracySummary {
+  return {
+    metric: model.metric,
+    form: model.form,
+    coefficients: model.coefficients,
+    looError: model.band?.looError ?? null,
+    bandHalfWidth: model.band?.halfWidth ?? null,
+    coverage: model.band?.coverage ?? null,
+    nominalCoverage: NOMINAL_COVERAGE,
+    verified: model.band?.points ?? 0,
+    candidates: model.candidates ?? [],
   };
 }
 

@@ -2,6 +2,17 @@
 import type { ResultColumns } from '../../shared/sweep/batch';
 import type { SessionDetail, SessionStore } from '../store';
 import type { Range } from '../sweep/pool';
+import { paretoFlags } from '../../shared/pareto';
+import { CONFIG_STATUSES } from '../../shared/sweep/types';
+
+const OK = CONFIG_STATUSES.indexOf('ok');
+
+/** The FRONT_* bits of every configuration of the table (feasible = status ok). */
+export function frontFlags(table: SweepTable): Uint8Array {
+  const feasible = new Uint8Array(table.total);
+  for (let i = 0; i < table.total; i++) feasible[i] = table.status[i] === OK ? 1 : 0;
+  return paretoFlags({ accuracy: table.accuracy, latency: table.latency, memory: table.totalBytes, feasible });
+}
 
 /** The figures of every stored configuration, indexed by ordinal; status 255 = not stored. */
 export class SweepTable {
@@ -13,6 +24,9 @@ export class SweepTable {
   /** Parameters and MACs too, when asked for (what the app shows besides the fronts' figures). */
   readonly params: Float64Array | null;
   readonly macs: Float64Array | null;
+  /** With measured accuracy: per ordinal, the measured value (NaN until measured) and the predicted one. */
+  accuracyMeasured: Float64Array | null = null;
+  accuracyPredicted: Float64Array | null = null;
 
   constructor(
     readonly total: number,

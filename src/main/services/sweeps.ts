@@ -3,8 +3,8 @@
 // Cancel keeps what was finished; a resume analyses only what is missing.
 import { sessionNameFrom } from '../../shared/sessionName';
 import { UsageError } from '../../shared/cli/valueList';
-import { frontIndices, paretoFlags } from '../../shared/pareto';
-import { CONFIG_STATUSES, FRONT_3D, FRONT_LATENCY, FRONT_MEMORY, type SweepSpec } from '../../shared/sweep/types';
+import { frontIndices } from '../../shared/pareto';
+import { FRONT_3D, FRONT_LATENCY, FRONT_MEMORY, type SweepSpec } from '../../shared/sweep/types';
 import type { Worker } from 'node:worker_threads';
 import type { DeviceProfile } from '../../shared/devices';
 import type { ModelGraph } from '../../shared/model/types';
@@ -14,7 +14,10 @@ export type { ClientOutcome, ResultEntry, SweepSummary };
 import { runPool, type Progress } from '../sweep/pool';
 import type { WorkerSupply } from '../sweep/supply';
 import { preparedFor, prepareFrom, prepareSweep, type PreparedSweep } from './sweepJob';
-import { readSweepTable, SweepTable } from './sweepTable';
+import { frontFlags, readSweepTable, SweepTable } from './sweepTable';
+import { finishMeasured, measureForSweep, useAccuracyModel, type PhaseProgress } from './sweepAccuracy';
+import { EvaluationCancelled } from '../engine/evaluate';
+import { openMeasurer, type Measurer } from '../sweep/measure';
 import { summarize } from './sweepSummary';
 
 export { SweepTable, readSweepTable } from './sweepTable';
@@ -28,7 +31,8 @@ export interface SweepOptions {
   workers?: number;
   batchSize?: number;
   signal?: AbortSignal;
-  onProgress?: (progress: Progress) => void;
+  /** With measured accuracy (`spec.data`), progress says its phase: sensitivity, sweep, verify. */
+  onProgress?: (progress: PhaseProgress) => void;
   /** Called once the session row exists, before any analysis. */
   onStarted?: (session: { name: string; total: number; id: number }) => void;
   /** A model already loaded (the app's), used instead of resolving `spec.model`. */
@@ -37,6 +41,8 @@ export interface SweepOptions {
   profiles?: DeviceProfile[];
   /** How worker threads are made (the Electron build bundles its worker). */
   createWorker?: () => Worker;
+  /** The worker that runs measured-accuracy evaluations (the packaged app passes the one its bundler built). */
+  createEvaluationWorker?: () => Worker;
   /** Ready workers to borrow (a long-running host keeps some). */
   supply?: WorkerSupply;
   /** Keep every configuration's parameters and MACs in the run's table too (for the app to show the session from
@@ -71,24 +77,36 @@ export async function runSweep(store: SessionStore, spec: SweepSpec, options: Sw
 }
 
 /** Runs a sweep to its end (or its cancel) without summarising it: what the app does, which summarises on demand. */
-export async function startSweep(store: SessionStore, spec: SweepSpec, options: SweepOptions = {}): Promise<FinishedRun> {
+export async function startSweep(store: SessionStore, given: SweepSpec, options: SweepOptions = {}): Promise<FinishedRun> {
+  // A copy: a measured accuracy model is set on it as the run goes, never on the caller's spec.
+  const spec: SweepSpec = { ...given };
+  // A new sweep with data measures afresh (a spec copied from an earlier session may carry its fitted model).
+  if (spec.data) spec.accuracy = null;
   const prepared =
     options.graph && options.profiles ? prepareFrom(spec, options.graph, options.profiles) : await prepareSweep(spec, options.graph);
   const name = (options.name ?? defaultName(prepared.graph.name)).trim();
   if (name === '') throw new UsageError('the session name is empty');
+  // The model's weights and the data are opened before the session exists: a wrong path is the user's to fix.
+  const measurer = spec.data ? await openMeasurer({ ...spec, data: spec.data }, { db: store.db, createWorker: options.createEvaluationWorker }) : undefined;
   const modelId = store.upsertModel(prepared.graph);
   const deviceIds = prepared.devices.map((d) => store.upsertDevice(d));
-  const id = store.createSession({
-    name,
-    modelId,
-    spec,
-    total: prepared.space.total,
-    deviceIds,
-    clients: spec.clients,
-    replace: options.replace,
-  });
+  let id: number;
+  try {
+    id = store.createSession({
+      name,
+      modelId,
+      spec,
+      total: prepared.space.total,
+      deviceIds,
+      clients: spec.clients,
+      replace: options.replace,
+    });
+  } catch (error) {
+    measurer?.close();
+    throw error;
+  }
   const table = new SweepTable(prepared.space.total, prepared.space.total <= (options.keepFiguresUpTo ?? 0));
-  return execute(store, id, name, prepared, table, options);
+  return execute(store, id, name, prepared, table, options, measurer);
 }
 
 export async function resumeSweep(store: SessionStore, name: string, options: SweepOptions = {}): Promise<SweepSummary> {
@@ -120,16 +138,36 @@ async function execute(
   prepared: PreparedSweep,
   table: SweepTable,
   options: SweepOptions,
+  opened?: Measurer,
 ): Promise<FinishedRun> {
   options.onStarted?.({ name, total: prepared.space.total, id });
   const started = performance.now();
   let outcome: { cancelled: boolean };
+  const spec = prepared.spec;
+  let resumed = false;
+  for (let i = 0; i < table.total && !resumed; i++) if (table.status[i] !== 255) resumed = true;
+  // With data, the accuracy is measured: the model and data are opened once, when first needed.
+  let measurer: Measurer | undefined = opened;
+  const measure = async (): Promise<Measurer> => (measurer ??= await openMeasurer({ ...spec, data: spec.data as NonNullable<SweepSpec['data']> }, { db: store.db, createWorker: options.createEvaluationWorker }));
+  const phased = spec.data && options.onProgress ? (p: Progress) => options.onProgress?.({ ...p, phase: 'sweep' }) : options.onProgress;
   try {
+    if (spec.data && spec.accuracy?.kind !== 'measured') {
+      try {
+        useAccuracyModel(prepared, await measureForSweep(await measure(), prepared, { signal: options.signal, onProgress: options.onProgress }));
+      } catch (error) {
+        if (!(error instanceof EvaluationCancelled)) throw error;
+        // Cancelled before any configuration: nothing to keep; a resume measures again.
+        options.onStopped?.({ status: 'cancelled', configs: 0, total: table.total });
+        store.finishSession(id, 'cancelled', { elapsedS: (performance.now() - started) / 1000 });
+        return { id, name, status: 'cancelled', prepared, table, flags: new Uint8Array(table.total) };
+      }
+      store.updateSpec(id, spec);
+    }
     outcome = await runPool(prepared.job, table.missing(), {
       workers: options.workers,
       batchSize: options.batchSize,
       signal: options.signal,
-      onProgress: options.onProgress,
+      onProgress: phased,
       createWorker: options.createWorker,
       supply: options.supply,
       onResult: (columns) => {
@@ -137,9 +175,16 @@ async function execute(
         table.add(columns);
       },
     });
+    if (!outcome.cancelled && spec.accuracy?.kind === 'measured') {
+      const finished = await finishMeasured(store, id, prepared, table, { measurer: measure, signal: options.signal, onProgress: options.onProgress, resumed });
+      // Cancelled while verifying: the session says so, and a resume verifies the rest of the budget.
+      if (finished.cancelled) outcome = { cancelled: true };
+    }
   } catch (error) {
     store.finishSession(id, 'failed', { elapsedS: (performance.now() - started) / 1000, error: (error as Error).message });
     throw error;
+  } finally {
+    measurer?.close();
   }
   const status = outcome.cancelled ? 'cancelled' : 'complete';
   if (options.onStopped) {
@@ -153,14 +198,6 @@ async function execute(
   const flags = writeFronts(store, id, table);
   store.finishSession(id, status, { elapsedS: (performance.now() - started) / 1000 });
   return { id, name, status, prepared, table, flags };
-}
-
-const OK = CONFIG_STATUSES.indexOf('ok');
-
-function frontFlags(table: SweepTable): Uint8Array {
-  const feasible = new Uint8Array(table.total);
-  for (let i = 0; i < table.total; i++) feasible[i] = table.status[i] === OK ? 1 : 0;
-  return paretoFlags({ accuracy: table.accuracy, latency: table.latency, memory: table.totalBytes, feasible });
 }
 
 function writeFronts(store: SessionStore, id: number, table: SweepTable): Uint8Array {

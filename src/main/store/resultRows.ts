@@ -14,7 +14,7 @@ const READ_CHUNK = 8192;
 export const IDX_CHUNK = 65536;
 
 export const RESULT_COLUMNS_SQL =
-  'idx, status, params, param_bytes, peak_bytes, total_bytes, sram_bytes, macs, latency_s, accuracy, flags, message';
+  'idx, status, params, param_bytes, peak_bytes, total_bytes, sram_bytes, macs, latency_s, accuracy, flags, message, accuracy_measured, accuracy_predicted';
 
 /** Column of StoredColumns → column of the results table. */
 const COLUMN_SQL = {
@@ -28,6 +28,8 @@ const COLUMN_SQL = {
   latencyS: 'latency_s',
   accuracy: 'accuracy',
   flags: 'flags',
+  accuracyMeasured: 'accuracy_measured',
+  accuracyPredicted: 'accuracy_predicted',
 } as const;
 export type ResultColumnName = keyof typeof COLUMN_SQL;
 export const RESULT_COLUMN_NAMES = Object.keys(COLUMN_SQL) as readonly ResultColumnName[];
@@ -36,6 +38,7 @@ const ORDER_COLUMNS: Record<ResultOrder, string> = { idx: 'idx', ...COLUMN_SQL }
 
 export type ResultRow = [
   number, number, number, number, number, number, number, number, number | null, number | null, number, string | null,
+  number | null, number | null,
 ];
 
 export function rowToResult(r: ResultRow): StoredResult {
@@ -53,6 +56,9 @@ export function rowToResult(r: ResultRow): StoredResult {
     flags: r[10],
   };
   if (r[11] !== null) result.message = r[11];
+  // Only sessions with a measured accuracy model have these (schema 4); others' rows keep their old shape.
+  if (r[12] !== null) result.accuracyMeasured = r[12];
+  if (r[13] !== null) result.accuracyPredicted = r[13];
   return result;
 }
 

@@ -63,6 +63,10 @@ export function prepareSessionStatements(db: Database.Database) {
       `INSERT INTO results (session_id, idx, status, params, param_bytes, peak_bytes, total_bytes, sram_bytes, macs,
          latency_s, accuracy) SELECT ?, * FROM (VALUES ${new Array(BATCH_ROWS).fill(batchRow).join(',')})`,
     ),
+    updateSpec: p('UPDATE sessions SET spec_json = ? WHERE id = ?'),
+    setAccuracy: p(
+      'UPDATE results SET accuracy = ?, accuracy_measured = ?, accuracy_predicted = ? WHERE session_id = ? AND idx = ?',
+    ),
     setFlags: p('UPDATE results SET flags = flags | ? WHERE session_id = ? AND idx = ?'),
     clearFlags: p(
       // INDEXED BY: without statistics the planner prefers the primary key, i.e. scanning the whole session.

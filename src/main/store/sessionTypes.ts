@@ -97,9 +97,13 @@ export type StoredColumns = Omit<ResultColumns, 'count' | 'idx' | 'messages'> & 
   count: number;
   idx: Float64Array;
   flags: Uint8Array;
+  /** Measured accuracy (NaN until measured) and predicted accuracy (NaN without a measured accuracy model). */
+  accuracyMeasured: Float64Array;
+  accuracyPredicted: Float64Array;
 };
 
-export type StoredResult = ConfigResult & { flags: number };
+/** A stored row; `accuracyMeasured` / `accuracyPredicted` are present only where the row has them. */
+export type StoredResult = ConfigResult & { flags: number; accuracyMeasured?: number; accuracyPredicted?: number };
 
 export type ResultOrder =
   | 'idx'
@@ -110,7 +114,9 @@ export type ResultOrder =
   | 'sramBytes'
   | 'macs'
   | 'latencyS'
-  | 'accuracy';
+  | 'accuracy'
+  | 'accuracyMeasured'
+  | 'accuracyPredicted';
 
 
 export interface ReadOptions {

@@ -358,6 +358,30 @@ export class SessionStore {
     insertColumns(this.db, this.st, sessionId, cols, (doing, fn) => this.wrap(doing, fn));
   }
 
+  /** Replaces the stored spec (a measured accuracy model refitted after its verification). */
+  updateSpec(sessionId: number, spec: SweepSpec): void {
+    checkId(sessionId, 'sessionId');
+    this.wrap('store the sweep spec', () => this.st.updateSpec.run(JSON.stringify(spec), sessionId));
+  }
+
+  /**
+   * Writes the accuracy of configurations in one transaction: `measured` (NaN: not measured) and `predicted` per
+   * ordinal of `idx`; `accuracy` becomes the measured value where there is one, else the predicted one.
+   */
+  writeAccuracy(sessionId: number, idx: ArrayLike<number>, measured: ArrayLike<number>, predicted: ArrayLike<number>): void {
+    checkId(sessionId, 'sessionId');
+    const orNull = (x: number): number | null => (Number.isNaN(x) ? null : x);
+    this.wrap(`store the accuracy of session ${sessionId}`, () =>
+      this.db.transaction(() => {
+        for (let k = 0; k < idx.length; k++) {
+          const m = orNull(measured[k]);
+          const p = orNull(predicted[k]);
+          this.st.setAccuracy.run(m ?? p, m, p, sessionId, idx[k]);
+        }
+      }).immediate(),
+    );
+  }
+
   /** ORs `bits` into the flags of these configurations (one transaction, one primary-key update each). */
   setFlags(sessionId: number, idxs: Iterable<number>, bits: number): number {
     let changed = 0;

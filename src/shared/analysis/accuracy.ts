@@ -2,6 +2,9 @@
 import { UsageError } from '../cli/valueList';
 import type { ChannelEdits } from '../model/edit';
 import { parsePrecision } from './precision';
+import { validateMeasuredModel, type MeasuredModel } from './measuredAccuracy';
+
+export type { MeasuredModel } from './measuredAccuracy';
 
 /** The exam's model: a base value minus a fixed penalty for each technique applied. */
 export interface PenaltyModel {
@@ -25,7 +28,8 @@ export interface CalibratedModel {
   points: CalibrationPoint[];
 }
 
-export type AccuracyModel = PenaltyModel | CalibratedModel;
+/** `measured`: predicted from a sensitivity analysis on real data and verified configurations (measuredAccuracy.ts). */
+export type AccuracyModel = PenaltyModel | CalibratedModel | MeasuredModel;
 
 /** What an accuracy model needs to know about one configuration. */
 export interface AccuracyInput {
@@ -61,10 +65,14 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 export function validateAccuracyModel(model: AccuracyModel): void {
   const m = model as unknown;
   if (!isRecord(m)) throw new UsageError('the accuracy model must be an object');
-  if (m.kind !== 'penalties' && m.kind !== 'calibrated') {
-    throw new UsageError(`the accuracy model's kind must be penalties or calibrated, got ${JSON.stringify(m.kind) ?? 'nothing'}`);
+  if (m.kind !== 'penalties' && m.kind !== 'calibrated' && m.kind !== 'measured') {
+    throw new UsageError(`the accuracy model's kind must be penalties, calibrated or measured, got ${JSON.stringify(m.kind) ?? 'nothing'}`);
   }
   if (m.metric !== undefined && typeof m.metric !== 'string') throw new UsageError('the accuracy metric must be a name');
+  if (model.kind === 'measured') {
+    validateMeasuredModel(m);
+    return;
+  }
   if (model.kind === 'penalties') {
     checkFraction('base accuracy', model.base);
     if (!isRecord(model.penalties)) throw new UsageError('the penalties must be an object of name → fraction');

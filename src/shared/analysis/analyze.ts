@@ -3,14 +3,18 @@ import { displayNames } from '../model/displayNames';
 import { UsageError } from '../cli/valueList';
 import type { DeviceProfile } from '../devices';
 import { applyChannelEdits, isPruned, type ChannelEdits } from '../model/edit';
-import type { ModelGraph } from '../model/types';
+import { isChannelLayer, outputChannelsOf, type ModelGraph } from '../model/types';
+import { predictConfiguration, prepareMeasured } from './measuredAccuracy';
 import {
   calibratedAccuracy,
   calibrationCurves,
   penaltyAccuracy,
   validateAccuracyModel,
+  tidy,
+  type AccuracyEstimate,
   type AccuracyModel,
   type CalibrationCurves,
+  type MeasuredModel,
 } from './accuracy';
 import { countModel, type ModelCounts } from './counts';
 import { evaluate, precisionMap, type BiasMode, type Figures } from './evaluate';
@@ -153,6 +157,17 @@ export function prepareModel(base: ModelGraph, accuracy?: AccuracyModel | null):
   return prepared;
 }
 
+/** The measured model's prediction for an edited graph: each measured layer's channels against the base's. */
+function measuredEstimate(model: MeasuredModel, base: ModelGraph, graph: ModelGraph, precision: string): AccuracyEstimate {
+  const channels = (g: ModelGraph): Map<string, number> => new Map(g.layers.filter(isChannelLayer).map((l) => [l.name, outputChannelsOf(l)]));
+  const before = channels(base);
+  const after = channels(graph);
+  const value = predictConfiguration(prepareMeasured(model), precision, (layer) => (after.get(layer) ?? 1) / (before.get(layer) ?? 1));
+  return Number.isNaN(value)
+    ? { value: null, basis: `no measured base for ${precision} (measured: ${Object.keys(model.base).join(', ')})` }
+    : { value: tidy(value), basis: `predicted from ${model.layers.length} measured layer${model.layers.length === 1 ? '' : 's'} (${model.form})` };
+}
+
 export function checkHeadroom(headroom: number): void {
   if (!Number.isFinite(headroom) || headroom < 0 || headroom >= 1) {
     throw new UsageError(`headroom must be a fraction in [0, 1) of the device SRAM (e.g. 0.1), got ${headroom}`);
@@ -211,7 +226,9 @@ export function analyze(base: ModelGraph | PreparedModel, request: AnalysisReque
     const estimate =
       model.kind === 'penalties'
         ? penaltyAccuracy(model, input)
-        : calibratedAccuracy(prepared.curves ?? prepareModel(prepared.base, model).curves ?? new Map(), input);
+        : model.kind === 'measured'
+          ? measuredEstimate(model, prepared.base, graph, precision.name)
+          : calibratedAccuracy(prepared.curves ?? prepareModel(prepared.base, model).curves ?? new Map(), input);
     accuracy = estimate.value;
     accuracyBasis = estimate.basis;
   }

@@ -5,7 +5,8 @@ import { DEFAULT_MEMORY_MODEL, MEMORY_MODELS, type MemoryModel } from '../analys
 import { parsePrecision } from '../analysis/precision';
 import { UsageError } from '../cli/valueList';
 import { MAX_INPUT_DIMENSION, type ImportOptions } from '../model/importOptions';
-import { MAX_GRID_LIMIT, MAX_SAMPLES, MAX_SEED, type Client, type SweepSpec } from './types';
+import { MAX_GRID_LIMIT, MAX_SAMPLES, MAX_SEED, MAX_VERIFY, type Client, type SweepData, type SweepSpec } from './types';
+import { ERROR_METRICS } from '../analysis/measuredAccuracy';
 import { findRuntime, runtimeIds } from '../latency/runtimes';
 
 export const SPEC_FORMAT = 'frontier-sweep';
@@ -144,7 +145,7 @@ export function parseSweepSpec(json: unknown, source: string): SweepSpec {
       throw new UsageError(`${source}: accuracy: ${(error as Error).message}`);
     }
     const kind = (j.accuracy as Json).kind;
-    if (kind !== 'penalties' && kind !== 'calibrated') fail(source, 'accuracy.kind', 'must be penalties or calibrated', kind);
+    if (kind !== 'penalties' && kind !== 'calibrated' && kind !== 'measured') fail(source, 'accuracy.kind', 'must be penalties, calibrated or measured', kind);
     spec.accuracy = j.accuracy as AccuracyModel;
   }
   if (j.clients !== undefined) {
@@ -178,6 +179,24 @@ export function parseSweepSpec(json: unknown, source: string): SweepSpec {
     }
     spec.calibrationData = j.calibrationData as string;
   }
+  if (j.data !== undefined && j.data !== null) spec.data = parseSweepData(source, j.data);
+  if (j.verify !== undefined && j.verify !== null) {
+    if (typeof j.verify !== 'number' || !Number.isInteger(j.verify) || j.verify < 0 || j.verify > MAX_VERIFY) {
+      fail(source, 'verify', `must be a whole number from 0 to ${MAX_VERIFY}`, j.verify);
+    }
+    spec.verify = j.verify as number;
+  }
+  if (j.metric !== undefined && j.metric !== null) {
+    if (typeof j.metric !== 'string' || j.metric === '') fail(source, 'metric', 'must name a metric (accuracy, macroF1, auc…)', j.metric);
+    if (ERROR_METRICS.includes(j.metric as string)) fail(source, 'metric', 'must be a metric where higher is better (not an error)', j.metric);
+    spec.metric = j.metric as string;
+  }
+  if (spec.data && spec.accuracy && spec.accuracy.kind !== 'measured') {
+    fail(source, 'accuracy', 'must be absent with "data": the accuracy is measured on the data', spec.accuracy.kind);
+  }
+  if ((spec.verify !== undefined || spec.metric !== undefined) && !spec.data) {
+    fail(source, spec.verify !== undefined ? 'verify' : 'metric', 'needs data to measure on ("data", or --data)', spec.verify ?? spec.metric);
+  }
   for (const [field, min, max] of SPEC_NUMBERS) {
     const v = j[field];
     if (v === undefined) continue;
@@ -187,6 +206,42 @@ export function parseSweepSpec(json: unknown, source: string): SweepSpec {
     spec[field] = v as number;
   }
   return spec;
+}
+
+const numberList = (v: unknown): v is number[] => Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'number' && Number.isFinite(x));
+
+function parseSweepData(source: string, value: unknown): SweepData {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return fail(source, 'data', 'must be an object ({"path": "images.npy", "labels": "labels.npy"})', value);
+  }
+  const j = value as Json;
+  if (typeof j.path !== 'string' || j.path === '') fail(source, 'data.path', 'must be a path to the samples', j.path);
+  const data: SweepData = { path: j.path as string };
+  if (j.labels !== undefined && j.labels !== null) {
+    if (typeof j.labels !== 'string' || j.labels === '') fail(source, 'data.labels', 'must be a path to the labels', j.labels);
+    data.labels = j.labels as string;
+  }
+  if (j.dataKeys !== undefined && j.dataKeys !== null) data.dataKeys = stringList(source, 'data.dataKeys', j.dataKeys);
+  if (j.preprocessing !== undefined && j.preprocessing !== null) {
+    const p = j.preprocessing as Json;
+    if (typeof p !== 'object' || Array.isArray(p)) fail(source, 'data.preprocessing', 'must be an object', p);
+    const out: NonNullable<SweepData['preprocessing']> = {};
+    if (p.inputScale !== undefined) {
+      const to = (p.inputScale as Json | null)?.to;
+      if (!numberList(to) || to.length !== 2 || !(to[0] < to[1])) fail(source, 'data.preprocessing.inputScale', 'must be {"to": [A, B]} with A < B', p.inputScale);
+      out.inputScale = { to: [(to as number[])[0], (to as number[])[1]] };
+    }
+    if (p.mean !== undefined) {
+      if (!numberList(p.mean)) fail(source, 'data.preprocessing.mean', 'must be a list of numbers', p.mean);
+      out.mean = [...(p.mean as number[])];
+    }
+    if (p.std !== undefined) {
+      if (!numberList(p.std) || (p.std as number[]).some((x) => x <= 0)) fail(source, 'data.preprocessing.std', 'must be a list of numbers above 0', p.std);
+      out.std = [...(p.std as number[])];
+    }
+    data.preprocessing = out;
+  }
+  return data;
 }
 
 function parseImportOptions(source: string, value: unknown): ImportOptions {

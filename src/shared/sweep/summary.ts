@@ -26,6 +26,33 @@ export interface ResultEntry extends ConfigurationSettings {
   flops: number;
   /** The central 80 % band of the true latency, from the error the device's profile earned; null without latency. */
   latencyBand?: LatencyBand | null;
+  /**
+   * With measured accuracy (docs/sweeps.md): the value measured on the data (null until verified), the predicted
+   * one, and the band around the predicted one (± the predictor's leave-one-out error × 1.28, nominally 80 %);
+   * `accuracy` is the measured value where there is one. Null for sessions without a measured accuracy model.
+   */
+  accuracyMeasured?: number | null;
+  accuracyPredicted?: number | null;
+  accuracyBand?: { low: number; high: number } | null;
+}
+
+/** How a sweep's measured accuracy was predicted and how well (see MeasuredModel). */
+export interface MeasuredAccuracySummary {
+  metric: string;
+  /** The predictor chosen: additive, scaled, quadratic or multiplicative. */
+  form: string;
+  coefficients: number[];
+  /** Its leave-one-out error (root mean square, a fraction) over the verified configurations; null without any. */
+  looError: number | null;
+  /** Half the band's width (a fraction), null without verified configurations. */
+  bandHalfWidth: number | null;
+  /** Share of verified configurations inside the band predicted without them, against the nominal coverage. */
+  coverage: number | null;
+  nominalCoverage: number;
+  /** Configurations verified (a configuration on several devices counts once). */
+  verified: number;
+  /** Each predictor's leave-one-out error. */
+  candidates: { form: string; looError: number | null }[];
 }
 
 export interface ClientOutcome {
@@ -57,5 +84,7 @@ export interface SweepSummary {
    * prediction meets it, the band's high end does not), or null when the whole band meets it.
    */
   deadlineRisk?: Record<string, string | null>;
+  /** Present when the accuracy was measured on data (`--data`). */
+  measuredAccuracy?: MeasuredAccuracySummary;
 }
 

@@ -58,10 +58,19 @@ export interface SweepSpec {
    */
   modelFile?: StoredModelFile;
   /**
-   * Samples (`.npy` or `.npz`, an absolute path) that calibrate an int8 configuration of a float model when the
-   * session's model file is written (`frontier sweep --calibration-data`).
+   * Samples (`.npy` or `.npz`, an absolute path) that calibrate an int8 configuration of a float model: when the
+   * session's model file is written, and when accuracy is measured on `data` (absent: a spread sample of `data`).
    */
   calibrationData?: string;
+  /**
+   * Data to measure accuracy on: the accuracy model becomes `measured` (a sensitivity analysis at the sweep's levels
+   * and precisions, then verification of the front and the clients' choices). See docs/sweeps.md.
+   */
+  data?: SweepData;
+  /** Configurations verified on `data` after the sweep (front first, then each client's choice); default 20. */
+  verify?: number;
+  /** The metric of the measured accuracy model (`accuracy`, `macroF1`, `balancedAccuracy`, `auc`, `top5`…). */
+  metric?: string;
 }
 
 /** A file kept in the database by content: its SHA-256 (hex) and the name it was uploaded under. */
@@ -69,6 +78,19 @@ export interface StoredModelFile {
   hash: string;
   name: string;
 }
+
+/** A data set as `frontier evaluate` takes it: samples, labels, the keys of an .npz, and the preprocessing. */
+export interface SweepData {
+  path: string;
+  labels?: string;
+  dataKeys?: string[];
+  preprocessing?: { inputScale?: { to: [number, number] }; mean?: number[]; std?: number[] };
+}
+
+/** Verified configurations when the spec does not say. */
+export const DEFAULT_VERIFY = 20;
+/** At most this many configurations are verified (each is a full evaluation on the data). */
+export const MAX_VERIFY = 1000;
 
 export const DEFAULT_GRID_LIMIT = 10_000_000;
 /** The largest grid limit a user may set: beyond it a sweep would not finish in a working day on any machine. */
@@ -97,6 +119,9 @@ export interface ConfigResult {
   macs: number;
   latencyS: number | null;
   accuracy: number | null;
+  /** With a measured accuracy model: the value measured on the data (null until verified) and the predicted one. */
+  accuracyMeasured?: number | null;
+  accuracyPredicted?: number | null;
   /** For `error` and `unsupported`: the reason, in words. */
   message?: string;
 }
