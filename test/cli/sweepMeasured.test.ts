@@ -103,6 +103,24 @@ describe('frontier sweep --data --verify', () => {
     expect(imported.measuredAccuracy).toEqual(shown.measuredAccuracy);
   });
 
+  it("an int8 configuration's .tflite, calibrated as the session's evaluations were, gives the accuracy evaluate measures", { timeout: 120_000 }, async () => {
+    const listed = await run(['export', 'm', '--db', db, '--format', 'json']);
+    const all = (JSON.parse(listed.out) as { configurations: ResultEntry[] }).configurations;
+    const chosen = all.find((e) => e.precision === 'int8' && e.channels['/conv1/Conv'] !== undefined && e.status === 'ok') ?? all.find((e) => e.precision === 'int8');
+    expect(chosen).toBeDefined();
+    const e = chosen as ResultEntry;
+    const file = join(dir, 'int8.tflite');
+    const exported = await run(['export', 'm', '--db', db, '--config', String(e.idx), '--format', 'tflite', '--out', file]);
+    expect(exported.code, exported.err).toBe(0);
+    expect(exported.err).toMatch(/calibrated as the session's evaluations were: a spread sample of /);
+    const fromFile = await json<{ metrics: { accuracy: number }; precision: string }>(['evaluate', file, ...data, '--agreement', 'none', '--no-cache']);
+    const channels = Object.entries(e.channels).filter(([layer]) => layer !== '/dense/Gemm').map(([layer, n]) => `${layer}=${n}`);
+    const configured = await json<{ metrics: { accuracy: number } }>([
+      'evaluate', fashion('cnn.onnx'), ...data, '--channels', channels.join(','), '--precision', 'int8', '--agreement', 'none', '--no-cache',
+    ]);
+    expect(fromFile.metrics.accuracy).toBe(configured.metrics.accuracy);
+  });
+
   it('a session without data reads as before: the new keys null, the CSV without the new columns', { timeout: 60_000 }, async () => {
     await json<SweepSummary>(['sweep', fashion('cnn.onnx'), ...space, '--base-accuracy', '0.9', '--db', db, '--session', 'plain', '--workers', '1']);
     const shown = await json<SweepSummary>(['show', 'plain', '--db', db]);

@@ -100,6 +100,21 @@ async function calibrationFrom(data: DataSet, input: IoTensor, options: Evaluate
   return { inputs: [values], count, source: spread };
 }
 
+/**
+ * The calibration of an int8 run of a float model measured on `data`: the calibration data whole when given, else a
+ * spread sample of the data, through the same preprocessing. A model file written for a measured configuration is
+ * calibrated by this too, so that its outputs are those measured.
+ */
+export function evaluationCalibration(
+  model: RunnableModel,
+  data: DataSet,
+  options: Pick<EvaluateOptions, 'preprocessing' | 'calibration' | 'calibrationSamples'>,
+): () => Promise<CalibrationSamples> {
+  const inputLayer = model.graph.layers.find((l) => l.type === 'Input') as { name: string; shape: number[] };
+  const floatInput: IoTensor = { name: inputLayer.name, layer: inputLayer.name, shape: inputLayer.shape, type: 'float32' };
+  return () => calibrationFrom(options.calibration ?? data, floatInput, options, model.weights.activations?.[inputLayer.name]);
+}
+
 /** The one output measured: the first model output (not a calibration probe). */
 function measuredOutput(run: PreparedRun, notes: string[]): IoTensor {
   const outputs = run.built.outputs.filter((o) => !o.probe);
@@ -151,8 +166,7 @@ export async function evaluateModel(model: RunnableModel, config: RunConfigurati
   const floatInput: IoTensor = { name: inputLayer.name, layer: inputLayer.name, shape: inputLayer.shape, type: 'float32' };
   // The data is checked against the input before any calibration or run.
   resolvePreprocessing(data, floatInput, options.preprocessing, stored(inputLayer.name));
-  const calibrationData = options.calibration ?? data;
-  const calibration = () => calibrationFrom(calibrationData, floatInput, options, stored(inputLayer.name));
+  const calibration = evaluationCalibration(model, data, options);
 
   const run = await prepareRun(model, config, calibration);
   options.onPrepared?.(run);

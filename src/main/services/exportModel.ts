@@ -12,6 +12,9 @@ import { findPreset } from '../../shared/presets';
 import { prepareRun, storedInt8 } from '../engine/configure';
 import { emitOnnx } from '../engine/emit/onnx';
 import { emitTflite } from '../engine/emit/tflite';
+import type { DataSet } from '../engine/data/dataSet';
+import { openDataSet } from '../engine/data/open';
+import { evaluationCalibration } from '../engine/evaluate';
 import { calibrationSamples } from '../engine/infer';
 import { loadRunnableModel, type RunnableModel } from '../engine/load';
 import { readSamplesFile } from '../engine/npyFile';
@@ -67,8 +70,25 @@ export async function exportModelFile(
   const precision = parsePrecision(selected.settings.precision);
   const integer = precision.activations === 'int8' || precision.activations === 'int4';
   let calibration: ReturnType<typeof calibrationSamples> | undefined;
-  if (integer && !storedInt8(model.weights)) {
-    const data = options.calibrationData ?? selected.prepared.spec.calibrationData;
+  const opened: DataSet[] = [];
+  const spec = selected.prepared.spec;
+  if (integer && !storedInt8(model.weights) && spec.data && options.calibrationData === undefined) {
+    // A session measured on data: calibrated exactly as its evaluations were, so the file gives the outputs measured.
+    const inputShape = (model.graph.layers.find((l) => l.type === 'Input') as { shape?: number[] } | undefined)?.shape;
+    const open = (path: string): DataSet => {
+      if (!existsSync(path)) throw new UsageError(`the data ${path} session "${name}" was measured on is not there`);
+      const set = openDataSet({ data: path }, { inputShape });
+      opened.push(set);
+      return set;
+    };
+    const data = open(spec.data.path);
+    calibration = evaluationCalibration(model, data, {
+      ...(spec.data.preprocessing ? { preprocessing: spec.data.preprocessing } : {}),
+      ...(spec.calibrationData ? { calibration: open(spec.calibrationData) } : {}),
+    });
+    notes.push(`int8 calibrated as the session's evaluations were: ${spec.calibrationData ? `all of ${spec.calibrationData}` : `a spread sample of ${spec.data.path}`}`);
+  } else if (integer && !storedInt8(model.weights)) {
+    const data = options.calibrationData ?? spec.calibrationData;
     if (data === undefined) throw new CalibrationNeeded(selected.origin, precision.name, shown);
     if (!existsSync(data)) {
       throw new UsageError(
@@ -77,7 +97,12 @@ export async function exportModelFile(
     }
     calibration = calibrationSamples(model, [{ file: data, array: readSamplesFile(data) }]);
   }
-  const run = await prepareRun(model, { channels: selected.settings.channels, precision: precision.name }, calibration);
+  let run;
+  try {
+    run = await prepareRun(model, { channels: selected.settings.channels, precision: precision.name }, calibration);
+  } finally {
+    for (const set of opened) set.close();
+  }
   const bytes = format === 'tflite' ? emitTflite(run) : emitOnnx(run);
   return {
     bytes,
