@@ -43,12 +43,12 @@ export async function openMeasurer(
 ): Promise<Measurer> {
   if (spec.modelFile && !options.db) throw new UsageError(`${spec.modelFile.name} is kept in a database, and no database was given`);
   const kept = spec.data.stored;
-  if (kept && !options.db) throw new UsageError(`the data ${kept.data.name} is kept in a database, and no database was given`);
+  if (kept && !options.db) throw new UsageError(`the data ${(kept.data ?? kept.labels)?.name ?? ''} is kept in a database, and no database was given`);
   // Data uploaded to the app is written to a temporary folder for the engine's readers, removed on close.
   const stored = kept && options.db ? new StoredPaths(new StoredFiles(options.db), 'frontier-sweep-data-') : null;
   try {
-    const data = stored && kept ? stored.path(kept.data.hash, 'data') : spec.data.path;
-    const labels = stored && kept ? (kept.labels ? stored.path(kept.labels.hash, 'labels') : undefined) : spec.data.labels;
+    const data = stored && kept?.data ? stored.path(kept.data.hash, 'data') : spec.data.path;
+    const labels = stored && kept?.labels ? stored.path(kept.labels.hash, 'labels') : spec.data.labels;
     const inputs: EvaluationInputs = {
       model: spec.modelFile ? { storedFile: spec.modelFile.hash } : { path: spec.model },
       ...(spec.import ? { importOptions: spec.import } : {}),

@@ -217,7 +217,7 @@ function parseSweepData(source: string, value: unknown): SweepData {
   const j = value as Json;
   const stored = j.stored !== undefined && j.stored !== null ? parseStoredData(source, j.stored) : undefined;
   // Uploaded data is named by its file name when no path is given.
-  const path = j.path === undefined && stored ? stored.data.name : j.path;
+  const path = j.path === undefined && stored?.data ? stored.data.name : j.path;
   if (typeof path !== 'string' || path === '') fail(source, 'data.path', 'must be a path to the samples', j.path);
   const data: SweepData = { path: path as string, ...(stored ? { stored } : {}) };
   if (j.labels !== undefined && j.labels !== null) {
@@ -260,7 +260,9 @@ function parseStoredData(source: string, value: unknown): NonNullable<SweepData[
     if (typeof f.name !== 'string' || f.name === '' || f.name.length > 500) fail(source, `data.stored.${field}.name`, 'must be a file name', f.name);
     return { hash: f.hash as string, name: f.name as string };
   };
-  return { data: file('data'), ...(j.labels !== undefined && j.labels !== null ? { labels: file('labels') } : {}) };
+  const given = (field: string): boolean => j[field] !== undefined && j[field] !== null;
+  if (!given('data') && !given('labels')) fail(source, 'data.stored', 'must name the stored samples ("data") or labels ("labels")', value);
+  return { ...(given('data') ? { data: file('data') } : {}), ...(given('labels') ? { labels: file('labels') } : {}) };
 }
 
 function parseImportOptions(source: string, value: unknown): ImportOptions {

@@ -85,10 +85,10 @@ export interface SweepData {
   path: string;
   labels?: string;
   /**
-   * Data uploaded to the app, kept in the database by content (`stored_files`): the samples and labels are these
-   * files (written to a temporary folder while the sweep measures), not `path` / `labels`.
+   * Data uploaded to the app, kept in the database by content (`stored_files`): the samples and / or labels given
+   * here are these files (written to a temporary folder while the sweep measures), not `path` / `labels`.
    */
-  stored?: { data: StoredModelFile; labels?: StoredModelFile };
+  stored?: { data?: StoredModelFile; labels?: StoredModelFile };
   dataKeys?: string[];
   preprocessing?: { inputScale?: { to: [number, number] }; mean?: number[]; std?: number[] };
 }
