@@ -3,9 +3,8 @@
 // weights (an uploaded file kept by model.load, or a path). Runs go through the engine's one entry point
 // (engine/evaluations.ts): a worker thread, so the web host and the app's main process never block on them, and the
 // evaluation cache, so asking again repeats nothing.
-import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { basename, isAbsolute, join } from 'node:path';
+import { statSync } from 'node:fs';
+import { basename, isAbsolute } from 'node:path';
 import type { EventName, Events } from '../../shared/api';
 import { UsageError } from '../../shared/cli/valueList';
 import {
@@ -29,6 +28,7 @@ import { EvaluationCancelled } from '../engine/evaluationCancelled';
 import { runEvaluation, runSensitivity, type DataReference, type ModelReference } from '../engine/evaluations';
 import { kindOf } from '../files/readFile';
 import type { Db } from '../store/database';
+import { StoredPaths } from '../store/materialize';
 import { StoredFiles } from '../store/storedFiles';
 
 type Emit = <E extends EventName>(event: E, payload: Events[E]) => void;
@@ -64,40 +64,10 @@ export interface Evaluations {
 export function createEvaluations(db: Db, emit: Emit, createWorker?: () => Worker): { handlers: Evaluations; close(): void } {
   const files = new StoredFiles(db);
   const jobs = new Map<string, AbortController>();
-  let uploads: string | null = null;
-
-  /** Where stored files are written to be read by the engine (which reads paths): one folder per hash. */
-  const uploadRoot = (): string => (uploads ??= mkdtempSync(join(tmpdir(), 'frontier-uploads-')));
-  /** Messages and sources name an upload by its own name, not the temporary path it is read from. */
-  const plain = (text: string): string => {
-    if (!uploads) return text;
-    const root = uploads.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    return text.replace(new RegExp(`${root}[\\\\/][0-9a-f]{64}[\\\\/]`, 'g'), '');
-  };
-  const plainError = (error: unknown): unknown => {
-    if (!(error instanceof Error) || !uploads || !error.message.includes(uploads)) return error;
-    const message = plain(error.message);
-    const again = error instanceof ModelError ? new ModelError(message) : error instanceof UsageError ? new UsageError(message) : new Error(message);
-    again.name = error.name;
-    return again;
-  };
-
-  /** A stored file on disk (written once per hash), for the engine's readers. */
-  const materialize = (hash: string, what: string): string => {
-    const info = files.info(hash);
-    const bytes = info ? files.get(hash) : undefined;
-    if (!info || !bytes) throw new UsageError(`no ${what} with hash ${hash.slice(0, 12)}… is kept in the database; open the file again`);
-    const safe = basename(info.name).replace(/[^\w.-]+/g, '_') || what;
-    const dir = join(uploadRoot(), hash);
-    const path = join(dir, safe);
-    try {
-      statSync(path);
-    } catch {
-      mkdirSync(dir, { recursive: true });
-      writeFileSync(path, bytes);
-    }
-    return path;
-  };
+  /** Uploads are read by the engine from paths: written to a temporary folder, named by their own names in messages. */
+  const stored = new StoredPaths(files);
+  const plain = (text: string): string => stored.plain(text);
+  const plainError = (error: unknown): unknown => stored.plainError(error);
 
   const fileOf = (ref: DataFileRef, what: string): string => {
     if ((ref.path === undefined) === (ref.hash === undefined)) throw new UsageError(`the ${what} must be named by a path or by the hash of an upload (one of them)`);
@@ -105,7 +75,7 @@ export function createEvaluations(db: Db, emit: Emit, createWorker?: () => Worke
       checkDataPath(ref.path);
       return ref.path;
     }
-    return materialize(ref.hash as string, what);
+    return stored.path(ref.hash as string, what);
   };
 
   const openData = (ref: DataRef, inputShape?: number[]): DataSet =>
@@ -240,8 +210,7 @@ export function createEvaluations(db: Db, emit: Emit, createWorker?: () => Worke
     handlers,
     close: () => {
       for (const controller of jobs.values()) controller.abort();
-      if (uploads) rmSync(uploads, { recursive: true, force: true });
-      uploads = null;
+      stored.close();
     },
   };
 }

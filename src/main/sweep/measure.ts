@@ -11,6 +11,8 @@ import { evaluationCacheKey, runEvaluation as evaluate, runSensitivity as analys
 import type { EvaluationInputs } from '../engine/evaluationRequest';
 import { metricValue, type SensitivityLevels, type SensitivityReport } from '../engine/sensitivity';
 import type { Db } from '../store/database';
+import { StoredPaths } from '../store/materialize';
+import { StoredFiles } from '../store/storedFiles';
 
 /** A model with its weights and the data it is measured on, named for a sweep's measurements. */
 export interface Measurer {
@@ -40,15 +42,27 @@ export async function openMeasurer(
   options: MeasurerOptions = {},
 ): Promise<Measurer> {
   if (spec.modelFile && !options.db) throw new UsageError(`${spec.modelFile.name} is kept in a database, and no database was given`);
-  const inputs: EvaluationInputs = {
-    model: spec.modelFile ? { storedFile: spec.modelFile.hash } : { path: spec.model },
-    ...(spec.import ? { importOptions: spec.import } : {}),
-    data: { data: spec.data.path, ...(spec.data.labels ? { labels: spec.data.labels } : {}), ...(spec.data.dataKeys ? { dataKeys: spec.data.dataKeys } : {}) },
-    ...(spec.calibrationData ? { calibration: { data: spec.calibrationData } } : {}),
-  };
-  // Working out an evaluation's key loads the model and opens the data here: the check, without running anything.
-  await evaluationCacheKey({ ...inputs, configuration: { precision: 'fp32' } }, { db: options.db });
-  return { inputs, metric: spec.metric ?? 'accuracy', source: spec.data.path, db: options.db, createWorker: options.createWorker, close: () => undefined };
+  const kept = spec.data.stored;
+  if (kept && !options.db) throw new UsageError(`the data ${(kept.data ?? kept.labels)?.name ?? ''} is kept in a database, and no database was given`);
+  // Data uploaded to the app is written to a temporary folder for the engine's readers, removed on close.
+  const stored = kept && options.db ? new StoredPaths(new StoredFiles(options.db), 'frontier-sweep-data-') : null;
+  try {
+    const data = stored && kept?.data ? stored.path(kept.data.hash, 'data') : spec.data.path;
+    const labels = stored && kept?.labels ? stored.path(kept.labels.hash, 'labels') : spec.data.labels;
+    const inputs: EvaluationInputs = {
+      model: spec.modelFile ? { storedFile: spec.modelFile.hash } : { path: spec.model },
+      ...(spec.import ? { importOptions: spec.import } : {}),
+      data: { data, ...(labels ? { labels } : {}), ...(spec.data.dataKeys ? { dataKeys: spec.data.dataKeys } : {}) },
+      ...(spec.calibrationData ? { calibration: { data: spec.calibrationData } } : {}),
+    };
+    // Working out an evaluation's key loads the model and opens the data here: the check, without running anything.
+    await evaluationCacheKey({ ...inputs, configuration: { precision: 'fp32' } }, { db: options.db });
+    return { inputs, metric: spec.metric ?? 'accuracy', source: spec.data.path, db: options.db, createWorker: options.createWorker, close: () => stored?.close() };
+  } catch (error) {
+    const plain = stored ? stored.plainError(error) : error;
+    stored?.close();
+    throw plain;
+  }
 }
 
 /** Each layer pruned alone at each level, and each precision on the unpruned model. */

@@ -192,3 +192,6 @@ export class Measured {
 }
 
 export const measured = new Measured();
+
+// The Sweep view's "measured on data" reads the data chosen here, and why the loaded model cannot be measured.
+project.measuredInputs = () => ({ data: measured.data?.ref ?? null, blocker: measured.blocker });

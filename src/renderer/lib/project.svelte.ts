@@ -19,7 +19,8 @@ import type {
   SweepFinishedEvent,
   SweepProgressEvent,
 } from '../../shared/api';
-import { DEFAULT_GRID_LIMIT, type Client, type SweepSpec } from '../../shared/sweep/types';
+import { DEFAULT_GRID_LIMIT, DEFAULT_VERIFY, type Client, type SweepSpec } from '../../shared/sweep/types';
+import type { DataRef } from '../../shared/evaluations';
 import { api } from './api/client';
 import { missingPenalties, techniqueList } from './inputs';
 import { createCompute, type ResultsCompute } from './results/compute';
@@ -62,6 +63,16 @@ export class Project {
   inPlaceDepthwise = $state(false);
   clients = $state<Client[]>([]);
   accuracy = $state<AccuracyModel | null>(null);
+  /** Where the next sweep's accuracy comes from: the Device view's typed model, or measured on the Data panel's data. */
+  accuracySource = $state<'typed' | 'measured'>('typed');
+  /** With measured accuracy: configurations verified on the data after the sweep, and the metric. */
+  verify = $state(DEFAULT_VERIFY);
+  metric = $state('accuracy');
+  /**
+   * The Data panel's data and why the loaded model cannot be measured now (no weights, no data), read reactively;
+   * set by measured.svelte.ts, which knows the data (it imports this module, so the link goes that way).
+   */
+  measuredInputs = $state.raw<() => { data: DataRef | null; blocker: string | null }>(() => ({ data: null, blocker: 'Choose the data to measure on (the Data panel).' }));
   dims = $state<SweepDims>(blankProject().dims);
   /**
    * Device-view fields whose typed text is invalid (key: `headroom`, `accuracy-base`, `penalty:<name>`), with the
@@ -115,7 +126,8 @@ export class Project {
   spec = $derived.by((): SweepSpec | null => {
     if (!this.model) return null;
     const file = this.model.fileHash ? { hash: this.model.fileHash, name: this.model.source } : undefined;
-    return sweepSpecOf(this.model.graph.name, this, file);
+    const data = this.accuracySource === 'measured' ? this.measuredInputs().data : null;
+    return sweepSpecOf(this.model.graph.name, this, file, data ? { data, verify: this.verify, metric: this.metric } : undefined);
   });
 
   stale = $derived.by(() => {
@@ -129,7 +141,10 @@ export class Project {
   );
 
   /** Why Run cannot start now, in the app's words; null when it can. */
-  runBlocker = $derived(runBlockerOf(this));
+  runBlocker = $derived(
+    runBlockerOf(this) ??
+      (this.accuracySource === 'measured' ? (this.measuredInputs().blocker ?? (Number.isInteger(this.verify) && this.verify >= 0 ? null : 'verify: give a whole number of configurations')) : null),
+  );
 
   async start(): Promise<void> {
     const [presets, devices, runtimes] = await Promise.all([
@@ -168,6 +183,7 @@ export class Project {
       inPlaceDepthwise: this.inPlaceDepthwise,
       clients: this.clients,
       accuracy: this.accuracy,
+      accuracySource: { kind: this.accuracySource, verify: this.verify, metric: this.metric },
       dims: this.dims,
       session: this.session?.summary.session ?? null,
     };
@@ -187,6 +203,9 @@ export class Project {
     this.inPlaceDepthwise = saved.inPlaceDepthwise ?? false;
     this.clients = saved.clients;
     this.accuracy = saved.accuracy;
+    this.accuracySource = saved.accuracySource?.kind ?? 'typed';
+    this.verify = saved.accuracySource?.verify ?? DEFAULT_VERIFY;
+    this.metric = saved.accuracySource?.metric ?? 'accuracy';
     this.dims = saved.dims;
     this.modelChange = null;
     this.closeSession();
@@ -471,7 +490,15 @@ export class Project {
     this.weightsIn = spec.weightsIn;
     this.inPlaceDepthwise = spec.inPlaceDepthwise ?? false;
     this.clients = spec.clients.map((c) => ({ ...c }));
-    this.accuracy = spec.accuracy ? JSON.parse(JSON.stringify(spec.accuracy)) : null;
+    // A session measured on data keeps its fitted model in the spec: the typed model of the Device view stays.
+    if (spec.data) {
+      this.accuracySource = 'measured';
+      this.verify = spec.verify ?? DEFAULT_VERIFY;
+      this.metric = spec.metric ?? 'accuracy';
+    } else {
+      this.accuracySource = 'typed';
+      this.accuracy = spec.accuracy ? JSON.parse(JSON.stringify(spec.accuracy)) : null;
+    }
     this.dims = dimsOfSpec(spec, this.dims);
     await this.analyze();
     this.save();

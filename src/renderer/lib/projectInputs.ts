@@ -6,6 +6,8 @@ import type { BiasMode } from '../../shared/analysis/evaluate';
 import type { MemoryModel } from '../../shared/analysis/memory';
 import type { LoadedModel, SpaceSize } from '../../shared/api';
 import { DEFAULT_GRID_LIMIT, type Client, type SweepSpec } from '../../shared/sweep/types';
+import type { DataRef } from '../../shared/evaluations';
+import { sweepDataOf } from './sweepData';
 import { checkChannelList, checkRatioList, checkWhole } from './inputs';
 import { SWEEP_PRECISIONS, type SweepDims } from './savedProject';
 
@@ -58,7 +60,14 @@ export interface SpecInputs {
 }
 
 /** The sweep spec the inputs describe for the model named `model`. */
-export function sweepSpecOf(model: string, inputs: SpecInputs, modelFile?: SweepSpec['modelFile']): SweepSpec {
+/** Accuracy measured on data (the Data panel's), with the configurations verified and the metric. */
+export interface MeasuredSweepInputs {
+  data: DataRef;
+  verify: number;
+  metric: string;
+}
+
+export function sweepSpecOf(model: string, inputs: SpecInputs, modelFile?: SweepSpec['modelFile'], measured?: MeasuredSweepInputs): SweepSpec {
   const channels = Object.fromEntries(
     Object.entries(inputs.dims.channels)
       .map(([layer, text]) => [layer, listItems(text)] as const)
@@ -81,12 +90,14 @@ export function sweepSpecOf(model: string, inputs: SpecInputs, modelFile?: Sweep
     headroom: inputs.headroom,
     ...(inputs.weightsIn ? { weightsIn: inputs.weightsIn } : {}),
     ...(inputs.inPlaceDepthwise ? { inPlaceDepthwise: true } : {}),
-    accuracy: inputs.accuracy ? JSON.parse(JSON.stringify(inputs.accuracy)) : null,
+    // Measured on data, the accuracy model is made by the sweep itself (a sensitivity analysis, then verification).
+    accuracy: !measured && inputs.accuracy ? JSON.parse(JSON.stringify(inputs.accuracy)) : null,
     clients: inputs.clients.map((c) => ({ ...c })),
     strategy: inputs.dims.strategy,
     ...(inputs.dims.strategy === 'random' ? { samples: inputs.dims.samples, seed: inputs.dims.seed } : {}),
     // The uploaded file the model came from, kept in the database: its configurations can be exported as model files.
     ...(modelFile ? { modelFile: { ...modelFile } } : {}),
+    ...(measured ? { data: sweepDataOf(measured.data), verify: measured.verify, metric: measured.metric } : {}),
   };
 }
 

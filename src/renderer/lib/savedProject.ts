@@ -38,6 +38,8 @@ export interface SavedProject {
   inPlaceDepthwise?: boolean;
   clients: Client[];
   accuracy: AccuracyModel | null;
+  /** The Sweep view's accuracy source (absent: typed), with measured accuracy's verify budget and metric. */
+  accuracySource?: { kind: 'typed' | 'measured'; verify: number; metric: string };
   dims: SweepDims;
   session: string | null;
 }

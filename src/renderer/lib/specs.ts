@@ -16,7 +16,9 @@ function canonical(value: unknown): unknown {
 
 function comparable(spec: SweepSpec): unknown {
   // The model file and the calibration data are where the model's weights come from, not what is swept.
-  const { model: _model, gridLimit: _limit, modelFile: _file, calibrationData: _data, samples, seed, ...rest } = spec;
+  const { model: _model, gridLimit: _limit, modelFile: _file, calibrationData: _data, samples, seed, ...all } = spec;
+  // Measured on data, the accuracy model is the sweep's own result (fitted and stored with the session), not an input.
+  const rest = spec.data ? { ...all, accuracy: null } : all;
   void _model;
   void _limit;
   void _file;

@@ -5,7 +5,7 @@ import { DEFAULT_MEMORY_MODEL, MEMORY_MODELS, type MemoryModel } from '../analys
 import { parsePrecision } from '../analysis/precision';
 import { UsageError } from '../cli/valueList';
 import { MAX_INPUT_DIMENSION, type ImportOptions } from '../model/importOptions';
-import { MAX_GRID_LIMIT, MAX_SAMPLES, MAX_SEED, MAX_VERIFY, type Client, type SweepData, type SweepSpec } from './types';
+import { MAX_GRID_LIMIT, MAX_SAMPLES, MAX_SEED, MAX_VERIFY, type Client, type SweepData, type StoredModelFile, type SweepSpec } from './types';
 import { ERROR_METRICS } from '../analysis/measuredAccuracy';
 import { findRuntime, runtimeIds } from '../latency/runtimes';
 
@@ -215,8 +215,11 @@ function parseSweepData(source: string, value: unknown): SweepData {
     return fail(source, 'data', 'must be an object ({"path": "images.npy", "labels": "labels.npy"})', value);
   }
   const j = value as Json;
-  if (typeof j.path !== 'string' || j.path === '') fail(source, 'data.path', 'must be a path to the samples', j.path);
-  const data: SweepData = { path: j.path as string };
+  const stored = j.stored !== undefined && j.stored !== null ? parseStoredData(source, j.stored) : undefined;
+  // Uploaded data is named by its file name when no path is given.
+  const path = j.path === undefined && stored?.data ? stored.data.name : j.path;
+  if (typeof path !== 'string' || path === '') fail(source, 'data.path', 'must be a path to the samples', j.path);
+  const data: SweepData = { path: path as string, ...(stored ? { stored } : {}) };
   if (j.labels !== undefined && j.labels !== null) {
     if (typeof j.labels !== 'string' || j.labels === '') fail(source, 'data.labels', 'must be a path to the labels', j.labels);
     data.labels = j.labels as string;
@@ -242,6 +245,24 @@ function parseSweepData(source: string, value: unknown): SweepData {
     data.preprocessing = out;
   }
   return data;
+}
+
+/** `{"data": {"hash", "name"}, "labels": {"hash", "name"}}`: files kept in the database by their SHA-256. */
+function parseStoredData(source: string, value: unknown): NonNullable<SweepData['stored']> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return fail(source, 'data.stored', 'must be an object ({"data": {"hash": …, "name": …}, "labels": {…}})', value);
+  }
+  const j = value as Json;
+  const file = (field: 'data' | 'labels'): StoredModelFile => {
+    const f = j[field] as Json;
+    if (typeof f !== 'object' || f === null || Array.isArray(f)) fail(source, `data.stored.${field}`, 'must be an object ({"hash": …, "name": …})', f);
+    if (typeof f.hash !== 'string' || !/^[0-9a-f]{64}$/.test(f.hash)) fail(source, `data.stored.${field}.hash`, 'must be a SHA-256 in hex (64 characters)', f.hash);
+    if (typeof f.name !== 'string' || f.name === '' || f.name.length > 500) fail(source, `data.stored.${field}.name`, 'must be a file name', f.name);
+    return { hash: f.hash as string, name: f.name as string };
+  };
+  const given = (field: string): boolean => j[field] !== undefined && j[field] !== null;
+  if (!given('data') && !given('labels')) fail(source, 'data.stored', 'must name the stored samples ("data") or labels ("labels")', value);
+  return { ...(given('data') ? { data: file('data') } : {}), ...(given('labels') ? { labels: file('labels') } : {}) };
 }
 
 function parseImportOptions(source: string, value: unknown): ImportOptions {

@@ -81,8 +81,14 @@ export interface StoredModelFile {
 
 /** A data set as `frontier evaluate` takes it: samples, labels, the keys of an .npz, and the preprocessing. */
 export interface SweepData {
+  /** The samples' path; with `stored`, the uploaded file's name (for messages). */
   path: string;
   labels?: string;
+  /**
+   * Data uploaded to the app, kept in the database by content (`stored_files`): the samples and / or labels given
+   * here are these files (written to a temporary folder while the sweep measures), not `path` / `labels`.
+   */
+  stored?: { data?: StoredModelFile; labels?: StoredModelFile };
   dataKeys?: string[];
   preprocessing?: { inputScale?: { to: [number, number] }; mean?: number[]; std?: number[] };
 }

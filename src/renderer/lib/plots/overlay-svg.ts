@@ -28,6 +28,10 @@ export interface OverlayOptions {
   theme?: OverlayTheme;
   /** Where the points are (screen px): constraint labels are placed clear of them. */
   occupied?: Occupancy;
+  /** With measured accuracy: the legend says measured (filled) and predicted (hollow), and `measured` is drawn. */
+  sources?: boolean;
+  /** Markup over the canvas, under the axes (the measured points and accuracy bands, marks/measured.ts). */
+  measured?: string;
 }
 
 export interface OverlayLayers {
@@ -66,7 +70,7 @@ function defs(id: string, frame: Frame, theme: OverlayTheme): string {
   );
 }
 
-export function overlayLayers({ id, frame, x, y, plot, constraints = [], theme = CSS_THEME, occupied }: OverlayOptions): OverlayLayers {
+export function overlayLayers({ id, frame, x, y, plot, constraints = [], theme = CSS_THEME, occupied, sources = false, measured = '' }: OverlayOptions): OverlayLayers {
   const ax = xAxis(plot, x);
   const marks = constraintMarks({ constraints, x, frame, theme, id, ...(occupied ? { occupied } : {}) });
   const under =
@@ -76,9 +80,10 @@ export function overlayLayers({ id, frame, x, y, plot, constraints = [], theme =
     frontLine({ step: plot.step, x, y, theme, clipId: clipId(id) });
   const over =
     `<g clip-path="url(#${clipId(id)})">${marks.rules}</g>` +
+    measured +
     axisX({ scale: x, frame, factor: ax.factor, label: ax.label, theme }) +
     axisY({ scale: y, frame, factor: 100, label: yAxisLabel(plot.hasAccuracy), theme, bare: !plot.hasAccuracy }) +
-    legend({ keys: plot.colorsPresent, noFit: plot.counts.infeasible > 0, frame, theme, devices: plot.devicesPresent ?? [] });
+    legend({ keys: plot.colorsPresent, noFit: plot.counts.infeasible > 0, frame, theme, devices: plot.devicesPresent ?? [], sources });
   return { under, over };
 }
 

@@ -59,6 +59,16 @@ export const DEFAULT_STYLES: ScatterStyles = {
   infeasible: { radius: 2.25, alpha: 0.55, hollow: true, lineWidth: 1, grey: true },
 };
 
+/**
+ * With measured accuracy: every point drawn is hollow (predicted); the measured ones are drawn filled over the
+ * canvas (marks/measured.ts). No-fit points stay as they are.
+ */
+export const PREDICTED_STYLES: ScatterStyles = {
+  front: { radius: 3.75, alpha: 1, hollow: true, lineWidth: 1.5 },
+  dominated: { radius: 2.25, alpha: 0.55, hollow: true, lineWidth: 1 },
+  infeasible: DEFAULT_STYLES.infeasible,
+};
+
 export interface ScatterPalette {
   /** One colour per PRECISION_KEYS entry. */
   colors: readonly string[];

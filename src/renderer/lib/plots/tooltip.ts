@@ -3,6 +3,7 @@ import { count, duration, kibLabel, millions, percent } from '../../../shared/fo
 import { CATEGORY_NAMES, EXCLUDED } from './model';
 import { describeConfiguration, plainVocabulary, type ConfigVocabulary } from '../../../shared/sweep/describeConfig';
 import type { ResultColumnsLike } from '../results/columns';
+import { accuracySourceOf, accuracySourceText } from '../results/accuracySource';
 
 export interface PointDescription {
   idx: number;
@@ -36,6 +37,9 @@ export type TooltipTable = Pick<
   | 'layers'
   | 'channels'
   | 'messages'
+  | 'accuracyMeasured'
+  | 'accuracyPredicted'
+  | 'measuredAccuracy'
 >;
 
 /** A figure or null: NaN and absent values are unknown. */
@@ -49,6 +53,14 @@ function latencyWithBand(table: TooltipTable, row: number): string {
   return `${duration(latency)} (${duration(latency * band.lowFactor)}–${duration(latency * band.highFactor)}, 80 %)`;
 }
 
+/** The accuracy, and with measured accuracy whether it was measured or predicted (with its band). */
+function accuracyWithSource(table: TooltipTable, row: number): string {
+  const accuracy = known(table.accuracy[row]);
+  if (!table.accuracyMeasured) return percent(accuracy);
+  const source = accuracySourceOf(table.accuracyMeasured[row], table.accuracyPredicted?.[row], accuracy, table.measuredAccuracy?.bandHalfWidth);
+  return source ? accuracySourceText(source) : percent(accuracy);
+}
+
 /** Describes row `row` of `table`; `category` (from the plot data) tells front from dominated. */
 export function describePoint(table: TooltipTable, row: number, category?: number, words?: ConfigVocabulary): PointDescription {
   const idx = table.idx[row];
@@ -56,10 +68,9 @@ export function describePoint(table: TooltipTable, row: number, category?: numbe
   const channels: Record<string, number> = {};
   table.layers.forEach((layer, l) => (channels[layer] = table.channels[l]?.[row]));
   const title = describeConfiguration({ channels, precision }, words ?? plainVocabulary([...table.layers]));
-  const accuracy = table.accuracy[row];
   const lines: [string, string][] = [
     ['device', table.devices[table.device[row]] ?? '?'],
-    ['accuracy', percent(known(accuracy))],
+    ['accuracy', accuracyWithSource(table, row)],
     ['latency', latencyWithBand(table, row)],
     ['memory', kibLabel(table.totalBytes[row])],
     ['SRAM', kibLabel(table.sramBytes[row])],

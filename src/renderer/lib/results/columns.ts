@@ -1,6 +1,7 @@
 // The columns of a session's results as the UI reads them, in either shape the services give: typed arrays
 // (ResultColumnsView, NaN = unknown) or JSON arrays (ResultTable, null = unknown). Each reader picks what it needs.
 import type { LatencyBandFactors } from '../../../shared/latency/model';
+import type { MeasuredAccuracySummary } from '../../../shared/sweep/summary';
 
 export interface ResultColumnsLike {
   session: string;
@@ -26,4 +27,8 @@ export interface ResultColumnsLike {
   channels: readonly ArrayLike<number>[];
   /** idx → message for configurations that failed analysis. */
   messages: Record<string, string>;
+  /** With measured accuracy only: the measured value (NaN / null until verified), the predicted one, the summary. */
+  accuracyMeasured?: ArrayLike<number | null>;
+  accuracyPredicted?: ArrayLike<number | null>;
+  measuredAccuracy?: MeasuredAccuracySummary;
 }

@@ -12,6 +12,8 @@ interface LegendOptions {
   theme: OverlayTheme;
   /** With several devices: each device and its marker. */
   devices?: readonly { device: string; marker: Marker }[];
+  /** With measured accuracy: "measured" (filled) and "predicted" (hollow) markers. */
+  sources?: boolean;
 }
 
 /** A marker as SVG: the shapes the canvas draws (scatter-canvas markerPath), at radius r. */
@@ -25,12 +27,14 @@ export function markerSvg(marker: Marker, x: number, y: number, r: number, style
 const textWidth = (s: string): number => 6.2 * s.length;
 
 /** The legend's labels in order: precisions, no-fit, devices. */
-function labels({ keys, noFit, devices = [] }: Pick<LegendOptions, 'keys' | 'noFit' | 'devices'>): string[] {
-  return [...keys.map((k) => (k === 'mixed' ? 'mixed' : k.toUpperCase())), ...(noFit ? ['no-fit'] : []), ...devices.map((d) => d.device)];
+function labels({ keys, noFit, devices = [], sources = false }: Pick<LegendOptions, 'keys' | 'noFit' | 'devices' | 'sources'>): string[] {
+  return [...keys.map((k) => (k === 'mixed' ? 'mixed' : k.toUpperCase())), ...(sources ? SOURCE_LABELS : []), ...(noFit ? ['no-fit'] : []), ...devices.map((d) => d.device)];
 }
 
+const SOURCE_LABELS = ['measured', 'predicted'];
+
 /** How many rows the legend takes in a plot `width` px wide whose plot area starts at `left` (wrapping as legend does). */
-export function legendRows(options: Pick<LegendOptions, 'keys' | 'noFit' | 'devices'>, width: number, left: number): number {
+export function legendRows(options: Pick<LegendOptions, 'keys' | 'noFit' | 'devices' | 'sources'>, width: number, left: number): number {
   let x = left;
   let rows = 1;
   for (const label of labels(options)) {
@@ -47,7 +51,7 @@ export function legendRows(options: Pick<LegendOptions, 'keys' | 'noFit' | 'devi
 /** The extra top margin a legend of `rows` rows needs (one row fits the default margin). */
 export const LEGEND_ROW = 13;
 
-export function legend({ keys, noFit, frame, theme, devices = [] }: LegendOptions): string {
+export function legend({ keys, noFit, frame, theme, devices = [], sources = false }: LegendOptions): string {
   let x = frame.margin.left;
   let y = 12;
   let out = `<g data-testid="legend" style="font-family:${theme.font};font-size:11px;fill:${theme.muted}">`;
@@ -62,6 +66,10 @@ export function legend({ keys, noFit, frame, theme, devices = [] }: LegendOption
   };
   for (const k of keys) {
     item((at) => `<circle cx="${r1(at + 2)}" cy="${y}" r="3.5" style="fill:${theme.precision[k]}"/>`, k === 'mixed' ? 'mixed' : k.toUpperCase());
+  }
+  if (sources) {
+    item((at) => `<circle cx="${r1(at + 2)}" cy="${y}" r="3.5" style="fill:${theme.muted}"/>`, SOURCE_LABELS[0], 'legend-measured');
+    item((at) => `<circle cx="${r1(at + 2)}" cy="${y}" r="3" style="fill:none;stroke:${theme.muted};stroke-width:1.5"/>`, SOURCE_LABELS[1], 'legend-predicted');
   }
   if (noFit) item((at) => `<circle cx="${r1(at + 2)}" cy="${y}" r="3" style="fill:none;stroke:${theme.muted}"/>`, 'no-fit');
   for (const d of devices) {
