@@ -19,6 +19,7 @@ import { calibrationSamples } from '../engine/infer';
 import { loadRunnableModel, type RunnableModel } from '../engine/load';
 import { readSamplesFile } from '../engine/npyFile';
 import type { SessionStore, StoredFiles } from '../store';
+import { StoredPaths } from '../store/materialize';
 import type { ChosenOptions } from './exportChosen';
 import { selectConfiguration, type SelectedConfiguration } from './exportSelection';
 
@@ -71,37 +72,40 @@ export async function exportModelFile(
   const integer = precision.activations === 'int8' || precision.activations === 'int4';
   let calibration: ReturnType<typeof calibrationSamples> | undefined;
   const opened: DataSet[] = [];
+  let stored: StoredPaths | undefined;
   const spec = selected.prepared.spec;
-  if (integer && !storedInt8(model.weights) && spec.data && options.calibrationData === undefined) {
-    // A session measured on data: calibrated exactly as its evaluations were, so the file gives the outputs measured.
-    const inputShape = (model.graph.layers.find((l) => l.type === 'Input') as { shape?: number[] } | undefined)?.shape;
-    const open = (path: string): DataSet => {
-      if (!existsSync(path)) throw new UsageError(`the data ${path} session "${name}" was measured on is not there`);
-      const set = openDataSet({ data: path }, { inputShape });
-      opened.push(set);
-      return set;
-    };
-    const data = open(spec.data.path);
-    calibration = evaluationCalibration(model, data, {
-      ...(spec.data.preprocessing ? { preprocessing: spec.data.preprocessing } : {}),
-      ...(spec.calibrationData ? { calibration: open(spec.calibrationData) } : {}),
-    });
-    notes.push(`int8 calibrated as the session's evaluations were: ${spec.calibrationData ? `all of ${spec.calibrationData}` : `a spread sample of ${spec.data.path}`}`);
-  } else if (integer && !storedInt8(model.weights)) {
-    const data = options.calibrationData ?? spec.calibrationData;
-    if (data === undefined) throw new CalibrationNeeded(selected.origin, precision.name, shown);
-    if (!existsSync(data)) {
-      throw new UsageError(
-        `the calibration data ${data} ${options.calibrationData === undefined ? `recorded with session "${name}" ` : ''}is not there`,
-      );
-    }
-    calibration = calibrationSamples(model, [{ file: data, array: readSamplesFile(data) }]);
-  }
   let run;
   try {
+    if (integer && !storedInt8(model.weights) && spec.data && options.calibrationData === undefined) {
+      // A session measured on data: calibrated exactly as its evaluations were, so the file gives the outputs measured.
+      const inputShape = (model.graph.layers.find((l) => l.type === 'Input') as { shape?: number[] } | undefined)?.shape;
+      const open = (path: string): DataSet => {
+        if (!existsSync(path)) throw new UsageError(`the data ${path} session "${name}" was measured on is not there`);
+        const set = openDataSet({ data: path }, { inputShape });
+        opened.push(set);
+        return set;
+      };
+      const kept = spec.data.stored?.data;
+      const data = open(kept ? (stored ??= new StoredPaths(files, 'frontier-export-data-')).path(kept.hash, 'data') : spec.data.path);
+      calibration = evaluationCalibration(model, data, {
+        ...(spec.data.preprocessing ? { preprocessing: spec.data.preprocessing } : {}),
+        ...(spec.calibrationData ? { calibration: open(spec.calibrationData) } : {}),
+      });
+      notes.push(`int8 calibrated as the session's evaluations were: ${spec.calibrationData ? `all of ${spec.calibrationData}` : `a spread sample of ${spec.data.path}`}`);
+    } else if (integer && !storedInt8(model.weights)) {
+      const data = options.calibrationData ?? spec.calibrationData;
+      if (data === undefined) throw new CalibrationNeeded(selected.origin, precision.name, shown);
+      if (!existsSync(data)) {
+        throw new UsageError(
+          `the calibration data ${data} ${options.calibrationData === undefined ? `recorded with session "${name}" ` : ''}is not there`,
+        );
+      }
+      calibration = calibrationSamples(model, [{ file: data, array: readSamplesFile(data) }]);
+    }
     run = await prepareRun(model, { channels: selected.settings.channels, precision: precision.name }, calibration);
   } finally {
     for (const set of opened) set.close();
+    stored?.close();
   }
   const bytes = format === 'tflite' ? emitTflite(run) : emitOnnx(run);
   return {
