@@ -19,11 +19,13 @@ import { MAX_CHANNELS } from './cli/valueList';
 import { v, ValidationError, type Schema } from './validate';
 import {
   DATA_OPEN_SCHEMA,
+  DATA_REF_SCHEMA,
   EVALUATE_CANCEL_SCHEMA,
   EVALUATE_RUN_SCHEMA,
   SENSITIVITY_RUN_SCHEMA,
   type DataDescription,
   type DataOpenParams,
+  type DataRef,
   type EvaluateProgressEvent,
   type EvaluateRunParams,
   type EvaluationView,
@@ -313,7 +315,11 @@ export interface Api {
   };
   /** One configuration as the model file itself (with its weights): a client's choice (`best`) or `config`. */
   'export.model': {
-    params: { name: string; format: 'tflite' | 'onnx'; best?: string; config?: number };
+    /**
+     * `calibration`: data (the Data panel's) that calibrates an int8 configuration of a float model when the session
+     * itself names none (it was swept neither on data nor with calibration data).
+     */
+    params: { name: string; format: 'tflite' | 'onnx'; best?: string; config?: number; calibration?: DataRef };
     result: ExportFile;
   };
   'import.bundle': { params: { text: string; name?: string; replace?: boolean }; result: { session: string } };
@@ -461,6 +467,7 @@ export const PARAMS: { [M in Method]: Schema<Params<M>> } = {
     format: v.literal('tflite', 'onnx'),
     best: v.optional(name),
     config: v.optional(v.number({ integer: true, min: 0, max: Number.MAX_SAFE_INTEGER })),
+    calibration: v.optional(DATA_REF_SCHEMA) as Schema<DataRef | undefined>,
   }),
   'import.bundle': v.object({ text: v.string({ min: 2, max: 500_000_000 }), name: v.optional(sessionName), replace: v.optional(v.boolean()) }),
   'data.open': DATA_OPEN_SCHEMA,

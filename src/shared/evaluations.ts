@@ -184,6 +184,8 @@ const hash = v.string({ min: 64, max: 64, pattern: /^[0-9a-f]{64}$/ });
 const fileRef = v.object({ path: v.optional(path), hash: v.optional(hash), name: v.optional(v.string({ min: 1, max: 500 })) });
 const dataKeys = v.optional(v.array(v.string({ min: 1, max: 200 }), { max: 2 }));
 const dataRef = v.object({ data: fileRef, labels: v.optional(fileRef), dataKeys });
+/** A DataRef from outside (the API), checked field by field. */
+export const DATA_REF_SCHEMA = dataRef;
 const precision = v.string({ min: 1, max: 20 });
 const range: Schema<[number, number]> = {
   parse: (value, at = 'input') => {

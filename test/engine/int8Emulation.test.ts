@@ -69,12 +69,12 @@ function denseInt8(
 
 it('the int8 MLP on 1,000 Fashion-MNIST images: accuracy within 0.5 points of an independent emulation', async () => {
   const model = await loadRunnableModel(join(fixtures, 'mlp.onnx'));
-  const hidden = model.weights.layers['/hidden/Gemm'];
-  const output = model.weights.layers['/out/Gemm'];
+  const hidden = model.weights.layers['/hidden/Gemm'] as Required<Pick<(typeof model.weights.layers)[string], 'kernel' | 'bias'>>;
+  const output = model.weights.layers['/out/Gemm'] as typeof hidden;
   const [units, inputs] = hidden.kernel.shape;
   const classes = output.kernel.shape[0];
-  const x = parseNpy(readFileSync(images));
-  const labels = parseNpy(readFileSync(labelsFile)).data as Uint8Array;
+  const x = parseNpy(readFileSync(images), images);
+  const labels = parseNpy(readFileSync(labelsFile), labelsFile).data as Uint8Array;
   const count = x.shape[0];
   const sample = (s: number): Float64Array => Float64Array.from((x.data as Uint8Array).subarray(s * inputs, (s + 1) * inputs), (p) => p / 255);
 
@@ -90,9 +90,9 @@ it('the int8 MLP on 1,000 Fashion-MNIST images: accuracy within 0.5 points of an
   for (const s of calibration) {
     const v = sample(s);
     widen(range.input, v);
-    const h = denseFloat(v, hidden.kernel.data, hidden.bias!.data, units).map((t) => Math.max(0, t));
+    const h = denseFloat(v, hidden.kernel.data, hidden.bias.data, units).map((t) => Math.max(0, t));
     widen(range.hidden, h);
-    widen(range.output, denseFloat(h, output.kernel.data, output.bias!.data, classes));
+    widen(range.output, denseFloat(h, output.kernel.data, output.bias.data, classes));
   }
   const qIn = rangeQuantization(range.input[0], range.input[1]);
   const qHidden = rangeQuantization(range.hidden[0], range.hidden[1]);
@@ -101,8 +101,8 @@ it('the int8 MLP on 1,000 Fashion-MNIST images: accuracy within 0.5 points of an
   let right = 0;
   for (let s = 0; s < count; s++) {
     const qx = Int32Array.from(sample(s), (v) => clamp(roundHalfAway(v / qIn.scale) + qIn.zero, -128, 127));
-    const h = denseInt8(qx, qIn, hidden.kernel.data, hidden.bias!.data, units, qHidden, true);
-    const o = Array.from(denseInt8(h, qHidden, output.kernel.data, output.bias!.data, classes, qOut, false));
+    const h = denseInt8(qx, qIn, hidden.kernel.data, hidden.bias.data, units, qHidden, true);
+    const o = Array.from(denseInt8(h, qHidden, output.kernel.data, output.bias.data, classes, qOut, false));
     if (o.indexOf(Math.max(...o)) === labels[s]) right++;
   }
   const emulated = right / count;

@@ -1,6 +1,7 @@
 // The services behind `export.model`: an uploaded model file kept in the database by model.load, recorded in the
 // spec by sweep.start, and written back as the configuration's model file; refusals in the app's words.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { writeNpy } from '../../src/shared/engine/npy';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -70,6 +71,16 @@ describe('export.model', async () => {
     await sweep('int8', spec(['int8']), graph);
     await expect(h['export.model']({ name: 'int8', config: 0, format: 'tflite' })).rejects.toThrow(
       /no calibration data: this INT8 configuration of a float model needs samples/,
+    );
+    // The Data panel's data calibrates it (a spread sample, as an evaluation of it would be calibrated).
+    const input = (loaded.graph.layers as { type: string; shape?: number[] }[]).find((l) => l.type === 'Input')?.shape as number[];
+    const per = input.reduce((a, b) => a * b, 1);
+    const calibrationPath = join(dbPath, '..', 'calibration.npy');
+    writeFileSync(calibrationPath, writeNpy({ dtype: 'float32', shape: [20, ...input], data: Float32Array.from({ length: 20 * per }, (_, i) => ((i * 37) % 101) / 101) }));
+    const calibrated = await h['export.model']({ name: 'int8', config: 0, format: 'tflite', calibration: { data: { path: calibrationPath } } });
+    expect(Buffer.from(calibrated.base64 as string, 'base64').subarray(4, 8).toString('latin1')).toBe('TFL3');
+    await expect(h['export.model']({ name: 'int8', config: 0, format: 'tflite', calibration: { data: { path: 'calibration.npy' } } })).rejects.toThrow(
+      /give the full path/,
     );
     // Another connection takes the kept file away (as a cleanup of the database would).
     const db = openDatabase(dbPath);

@@ -42,7 +42,7 @@ const decodedSize = (base64: string): number => {
 };
 
 /** A path the user typed must name a file or a folder on this machine, given in full. */
-function checkDataPath(path: string): void {
+export function checkDataPath(path: string): void {
   if (!isAbsolute(path)) throw new DataError(path, 'give the full path of the file or folder (from the root of the disk)');
   let stat;
   try {

@@ -20,6 +20,8 @@ import { loadRunnableModel, type RunnableModel } from '../engine/load';
 import { readSamplesFile } from '../engine/npyFile';
 import type { SessionStore, StoredFiles } from '../store';
 import { StoredPaths } from '../store/materialize';
+import type { DataRef } from '../../shared/evaluations';
+import { checkDataPath } from './evaluations';
 import type { ChosenOptions } from './exportChosen';
 import { selectConfiguration, type SelectedConfiguration } from './exportSelection';
 
@@ -31,6 +33,11 @@ export const PRESET_WEIGHT_SEED = 11;
 export interface ModelExportOptions extends ChosenOptions {
   /** Samples that calibrate an int8 configuration of a float model; the session's own (`calibrationData`) otherwise. */
   calibrationData?: string;
+  /**
+   * Data (any form `frontier evaluate` reads) that calibrates it when the session names none: a spread sample of it
+   * through the default preprocessing, as an evaluation of it would be calibrated. `name` says it in notes.
+   */
+  fallbackCalibration?: { data: string; dataKeys?: string[]; name: string };
 }
 
 export interface ModelExport {
@@ -92,6 +99,13 @@ export async function exportModelFile(
         ...(spec.calibrationData ? { calibration: open(spec.calibrationData) } : {}),
       });
       notes.push(`int8 calibrated as the session's evaluations were: ${spec.calibrationData ? `all of ${spec.calibrationData}` : `a spread sample of ${spec.data.path}`}`);
+    } else if (integer && !storedInt8(model.weights) && options.calibrationData === undefined && spec.calibrationData === undefined && options.fallbackCalibration) {
+      const given = options.fallbackCalibration;
+      const inputShape = (model.graph.layers.find((l) => l.type === 'Input') as { shape?: number[] } | undefined)?.shape;
+      const set = openDataSet({ data: given.data, ...(given.dataKeys ? { dataKeys: given.dataKeys } : {}) }, { inputShape });
+      opened.push(set);
+      calibration = evaluationCalibration(model, set, {});
+      notes.push(`int8 calibrated on a spread sample of ${given.name}`);
     } else if (integer && !storedInt8(model.weights)) {
       const data = options.calibrationData ?? spec.calibrationData;
       if (data === undefined) throw new CalibrationNeeded(selected.origin, precision.name, shown);
@@ -115,6 +129,15 @@ export async function exportModelFile(
     precision: run.precision.name,
     notes: [...notes, ...run.notes],
   };
+}
+
+/** The app's Data panel data as calibration for an export: a path checked as the app's evaluations check it, or an upload. */
+export function calibrationOf(ref: DataRef, paths: StoredPaths): NonNullable<ModelExportOptions['fallbackCalibration']> {
+  const side = ref.data;
+  if ((side.path === undefined) === (side.hash === undefined)) throw new UsageError('the calibration data must be named by a path or by the hash of an upload (one of them)');
+  if (side.path !== undefined) checkDataPath(side.path);
+  const data = side.path ?? paths.path(side.hash as string, 'calibration data');
+  return { data, ...(ref.dataKeys ? { dataKeys: ref.dataKeys } : {}), name: side.name ?? basename(data) };
 }
 
 /** The session's model with its weights, and how messages name it. */

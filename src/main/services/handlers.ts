@@ -21,6 +21,8 @@ import { createEvaluations } from './evaluations';
 import { errorPayload } from './errorPayload';
 import { compareSessions } from './compare';
 import { CalibrationNeeded, exportArtifact, exportBundle, exportChosen, exportCsv, exportModelFile, importBundle } from './exports';
+import { calibrationOf } from './exportModel';
+import { StoredPaths } from '../store/materialize';
 import { resultTable } from './results';
 import { calibrateInApp, runtimeEntries } from './calibration';
 import { expandRuntimes, resolveRuntime, splitCombinedId, withRuntime } from '../../shared/latency/runtimes';
@@ -311,9 +313,11 @@ export function createServices(options: ServicesOptions): Services {
       mime: format === 'tflm' ? 'text/x-c++hdr' : 'application/json',
       text: exportArtifact(store, name, format, { bestClient: best, config }),
     }),
-    'export.model': async ({ name, format, best, config }) => {
+    'export.model': async ({ name, format, best, config, calibration }) => {
+      const paths = new StoredPaths(storedFiles, 'frontier-export-data-');
       try {
-        const file = await exportModelFile(store, storedFiles, name, format, { bestClient: best, config });
+        const fallbackCalibration = calibration ? calibrationOf(calibration, paths) : undefined;
+        const file = await exportModelFile(store, storedFiles, name, format, { bestClient: best, config, fallbackCalibration });
         return {
           fileName: file.fileName,
           mime: format === 'tflite' ? 'application/vnd.tensorflow.lite' : 'application/onnx',
@@ -324,11 +328,13 @@ export function createServices(options: ServicesOptions): Services {
         if (error instanceof CalibrationNeeded) {
           throw new UsageError(
             `no calibration data: this ${error.precision.toUpperCase()} configuration of a float model needs samples to set its ` +
-              `scales, and session ${name} was swept without them. Sweep it with the CLI's --calibration-data, or export ` +
-              `it with frontier export ${name} --format ${format} --calibration-data DATA.npy`,
+              `scales, and session ${name} was swept without them. Choose data in the Data panel (a spread sample of it ` +
+              `calibrates the file), or export it with frontier export ${name} --format ${format} --calibration-data DATA.npy`,
           );
         }
-        throw error;
+        throw paths.plainError(error);
+      } finally {
+        paths.close();
       }
     },
     'export.bundle': async ({ name }) => ({
