@@ -129,7 +129,7 @@ describe('frontier calibrate', () => {
     ['a runtime that does not exist', { device: 'stm32l4r5', runtime: 'tflm-turbo', measurements }, /unknown runtime "tflm-turbo": built-in runtimes are tflm-reference, tflm-cmsis-nn/],
     ['a runtime the board cannot run', { device: 'esp32', runtime: 'x-cube-ai', measurements }, /X-CUBE-AI 9–10 runs on STMicroelectronics parts only; esp32 is made by Espressif/],
     ['no measurements', { device: 'stm32l4r5', measurements: [] }, /m\.json: measurements must be a list of at least one measurement, got \[\]/],
-    ['no device', { measurements }, /m\.json: device must name a built-in device or a device file, got nothing/],
+    ['no device', { measurements }, /m\.json: device is missing; it must name a built-in device or a device file/],
     ['an unknown field', { device: 'stm32l4r5', measurements: [{ ...measurements[0], latency: 3 }] }, /m\.json: measurements\[0\] \(mlperf-ic\): unknown field "latency"/],
     ['a bad channel count', { device: 'stm32l4r5', measurements: [{ ...measurements[0], channels: { conv1: 0 } }] }, /measurements\[0\] \(mlperf-ic\): channels\.conv1 must be a whole number ≥ 1, got 0/],
     ['an unknown device', { device: 'stm32f999', measurements }, /unknown device "stm32f999"/],
