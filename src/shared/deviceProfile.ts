@@ -5,6 +5,7 @@ import { BUILTIN_DEVICES, COMPUTE_KINDS, KIB, type ComputeKind, type DeviceProfi
 import { parsePrecision, PRECISION_CHOICES } from './analysis/precision';
 import { LATENCY_PROFILE_FIELDS, latencyFieldsToJson, parseLatencyFields } from './latency/profileFields';
 import { MAX_DEVICE_BYTES, MAX_OPS_PER_S, MAX_TIME_S, MIN_OPS_PER_S, showBound } from './physicalBounds';
+import { refusal } from './refusal';
 
 export class DeviceProfileError extends Error {
   constructor(message: string) {
@@ -88,17 +89,17 @@ export function parseDeviceProfile(json: unknown, sourceName: string): DevicePro
 
   // id, name, description
   const id = obj.id;
-  if (typeof id !== 'string' || id.trim() === '') fail(`id must be a non-empty string, got ${show(id)}`);
+  if (typeof id !== 'string' || id.trim() === '') fail(refusal('id', 'must be a non-empty string', id, show));
   const cleanId = (id as string).trim();
-  if (/\s/.test(cleanId)) fail(`id must not contain spaces, got ${show(id)}`);
+  if (/\s/.test(cleanId)) fail(refusal('id', 'must not contain spaces', id, show));
   let name = cleanId;
   if (has(obj, 'name')) {
-    if (typeof obj.name !== 'string' || obj.name.trim() === '') fail(`name must be a non-empty string, got ${show(obj.name)}`);
+    if (typeof obj.name !== 'string' || obj.name.trim() === '') fail(refusal('name', 'must be a non-empty string', obj.name, show));
     name = (obj.name as string).trim();
   }
   let description: string | undefined;
   if (has(obj, 'description')) {
-    if (typeof obj.description !== 'string') fail(`description must be a string, got ${show(obj.description)}`);
+    if (typeof obj.description !== 'string') fail(refusal('description', 'must be a string', obj.description, show));
     description = obj.description as string;
   }
 
@@ -112,7 +113,7 @@ export function parseDeviceProfile(json: unknown, sourceName: string): DevicePro
     ].filter((form) => has(obj, form.key));
     if (forms.length > 1) fail(`give only one of ${forms.map((f) => f.key).join(', ')} (they are the same figure in different units)`);
     if (forms.length === 0) {
-      if (field.required) fail(`${field.key} is missing, got nothing (give ${field.key} in bytes, or ${field.stem}KiB / ${field.stem}MiB)`);
+      if (field.required) fail(`${field.key} is missing; give ${field.key} in bytes, or ${field.stem}KiB / ${field.stem}MiB`);
       sizes[field.key] = 0;
       continue;
     }
@@ -121,11 +122,11 @@ export function parseDeviceProfile(json: unknown, sourceName: string): DevicePro
     const ok = typeof value === 'number' && Number.isFinite(value) && (field.zeroOk ? value >= 0 : value > 0);
     if (!ok) {
       const what = field.zeroOk ? 'a non-negative' : 'a positive';
-      fail(`${form.key} must be ${what} number of ${form.unit}, got ${show(value)}`);
+      fail(refusal(form.key, `must be ${what} number of ${form.unit}`, value, show));
     }
     const bytes = (value as number) * form.scale;
     if (bytes > MAX_DEVICE_BYTES) {
-      fail(`${form.key} must be at most ${showBound(MAX_DEVICE_BYTES / form.scale)} ${form.unit} (1 TiB), got ${show(value)}`);
+      fail(refusal(form.key, `must be at most ${showBound(MAX_DEVICE_BYTES / form.scale)} ${form.unit} (1 TiB)`, value, show));
     }
     if (!Number.isInteger(bytes)) fail(`${form.key} must come to a whole number of bytes, got ${show(value)} ${form.unit}`);
     sizes[field.key] = bytes;
@@ -134,7 +135,7 @@ export function parseDeviceProfile(json: unknown, sourceName: string): DevicePro
   // Where the weights live.
   const weightsIn = obj.weightsIn;
   if (typeof weightsIn !== 'string' || !(WEIGHTS_IN as readonly string[]).includes(weightsIn)) {
-    fail(`weightsIn must be "sram" or "flash", got ${show(weightsIn)}`);
+    fail(refusal('weightsIn', 'must be "sram" or "flash"', weightsIn, show));
   }
   if (weightsIn === 'flash' && sizes.flashBytes === 0) {
     fail(`flashBytes must be positive when weightsIn is "flash", got 0`);
@@ -145,7 +146,7 @@ export function parseDeviceProfile(json: unknown, sourceName: string): DevicePro
   const readRates = (key: 'throughput' | 'throughputMacs', factor: number, unit: string): void => {
     if (!has(obj, key)) return;
     const rates = obj[key];
-    if (!isPlainObject(rates)) fail(`${key} must be an object of precision name → ${unit}, got ${show(rates)}`);
+    if (!isPlainObject(rates)) fail(refusal(key, `must be an object of precision name → ${unit}`, rates, show));
     for (const [precisionName, value] of Object.entries(rates as Record<string, unknown>)) {
       let canonical: string;
       try {
@@ -154,7 +155,7 @@ export function parseDeviceProfile(json: unknown, sourceName: string): DevicePro
         return fail(`${key}.${precisionName}: unknown precision ${show(precisionName)}; use ${PRECISION_CHOICES}`);
       }
       if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-        fail(`${key}.${precisionName} must be a positive number of ${unit}, got ${show(value)}`);
+        fail(refusal(`${key}.${precisionName}`, `must be a positive number of ${unit}`, value, show));
       }
       if (has(throughput, canonical)) {
         fail(`${key}.${precisionName} repeats precision ${canonical}, which is already given (got ${show(value)})`);
@@ -169,25 +170,25 @@ export function parseDeviceProfile(json: unknown, sourceName: string): DevicePro
     }
   };
   if (!has(obj, 'throughput') && !has(obj, 'throughputMacs')) {
-    fail('throughput is missing, got nothing (give throughput in operations per second, or throughputMacs in MAC/s)');
+    fail('throughput is missing; give throughput in operations per second, or throughputMacs in MAC/s');
   }
   readRates('throughput', 1, 'operations per second');
   readRates('throughputMacs', 2, 'multiply-accumulates per second');
   if (Object.keys(throughput).length === 0) {
-    fail(`throughput must name at least one precision (e.g. "int8"), got ${show(obj.throughput ?? obj.throughputMacs)}`);
+    fail(refusal('throughput', 'must name at least one precision (e.g. "int8")', obj.throughput ?? obj.throughputMacs, show));
   }
 
   // Efficiency per layer kind, in (0, 1].
   const efficiency: Partial<Record<ComputeKind, number>> = {};
   if (has(obj, 'efficiency')) {
     const eff = obj.efficiency;
-    if (!isPlainObject(eff)) fail(`efficiency must be an object of layer kind → fraction, got ${show(eff)}`);
+    if (!isPlainObject(eff)) fail(refusal('efficiency', 'must be an object of layer kind → fraction', eff, show));
     for (const [kind, value] of Object.entries(eff as Record<string, unknown>)) {
       if (!(COMPUTE_KINDS as readonly string[]).includes(kind)) {
         fail(`efficiency.${kind}: unknown layer kind ${show(kind)}; use ${COMPUTE_KINDS.join(', ')}`);
       }
       if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > 1) {
-        fail(`efficiency.${kind} must be a fraction in (0, 1], got ${show(value)}`);
+        fail(refusal(`efficiency.${kind}`, 'must be a fraction in (0, 1]', value, show));
       }
       efficiency[kind as ComputeKind] = value as number;
     }
@@ -200,9 +201,9 @@ export function parseDeviceProfile(json: unknown, sourceName: string): DevicePro
     if (!has(obj, key)) continue;
     const value = obj[key];
     if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-      fail(`${key} must be a non-negative number of ${unit}, got ${show(value)}`);
+      fail(refusal(key, `must be a non-negative number of ${unit}`, value, show));
     }
-    if ((value as number) * scale > MAX_TIME_S) fail(`${key} must be at most ${showBound(MAX_TIME_S / scale)} ${unit} (a day), got ${show(value)}`);
+    if ((value as number) * scale > MAX_TIME_S) fail(refusal(key, `must be at most ${showBound(MAX_TIME_S / scale)} ${unit} (a day)`, value, show));
     overheadS = (value as number) * scale;
   }
 
@@ -210,9 +211,9 @@ export function parseDeviceProfile(json: unknown, sourceName: string): DevicePro
   const sources: Record<string, string> = {};
   if (has(obj, 'sources')) {
     const src = obj.sources;
-    if (!isPlainObject(src)) fail(`sources must be an object of field name → text, got ${show(src)}`);
+    if (!isPlainObject(src)) fail(refusal('sources', 'must be an object of field name → text', src, show));
     for (const [key, value] of Object.entries(src as Record<string, unknown>)) {
-      if (typeof value !== 'string') fail(`sources.${key} must be a string, got ${show(value)}`);
+      if (typeof value !== 'string') fail(refusal(`sources.${key}`, 'must be a string', value, show));
       sources[key] = value as string;
     }
   }

@@ -3,8 +3,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { frontier, frontierJson } from './run';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { cli, cliJson } from './run';
 
 const examSweep = [
   'sweep', 'exam-cnn', '--device', 'exam-mcu', '--memory', 'largest-tensor',
@@ -19,18 +19,20 @@ const constant = (header: string, name: string): string | undefined =>
 describe('configuration files for the board', () => {
   const dir = mkdtempSync(join(tmpdir(), 'frontier-cli-artifacts-'));
   const env = { FRONTIER_DB: join(dir, 'frontier.db') };
-  frontierJson([...examSweep, '--session', 'exam'], env);
+  beforeAll(async () => {
+    await cliJson([...examSweep, '--session', 'exam'], env);
+  });
 
-  it("the exam sweep's client1 choice: 4 operators and the arena `analyze --memory arena` reports; it compiles", () => {
+  it("the exam sweep's client1 choice: 4 operators and the arena `analyze --memory arena` reports; it compiles", async () => {
     const out = join(dir, 'model_config.h');
-    const r = frontier(['export', 'exam', '--best', 'client1', '--format', 'tflm', '--out', out], env);
+    const r = await cli(['export', 'exam', '--best', 'client1', '--format', 'tflm', '--out', out], env);
     expect(r.code).toBe(0);
     const header = readFileSync(out, 'utf8');
     expect(constant(header, 'kFrontierOpCount')).toBe('4');
     expect([...header.matchAll(/resolver\.(Add\w+)\(\)/g)].map((m) => m[1]).sort()).toEqual(
       ['AddConv2D', 'AddFullyConnected', 'AddMaxPool2D', 'AddReshape'],
     );
-    const analyzed = frontierJson(
+    const analyzed = await cliJson(
       ['analyze', 'exam-cnn', '--channels', 'conv1=8,conv2=8', '--precision', 'int8', '--memory', 'arena', '--json'],
       env,
     ) as { peakActivationBytes: number };
@@ -40,19 +42,19 @@ describe('configuration files for the board', () => {
     execFileSync('g++', ['-std=c++17', '-fsyntax-only', '-I', include, '-I', dir, join(dir, 'main.cc')]);
   });
 
-  it('analyze --emit tflm gives the same header as the session export, to stdout without --out', () => {
-    const emitted = frontier(
+  it('analyze --emit tflm gives the same header as the session export, to stdout without --out', async () => {
+    const emitted = await cli(
       ['analyze', 'exam-cnn', '--channels', 'conv1=8,conv2=8', '--precision', 'int8', '--device', 'exam-mcu', '--emit', 'tflm'],
       env,
     );
     expect(emitted.code).toBe(0);
-    const exported = frontier(['export', 'exam', '--best', 'client1', '--format', 'tflm'], env);
+    const exported = await cli(['export', 'exam', '--best', 'client1', '--format', 'tflm'], env);
     const body = (text: string): string => text.split('\n').slice(1).join('\n');
     expect(body(emitted.stdout)).toBe(body(exported.stdout));
   });
 
-  it('keras-json of a stored configuration by index', () => {
-    const r = frontier(['export', 'exam', '--config', '3', '--format', 'keras-json'], env);
+  it('keras-json of a stored configuration by index', async () => {
+    const r = await cli(['export', 'exam', '--config', '3', '--format', 'keras-json'], env);
     expect(r.code).toBe(0);
     const json = JSON.parse(r.stdout);
     expect(json.class_name).toBe('Functional');
@@ -60,13 +62,13 @@ describe('configuration files for the board', () => {
     expect(conv2.config.filters).toBe(32);
   });
 
-  it('refuses what is not one configuration, and an index that is not stored', () => {
-    expect(frontier(['export', 'exam', '--format', 'tflm'], env).stderr).toContain('give --best CLIENT or --config N');
-    expect(frontier(['export', 'exam', '--format', 'tflm', '--front'], env).code).toBe(2);
-    const missing = frontier(['export', 'exam', '--format', 'tflm', '--config', '8'], env);
+  it('refuses what is not one configuration, and an index that is not stored', async () => {
+    expect((await cli(['export', 'exam', '--format', 'tflm'], env)).stderr).toContain('give --best CLIENT or --config N');
+    expect((await cli(['export', 'exam', '--format', 'tflm', '--front'], env)).code).toBe(2);
+    const missing = await cli(['export', 'exam', '--format', 'tflm', '--config', '8'], env);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('has no stored configuration #8');
-    expect(frontier(['export', 'exam', '--format', 'tflm', '--config', '-1'], env).code).toBe(2);
-    expect(frontier(['analyze', 'exam-cnn', '--emit', 'onnx'], env).code).toBe(2);
+    expect((await cli(['export', 'exam', '--format', 'tflm', '--config', '-1'], env)).code).toBe(2);
+    expect((await cli(['analyze', 'exam-cnn', '--emit', 'onnx'], env)).code).toBe(2);
   });
 });

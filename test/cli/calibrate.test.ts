@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { graphToNative } from '../../src/shared/model/native';
 import { examCnn } from '../../src/shared/presets';
-import { frontier, frontierJson } from './run';
+import { cli, cliJson } from './run';
 
 interface Entry {
   model: string;
@@ -45,10 +45,10 @@ function file(dir: string, name: string, content: unknown): string {
 }
 
 describe('frontier calibrate', () => {
-  it('prints the JSON contract: profile, fit, and with --leave-one-out each measurement predicted without it', () => {
+  it('prints the JSON contract: profile, fit, and with --leave-one-out each measurement predicted without it', async () => {
     const dir = workspace();
     const path = file(dir, 'm.json', { format: 'frontier-measurements', device: 'stm32l4r5', runtime: 'x-cube-ai', name: 'my-l4r5-xcubeai', measurements });
-    const out = frontierJson<Output>(['calibrate', path, '--leave-one-out']);
+    const out = await cliJson<Output>(['calibrate', path, '--leave-one-out']);
     expect(Object.keys(out).sort()).toEqual(['fit', 'leaveOneOut', 'medianAbsError', 'profile']);
     expect(out.profile.id).toBe('my-l4r5-xcubeai');
     expect(out.fit.map((e) => e.model)).toEqual(measurements.map((m) => m.model));
@@ -60,33 +60,33 @@ describe('frontier calibrate', () => {
     const sorted = out.leaveOneOut!.map((e) => Math.abs(e.error)).sort((a, b) => a - b);
     expect(out.medianAbsError).toBeCloseTo((sorted[1] + sorted[2]) / 2, 12);
     // Without --leave-one-out the two keys are absent.
-    expect(Object.keys(frontierJson<Output>(['calibrate', path])).sort()).toEqual(['fit', 'profile']);
+    expect(Object.keys(await cliJson<Output>(['calibrate', path])).sort()).toEqual(['fit', 'profile']);
   });
 
-  it('leaveOneOut[i] equals analyze with the profile --out writes from the file without measurement i', () => {
+  it('leaveOneOut[i] equals analyze with the profile --out writes from the file without measurement i', async () => {
     const dir = workspace();
     const path = file(dir, 'm.json', { device: 'board.json', measurements });
-    const out = frontierJson<Output>(['calibrate', path, '--leave-one-out']);
-    measurements.forEach((m, i) => {
+    const out = await cliJson<Output>(['calibrate', path, '--leave-one-out']);
+    for (const [i, m] of measurements.entries()) {
       const rest = file(dir, `without-${i}.json`, { device: 'board.json', measurements: measurements.filter((_, j) => j !== i) });
       const profile = join(dir, `profile-${i}.json`);
-      expect(frontier(['calibrate', rest, '--out', profile]).code).toBe(0);
+      expect((await cli(['calibrate', rest, '--out', profile])).code).toBe(0);
       const model = m.model.startsWith('models/') ? join(dir, m.model) : m.model;
-      const analysed = frontierJson<{ latencyS: number }>([
+      const analysed = await cliJson<{ latencyS: number }>([
         'analyze', model, '--device', profile, '--precision', m.precision,
         ...(m.channels ? ['--channels', Object.entries(m.channels).map(([k, v]) => `${k}=${v}`).join(',')] : []),
       ]);
       expect(Math.abs(analysed.latencyS - out.leaveOneOut![i].predictedS)).toBeLessThan(1e-6);
-    });
+    }
   });
 
-  it('writes a profile that --device accepts and that predicts what the fit says', () => {
+  it('writes a profile that --device accepts and that predicts what the fit says', async () => {
     const dir = workspace();
     const path = file(dir, 'm.json', { device: 'board.json', name: 'my board', measurements });
     const profile = join(dir, 'profile.json');
-    const out = frontierJson<Output>(['calibrate', path, '--out', profile]);
+    const out = await cliJson<Output>(['calibrate', path, '--out', profile]);
     expect(existsSync(profile)).toBe(true);
-    const ic = frontierJson<{ latencyS: number; latencyBand: { low: number; high: number; basis: string }; runtime: { basis: string } }>([
+    const ic = await cliJson<{ latencyS: number; latencyBand: { low: number; high: number; basis: string }; runtime: { basis: string } }>([
       'analyze', 'mlperf-ic', '--device', profile, '--precision', 'int8',
     ]);
     expect(ic.latencyS).toBeCloseTo(out.fit[0].predictedS, 9);
@@ -95,26 +95,26 @@ describe('frontier calibrate', () => {
     expect(ic.latencyBand.basis).toMatch(/leave-one-out/);
     expect(ic.runtime.basis).toBe('calibrated');
     // A precision the board lists no throughput for stays unsupported.
-    const fp32 = frontierJson<{ latencyS: number | null }>(['analyze', 'mlperf-ic', '--device', profile, '--precision', 'fp32']);
+    const fp32 = await cliJson<{ latencyS: number | null }>(['analyze', 'mlperf-ic', '--device', profile, '--precision', 'fp32']);
     expect(fp32.latencyS).toBeNull();
     // The text report says what it did.
-    const text = frontier(['calibrate', path, '--leave-one-out']);
+    const text = await cli(['calibrate', path, '--leave-one-out']);
     expect(text.code).toBe(0);
     expect(text.stdout).toMatch(/Median \|leave-one-out error\|: \d+\.\d %/);
   });
 
-  it('takes a board file with memory alone: flash, weights and throughput are not needed to calibrate latency', () => {
+  it('takes a board file with memory alone: flash, weights and throughput are not needed to calibrate latency', async () => {
     const dir = workspace();
     file(dir, 'memory-only.json', { id: 'memory-only', sramKiB: 640 });
     const path = file(dir, 'm.json', { device: 'memory-only.json', measurements: measurements.filter((m) => m.model.startsWith('mlperf')) });
     const profile = join(dir, 'p.json');
-    const out = frontierJson<Output & { profile: { sources: Record<string, string>; throughput: Record<string, number> } }>([
+    const out = await cliJson<Output & { profile: { sources: Record<string, string>; throughput: Record<string, number> } }>([
       'calibrate', path, '--leave-one-out', '--out', profile,
     ]);
     expect(out.leaveOneOut).toHaveLength(3);
     expect(out.profile.throughput).toEqual({ int8: 1 });
     expect(out.profile.sources.weightsIn).toMatch(/not given in the board file: sram assumed/);
-    expect(frontierJson<{ latencyS: number }>(['analyze', 'mlperf-ic', '--device', profile, '--precision', 'int8']).latencyS).toBeCloseTo(
+    expect((await cliJson<{ latencyS: number }>(['analyze', 'mlperf-ic', '--device', profile, '--precision', 'int8'])).latencyS).toBeCloseTo(
       out.fit[0].predictedS,
       9,
     );
@@ -129,33 +129,33 @@ describe('frontier calibrate', () => {
     ['a runtime that does not exist', { device: 'stm32l4r5', runtime: 'tflm-turbo', measurements }, /unknown runtime "tflm-turbo": built-in runtimes are tflm-reference, tflm-cmsis-nn/],
     ['a runtime the board cannot run', { device: 'esp32', runtime: 'x-cube-ai', measurements }, /X-CUBE-AI 9–10 runs on STMicroelectronics parts only; esp32 is made by Espressif/],
     ['no measurements', { device: 'stm32l4r5', measurements: [] }, /m\.json: measurements must be a list of at least one measurement, got \[\]/],
-    ['no device', { measurements }, /m\.json: device must name a built-in device or a device file, got nothing/],
+    ['no device', { measurements }, /m\.json: device is missing; it must name a built-in device or a device file/],
     ['an unknown field', { device: 'stm32l4r5', measurements: [{ ...measurements[0], latency: 3 }] }, /m\.json: measurements\[0\] \(mlperf-ic\): unknown field "latency"/],
     ['a bad channel count', { device: 'stm32l4r5', measurements: [{ ...measurements[0], channels: { conv1: 0 } }] }, /measurements\[0\] \(mlperf-ic\): channels\.conv1 must be a whole number ≥ 1, got 0/],
     ['an unknown device', { device: 'stm32f999', measurements }, /unknown device "stm32f999"/],
-  ])('names %s and writes nothing', (_what, content, message) => {
+  ])('names %s and writes nothing', async (_what, content, message) => {
     const dir = workspace();
     const path = file(dir, 'm.json', content);
     const profile = join(dir, 'profile.json');
-    const r = frontier(['calibrate', path, '--out', profile, '--json']);
+    const r = await cli(['calibrate', path, '--out', profile, '--json']);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(message);
     expect(existsSync(profile)).toBe(false);
   });
 
-  it('refuses what is not a measurements file, and --leave-one-out with one measurement', () => {
+  it('refuses what is not a measurements file, and --leave-one-out with one measurement', async () => {
     const dir = workspace();
-    expect(frontier(['calibrate', join(dir, 'absent.json')]).stderr).toMatch(/absent\.json: no such measurements file/);
-    expect(frontier(['calibrate', file(dir, 'bad.json', '{not json')]).stderr).toMatch(/bad\.json: not valid JSON/);
+    expect((await cli(['calibrate', join(dir, 'absent.json')])).stderr).toMatch(/absent\.json: no such measurements file/);
+    expect((await cli(['calibrate', file(dir, 'bad.json', '{not json')])).stderr).toMatch(/bad\.json: not valid JSON/);
     const one = file(dir, 'one.json', { device: 'stm32l4r5', measurements: [measurements[0]] });
-    expect(frontier(['calibrate', one, '--leave-one-out']).stderr).toMatch(/--leave-one-out needs at least two measurements/);
+    expect((await cli(['calibrate', one, '--leave-one-out'])).stderr).toMatch(/--leave-one-out needs at least two measurements/);
   });
 });
 
 describe('--runtime', () => {
-  it('analyze runs a board under a built-in runtime, with its band and where its figures come from', () => {
-    const r = frontierJson<{ latencyS: number; latencyBand: { low: number; high: number }; runtime: { id: string; basis: string }; device: { id: string } }>([
+  it('analyze runs a board under a built-in runtime, with its band and where its figures come from', async () => {
+    const r = await cliJson<{ latencyS: number; latencyBand: { low: number; high: number }; runtime: { id: string; basis: string }; device: { id: string } }>([
       'analyze', 'mlperf-vww', '--device', 'stm32l4r5', '--runtime', 'x-cube-ai', '--precision', 'int8',
     ]);
     expect(r.device.id).toBe('stm32l4r5+x-cube-ai');
@@ -164,15 +164,15 @@ describe('--runtime', () => {
     expect(r.latencyBand.low).toBeLessThan(0.0889);
     expect(r.latencyBand.high).toBeGreaterThan(0.0894);
     // The same board under microTVM's native kernels is the issue's 336.6 ms.
-    const tvm = frontierJson<{ latencyS: number }>(['analyze', 'mlperf-vww', '--device', 'stm32l4r5+microtvm-native', '--precision', 'int8']);
+    const tvm = await cliJson<{ latencyS: number }>(['analyze', 'mlperf-vww', '--device', 'stm32l4r5+microtvm-native', '--precision', 'int8']);
     expect(tvm.latencyS / 0.3366).toBeGreaterThan(0.9);
     expect(tvm.latencyS / 0.3366).toBeLessThan(1.1);
-    const several = frontier(['analyze', 'mlperf-vww', '--device', 'stm32l4r5', '--runtime', 'x-cube-ai,plumerai']);
+    const several = await cli(['analyze', 'mlperf-vww', '--device', 'stm32l4r5', '--runtime', 'x-cube-ai,plumerai']);
     expect(several.code).toBe(2);
     expect(several.stderr).toMatch(/analyze takes one runtime \(use sweep --runtime a,b for several\)/);
   });
 
-  it('a sweep runs every device under every runtime, stores them, and shows each client when its band crosses the deadline', () => {
+  it('a sweep runs every device under every runtime, stores them, and shows each client when its band crosses the deadline', async () => {
     const dir = workspace();
     const db = join(dir, 'f.db');
     const spec = file(dir, 'spec.json', {
@@ -184,7 +184,7 @@ describe('--runtime', () => {
       prune: { '*': ['0:0.5:0.25'] },
       clients: [{ name: 'tight', deadlineS: 0.015, device: 'stm32f746' }],
     });
-    const summary = frontierJson<{
+    const summary = await cliJson<{
       devices: string[];
       total: number;
       best: Record<string, { device: string; runtime: string; latencyS: number; latencyBand: { low: number; high: number } } | null>;
@@ -199,12 +199,12 @@ describe('--runtime', () => {
     expect(summary.deadlineRisk.tight === null).toBe(!crosses);
     if (crosses) expect(summary.deadlineRisk.tight).toMatch(/meets the 15.0 ms deadline, but its band .* crosses it/);
     // Stored and shown again: the same devices, nothing re-expanded.
-    const shown = frontierJson<{ devices: string[] }>(['show', 's', '--db', db]);
+    const shown = await cliJson<{ devices: string[] }>(['show', 's', '--db', db]);
     expect(shown.devices).toEqual(summary.devices);
     const bundle = join(dir, 's.json');
-    expect(frontier(['export', 's', '--format', 'bundle', '--out', bundle, '--db', db]).code).toBe(0);
-    expect(frontier(['import', bundle, '--db', join(dir, 'other.db')]).code).toBe(0);
-    expect(frontier(['sweep', 'mlperf-kws', '--device', 'esp32', '--runtime', 'x-cube-ai', '--db', db]).stderr).toMatch(
+    expect((await cli(['export', 's', '--format', 'bundle', '--out', bundle, '--db', db])).code).toBe(0);
+    expect((await cli(['import', bundle, '--db', join(dir, 'other.db')])).code).toBe(0);
+    expect((await cli(['sweep', 'mlperf-kws', '--device', 'esp32', '--runtime', 'x-cube-ai', '--db', db])).stderr).toMatch(
       /X-CUBE-AI 9–10 runs on STMicroelectronics parts only; esp32 is made by Espressif/,
     );
   });

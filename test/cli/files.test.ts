@@ -7,7 +7,7 @@ import { closeSync, linkSync, lstatSync, mkdirSync, mkdtempSync, openSync, readF
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { frontier, root } from './run';
+import { cli, frontierEach, root } from './run';
 
 const posix = process.platform !== 'win32';
 const dir = mkdtempSync(join(tmpdir(), 'frontier-files-'));
@@ -26,23 +26,23 @@ const measurements = write(
   'm.json',
   JSON.stringify({ device: 'exam-mcu', measurements: [{ model: 'exam-cnn', precision: 'int8', latencyS: 0.05 }] }),
 );
-const calibrate = (out: string, ...more: string[]) => frontier(['calibrate', measurements, '--out', out, ...more]);
+const calibrate = (out: string, ...more: string[]) => cli(['calibrate', measurements, '--out', out, ...more]);
 
 describe('calibrate --out goes through the guarded writer', () => {
-  it('refuses an existing file unless --force, leaving it as it was; --force replaces it', () => {
+  it('refuses an existing file unless --force, leaving it as it was; --force replaces it', async () => {
     const out = write('existing.json', 'precious');
-    const r = calibrate(out);
+    const r = await calibrate(out);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`--out ${out}: the file exists; add --force to replace it`);
     expect(readFileSync(out, 'utf8')).toBe('precious');
-    expect(calibrate(out, '--force').code).toBe(0);
+    expect((await calibrate(out, '--force')).code).toBe(0);
     expect(JSON.parse(readFileSync(out, 'utf8')).id).toBe('exam-mcu-calibrated');
-    expect(frontier(['calibrate', measurements, '--force']).stderr).toMatch(/--force applies to --out FILE/);
+    expect((await cli(['calibrate', measurements, '--force'])).stderr).toMatch(/--force applies to --out FILE/);
   });
 
-  it('refuses the database (FRONTIER_DB), its -wal, -shm and -journal, through a link or another path, even with --force', () => {
+  it('refuses the database (FRONTIER_DB), its -wal, -shm and -journal, through a link or another path, even with --force', async () => {
     const db = join(dir, 'f.db');
-    expect(frontier(['sessions', '--db', db]).code).toBe(0);
+    expect((await cli(['sessions', '--db', db])).code).toBe(0);
     const sides = ['-wal', '-shm', '-journal'].map((s) => write(`f.db${s}`, `side ${s}`));
     const link = join(dir, 'link-to-db');
     symlinkSync(db, link);
@@ -51,7 +51,7 @@ describe('calibrate --out goes through the guarded writer', () => {
     const before = readFileSync(db);
     for (const out of [db, ...sides, link, hard, join(dir, '.', 'sub', '..', 'f.db')]) {
       if (out.includes('sub')) mkdirSync(join(dir, 'sub'), { recursive: true });
-      const r = frontier(['calibrate', measurements, '--out', out, '--force'], { FRONTIER_DB: db });
+      const r = await cli(['calibrate', measurements, '--out', out, '--force'], { FRONTIER_DB: db });
       expect(r.code, out).toBe(2);
       expect(r.stderr).toMatch(/that is the database('s (wal|shm|journal) file)? Frontier uses .*never written over, even with --force/);
     }
@@ -62,11 +62,13 @@ describe('calibrate --out goes through the guarded writer', () => {
 
   it.runIf(posix)('refuses devices, FIFOs and directories, which stay what they were', () => {
     const pipe = fifo('out.fifo');
-    for (const out of ['/dev/null', '/dev/full', pipe, dir]) {
-      const r = calibrate(out, '--force');
-      expect(r.code, out).toBe(2);
-      expect(r.stderr).toMatch(/it is (a device|a pipe \(FIFO\)|a directory); Frontier writes regular files only/);
-    }
+    const outs = ['/dev/null', '/dev/full', pipe, dir];
+    // In a child process, whose time is bounded: opening a FIFO to write would wait for a reader.
+    const results = frontierEach(outs.map((out) => ['calibrate', measurements, '--out', out, '--force']));
+    outs.forEach((out, i) => {
+      expect(results[i].code, out).toBe(2);
+      expect(results[i].stderr).toMatch(/it is (a device|a pipe \(FIFO\)|a directory); Frontier writes regular files only/);
+    });
     expect(statSync('/dev/null').isCharacterDevice()).toBe(true);
     expect(statSync('/dev/full').isCharacterDevice()).toBe(true);
     expect(statSync(pipe).isFIFO()).toBe(true);
@@ -74,23 +76,23 @@ describe('calibrate --out goes through the guarded writer', () => {
 });
 
 describe('--force never writes over the database, however it is named', () => {
-  it('analyze --emit --out the FRONTIER_DB database', () => {
+  it('analyze --emit --out the FRONTIER_DB database', async () => {
     const db = join(dir, 'emit.db');
-    expect(frontier(['sessions', '--db', db]).code).toBe(0);
+    expect((await cli(['sessions', '--db', db])).code).toBe(0);
     const before = readFileSync(db);
-    const r = frontier(['analyze', 'exam-cnn', '--emit', 'tflm', '--out', db, '--force'], { FRONTIER_DB: db });
+    const r = await cli(['analyze', 'exam-cnn', '--emit', 'tflm', '--out', db, '--force'], { FRONTIER_DB: db });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('that is the database Frontier uses');
     expect(readFileSync(db).equals(before)).toBe(true);
   });
 
-  it('export --out the FRONTIER_DB database while --db names another', () => {
+  it('export --out the FRONTIER_DB database while --db names another', async () => {
     const db = join(dir, 'a.db');
     const other = join(dir, 'b.db');
-    expect(frontier(['sessions', '--db', db]).code).toBe(0);
-    expect(frontier(['sweep', 'exam-cnn', '--device', 'exam-mcu', '--db', other, '--session', 's']).code).toBe(0);
+    expect((await cli(['sessions', '--db', db])).code).toBe(0);
+    expect((await cli(['sweep', 'exam-cnn', '--device', 'exam-mcu', '--db', other, '--session', 's'])).code).toBe(0);
     const before = readFileSync(db);
-    const r = frontier(['export', 's', '--format', 'csv', '--db', other, '--out', db, '--force'], { FRONTIER_DB: db });
+    const r = await cli(['export', 's', '--format', 'csv', '--db', other, '--out', db, '--force'], { FRONTIER_DB: db });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('that is the database');
     expect(readFileSync(db).equals(before)).toBe(true);
@@ -100,27 +102,32 @@ describe('--force never writes over the database, however it is named', () => {
 describe('calibrate reads through the bounded reader', () => {
   it.runIf(posix)('a device, a FIFO or a directory as the measurements file is refused as such, at once', () => {
     const pipe = fifo('in.fifo');
-    for (const [path, kind] of [['/dev/zero', 'a device'], [pipe, 'a pipe \\(FIFO\\)'], [dir, 'a directory']]) {
-      const r = frontier(['calibrate', path]);
-      expect(r.code, path).toBe(2);
-      expect(r.stderr).toMatch(new RegExp(`cannot read the measurements file: it is ${kind}, not a regular file`));
-    }
+    const cases = [['/dev/zero', 'a device'], [pipe, 'a pipe \\(FIFO\\)'], [dir, 'a directory']];
+    // In a child process, whose time is bounded: reading a FIFO or a device would wait or go on without end.
+    const results = frontierEach(cases.map(([path]) => ['calibrate', path]));
+    cases.forEach(([path, kind], i) => {
+      expect(results[i].code, path).toBe(2);
+      expect(results[i].stderr).toMatch(new RegExp(`cannot read the measurements file: it is ${kind}, not a regular file`));
+    });
   });
 
   it.runIf(posix)('a device or a FIFO as the board file is refused as such', () => {
     const pipe = fifo('board.fifo');
-    for (const [device, kind] of [['/dev/zero', 'a device'], [pipe, 'a pipe \\(FIFO\\)']]) {
-      const m = write('m-dev.json', JSON.stringify({ device, measurements: [{ model: 'exam-cnn', precision: 'int8', latencyS: 0.05 }] }));
-      const r = frontier(['calibrate', m]);
-      expect(r.code, device).toBe(2);
-      expect(r.stderr).toMatch(new RegExp(`cannot read the board file: it is ${kind}, not a regular file`));
-    }
+    const cases = [['/dev/zero', 'a device'], [pipe, 'a pipe \\(FIFO\\)']];
+    const files = cases.map(([device], i) =>
+      write(`m-dev-${i}.json`, JSON.stringify({ device, measurements: [{ model: 'exam-cnn', precision: 'int8', latencyS: 0.05 }] })),
+    );
+    const results = frontierEach(files.map((m) => ['calibrate', m]));
+    cases.forEach(([device, kind], i) => {
+      expect(results[i].code, device).toBe(2);
+      expect(results[i].stderr).toMatch(new RegExp(`cannot read the board file: it is ${kind}, not a regular file`));
+    });
   });
 
-  it('a measurements file past the 16 MiB limit is refused by its size, before it is read', () => {
+  it('a measurements file past the 16 MiB limit is refused by its size, before it is read', async () => {
     const big = write('big.json', '');
     truncateSync(big, 1100 * 1024 * 1024); // sparse: 1.1 GB that takes no disk
-    const r = frontier(['calibrate', big]);
+    const r = await cli(['calibrate', big]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('cannot read the measurements file: it is 1,153,433,600 bytes, more than the limit of 16 MiB');
   });
@@ -135,11 +142,11 @@ describe('every other reader is the same reader', () => {
       [['import', pipe, '--db', ':memory:'], /any\.fifo: it is a pipe \(FIFO\), not a regular file/, 1],
       [['sweep', '--spec', pipe, '--db', ':memory:'], /--spec .*any\.fifo: it is a pipe \(FIFO\), not a regular file/, 2],
     ];
-    for (const [args, message, code] of cases) {
-      const r = frontier(args);
-      expect(r.stderr, args.join(' ')).toMatch(message);
-      expect(r.code, args.join(' ')).toBe(code);
-    }
+    const results = frontierEach(cases.map(([args]) => args));
+    cases.forEach(([args, message, code], i) => {
+      expect(results[i].stderr, args.join(' ')).toMatch(message);
+      expect(results[i].code, args.join(' ')).toBe(code);
+    });
     expect(statSync(pipe).isFIFO()).toBe(true);
   });
 });

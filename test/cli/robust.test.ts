@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { zipSync } from 'fflate';
 import { afterAll, describe, expect, it } from 'vitest';
-import { frontier } from './run';
+import { cli } from './run';
 
 const dir = mkdtempSync(join(tmpdir(), 'frontier-robust-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -47,8 +47,8 @@ describe('numeric flags are bounded, as usage errors naming the limit (exit 2)',
     [[...sweep, '--session', 'x'.repeat(300)], /--session: the session name is 300 characters long, more than 200/],
     [[...sweep, '--session', 'two\nlines'], /--session: the session name holds a control character \(U\+000A, a line break\)/],
     [['rename', 'a', 'tab\there', '--db', ':memory:'], /rename: the session name holds a control character \(U\+0009\)/],
-  ])('%j', (args, message) => {
-    const r = frontier(args);
+  ])('%j', async (args, message) => {
+    const r = await cli(args);
     expect(r.stderr).toMatch(message);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
@@ -56,21 +56,21 @@ describe('numeric flags are bounded, as usage errors naming the limit (exit 2)',
 });
 
 describe('files that cannot be read or analysed exit 1 at once, naming the file', () => {
-  it.runIf(process.platform !== 'win32')('frontier analyze /dev/zero', () => {
-    const r = frontier(['analyze', '/dev/zero']);
+  it.runIf(process.platform !== 'win32')('frontier analyze /dev/zero', async () => {
+    const r = await cli(['analyze', '/dev/zero']);
     expect(r.code).toBe(1);
     expect(r.stderr).toBe('frontier analyze: /dev/zero: cannot read the model file: it is a device, not a regular file\n');
   });
 
-  it('a ZIP bomb', () => {
+  it('a ZIP bomb', async () => {
     const config = new Uint8Array(65 * 1024 * 1024 + 1).fill(0x20);
     const bomb = file('bomb.keras', zipSync({ 'config.json': config }));
-    const r = frontier(['analyze', bomb]);
+    const r = await cli(['analyze', bomb]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/bomb\.keras: config\.json expands to 68,157,441 bytes \(its declared size\), beyond the 64 MiB limit/);
   });
 
-  it('a model whose parameters would be infinite: refused naming the layer, no "Infinity" anywhere', () => {
+  it('a model whose parameters would be infinite: refused naming the layer, no "Infinity" anywhere', async () => {
     const model = file(
       'huge.json',
       '{"class_name": "Sequential", "config": {"name": "s", "layers": [' +
@@ -78,7 +78,7 @@ describe('files that cannot be read or analysed exit 1 at once, naming the file'
         '{"class_name": "Dense", "config": {"name": "dense", "units": 1e308}}]}}',
     );
     for (const args of [['analyze', model], ['analyze', model, '--json'], ['sweep', model, '--device', 'exam-mcu', '--db', ':memory:']]) {
-      const r = frontier(args);
+      const r = await cli(args);
       expect(r.code).toBe(1);
       expect(r.stdout).toBe('');
       expect(r.stderr).toMatch(/huge\.json: dense: output shape \d+ holds more than 2\^53 values/);
@@ -86,16 +86,16 @@ describe('files that cannot be read or analysed exit 1 at once, naming the file'
     }
   });
 
-  it('JSON nested 5,000 levels deep', () => {
+  it('JSON nested 5,000 levels deep', async () => {
     const deep = file('deep.json', `{"class_name": "Sequential", "config": {"layers": ${'['.repeat(5000)}${']'.repeat(5000)}}}`);
-    const r = frontier(['analyze', deep]);
+    const r = await cli(['analyze', deep]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/deep\.json: not a model file: the JSON is nested deeper than 100 levels/);
   });
 });
 
 describe('sweeps store only exact figures', () => {
-  it('a configuration whose counts would pass 2^53 is stored as failed with its reason; the session completes', () => {
+  it('a configuration whose counts would pass 2^53 is stored as failed with its reason; the session completes', async () => {
     const model = file(
       'wide.json',
       JSON.stringify({
@@ -113,7 +113,7 @@ describe('sweeps store only exact figures', () => {
       }),
     );
     const db = join(dir, 'wide.db');
-    const r = frontier(['sweep', model, '--device', 'exam-mcu', '--channels', 'conv=1,1048576', '--db', db, '--json']);
+    const r = await cli(['sweep', model, '--device', 'exam-mcu', '--channels', 'conv=1,1048576', '--db', db, '--json']);
     expect(r.stderr).not.toMatch(/Infinity|NaN/);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).status).toBe('complete');
@@ -133,7 +133,7 @@ describe('sweeps store only exact figures', () => {
 });
 
 describe('the small JSON files a command reads', () => {
-  it('a spec, device or calibration file that is a directory, a device or nested too deeply is a usage error naming it', () => {
+  it('a spec, device or calibration file that is a directory, a device or nested too deeply is a usage error naming it', async () => {
     const deep = file('deep-spec.json', `{"model": "exam-cnn", "devices": ${'['.repeat(3000)}${']'.repeat(3000)}}`);
     const cases: [string[], RegExp][] = [
       [['sweep', '--spec', deep, '--db', ':memory:'], /deep-spec\.json: not valid here: the JSON is nested deeper than 100 levels/],
@@ -141,7 +141,7 @@ describe('the small JSON files a command reads', () => {
       [['analyze', 'exam-cnn', '--calibration', '/dev/zero'], /--calibration \/dev\/zero: it is a device, not a regular file/],
     ];
     for (const [args, message] of cases) {
-      const r = frontier(args);
+      const r = await cli(args);
       expect(r.stderr).toMatch(message);
       expect(r.code).toBe(2);
     }
@@ -157,9 +157,9 @@ describe('absurd figures are refused where they are read, naming the field', () 
     [{ sramKiB: undefined, sramBytes: 2 ** 53 + 2 }, /b\.json: sramBytes must be at most 1,099,511,627,776 bytes \(1 TiB\), got 9007199254740994/],
     [{ sramKiB: undefined, sramBytes: 1e300 }, /b\.json: sramBytes must be at most 1,099,511,627,776 bytes \(1 TiB\), got 1e\+300/],
     [{ runtimeRamBytes: 1e300 }, /b\.json: runtimeRamBytes must be at most 1,099,511,627,776 bytes \(1 TiB\), got 1e\+300/],
-  ])('a device file with %j', (change, message) => {
+  ])('a device file with %j', async (change, message) => {
     const device = file('b.json', JSON.stringify({ ...board, ...change }));
-    const r = frontier(['analyze', 'exam-cnn', '--device', device, '--json']);
+    const r = await cli(['analyze', 'exam-cnn', '--device', device, '--json']);
     expect(r.stderr).toMatch(message);
     expect(r.code).not.toBe(0);
     expect(r.stdout).toBe('');
@@ -167,11 +167,11 @@ describe('absurd figures are refused where they are read, naming the field', () 
 });
 
 describe('long graphs', () => {
-  it("--prune '*=0.5' on a chain of 3,000 layers: analysed, no stack overflow", () => {
+  it("--prune '*=0.5' on a chain of 3,000 layers: analysed, no stack overflow", async () => {
     const layers: unknown[] = [{ class_name: 'InputLayer', config: { name: 'in', batch_input_shape: [null, 8] } }];
     for (let i = 1; i < 3000; i++) layers.push({ class_name: 'Dense', config: { name: `d${i}`, units: 8 } });
     const model = file('chain.json', JSON.stringify({ class_name: 'Sequential', config: { name: 'chain', layers } }));
-    const r = frontier(['analyze', model, '--prune', '*=0.5', '--json']);
+    const r = await cli(['analyze', model, '--prune', '*=0.5', '--json']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     // d1: 8 → 4; d2 … d2998: 4 → 4; the output layer d2999 keeps its 8 units.

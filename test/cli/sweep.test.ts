@@ -5,8 +5,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { describe, expect, it } from 'vitest';
-import { frontier, frontierJson, root } from './run';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { cli, cliJson, root } from './run';
 
 const examSweep = [
   'sweep', 'exam-cnn', '--device', 'exam-mcu', '--memory', 'largest-tensor',
@@ -40,9 +40,12 @@ interface Summary {
 
 describe('frontier sweep: the exam', () => {
   const db = tempDb();
-  const summary = frontierJson<Summary>([...examSweep, '--session', 'exam'], { FRONTIER_DB: db });
+  let summary: Summary;
+  beforeAll(async () => {
+    summary = await cliJson<Summary>([...examSweep, '--session', 'exam'], { FRONTIER_DB: db });
+  });
 
-  it('stores 8 configurations and picks each client\'s best', () => {
+  it('stores 8 configurations and picks each client\'s best', async () => {
     expect(summary).toMatchObject({ session: 'exam', status: 'complete', configs: 8, total: 8, feasible: 4, schemaVersion: 1 });
     expect(summary.best.client1).toMatchObject({
       channels: { conv1: 8, conv2: 8 },
@@ -59,45 +62,45 @@ describe('frontier sweep: the exam', () => {
     ]);
   });
 
-  it('really wrote 8 rows to the SQLite file, with the front flagged', () => {
+  it('really wrote 8 rows to the SQLite file, with the front flagged', async () => {
     const sqlite = new Database(db, { readonly: true });
     expect(sqlite.prepare('SELECT count(*) AS n FROM results').get()).toEqual({ n: 8 });
     expect(sqlite.prepare('SELECT count(*) AS n FROM results WHERE flags & 1').get()).toEqual({ n: 2 });
     sqlite.close();
   });
 
-  it('refuses a session name already in the database unless --replace', () => {
-    const again = frontier([...examSweep, '--session', 'exam', '--json'], { FRONTIER_DB: db });
+  it('refuses a session name already in the database unless --replace', async () => {
+    const again = await cli([...examSweep, '--session', 'exam', '--json'], { FRONTIER_DB: db });
     expect(again.code).not.toBe(0);
     expect(again.stderr).toMatch(/exam.*already exists.*--replace/);
-    const replaced = frontierJson<Summary>([...examSweep, '--session', 'exam', '--replace'], { FRONTIER_DB: db });
+    const replaced = await cliJson<Summary>([...examSweep, '--session', 'exam', '--replace'], { FRONTIER_DB: db });
     expect(replaced.configs).toBe(8);
   });
 
-  it('lists sessions as JSON and shows one', () => {
-    const list = frontierJson<{ sessions: { name: string; status: string; configs: number; total: number; created: string }[] }>(['sessions'], { FRONTIER_DB: db });
+  it('lists sessions as JSON and shows one', async () => {
+    const list = await cliJson<{ sessions: { name: string; status: string; configs: number; total: number; created: string }[] }>(['sessions'], { FRONTIER_DB: db });
     expect(list.sessions).toEqual([expect.objectContaining({ name: 'exam', status: 'complete', configs: 8, total: 8 })]);
     expect(Date.parse(list.sessions[0].created)).not.toBeNaN();
-    const shown = frontierJson<Summary>(['show', 'exam'], { FRONTIER_DB: db });
+    const shown = await cliJson<Summary>(['show', 'exam'], { FRONTIER_DB: db });
     expect(shown.best).toEqual(summary.best);
   });
 
-  it('reports an unsatisfiable client with the nearest miss', () => {
-    const r = frontierJson<Summary>([...examSweep.slice(0, -4), '--deadline', 'hasty=0.05', '--session', 'hasty'], { FRONTIER_DB: db });
+  it('reports an unsatisfiable client with the nearest miss', async () => {
+    const r = await cliJson<Summary>([...examSweep.slice(0, -4), '--deadline', 'hasty=0.05', '--session', 'hasty'], { FRONTIER_DB: db });
     expect(r.best.hasty).toBeNull();
     expect(r.nearestMiss.hasty?.reason).toMatch(/82\.7 ms.*50\.0 ms deadline/);
   });
 
-  it('a grid over the limit is refused with a hint to sample', () => {
-    const r = frontier(['sweep', 'exam-cnn', '--device', 'exam-mcu', '--channels', 'conv1=1:256,conv2=1:256', '--grid-limit', '1000'], { FRONTIER_DB: db });
+  it('a grid over the limit is refused with a hint to sample', async () => {
+    const r = await cli(['sweep', 'exam-cnn', '--device', 'exam-mcu', '--channels', 'conv1=1:256,conv2=1:256', '--grid-limit', '1000'], { FRONTIER_DB: db });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/65,536 configurations, above the limit of 1,000; use --strategy random --samples N/);
   });
 
-  it('random sampling is seeded and reproducible', () => {
+  it('random sampling is seeded and reproducible', async () => {
     const args = ['sweep', 'exam-cnn', '--device', 'exam-mcu', '--channels', 'conv1=1:64,conv2=1:64', '--strategy', 'random', '--samples', '50', '--seed', '7'];
-    const a = frontierJson<Summary>([...args, '--session', 'r1'], { FRONTIER_DB: db });
-    const b = frontierJson<Summary>([...args, '--session', 'r2'], { FRONTIER_DB: db });
+    const a = await cliJson<Summary>([...args, '--session', 'r1'], { FRONTIER_DB: db });
+    const b = await cliJson<Summary>([...args, '--session', 'r2'], { FRONTIER_DB: db });
     expect(a.total).toBe(50);
     expect(a.pareto).toEqual(b.pareto);
   });
@@ -139,13 +142,13 @@ describe('frontier sweep: killed mid-sweep, then resumed', () => {
     expect(afterKill).toBeGreaterThanOrEqual(before);
     expect(afterKill).toBeLessThan(128 * 128 * 3);
 
-    const list = frontierJson<{ sessions: { name: string; status: string; configs: number; total: number }[] }>(['sessions'], { FRONTIER_DB: db });
+    const list = await cliJson<{ sessions: { name: string; status: string; configs: number; total: number }[] }>(['sessions'], { FRONTIER_DB: db });
     expect(list.sessions[0]).toMatchObject({ name: 'killed', status: 'interrupted', configs: afterKill, total: 49152 });
 
-    const resumed = frontierJson<Summary>(['resume', 'killed'], { FRONTIER_DB: db });
+    const resumed = await cliJson<Summary>(['resume', 'killed'], { FRONTIER_DB: db });
     expect(resumed).toMatchObject({ status: 'complete', configs: 49152, total: 49152 });
 
-    frontierJson<Summary>([...big, '--session', 'whole'], { FRONTIER_DB: db });
+    await cliJson<Summary>([...big, '--session', 'whole'], { FRONTIER_DB: db });
     const check = new Database(db, { readonly: true });
     const rowsOf = (name: string) =>
       check
@@ -180,15 +183,15 @@ describe('frontier sweep --spec', () => {
         clients: [{ name: 'client1', deadlineS: 0.2 }],
       }),
     );
-    const fromFile = frontierJson<Summary>(['sweep', '--spec', specPath, '--session', 'spec'], { FRONTIER_DB: db });
+    const fromFile = await cliJson<Summary>(['sweep', '--spec', specPath, '--session', 'spec'], { FRONTIER_DB: db });
     expect(fromFile.configs).toBe(8);
     expect(fromFile.best.client1).toMatchObject({ channels: { conv1: 8, conv2: 8 }, precision: 'int8', accuracy: 0.85 });
-    const overridden = frontierJson<Summary>(['sweep', '--spec', specPath, '--precision', 'int8', '--session', 'spec-int8'], { FRONTIER_DB: db });
+    const overridden = await cliJson<Summary>(['sweep', '--spec', specPath, '--precision', 'int8', '--session', 'spec-int8'], { FRONTIER_DB: db });
     expect(overridden.configs).toBe(4);
-    const bad = frontier(['sweep', '--spec', specPath, '--memory', 'peak'], { FRONTIER_DB: db });
+    const bad = await cli(['sweep', '--spec', specPath, '--memory', 'peak'], { FRONTIER_DB: db });
     expect(bad.code).toBe(2);
     writeFileSync(specPath, JSON.stringify({ model: 'exam-cnn', headroom: 2 }));
-    const invalid = frontier(['sweep', '--spec', specPath], { FRONTIER_DB: db });
+    const invalid = await cli(['sweep', '--spec', specPath], { FRONTIER_DB: db });
     expect(invalid.code).toBe(2);
     expect(invalid.stderr).toMatch(/exam\.json: headroom must be a fraction in \[0, 1\), got 2/);
   });

@@ -2,7 +2,7 @@
 // layers and on graphs of 1,000 stacked diamonds (a layer feeding two branches that join again), and gives the right
 // answer. A walk that recursed once per layer would overflow the stack here; one that re-walked every path of the
 // diamonds would take 2^1000 steps and never finish within the test's timeout.
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseModelBytes } from '../../src/main/import/loadModelFile';
 import { analyze } from '../../src/shared/analysis/analyze';
 import { CompiledModel, emptyFigures } from '../../src/shared/analysis/compiled';
@@ -64,7 +64,15 @@ function denseDiamonds(k: number): ModelGraph {
 const denseParams = (inputs: number, units: number): number => inputs * units + units;
 
 describe(`a chain of ${LONG.toLocaleString('en-US')} layers`, () => {
-  const graph = chain(LONG);
+  // Built once for the tests below, and let go after them: a graph this large kept alive makes every garbage
+  // collection of the later tests slower.
+  let graph: ModelGraph;
+  beforeAll(() => {
+    graph = chain(LONG);
+  });
+  afterAll(() => {
+    graph = undefined as unknown as ModelGraph;
+  });
 
   it('validates, orders (also listed outputs first), infers shapes and plans deployment', () => {
     validateGraph(graph);
@@ -139,8 +147,12 @@ describe(`${DIAMONDS.toLocaleString('en-US')} stacked diamonds`, () => {
 });
 
 describe('the importers’ graph code is linear too', () => {
-  const chain20k = chain(20_000);
-  const diamonds = denseDiamonds(DIAMONDS);
+  let chain20k: ModelGraph;
+  let diamonds: ModelGraph;
+  beforeAll(() => {
+    chain20k = chain(20_000);
+    diamonds = denseDiamonds(DIAMONDS);
+  });
   const pruned = new Map<ModelGraph, number>();
   const expected = (graph: ModelGraph): number => {
     if (!pruned.has(graph)) pruned.set(graph, analyze(graph, { prune: { '*': 0.5 } }).params);

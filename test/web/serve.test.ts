@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { root } from '../cli/run';
+import { cli, root } from '../cli/run';
 
 let dir: string;
 beforeEach(() => {
@@ -146,15 +146,10 @@ describe('frontier serve', () => {
   });
 
   it('rejects a bad --port as a usage error (exit 2)', async () => {
-    const child = spawn(process.execPath, [join(root, 'bin', 'frontier.mjs'), 'serve', '--port', 'http', '--db', join(dir, 'x.db')], {
-      cwd: root,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.setEncoding('utf8');
-    child.stderr.on('data', (chunk: string) => (stderr += chunk));
-    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
-    expect(code).toBe(2);
-    expect(stderr).toContain('--port');
+    // Refused before anything starts: the command itself, in this process.
+    const r = await cli(['serve', '--port', 'http', '--db', join(dir, 'x.db')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--port');
+    expect(r.stdout).toBe('');
   });
 });

@@ -8,6 +8,7 @@ import { MAX_CALIBRATION_MEASUREMENTS, type Measurement } from './calibrate';
 
 export { MAX_CALIBRATION_MEASUREMENTS };
 import { MAX_TIME_S, MIN_MEASURED_S, showBound } from '../physicalBounds';
+import { refusal } from '../refusal';
 
 export const MEASUREMENTS_FORMAT = 'frontier-measurements';
 
@@ -35,21 +36,21 @@ export function parseMeasurementsFile(json: unknown, source: string): Measuremen
   for (const key of Object.keys(j)) {
     if (!TOP_KEYS.includes(key)) fail(`unknown field "${key}"; known fields: ${TOP_KEYS.slice(1).join(', ')}`);
   }
-  if (j.format !== undefined && j.format !== MEASUREMENTS_FORMAT) fail(`format must be "${MEASUREMENTS_FORMAT}", got ${show(j.format)}`);
+  if (j.format !== undefined && j.format !== MEASUREMENTS_FORMAT) fail(refusal('format', `must be "${MEASUREMENTS_FORMAT}"`, j.format, show));
   if (typeof j.device !== 'string' || j.device.trim() === '') {
-    fail(`device must name a built-in device or a device file, got ${show(j.device)}`);
+    fail(refusal('device', 'must name a built-in device or a device file', j.device, show));
   }
   const out: MeasurementsFile = { device: (j.device as string).trim(), measurements: [] };
   if (j.runtime !== undefined && j.runtime !== null) {
-    if (typeof j.runtime !== 'string' || j.runtime.trim() === '') fail(`runtime must name a built-in runtime, got ${show(j.runtime)}`);
+    if (typeof j.runtime !== 'string' || j.runtime.trim() === '') fail(refusal('runtime', 'must name a built-in runtime', j.runtime, show));
     out.runtime = (j.runtime as string).trim();
   }
   if (j.name !== undefined && j.name !== null) {
-    if (typeof j.name !== 'string' || j.name.trim() === '') fail(`name must be a non-empty string, got ${show(j.name)}`);
+    if (typeof j.name !== 'string' || j.name.trim() === '') fail(refusal('name', 'must be a non-empty string', j.name, show));
     out.name = (j.name as string).trim();
   }
   if (!Array.isArray(j.measurements) || j.measurements.length === 0) {
-    fail(`measurements must be a list of at least one measurement, got ${show(j.measurements)}`);
+    fail(refusal('measurements', 'must be a list of at least one measurement', j.measurements, show));
   }
   if ((j.measurements as unknown[]).length > MAX_CALIBRATION_MEASUREMENTS) {
     fail(
@@ -59,13 +60,13 @@ export function parseMeasurementsFile(json: unknown, source: string): Measuremen
   }
   out.measurements = (j.measurements as unknown[]).map((m, i) => {
     const at = `measurements[${i}]`;
-    if (!isObject(m)) return fail(`${at} must be an object, got ${show(m)}`);
+    if (!isObject(m)) return fail(refusal(at, 'must be an object', m, show));
     const label = typeof m.model === 'string' ? `${at} (${m.model})` : at;
     for (const key of Object.keys(m)) {
       if (!ENTRY_KEYS.includes(key)) fail(`${label}: unknown field "${key}"; known fields: ${ENTRY_KEYS.join(', ')}`);
     }
-    if (typeof m.model !== 'string' || m.model.trim() === '') fail(`${at}: model must name a preset or a model file, got ${show(m.model)}`);
-    if (typeof m.precision !== 'string') fail(`${label}: precision must be a precision name (int8, fp32…), got ${show(m.precision)}`);
+    if (typeof m.model !== 'string' || m.model.trim() === '') fail(refusal(`${at}: model`, 'must name a preset or a model file', m.model, show));
+    if (typeof m.precision !== 'string') fail(refusal(`${label}: precision`, 'must be a precision name (int8, fp32…)', m.precision, show));
     try {
       parsePrecision(m.precision as string);
     } catch (error) {
@@ -73,21 +74,21 @@ export function parseMeasurementsFile(json: unknown, source: string): Measuremen
     }
     // Bounded like a deadline: a latency beyond a day is a slip of units, and would fit a profile no analysis takes.
     if (typeof m.latencyS !== 'number' || !Number.isFinite(m.latencyS) || m.latencyS <= 0 || m.latencyS > MAX_TIME_S) {
-      fail(`${label}: latencyS must be a positive number of seconds, at most ${showBound(MAX_TIME_S)}, got ${show(m.latencyS)}`);
+      fail(refusal(`${label}: latencyS`, `must be a positive number of seconds, at most ${showBound(MAX_TIME_S)}`, m.latencyS, show));
     }
     if ((m.latencyS as number) < MIN_MEASURED_S) {
-      fail(`${label}: latencyS must be at least ${showBound(MIN_MEASURED_S)} s (a nanosecond), got ${show(m.latencyS)}`);
+      fail(refusal(`${label}: latencyS`, `must be at least ${showBound(MIN_MEASURED_S)} s (a nanosecond)`, m.latencyS, show));
     }
     const entry: Measurement = { model: m.model as string, precision: m.precision as string, latencyS: m.latencyS as number };
     for (const key of ['channels', 'prune'] as const) {
       const value = m[key];
       if (value === undefined || value === null) continue;
-      if (!isObject(value)) fail(`${label}: ${key} must be an object of layer → ${key === 'channels' ? 'count' : 'ratio'}, got ${show(value)}`);
+      if (!isObject(value)) fail(refusal(`${label}: ${key}`, `must be an object of layer → ${key === 'channels' ? 'count' : 'ratio'}`, value, show));
       for (const [layer, v] of Object.entries(value as Json)) {
         const ok =
           typeof v === 'number' && Number.isFinite(v) && (key === 'channels' ? Number.isInteger(v) && v >= 1 : v >= 0 && v < 1);
         if (!ok) {
-          fail(`${label}: ${key}.${layer} must be ${key === 'channels' ? 'a whole number ≥ 1' : 'a ratio in [0, 1)'}, got ${show(v)}`);
+          fail(refusal(`${label}: ${key}.${layer}`, `must be ${key === 'channels' ? 'a whole number ≥ 1' : 'a ratio in [0, 1)'}`, v, show));
         }
       }
       entry[key] = { ...(value as Record<string, number>) };

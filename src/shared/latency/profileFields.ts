@@ -16,6 +16,7 @@ import {
   MIN_SECONDS_PER_OP,
   showBound,
 } from '../physicalBounds';
+import { refusal } from '../refusal';
 
 export const LATENCY_PROFILE_FIELDS: readonly string[] = ['clockHz', 'clockMHz', 'core', 'vendor', 'latency', 'runtime', 'latencyBand'];
 
@@ -32,7 +33,7 @@ const has = (o: Json, k: string): boolean => Object.prototype.hasOwnProperty.cal
 
 function positive(fail: Fail, path: string, value: unknown, unit: string, zeroOk = false): number {
   const ok = typeof value === 'number' && Number.isFinite(value) && (zeroOk ? value >= 0 : value > 0);
-  if (!ok) fail(`${path} must be a ${zeroOk ? 'non-negative' : 'positive'} number of ${unit}, got ${show(value)}`);
+  if (!ok) fail(refusal(path, `must be a ${zeroOk ? 'non-negative' : 'positive'} number of ${unit}`, value, show));
   return value as number;
 }
 
@@ -40,7 +41,7 @@ function positive(fail: Fail, path: string, value: unknown, unit: string, zeroOk
 function within(fail: Fail, path: string, value: unknown, unit: string, min: number, max: number, zeroOk = false): number {
   const n = positive(fail, path, value, unit, zeroOk);
   if ((n !== 0 || !zeroOk) && (n < min || n > max)) {
-    fail(`${path} must be ${zeroOk ? '0 or ' : ''}from ${showBound(min)} to ${showBound(max)} ${unit}, got ${show(value)}`);
+    fail(refusal(path, `must be ${zeroOk ? '0 or ' : ''}from ${showBound(min)} to ${showBound(max)} ${unit}`, value, show));
   }
   return n;
 }
@@ -48,12 +49,12 @@ function within(fail: Fail, path: string, value: unknown, unit: string, min: num
 /** A duration: non-negative (or positive) seconds, at most a day. */
 const seconds = (fail: Fail, path: string, value: unknown, zeroOk = false): number => {
   const n = positive(fail, path, value, 'seconds', zeroOk);
-  if (n > MAX_TIME_S) fail(`${path} must be at most ${showBound(MAX_TIME_S)} seconds, got ${show(value)}`);
+  if (n > MAX_TIME_S) fail(refusal(path, `must be at most ${showBound(MAX_TIME_S)} seconds`, value, show));
   return n;
 };
 
 function text(fail: Fail, path: string, value: unknown): string {
-  if (typeof value !== 'string' || value.trim() === '') fail(`${path} must be a non-empty string, got ${show(value)}`);
+  if (typeof value !== 'string' || value.trim() === '') fail(refusal(path, 'must be a non-empty string', value, show));
   return value as string;
 }
 
@@ -69,7 +70,7 @@ function unknownKeys(fail: Fail, path: string, obj: Json, known: readonly string
 }
 
 function parseBand(fail: Fail, path: string, value: unknown): LatencyBandFactors {
-  if (!isObject(value)) fail(`${path} must be an object (lowFactor, highFactor, basis), got ${show(value)}`);
+  if (!isObject(value)) fail(refusal(path, 'must be an object (lowFactor, highFactor, basis)', value, show));
   const b = value as Json;
   unknownKeys(fail, path, b, ['lowFactor', 'highFactor', 'basis']);
   const lowFactor = positive(fail, `${path}.lowFactor`, b.lowFactor, 'a fraction');
@@ -83,11 +84,11 @@ function parseBand(fail: Fail, path: string, value: unknown): LatencyBandFactors
 }
 
 function parseLatency(fail: Fail, value: unknown): LatencyModel {
-  if (!isObject(value)) fail(`latency must be an object (rates, perOpS, perInferenceS, band, basis), got ${show(value)}`);
+  if (!isObject(value)) fail(refusal('latency', 'must be an object (rates, perOpS, perInferenceS, band, basis)', value, show));
   const v = value as Json;
   unknownKeys(fail, 'latency', v, LATENCY_KEYS);
   if (!isObject(v.rates) || Object.keys(v.rates).length === 0) {
-    fail(`latency.rates must be an object of precision → rates, got ${show(v.rates)}`);
+    fail(refusal('latency.rates', 'must be an object of precision → rates', v.rates, show));
   }
   const rates: Record<string, PrecisionRates> = {};
   for (const [name, r] of Object.entries(v.rates as Json)) {
@@ -97,7 +98,7 @@ function parseLatency(fail: Fail, value: unknown): LatencyModel {
     } catch (error) {
       return fail(`latency.rates.${name}: ${(error as Error).message}`);
     }
-    if (!isObject(r)) fail(`latency.rates.${name} must be an object of conv, depthwise, dense, element, got ${show(r)}`);
+    if (!isObject(r)) fail(refusal(`latency.rates.${name}`, 'must be an object of conv, depthwise, dense, element', r, show));
     unknownKeys(fail, `latency.rates.${name}`, r as Json, RATE_KEYS);
     const out = {} as PrecisionRates;
     for (const key of RATE_KEYS) {
@@ -114,10 +115,10 @@ function parseLatency(fail: Fail, value: unknown): LatencyModel {
     basis: text(fail, 'latency.basis', v.basis),
   };
   if (has(v, 'measurements')) {
-    if (!Array.isArray(v.measurements)) fail(`latency.measurements must be a list, got ${show(v.measurements)}`);
+    if (!Array.isArray(v.measurements)) fail(refusal('latency.measurements', 'must be a list', v.measurements, show));
     model.measurements = (v.measurements as unknown[]).map((m, i): MeasurementRecord => {
       const path = `latency.measurements[${i}]`;
-      if (!isObject(m)) return fail(`${path} must be an object, got ${show(m)}`);
+      if (!isObject(m)) return fail(refusal(path, 'must be an object', m, show));
       const record: MeasurementRecord = {
         model: text(fail, `${path}.model`, m.model),
         precision: text(fail, `${path}.precision`, m.precision),
@@ -132,17 +133,17 @@ function parseLatency(fail: Fail, value: unknown): LatencyModel {
 }
 
 function parseRuntime(fail: Fail, value: unknown): RuntimeRef {
-  if (!isObject(value)) fail(`runtime must be an object (id, name, basis…), got ${show(value)}`);
+  if (!isObject(value)) fail(refusal('runtime', 'must be an object (id, name, basis…)', value, show));
   const v = value as Json;
   unknownKeys(fail, 'runtime', v, RUNTIME_KEYS);
-  if (!BASES.includes(v.basis as RuntimeRef['basis'])) fail(`runtime.basis must be one of ${BASES.join(', ')}, got ${show(v.basis)}`);
+  if (!BASES.includes(v.basis as RuntimeRef['basis'])) fail(refusal('runtime.basis', `must be one of ${BASES.join(', ')}`, v.basis, show));
   const ram = v.persistentRamBytes;
   if (ram !== null && ram !== undefined && !(typeof ram === 'number' && Number.isInteger(ram) && ram >= 0 && ram <= MAX_DEVICE_BYTES)) {
-    fail(`runtime.persistentRamBytes must be a whole number of bytes, at most ${showBound(MAX_DEVICE_BYTES)} (1 TiB), or null, got ${show(ram)}`);
+    fail(refusal('runtime.persistentRamBytes', `must be a whole number of bytes, at most ${showBound(MAX_DEVICE_BYTES)} (1 TiB), or null`, ram, show));
   }
   const sources: Record<string, string> = {};
   if (has(v, 'sources')) {
-    if (!isObject(v.sources)) fail(`runtime.sources must be an object of field → text, got ${show(v.sources)}`);
+    if (!isObject(v.sources)) fail(refusal('runtime.sources', 'must be an object of field → text', v.sources, show));
     for (const [k, s] of Object.entries(v.sources as Json)) sources[k] = text(fail, `runtime.sources.${k}`, s);
   }
   return {
