@@ -18,7 +18,7 @@ import { BITS, isInteger, parsePrecision, type Precision } from './precision';
 import { tidySig } from '../format';
 import { inferenceSeconds, layerSeconds } from '../latency/model';
 import { exact } from './exact';
-import { dropAt, logKept, predict, prepareMeasured, type PreparedMeasured } from './measuredAccuracy';
+import { dropSums, predict, prepareMeasured, type PreparedMeasured } from './measuredAccuracy';
 
 const MAX_WEIGHT_TENSORS = 3;
 
@@ -214,20 +214,19 @@ export class CompiledModel {
     const accuracy = settings.accuracy;
     if (accuracy?.kind === 'measured') {
       this.measured = prepareMeasured(accuracy);
-      this.measuredLayers = this.measured.curves.map(({ layer }) => {
+      for (const { layer } of this.measured.curves) {
         const i = index.get(layer);
         if (i === undefined || !isChannelLayer(this.layers[i])) throw new Error(`the measured accuracy model names ${layer}, which is not a layer with output channels in ${base.name}`);
-        return i;
-      });
+        this.measuredLayers.set(layer, i);
+      }
     }
   }
 
   /** The measured accuracy model's curves and the layers they belong to (none for other models). */
   private measured: PreparedMeasured | null = null;
-  private measuredLayers: number[] = [];
-  /** Σ of the measured layers' drops and of log(1 − drop/base), for the current channels (set by setChannels). */
-  private dropSum = 0;
-  private logKeptSum = 0;
+  private readonly measuredLayers = new Map<string, number>();
+  /** S and L of the measured accuracy model (measuredAccuracy.ts) for the current channels (set by setChannels). */
+  private drops = { s: 0, l: 0 };
 
   private readonly hasBias: boolean[];
   private readonly bnOp: boolean[];
@@ -279,22 +278,13 @@ export class CompiledModel {
     this.pruned = pruned;
     this.computeCounts();
     this.macsFraction = this.baseMacs > 0 ? this.totalMacs / this.baseMacs : 1;
-    if (this.measured) this.measureDrops(this.measured);
+    // Once per structure, so each precision × device evaluation of it predicts the accuracy in a few operations.
+    if (this.measured) this.drops = dropSums(this.measured, (name) => this.fractionKept(this.measuredLayers.get(name) as number));
   }
 
-  /** Once per structure, so each precision × device evaluation of it predicts the accuracy in a few operations. */
-  private measureDrops(measured: PreparedMeasured): void {
-    let s = 0;
-    let l = 0;
-    for (let k = 0; k < this.measuredLayers.length; k++) {
-      const layer = this.layers[this.measuredLayers[k]];
-      const f = outputChannelsOf(layer as Parameters<typeof outputChannelsOf>[0]) / (this.baseChannels.get(layer.name) as number);
-      const d = dropAt(measured.curves[k].curve, f);
-      s += d;
-      l += logKept(d, measured.refBase);
-    }
-    this.dropSum = s;
-    this.logKeptSum = l;
+  private fractionKept(i: number): number {
+    const layer = this.layers[i];
+    return outputChannelsOf(layer as Parameters<typeof outputChannelsOf>[0]) / (this.baseChannels.get(layer.name) as number);
   }
 
   private computeCounts(): void {
@@ -514,7 +504,7 @@ export class CompiledModel {
     if (!model) return NaN;
     if (model.kind === 'measured') {
       const base = model.base[precision.name];
-      return base === undefined ? NaN : predict(model.form, model.coefficients, base, this.dropSum, this.logKeptSum);
+      return base === undefined ? NaN : predict(model.form, model.coefficients, base, this.drops.s, this.drops.l);
     }
     // A penalty model depends only on (pruned, precision): cache it, the sweep asks millions of times.
     const key = model.kind === 'penalties' ? `${this.pruned ? 1 : 0}${precision.name}` : '';
