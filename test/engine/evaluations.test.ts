@@ -48,12 +48,20 @@ const freshDb = (): Db => {
 afterAll(() => dbs.forEach((db) => db.close()));
 
 /** A worker factory that remembers the workers it made (to see that they are gone). */
-function spyWorkers(): { createWorker: () => Worker; workers: Worker[] } {
+/** Workers made through it, and the evaluations sent to them (a key worked out is not an evaluation). */
+function spyWorkers(): { createWorker: () => Worker; workers: Worker[]; evaluations: () => number } {
   const workers: Worker[] = [];
+  let evaluations = 0;
   return {
     workers,
+    evaluations: () => evaluations,
     createWorker: () => {
       const w = createTsEvaluationWorker();
+      const post = w.postMessage.bind(w);
+      w.postMessage = (message: { type?: string }, ...rest: unknown[]) => {
+        if (message?.type === 'evaluate') evaluations++;
+        return (post as (...args: unknown[]) => void)(message, ...rest);
+      };
       workers.push(w);
       return w;
     },
@@ -94,13 +102,17 @@ describe('runEvaluation', () => {
     const again = await runEvaluation(request(), { db, onEvaluation, createWorker: spy.createWorker });
     expect(first.cached).toBe(false);
     expect(again.cached).toBe(true);
-    expect(spy.workers).toHaveLength(1);
+    // Each request has a worker work out its key (the model loaded and the data hashed off this thread); a hit runs
+    // nothing in it.
+    expect(spy.workers).toHaveLength(2);
+    expect(spy.evaluations()).toBe(1);
     expect({ ...again, cached: false }).toEqual(first);
     expect(events.map((e) => e.cached)).toEqual([false, true]);
     expect(events[0].key).toBe((await evaluationCacheKey(request())).key);
     const fresh = await runEvaluation(request(), { db, noCache: true, createWorker: spy.createWorker });
     expect(fresh.cached).toBe(false);
-    expect(spy.workers).toHaveLength(2);
+    expect(spy.workers).toHaveLength(3);
+    expect(spy.evaluations()).toBe(2);
     expect(new EvaluationCache(db).count()).toBe(1);
   });
 

@@ -11,6 +11,8 @@ import type { EvaluateResult } from './evaluate';
 import { EvaluationCancelled } from './evaluationCancelled';
 import { errorFromPayload } from './evaluationModel';
 import type { FromEvaluationWorker, ToEvaluationWorker, WorkerEvaluation } from './evaluationProtocol';
+import type { KeyBase } from './evaluationKey';
+import type { ModelGraph } from '../../shared/model/types';
 import { GATE_BYTES, gateBusy, gateCancel } from './nativeGate';
 
 /** How long a cancelled evaluation may take to settle, and a worker to stop before it is terminated. */
@@ -60,6 +62,10 @@ export class EvaluationWorker {
   /** The data set as the worker opened it: where it comes from (for messages) and its samples. */
   source = '';
   samples = 0;
+  /** The cache key's common part, when `init.key` asked for it. */
+  base: KeyBase | null = null;
+  /** The model's graph, when `init.graph` asked for it. */
+  graph: ModelGraph | null = null;
 
   private constructor(readonly worker: Worker) {
     worker.on('message', (message: FromEvaluationWorker) => this.receive(message));
@@ -81,7 +87,7 @@ export class EvaluationWorker {
     const host = new EvaluationWorker((options.createWorker ?? createTsEvaluationWorker)());
     try {
       const ready = await host.request({ type: 'init', seq: ++host.seq, gate: host.gate.buffer as SharedArrayBuffer, ...init }, { signal: options.signal });
-      if (ready.type === 'ready') Object.assign(host, { source: ready.source, samples: ready.samples });
+      if (ready.type === 'ready') Object.assign(host, { source: ready.source, samples: ready.samples, base: ready.base ?? null, graph: ready.graph ?? null });
       return host;
     } catch (error) {
       await host.close();

@@ -5,6 +5,7 @@ import { parentPort } from 'node:worker_threads';
 import type { DataSet } from './data/dataSet';
 import { openDataSet } from './data/open';
 import { evaluateModel } from './evaluate';
+import { keyBase, modelIdentity } from './evaluationKey';
 import { errorPayload, loadEvaluationModel } from './evaluationModel';
 import type { FromEvaluationWorker, ToEvaluationWorker } from './evaluationProtocol';
 import type { RunnableModel } from './load';
@@ -34,7 +35,9 @@ async function handle(message: Exclude<ToEvaluationWorker, { type: 'cancel' }>):
     const data = openDataSet(message.data, { inputShape: input?.shape });
     const calibration = message.calibration === undefined ? undefined : openDataSet({ data: message.calibration }, { inputShape: input?.shape });
     loaded = { model, data, calibration };
-    post({ type: 'ready', seq: message.seq, source: data.source, samples: data.count });
+    const key = message.key;
+    const base = key ? await keyBase(key.request, model, data, key.preprocessing, (await modelIdentity(key.request.model)).hash) : undefined;
+    post({ type: 'ready', seq: message.seq, source: data.source, samples: data.count, ...(base ? { base } : {}), ...(message.graph ? { graph: model.graph } : {}) });
     return;
   }
   if (!loaded) throw new Error('an evaluation before the model was loaded');

@@ -1,5 +1,5 @@
 // The one entry point for measuring configurations on the user's data: `frontier evaluate` and `frontier
-// sensitivity` run through it, and so should the app's "evaluate this configuration" and a sweep's verification.
+// sensitivity` run through it, as do the app's "evaluate this configuration" and a sweep's verification.
 // Every evaluation runs in a worker thread (evaluationWorker.ts), reports its progress, can be cancelled, and is kept
 // in the evaluation cache (schema 4, src/main/store/evaluationCache.ts) under the key evaluationKey.ts describes, so
 // that asking again repeats nothing and a killed sensitivity run, started again, measures only what is missing.
@@ -12,15 +12,13 @@ import { EvaluationCache } from '../store/evaluationCache';
 import type { Db } from '../store/database';
 import { StoredFiles } from '../store/storedFiles';
 import type { PreparedRun, RunConfiguration } from './configure';
-import { openDataSet } from './data/open';
 import type { EvaluateResult } from './evaluate';
 import { EvaluationCancelled } from './evaluationCancelled';
 import { EvaluationWorker, type EvaluationProgress } from './evaluationHost';
-import { evaluationKey, keyBase, modelIdentity, type KeyBase } from './evaluationKey';
-import { loadEvaluationModel } from './evaluationModel';
+import { evaluationKey, type KeyBase } from './evaluationKey';
 import type { WorkerEvaluation, WorkerModel } from './evaluationProtocol';
 import type { EvaluationInputs, EvaluationRequest, SensitivityRequest } from './evaluationRequest';
-import type { RunnableModel } from './load';
+import type { ModelGraph } from '../../shared/model/types';
 import { metricValue, planSensitivity, sensitivityReport, type SensitivityReport } from './sensitivity';
 
 export type { EvaluationProgress } from './evaluationHost';
@@ -49,17 +47,6 @@ export interface EvaluationRunOptions {
 /** `cached`: found in the cache, nothing run; `source`: the data measured, as this request named it (for messages). */
 export type CachedEvaluateResult = EvaluateResult & { cached: boolean; source: string };
 
-/** The model, data and cache key shared by every evaluation of a request, made ready on this thread. */
-interface Prepared {
-  worker: { model: WorkerModel; importOptions: EvaluationInputs['importOptions']; data: EvaluationInputs['data']; calibration?: string };
-  model: RunnableModel | null;
-  samples: number;
-  /** The data's source as opened here (for messages), when it was. */
-  source: string | null;
-  base: KeyBase | null;
-  cleanup: () => void;
-}
-
 /** A stored model file is written to a file of its own name (its loaders read files), removed when the run ends. */
 function workerModel(request: EvaluationInputs, db: Db | undefined): { model: WorkerModel; cleanup: () => void } {
   const ref = request.model;
@@ -77,29 +64,26 @@ function workerModel(request: EvaluationInputs, db: Db | undefined): { model: Wo
 }
 
 /**
- * Loads the model here when it is needed here (the key's resolved preprocessing, a sensitivity plan), opens the data
- * to check it and count it, and hashes what the key covers when there is a cache.
+ * A worker with the model and data loaded — and, with a cache, the key's common part worked out there: loading the
+ * model and hashing the data never hold this thread (the web host's event loop, the app's main process).
+ * `graph`: the model's graph sent back too (a sensitivity run plans its points on it).
  */
-async function prepare(request: EvaluationInputs, options: EvaluationRunOptions, needModel: boolean, keyed = options.db !== undefined): Promise<Prepared> {
-  const { model: wm, cleanup } = workerModel(request, options.db);
+async function startWorker(request: EvaluationInputs, options: EvaluationRunOptions, graph: boolean, keyed = options.db !== undefined): Promise<{ worker: EvaluationWorker; cleanup: () => void }> {
+  const { model, cleanup } = workerModel(request, options.db);
   try {
-    const model = needModel || keyed ? await loadEvaluationModel(wm, request.importOptions) : null;
-    const input = model?.graph.layers.find((l) => l.type === 'Input') as { shape: number[] } | undefined;
-    let samples = 0;
-    let source: string | null = null;
-    let base: KeyBase | null = null;
-    if (model) {
-      const data = openDataSet(request.data, { inputShape: input?.shape });
-      try {
-        samples = data.count;
-        source = data.source;
-        if (request.calibration) openDataSet({ data: request.calibration.data }, { inputShape: input?.shape }).close();
-        if (keyed) base = await keyBase(request, model, data, request.preprocessing, (await modelIdentity(request.model)).hash);
-      } finally {
-        data.close();
-      }
-    }
-    return { worker: { model: wm, importOptions: request.importOptions, data: request.data, calibration: request.calibration?.data }, model, samples, source, base, cleanup };
+    const key = { request: { model: request.model, importOptions: request.importOptions, data: request.data, calibration: request.calibration }, preprocessing: request.preprocessing };
+    const worker = await EvaluationWorker.start(
+      {
+        model,
+        importOptions: request.importOptions,
+        data: request.data,
+        ...(request.calibration ? { calibration: request.calibration.data } : {}),
+        ...(keyed ? { key } : {}),
+        ...(graph ? { graph: true } : {}),
+      },
+      options,
+    );
+    return { worker, cleanup };
   } catch (error) {
     cleanup();
     throw error;
@@ -114,14 +98,19 @@ function progressOf(done: number, total: number, seconds: number, first: { done:
 
 /**
  * The cache key of an evaluation (and the canonical JSON hashed into it), without running it: what runEvaluation
- * looks up. `db` is needed only for a stored model file.
+ * looks up. It loads the model and opens the data (in a worker thread), so it also checks that both can be read.
+ * `db` is needed only for a stored model file.
  */
-export async function evaluationCacheKey(request: EvaluationRequest, options: { db?: Db } = {}): Promise<{ key: string; inputs: string }> {
-  const prepared = await prepare(request, options, false, true);
+export async function evaluationCacheKey(
+  request: EvaluationRequest,
+  options: { db?: Db; createWorker?: () => Worker; signal?: AbortSignal } = {},
+): Promise<{ key: string; inputs: string }> {
+  const { worker, cleanup } = await startWorker(request, options, false, true);
   try {
-    return evaluationKey(prepared.base as KeyBase, request.configuration, { agreement: request.agreement, task: request.task, topK: request.topK });
+    return evaluationKey(worker.base as KeyBase, request.configuration, { agreement: request.agreement, task: request.task, topK: request.topK });
   } finally {
-    prepared.cleanup();
+    await worker.close();
+    cleanup();
   }
 }
 
@@ -142,38 +131,34 @@ export async function runEvaluation(
   options: EvaluationRunOptions & { onPrepared?: (run: PreparedRun) => void } = {},
 ): Promise<CachedEvaluateResult> {
   if (options.signal?.aborted) throw new EvaluationCancelled();
-  const prepared = await prepare(request, options, false);
+  const { worker, cleanup } = await startWorker(request, options, false);
   try {
     if (options.signal?.aborted) throw new EvaluationCancelled();
     const cache = options.db ? new EvaluationCache(options.db) : null;
     const measure = { agreement: request.agreement, task: request.task, topK: request.topK };
-    const key = prepared.base ? evaluationKey(prepared.base, request.configuration, measure) : null;
+    const key = worker.base ? evaluationKey(worker.base, request.configuration, measure) : null;
     if (cache && key && !options.noCache && !options.onPrepared) {
       const hit = cache.get<EvaluateResult>(key.key);
       if (hit) {
         options.onEvaluation?.({ key: key.key, cached: true, configuration: request.configuration });
-        return { ...hit.result, cached: true, source: prepared.source ?? request.data.data };
+        return { ...hit.result, cached: true, source: worker.source };
       }
     }
-    const worker = await EvaluationWorker.start(prepared.worker, options);
-    try {
-      let first: { done: number; seconds: number } | null = null;
-      const result = await worker.evaluate(workerEvaluation(request, request.configuration), {
-        signal: options.signal,
-        onPrepared: options.onPrepared,
-        onProgress: (done, total, seconds) => {
-          options.onProgress?.(progressOf(done, total, seconds, first));
-          first ??= { done, seconds };
-        },
-      });
-      if (cache && key && prepared.base) cache.put(key.key, { modelHash: prepared.base.modelHash, dataHash: prepared.base.dataHash, inputs: key.inputs }, result);
-      options.onEvaluation?.({ key: key?.key ?? null, cached: false, configuration: request.configuration });
-      return { ...result, cached: false, source: prepared.source ?? worker.source };
-    } finally {
-      await worker.close();
-    }
+    let first: { done: number; seconds: number } | null = null;
+    const result = await worker.evaluate(workerEvaluation(request, request.configuration), {
+      signal: options.signal,
+      onPrepared: options.onPrepared,
+      onProgress: (done, total, seconds) => {
+        options.onProgress?.(progressOf(done, total, seconds, first));
+        first ??= { done, seconds };
+      },
+    });
+    if (cache && key && worker.base) cache.put(key.key, { modelHash: worker.base.modelHash, dataHash: worker.base.dataHash, inputs: key.inputs }, result);
+    options.onEvaluation?.({ key: key?.key ?? null, cached: false, configuration: request.configuration });
+    return { ...result, cached: false, source: worker.source };
   } finally {
-    prepared.cleanup();
+    await worker.close();
+    cleanup();
   }
 }
 
@@ -192,8 +177,8 @@ const workerEvaluation = (request: EvaluationInputs & Partial<EvaluationRequest>
  * point an evaluation through the cache as runEvaluation's: the points the cache holds are not run again, and each
  * point measured is kept as it completes, so a run that is killed or cancelled resumes where it stopped.
  * `onPoint(done, total)` counts points (cached or measured); `onProgress` counts samples over the points to measure;
- * `onEvaluation` says for each point whether it was cached. The worker (one for the whole run) starts only when a
- * point is missing. Cancel: rejects with EvaluationCancelled within CANCEL_GRACE_MS; finished points stay cached.
+ * `onEvaluation` says for each point whether it was cached. One worker serves the whole run (it also works out the
+ * cache keys, so the model is loaded and the data hashed off this thread). Cancel: rejects with EvaluationCancelled within CANCEL_GRACE_MS; finished points stay cached.
  */
 export async function runSensitivity(
   request: SensitivityRequest,
@@ -204,17 +189,17 @@ export async function runSensitivity(
   } = {},
 ): Promise<SensitivityReport> {
   if (options.signal?.aborted) throw new EvaluationCancelled();
-  const prepared = await prepare(request, options, true);
-  let worker: EvaluationWorker | null = null;
+  const { worker, cleanup } = await startWorker(request, options, true);
   try {
     if (options.signal?.aborted) throw new EvaluationCancelled();
-    options.onData?.({ source: prepared.source ?? request.data.data, samples: prepared.samples });
-    const plan = planSensitivity((prepared.model as RunnableModel).graph, request.levels, request);
+    options.onData?.({ source: worker.source, samples: worker.samples });
+    const plan = planSensitivity(worker.graph as ModelGraph, request.levels, request);
     const cache = options.db ? new EvaluationCache(options.db) : null;
-    const keys = plan.evaluations.map((e) => (prepared.base ? evaluationKey(prepared.base, e.configuration, {}) : null));
+    const base = worker.base;
+    const keys = plan.evaluations.map((e) => (base ? evaluationKey(base, e.configuration, {}) : null));
     const hits = keys.map((k) => (cache && k && !options.noCache ? cache.get<EvaluateResult>(k.key)?.result : undefined));
     const toRun = hits.filter((h) => h === undefined).length;
-    const total = toRun * prepared.samples;
+    const total = toRun * worker.samples;
     let finished = 0;
     let first: { done: number; seconds: number } | null = null;
     let elapsed = 0;
@@ -223,19 +208,18 @@ export async function runSensitivity(
       const key = keys[i];
       let result = hits[i];
       if (result === undefined) {
-        worker ??= await EvaluationWorker.start(prepared.worker, options);
         const before = elapsed;
         result = await worker.evaluate(workerEvaluation(request, evaluation.configuration), {
           signal: options.signal,
           onProgress: (done, _count, seconds) => {
-            const all = finished * prepared.samples + done;
+            const all = finished * worker.samples + done;
             elapsed = before + seconds;
             options.onProgress?.(progressOf(all, total, elapsed, first));
             first ??= { done: all, seconds: elapsed };
           },
         });
         finished++;
-        if (cache && key && prepared.base) cache.put(key.key, { modelHash: prepared.base.modelHash, dataHash: prepared.base.dataHash, inputs: key.inputs }, result);
+        if (cache && key && base) cache.put(key.key, { modelHash: base.modelHash, dataHash: base.dataHash, inputs: key.inputs }, result);
       }
       options.onEvaluation?.({ key: key?.key ?? null, cached: hits[i] !== undefined, configuration: evaluation.configuration });
       values.push(metricValue(result, plan.metric));
@@ -243,7 +227,7 @@ export async function runSensitivity(
     }
     return sensitivityReport(plan, values);
   } finally {
-    await worker?.close();
-    prepared.cleanup();
+    await worker.close();
+    cleanup();
   }
 }

@@ -56,7 +56,7 @@ export async function openMeasurer(
       ...(spec.calibrationData ? { calibration: { data: spec.calibrationData } } : {}),
     };
     // Working out an evaluation's key loads the model and opens the data here: the check, without running anything.
-    await evaluationCacheKey({ ...inputs, configuration: { precision: 'fp32' } }, { db: options.db });
+    await evaluationCacheKey({ ...inputs, configuration: { precision: 'fp32' } }, { db: options.db, createWorker: options.createWorker });
     return { inputs, metric: spec.metric ?? 'accuracy', source: spec.data.path, db: options.db, createWorker: options.createWorker, close: () => stored?.close() };
   } catch (error) {
     const plain = stored ? stored.plainError(error) : error;
