@@ -19,6 +19,9 @@ import { graphToNative, nativeToGraph } from '../../src/shared/model/native';
 import type { Layer } from '../../src/shared/model/types';
 import { DEFAULT_BODY_LIMIT } from '../../src/main/web/requestBody';
 import { startWebHost, type WebHost } from '../../src/main/web/server';
+import { GraphBuilder } from '../../src/shared/presets/builder';
+import { fileHash, openDatabase, StoredFiles } from '../../src/main/store';
+import { graphToOnnx } from '../onnx/writer';
 
 interface Reply {
   status: number;
@@ -138,6 +141,25 @@ describe('request bodies', () => {
     expect(messageOf(refused)).toMatch(/^bomb\.keras: config\.json expands to 68,157,440 bytes \(its declared size\), beyond the 64 MiB limit/);
     expect(parser.models).toBe(models + 2);
     expect((await post(host, 'app.info', '{}')).status).toBe(200);
+  });
+});
+
+describe('a large upload', () => {
+  it('is parsed in the worker and kept in the database byte for byte (the event loop held only a handle)', async () => {
+    const b = new GraphBuilder('wide');
+    const model = Buffer.from(graphToOnnx(b.build(b.dense('d', b.input('in', [512]), { units: 1024 })), { weights: 3 }));
+    const base64 = model.toString('base64');
+    expect(base64.length).toBeGreaterThan(1024 * 1024); // past the size the worker keeps behind a handle
+    const r = await post(host, 'model.load', JSON.stringify({ file: { name: 'wide.onnx', base64 } }));
+    expect(r.status).toBe(200);
+    const hash = (JSON.parse(r.body) as { result: { fileHash: string } }).result.fileHash;
+    expect(hash).toBe(fileHash(model));
+    const db = openDatabase(join(root, 'frontier.db'));
+    try {
+      expect(Buffer.from(new StoredFiles(db).get(hash) as Uint8Array).equals(model)).toBe(true);
+    } finally {
+      db.close();
+    }
   });
 });
 

@@ -68,6 +68,12 @@ function parseGraph(json: Record<string, unknown>): ModelGraph {
   return nativeToGraph(json, 'model');
 }
 
+/** An uploaded model file parsed: its graph, and its bytes (to keep in the database). */
+export interface ParsedModel {
+  graph: ModelGraph;
+  bytes: Uint8Array;
+}
+
 export interface ServicesOptions {
   dbPath: string;
   createWorker?: () => Worker;
@@ -75,7 +81,7 @@ export interface ServicesOptions {
    * Parses an uploaded model file (base64) into a graph; errors name the file. By default on this thread; the web
    * host passes one that runs in a worker thread, so a large upload never holds its event loop.
    */
-  parseModel?: (base64: string, name: string, options?: ImportOptions) => Promise<ModelGraph>;
+  parseModel?: (base64: string, name: string, options?: ImportOptions) => Promise<ParsedModel>;
   /**
    * Runs a calibration (devices.calibrate). By default on this thread; the web host passes one that runs in its
    * worker thread, so 1,000 measurements never hold its event loop.
@@ -92,8 +98,10 @@ export interface ServicesOptions {
   warmWorkers?: boolean;
 }
 
-const parseModelHere = async (base64: string, name: string, options?: ImportOptions): Promise<ModelGraph> =>
-  readModelBytes(Buffer.from(base64, 'base64'), name, options);
+const parseModelHere = async (base64: string, name: string, options?: ImportOptions): Promise<ParsedModel> => {
+  const bytes = Buffer.from(base64, 'base64');
+  return { graph: await readModelBytes(bytes, name, options), bytes };
+};
 
 const analyzeModelHere = async (graph: Record<string, unknown>, request: AnalysisRequest): Promise<AnalysisReport> =>
   analyze(parseGraph(graph), request);
@@ -205,13 +213,14 @@ export function createServices(options: ServicesOptions): Services {
         source = preset;
       } else if (file !== undefined) {
         // Imported files are counted as they are parsed: shapes work and every figure is exact.
-        graph = await parseModel(file.base64, file.name, options);
+        const parsed = await parseModel(file.base64, file.name, options);
+        graph = parsed.graph;
         source = file.name;
         // Kept by content (once per content), so that a sweep of it can write its configurations' model files. A
         // JSON model is left out: an architecture without weights (Keras JSON, Frontier's own, a TF.js model.json
-        // whose weights are other files) has no model file to write.
-        const bytes = Buffer.from(file.base64, 'base64');
-        if (!startsLikeJson(bytes)) fileHash = storedFiles.put('model', file.name, bytes).hash;
+        // whose weights are other files) has no model file to write. The bytes are the parser's: the web host's
+        // parameters hold only a handle in place of a large upload.
+        if (!startsLikeJson(parsed.bytes)) fileHash = storedFiles.put('model', file.name, parsed.bytes).hash;
       } else {
         throw new UsageError('model.load needs a preset or a file');
       }

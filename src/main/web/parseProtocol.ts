@@ -15,7 +15,7 @@ export type ToParseWorker =
 
 export type FromParseWorker =
   | { type: 'body'; id: number; parsed: ParsedBody }
-  | { type: 'model'; id: number; ok: true; graph: ModelGraph }
+  | { type: 'model'; id: number; ok: true; graph: ModelGraph; bytes: Uint8Array }
   | { type: 'model'; id: number; ok: false; error: ApiErrorPayload }
   | { type: 'calibrate'; id: number; ok: true; report: CalibrationReport }
   | { type: 'calibrate'; id: number; ok: false; error: ApiErrorPayload }

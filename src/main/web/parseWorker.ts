@@ -72,8 +72,12 @@ port.on('message', async (message: ToParseWorker) => {
     return;
   }
   try {
-    const graph = await readModelBytes(takeUpload(message.base64), message.name, message.options);
-    port.postMessage({ id: message.id, type: 'model', ok: true, graph });
+    const upload = takeUpload(message.base64);
+    const graph = await readModelBytes(upload, message.name, message.options);
+    // The file's bytes go back too (moved, not copied: a copy of their own, as a decoded Buffer may share a pool),
+    // to be kept in the database: the event loop only ever held a handle for a large upload.
+    const bytes = new Uint8Array(upload);
+    port.postMessage({ id: message.id, type: 'model', ok: true, graph, bytes }, [bytes.buffer]);
   } catch (error) {
     port.postMessage({ id: message.id, type: 'model', ok: false, error: errorPayload(error) });
   }

@@ -11,8 +11,9 @@ import type { DeviceProfile } from '../../shared/devices';
 import type { CalibrationReport } from '../../shared/latency/calibrate';
 import { StoreError } from '../store/errors';
 import type { ImportOptions } from '../../shared/model/importOptions';
+import type { ParsedModel } from '../services/handlers';
 import { nativeToGraph } from '../../shared/model/native';
-import { ModelError, type ModelGraph } from '../../shared/model/types';
+import { ModelError } from '../../shared/model/types';
 import type { FromParseWorker, ToParseWorker } from './parseProtocol';
 import type { ParsedBody } from './requestBody';
 
@@ -60,8 +61,8 @@ export class ParseWorkers {
     }
   }
 
-  /** An uploaded model file (base64) → its graph; a ModelError naming the file otherwise. */
-  async parseModel(base64: string, name: string, options: ImportOptions = {}): Promise<ModelGraph> {
+  /** An uploaded model file (base64, or the handle of an upload kept here) → its graph and bytes; a ModelError naming the file otherwise. */
+  async parseModel(base64: string, name: string, options: ImportOptions = {}): Promise<ParsedModel> {
     let answer: FromParseWorker;
     try {
       answer = await this.run({ type: 'model', id: this.nextId++, base64, name, options }, []);
@@ -69,7 +70,7 @@ export class ParseWorkers {
       throw new ModelError(`${name}: cannot be read: ${(error as Error).message}`);
     }
     if (answer.type !== 'model') throw new Error('the parse worker answered the wrong request');
-    if (answer.ok) return answer.graph;
+    if (answer.ok) return { graph: answer.graph, bytes: answer.bytes };
     throw errorOfPayload(answer.error);
   }
 
