@@ -8,9 +8,8 @@ import type { CalibrationReport } from '../../shared/latency/calibrate';
 import { UsageError } from '../../shared/cli/valueList';
 import { parseDeviceProfile } from '../../shared/deviceProfile';
 import { BUILTIN_DEVICES, findBuiltinDevice, withWeightsIn, type DeviceProfile } from '../../shared/devices';
-import { prunableLayers, editableLayers } from '../../shared/model/edit';
 import { graphToNative, nativeToGraph } from '../../shared/model/native';
-import { outputChannelsOf, type ModelGraph } from '../../shared/model/types';
+import type { ModelGraph } from '../../shared/model/types';
 import type { ImportOptions } from '../../shared/model/importOptions';
 import { PRESETS, findPreset } from '../../shared/presets';
 import { buildSpace, spaceContext } from '../../shared/sweep/space';
@@ -18,6 +17,7 @@ import { parseSweepSpec } from '../../shared/sweep/specFile';
 import { readModelBytes } from '../import/loadModelFile';
 import { LATEST_SCHEMA_VERSION, openDatabase, SessionStore, StoredFiles, UserDevices } from '../store';
 import { createEvaluations } from './evaluations';
+import { loadedFields, type LoadedFields } from './loadedModel';
 import { errorPayload } from './errorPayload';
 import { compareSessions } from './compare';
 import { CalibrationNeeded, exportArtifact, exportBundle, exportChosen, exportCsv, exportModelFile, importBundle } from './exports';
@@ -68,9 +68,9 @@ function parseGraph(json: Record<string, unknown>): ModelGraph {
   return nativeToGraph(json, 'model');
 }
 
-/** An uploaded model file parsed: its graph, and its bytes (to keep in the database). */
+/** An uploaded model file parsed: what model.load answers about it, and its bytes (to keep in the database). */
 export interface ParsedModel {
-  graph: ModelGraph;
+  loaded: LoadedFields;
   bytes: Uint8Array;
 }
 
@@ -100,7 +100,7 @@ export interface ServicesOptions {
 
 const parseModelHere = async (base64: string, name: string, options?: ImportOptions): Promise<ParsedModel> => {
   const bytes = Buffer.from(base64, 'base64');
-  return { graph: await readModelBytes(bytes, name, options), bytes };
+  return { loaded: loadedFields(await readModelBytes(bytes, name, options)), bytes };
 };
 
 const analyzeModelHere = async (graph: Record<string, unknown>, request: AnalysisRequest): Promise<AnalysisReport> =>
@@ -203,34 +203,20 @@ export function createServices(options: ServicesOptions): Services {
       return null;
     },
     'model.load': async ({ preset, file, options }) => {
-      let graph: ModelGraph;
-      let source: string;
-      let fileHash: string | undefined;
       if (preset !== undefined) {
         const found = findPreset(preset);
         if (!found) throw new UsageError(`unknown preset "${preset}"; presets are ${PRESETS.map((p) => p.id).join(', ')}`);
-        graph = found.build();
-        source = preset;
-      } else if (file !== undefined) {
-        // Imported files are counted as they are parsed: shapes work and every figure is exact.
-        const parsed = await parseModel(file.base64, file.name, options);
-        graph = parsed.graph;
-        source = file.name;
-        // Kept by content (once per content), so that a sweep of it can write its configurations' model files. A
-        // JSON model is left out: an architecture without weights (Keras JSON, Frontier's own, a TF.js model.json
-        // whose weights are other files) has no model file to write. The bytes are the parser's: the web host's
-        // parameters hold only a handle in place of a large upload.
-        if (!startsLikeJson(parsed.bytes)) fileHash = storedFiles.put('model', file.name, parsed.bytes).hash;
-      } else {
-        throw new UsageError('model.load needs a preset or a file');
+        return { ...loadedFields(found.build()), source: preset };
       }
-      return {
-        graph: graphToNative(graph),
-        source,
-        editable: editableLayers(graph).map((l) => ({ name: l.name, channels: outputChannelsOf(l) })),
-        prunable: prunableLayers(graph).map((l) => l.name),
-        ...(fileHash ? { fileHash } : {}),
-      };
+      if (file === undefined) throw new UsageError('model.load needs a preset or a file');
+      // Imported files are counted as they are parsed: shapes work and every figure is exact.
+      const parsed = await parseModel(file.base64, file.name, options);
+      // Kept by content (once per content), so that a sweep of it can write its configurations' model files. A
+      // JSON model is left out: an architecture without weights (Keras JSON, Frontier's own, a TF.js model.json
+      // whose weights are other files) has no model file to write. The bytes are the parser's: the web host's
+      // parameters hold only a handle in place of a large upload.
+      const fileHash = startsLikeJson(parsed.bytes) ? undefined : storedFiles.put('model', file.name, parsed.bytes).hash;
+      return { ...parsed.loaded, source: file.name, ...(fileHash ? { fileHash } : {}) };
     },
     'model.analyze': async (p) =>
       // The device is resolved here (user devices live in the database); the analysis may run elsewhere.

@@ -4,7 +4,7 @@ import type { ApiErrorPayload, CalibrateParams } from '../../shared/api';
 import type { DeviceProfile } from '../../shared/devices';
 import type { CalibrationReport } from '../../shared/latency/calibrate';
 import type { ImportOptions } from '../../shared/model/importOptions';
-import type { ModelGraph } from '../../shared/model/types';
+import type { LoadedFields } from '../services/loadedModel';
 import type { ParsedBody } from './requestBody';
 
 export type ToParseWorker =
@@ -15,7 +15,7 @@ export type ToParseWorker =
 
 export type FromParseWorker =
   | { type: 'body'; id: number; parsed: ParsedBody }
-  | { type: 'model'; id: number; ok: true; graph: ModelGraph; bytes: Uint8Array }
+  | { type: 'model'; id: number; ok: true; loaded: LoadedFields; bytes: Uint8Array }
   | { type: 'model'; id: number; ok: false; error: ApiErrorPayload }
   | { type: 'calibrate'; id: number; ok: true; report: CalibrationReport }
   | { type: 'calibrate'; id: number; ok: false; error: ApiErrorPayload }

@@ -10,6 +10,7 @@ import { readModelBytes } from '../import/loadModelFile';
 import { calibrateInApp } from '../services/calibration';
 import { parseRequestBody } from './requestBody';
 import { UPLOAD_HANDLE_PREFIX, type ToParseWorker } from './parseProtocol';
+import { loadedFields } from '../services/loadedModel';
 
 /**
  * Uploaded model files stay here, decoded, between parsing the body of a model.load and parsing the model: the
@@ -77,7 +78,7 @@ port.on('message', async (message: ToParseWorker) => {
     // The file's bytes go back too (moved, not copied: a copy of their own, as a decoded Buffer may share a pool),
     // to be kept in the database: the event loop only ever held a handle for a large upload.
     const bytes = new Uint8Array(upload);
-    port.postMessage({ id: message.id, type: 'model', ok: true, graph, bytes }, [bytes.buffer]);
+    port.postMessage({ id: message.id, type: 'model', ok: true, loaded: loadedFields(graph), bytes }, [bytes.buffer]);
   } catch (error) {
     port.postMessage({ id: message.id, type: 'model', ok: false, error: errorPayload(error) });
   }

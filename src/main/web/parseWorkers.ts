@@ -70,7 +70,7 @@ export class ParseWorkers {
       throw new ModelError(`${name}: cannot be read: ${(error as Error).message}`);
     }
     if (answer.type !== 'model') throw new Error('the parse worker answered the wrong request');
-    if (answer.ok) return { graph: answer.graph, bytes: answer.bytes };
+    if (answer.ok) return { loaded: answer.loaded, bytes: answer.bytes };
     throw errorOfPayload(answer.error);
   }
 
