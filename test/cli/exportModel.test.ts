@@ -4,24 +4,12 @@ import { copyFileSync, existsSync, mkdtempSync, readFileSync, renameSync, writeF
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src/main/cli/main';
-import type { Io } from '../../src/main/cli/io';
 import { writeNpy } from '../../src/shared/engine/npy';
-import { root } from './run';
+import { cli, cliJson, root } from './run';
 
-async function frontier(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: Io = { out: (t) => out.push(t), err: (t) => err.push(t), isTTY: false };
-  const code = await main(args, io);
-  return { code, stdout: out.join('\n'), stderr: err.join('\n') };
-}
-
-async function json<T>(args: string[]): Promise<T> {
-  const r = await frontier([...args, '--json']);
-  if (r.code !== 0) throw new Error(`frontier ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
-  return JSON.parse(r.stdout) as T;
-}
+// The CLI in this process (test/cli/run.ts).
+const frontier = cli;
+const json = cliJson;
 
 type Figures = { params: number; paramBytes: number; macs: number; filePrecision?: string };
 const isTflite = (bytes: Buffer): boolean => bytes.subarray(4, 8).toString('latin1') === 'TFL3';

@@ -5,11 +5,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src/main/cli/main';
-import type { Io } from '../../src/main/cli/io';
 import { parseNpy, writeNpy } from '../../src/shared/engine/npy';
 import type { ResultEntry, SweepSummary } from '../../src/shared/sweep/summary';
-import { root } from './run';
+import { cli, root } from './run';
 
 const fashion = (name: string): string => join(root, 'test', 'fixtures', 'fashion', name);
 const dir = mkdtempSync(join(tmpdir(), 'frontier-measured-'));
@@ -27,12 +25,10 @@ function subset(): { x: string; y: string } {
   return { x, y };
 }
 
+/** `frontier argv…` in this process (test/cli/run.ts), its output as `out` and `err`. */
 async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: Io = { out: (t) => out.push(t), err: (t) => err.push(t), isTTY: false };
-  const code = await main(argv, io);
-  return { code, out: out.join('\n'), err: err.join('\n') };
+  const r = await cli(argv);
+  return { code: r.code, out: r.stdout, err: r.stderr };
 }
 
 async function json<T>(argv: string[]): Promise<T> {
