@@ -6,7 +6,14 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseNpy, writeNpy } from '../../src/shared/engine/npy';
 import { parseSweepSpec } from '../../src/shared/sweep/specFile';
-import { openMeasurer, runEvaluation } from '../../src/main/sweep/measure';
+import { openMeasurer, runEvaluations, type Measurer } from '../../src/main/sweep/measure';
+
+/** One configuration's metric through the sweep's evaluation path. */
+async function runEvaluation(m: Measurer, config: { precision: string }): Promise<number> {
+  let value = NaN;
+  await runEvaluations(m, [config], (_i, v) => (value = v));
+  return value;
+}
 import { openDatabase } from '../../src/main/store';
 import { StoredFiles } from '../../src/main/store/storedFiles';
 

@@ -35,14 +35,16 @@ vi.mock('../../src/main/sweep/measure', () => ({
     ],
     precisions: [],
   }),
-  runEvaluation: async (_m: unknown, config: RunConfiguration) => {
-    if (evaluations.length + 1 === cancelAt) {
-      cancelAt = 0;
-      const { EvaluationCancelled } = await import('../../src/main/engine/evaluate');
-      throw new EvaluationCancelled();
+  runEvaluations: async (_m: unknown, configs: RunConfiguration[], onValue: (i: number, value: number) => void) => {
+    for (const [i, config] of configs.entries()) {
+      if (evaluations.length + 1 === cancelAt) {
+        cancelAt = 0;
+        const { EvaluationCancelled } = await import('../../src/main/engine/evaluate');
+        throw new EvaluationCancelled();
+      }
+      evaluations.push(config);
+      onValue(i, truth(config));
     }
-    evaluations.push(config);
-    return truth(config);
   },
 }));
 

@@ -97,6 +97,16 @@ function progressOf(done: number, total: number, seconds: number, first: { done:
 }
 
 /**
+ * Loads the model and opens the data (and the calibration data) in a worker, as an evaluation would, and nothing
+ * more (no hashing): a file that cannot be read is an error that names it before anything is measured.
+ */
+export async function checkEvaluationInputs(request: EvaluationInputs, options: { db?: Db; createWorker?: () => Worker; signal?: AbortSignal } = {}): Promise<void> {
+  const { worker, cleanup } = await startWorker(request, options, false, false);
+  await worker.close();
+  cleanup();
+}
+
+/**
  * The cache key of an evaluation (and the canonical JSON hashed into it), without running it: what runEvaluation
  * looks up. It loads the model and opens the data (in a worker thread), so it also checks that both can be read.
  * `db` is needed only for a stored model file.
@@ -130,39 +140,77 @@ export async function runEvaluation(
   request: EvaluationRequest,
   options: EvaluationRunOptions & { onPrepared?: (run: PreparedRun) => void } = {},
 ): Promise<CachedEvaluateResult> {
+  let answer: CachedEvaluateResult | null = null;
+  await runEvaluations(request, [request.configuration], options, (_i, result) => (answer = result));
+  return answer as unknown as CachedEvaluateResult;
+}
+
+/**
+ * Several configurations of one model measured on one data set, in order, as runEvaluation measures each — but
+ * through one worker, so the model is loaded and the data hashed once. `onResult(i, result)` as each is done (from
+ * the cache or measured), so that a cancel keeps what finished; `onProgress` counts samples over the evaluations
+ * the cache does not hold. The request's `configuration` is not used.
+ */
+export async function runEvaluations(
+  request: EvaluationInputs & Omit<Partial<EvaluationRequest>, 'configuration'>,
+  configurations: readonly RunConfiguration[],
+  options: EvaluationRunOptions & { onPrepared?: (run: PreparedRun) => void },
+  onResult: (i: number, result: CachedEvaluateResult) => void,
+): Promise<void> {
   if (options.signal?.aborted) throw new EvaluationCancelled();
   const { worker, cleanup } = await startWorker(request, options, false);
   try {
-    if (options.signal?.aborted) throw new EvaluationCancelled();
-    const cache = options.db ? new EvaluationCache(options.db) : null;
-    const measure = { agreement: request.agreement, task: request.task, topK: request.topK };
-    const key = worker.base ? evaluationKey(worker.base, request.configuration, measure) : null;
-    if (cache && key && !options.noCache && !options.onPrepared) {
-      const hit = cache.get<EvaluateResult>(key.key);
-      if (hit) {
-        options.onEvaluation?.({ key: key.key, cached: true, configuration: request.configuration });
-        return { ...hit.result, cached: true, source: worker.source };
-      }
-    }
-    let first: { done: number; seconds: number } | null = null;
-    const result = await worker.evaluate(workerEvaluation(request, request.configuration), {
-      signal: options.signal,
-      onPrepared: options.onPrepared,
-      onProgress: (done, total, seconds) => {
-        options.onProgress?.(progressOf(done, total, seconds, first));
-        first ??= { done, seconds };
-      },
-    });
-    if (cache && key && worker.base) cache.put(key.key, { modelHash: worker.base.modelHash, dataHash: worker.base.dataHash, inputs: key.inputs }, result);
-    options.onEvaluation?.({ key: key?.key ?? null, cached: false, configuration: request.configuration });
-    return { ...result, cached: false, source: worker.source };
+    await evaluateAll(worker, request, configurations, options, onResult);
   } finally {
     await worker.close();
     cleanup();
   }
 }
 
-const workerEvaluation = (request: EvaluationInputs & Partial<EvaluationRequest>, configuration: RunConfiguration): WorkerEvaluation => ({
+/** The evaluations of a request on a ready worker: cached ones looked up, the others run and kept as each completes. */
+async function evaluateAll(
+  worker: EvaluationWorker,
+  request: EvaluationInputs & Omit<Partial<EvaluationRequest>, 'configuration'>,
+  configurations: readonly RunConfiguration[],
+  options: EvaluationRunOptions & { onPrepared?: (run: PreparedRun) => void },
+  onResult: (i: number, result: CachedEvaluateResult) => void,
+): Promise<void> {
+  if (options.signal?.aborted) throw new EvaluationCancelled();
+  const base = worker.base;
+  const cache = options.db && base ? new EvaluationCache(options.db) : null;
+  const measure = { agreement: request.agreement, task: request.task, topK: request.topK };
+  const keys = configurations.map((c) => (base ? evaluationKey(base, c, measure) : null));
+  // `onPrepared` needs the run itself (to write the configuration as a model file): it always measures.
+  const lookup = cache && !options.noCache && !options.onPrepared;
+  const hits = keys.map((k) => (lookup && k ? cache.get<EvaluateResult>(k.key)?.result : undefined));
+  const total = hits.filter((h) => h === undefined).length * worker.samples;
+  let finished = 0;
+  let first: { done: number; seconds: number } | null = null;
+  let elapsed = 0;
+  for (const [i, configuration] of configurations.entries()) {
+    const key = keys[i];
+    let result = hits[i];
+    if (result === undefined) {
+      const before = elapsed;
+      result = await worker.evaluate(workerEvaluation(request, configuration), {
+        signal: options.signal,
+        onPrepared: options.onPrepared,
+        onProgress: (done, _count, seconds) => {
+          const all = finished * worker.samples + done;
+          elapsed = before + seconds;
+          options.onProgress?.(progressOf(all, total, elapsed, first));
+          first ??= { done: all, seconds: elapsed };
+        },
+      });
+      finished++;
+      if (cache && key && base) cache.put(key.key, { modelHash: base.modelHash, dataHash: base.dataHash, inputs: key.inputs }, result);
+    }
+    options.onEvaluation?.({ key: key?.key ?? null, cached: hits[i] !== undefined, configuration });
+    onResult(i, { ...result, cached: hits[i] !== undefined, source: worker.source });
+  }
+}
+
+const workerEvaluation = (request: EvaluationInputs & Omit<Partial<EvaluationRequest>, 'configuration'>, configuration: RunConfiguration): WorkerEvaluation => ({
   configuration,
   preprocessing: request.preprocessing,
   ...(request.agreement ? { agreement: request.agreement } : {}),
@@ -194,37 +242,11 @@ export async function runSensitivity(
     if (options.signal?.aborted) throw new EvaluationCancelled();
     options.onData?.({ source: worker.source, samples: worker.samples });
     const plan = planSensitivity(worker.graph as ModelGraph, request.levels, request);
-    const cache = options.db ? new EvaluationCache(options.db) : null;
-    const base = worker.base;
-    const keys = plan.evaluations.map((e) => (base ? evaluationKey(base, e.configuration, {}) : null));
-    const hits = keys.map((k) => (cache && k && !options.noCache ? cache.get<EvaluateResult>(k.key)?.result : undefined));
-    const toRun = hits.filter((h) => h === undefined).length;
-    const total = toRun * worker.samples;
-    let finished = 0;
-    let first: { done: number; seconds: number } | null = null;
-    let elapsed = 0;
     const values: number[] = [];
-    for (const [i, evaluation] of plan.evaluations.entries()) {
-      const key = keys[i];
-      let result = hits[i];
-      if (result === undefined) {
-        const before = elapsed;
-        result = await worker.evaluate(workerEvaluation(request, evaluation.configuration), {
-          signal: options.signal,
-          onProgress: (done, _count, seconds) => {
-            const all = finished * worker.samples + done;
-            elapsed = before + seconds;
-            options.onProgress?.(progressOf(all, total, elapsed, first));
-            first ??= { done: all, seconds: elapsed };
-          },
-        });
-        finished++;
-        if (cache && key && base) cache.put(key.key, { modelHash: base.modelHash, dataHash: base.dataHash, inputs: key.inputs }, result);
-      }
-      options.onEvaluation?.({ key: key?.key ?? null, cached: hits[i] !== undefined, configuration: evaluation.configuration });
+    await evaluateAll(worker, request, plan.evaluations.map((e) => e.configuration), options, (_i, result) => {
       values.push(metricValue(result, plan.metric));
       options.onPoint?.(values.length, plan.evaluations.length);
-    }
+    });
     return sensitivityReport(plan, values);
   } finally {
     await worker.close();

@@ -21,7 +21,7 @@ import type { SensitivityLevels } from '../engine/sensitivity';
 import { EvaluationCancelled } from '../engine/evaluate';
 import type { SessionStore } from '../store';
 import type { Progress } from '../sweep/pool';
-import { runEvaluation, runSensitivity, type Measurer } from '../sweep/measure';
+import { runEvaluations, runSensitivity, type Measurer } from '../sweep/measure';
 import { channelsOf, type PreparedSweep } from './sweepJob';
 import { candidates } from './sweepSummary';
 import { frontFlags, type SweepTable } from './sweepTable';
@@ -82,10 +82,15 @@ export async function measureForSweep(
     }));
   } else {
     // Nothing is pruned in this sweep: only each precision on the unpruned model.
-    for (let i = 0; i < precisions.length; i++) {
-      base[precisions[i]] = await runEvaluation(m, { precision: precisions[i] }, { preprocessing, signal: options.signal });
-      tell(i + 1, precisions.length);
-    }
+    await runEvaluations(
+      m,
+      precisions.map((precision) => ({ precision })),
+      (i, value) => {
+        base[precisions[i]] = value;
+        tell(i + 1, precisions.length);
+      },
+      { preprocessing, signal: options.signal },
+    );
   }
   for (const [p, v] of Object.entries(base)) checkFraction(m.metric, v, `the unpruned model at ${p}`);
   return { kind: 'measured', metric: m.metric, base, reference: precisions[0], layers, form: 'additive', coefficients: [], band: null };
@@ -254,14 +259,19 @@ export async function finishMeasured(
       const wanted = toVerify(prepared, table, keys, measured, budget - measured.size);
       if (wanted.length === 0) break;
       measurer ??= await options.measurer();
-      for (const ordinal of wanted) {
-        const config = { channels: keys.edits(ordinal), precision: keys.precision(keys.key(ordinal)) };
-        const value = checkFraction(measurer.metric, await runEvaluation(measurer, config, { preprocessing, signal: options.signal }), `${JSON.stringify(config.channels)} at ${config.precision}`);
-        measured.set(keys.key(ordinal), value);
-        done++;
-        const elapsedS = (performance.now() - started) / 1000;
-        options.onProgress?.({ done, total: Math.max(done, budget), rate: done / Math.max(elapsedS, 1e-9), etaS: null, elapsedS, phase: 'verify' });
-      }
+      const configs = wanted.map((ordinal) => ({ channels: keys.edits(ordinal), precision: keys.precision(keys.key(ordinal)) }));
+      const metric = measurer.metric;
+      await runEvaluations(
+        measurer,
+        configs,
+        (i, value) => {
+          measured.set(keys.key(wanted[i]), checkFraction(metric, value, `${JSON.stringify(configs[i].channels)} at ${configs[i].precision}`));
+          done++;
+          const elapsedS = (performance.now() - started) / 1000;
+          options.onProgress?.({ done, total: Math.max(done, budget), rate: done / Math.max(elapsedS, 1e-9), etaS: null, elapsedS, phase: 'verify' });
+        },
+        { preprocessing, signal: options.signal },
+      );
       refitAll();
     }
   } catch (error) {

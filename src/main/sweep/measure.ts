@@ -7,7 +7,7 @@ import { UsageError } from '../../shared/cli/valueList';
 import type { SweepData, SweepSpec } from '../../shared/sweep/types';
 import type { RunConfiguration } from '../engine/configure';
 import type { PreprocessingOptions } from '../engine/data/preprocess';
-import { evaluationCacheKey, runEvaluation as evaluate, runSensitivity as analyseSensitivity } from '../engine/evaluations';
+import { checkEvaluationInputs, runEvaluations as evaluateAll, runSensitivity as analyseSensitivity } from '../engine/evaluations';
 import type { EvaluationInputs } from '../engine/evaluationRequest';
 import { metricValue, type SensitivityLevels, type SensitivityReport } from '../engine/sensitivity';
 import type { Db } from '../store/database';
@@ -55,8 +55,7 @@ export async function openMeasurer(
       data: { data, ...(labels ? { labels } : {}), ...(spec.data.dataKeys ? { dataKeys: spec.data.dataKeys } : {}) },
       ...(spec.calibrationData ? { calibration: { data: spec.calibrationData } } : {}),
     };
-    // Working out an evaluation's key loads the model and opens the data here: the check, without running anything.
-    await evaluationCacheKey({ ...inputs, configuration: { precision: 'fp32' } }, { db: options.db, createWorker: options.createWorker });
+    await checkEvaluationInputs(inputs, { db: options.db, createWorker: options.createWorker });
     return { inputs, metric: spec.metric ?? 'accuracy', source: spec.data.path, db: options.db, createWorker: options.createWorker, close: () => stored?.close() };
   } catch (error) {
     const plain = stored ? stored.plainError(error) : error;
@@ -83,15 +82,20 @@ export function runSensitivity(
   );
 }
 
-/** The metric of one configuration on the data: what `frontier evaluate` gives for the same configuration. */
-export async function runEvaluation(
+/**
+ * The metric of each configuration on the data (what `frontier evaluate` gives for it), through one worker:
+ * `onValue(i, value)` as each is measured, so a cancel keeps those done.
+ */
+export function runEvaluations(
   m: Measurer,
-  config: RunConfiguration,
+  configs: readonly RunConfiguration[],
+  onValue: (i: number, value: number) => void,
   options: { preprocessing?: PreprocessingOptions; signal?: AbortSignal } = {},
-): Promise<number> {
-  const result = await evaluate(
-    { ...m.inputs, ...(options.preprocessing ? { preprocessing: options.preprocessing } : {}), configuration: config },
+): Promise<void> {
+  return evaluateAll(
+    { ...m.inputs, ...(options.preprocessing ? { preprocessing: options.preprocessing } : {}) },
+    configs,
     { db: m.db, createWorker: m.createWorker, signal: options.signal },
+    (i, result) => onValue(i, metricValue(result, m.metric)),
   );
-  return metricValue(result, m.metric);
 }
