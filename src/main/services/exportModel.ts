@@ -81,30 +81,31 @@ export async function exportModelFile(
   const opened: DataSet[] = [];
   let stored: StoredPaths | undefined;
   const spec = selected.prepared.spec;
+  const inputShape = (model.graph.layers.find((l) => l.type === 'Input') as { shape?: number[] } | undefined)?.shape;
+  /** A data set opened against the model's input, closed when the export ends. */
+  const open = (path: string, dataKeys?: string[]): DataSet => {
+    const set = openDataSet({ data: path, ...(dataKeys ? { dataKeys } : {}) }, { inputShape });
+    opened.push(set);
+    return set;
+  };
   let run;
   try {
     if (integer && !storedInt8(model.weights) && spec.data && options.calibrationData === undefined) {
       // A session measured on data: calibrated exactly as its evaluations were, so the file gives the outputs measured.
-      const inputShape = (model.graph.layers.find((l) => l.type === 'Input') as { shape?: number[] } | undefined)?.shape;
-      const open = (path: string): DataSet => {
+      const measuredOn = (path: string): DataSet => {
         if (!existsSync(path)) throw new UsageError(`the data ${path} session "${name}" was measured on is not there`);
-        const set = openDataSet({ data: path }, { inputShape });
-        opened.push(set);
-        return set;
+        return open(path);
       };
       const kept = spec.data.stored?.data;
-      const data = open(kept ? (stored ??= new StoredPaths(files, 'frontier-export-data-')).path(kept.hash, 'data') : spec.data.path);
+      const data = measuredOn(kept ? (stored ??= new StoredPaths(files, 'frontier-export-data-')).path(kept.hash, 'data') : spec.data.path);
       calibration = evaluationCalibration(model, data, {
         ...(spec.data.preprocessing ? { preprocessing: spec.data.preprocessing } : {}),
-        ...(spec.calibrationData ? { calibration: open(spec.calibrationData) } : {}),
+        ...(spec.calibrationData ? { calibration: measuredOn(spec.calibrationData) } : {}),
       });
       notes.push(`int8 calibrated as the session's evaluations were: ${spec.calibrationData ? `all of ${spec.calibrationData}` : `a spread sample of ${spec.data.path}`}`);
     } else if (integer && !storedInt8(model.weights) && options.calibrationData === undefined && spec.calibrationData === undefined && options.fallbackCalibration) {
       const given = options.fallbackCalibration;
-      const inputShape = (model.graph.layers.find((l) => l.type === 'Input') as { shape?: number[] } | undefined)?.shape;
-      const set = openDataSet({ data: given.data, ...(given.dataKeys ? { dataKeys: given.dataKeys } : {}) }, { inputShape });
-      opened.push(set);
-      calibration = evaluationCalibration(model, set, {});
+      calibration = evaluationCalibration(model, open(given.data, given.dataKeys), {});
       notes.push(`int8 calibrated on a spread sample of ${given.name}`);
     } else if (integer && !storedInt8(model.weights)) {
       const data = options.calibrationData ?? spec.calibrationData;
